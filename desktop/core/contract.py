@@ -1,0 +1,50 @@
+"""The training -> desktop model contract (see README "Model contract").
+
+One place for the names both sides must agree on, so neither hard-codes them twice.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+#: Character models take float32 NHWC [N, 80, 60, 1], raw grey 0..255, white paper, dark ink.
+CHAR_INPUT_HEIGHT = 80
+CHAR_INPUT_WIDTH = 60
+INPUT_NAME = "image"
+LOGITS = "logits"
+PROBABILITIES = "probabilities"
+FEATURE_PREFIX = "features_"
+
+#: The 55 course characters in Keras ``class_names`` (sorted code point) order.
+COURSE_CHARACTERS = "东主人从众出口吗吠哭啖因囡国大天太夫女妈山川工日明月朋木本林森水火炎牛犬玉王白竹羊美羔肉肤舟虎虫门闪问闲马鱼鸟"
+
+#: Metadata keys every ONNX model carries (values are strings; JSON where noted).
+META_CLASS_NAMES = "class_names"  # JSON list, output order
+META_TASK = "task"  # characters | imagenet | custom | features
+META_OUTPUT = "output"  # logits | probabilities | features
+META_TITLE = "title"
+META_TRAINED_ON = "trained_on"
+META_METRICS = "metrics"  # JSON object
+META_CREATED_BY = "created_by"  # "cnn-classroom <version>"
+REQUIRED_META = (META_CLASS_NAMES, META_TASK, META_OUTPUT, META_TITLE, META_TRAINED_ON, META_METRICS, META_CREATED_BY)
+
+TASKS = ("characters", "imagenet", "custom", "features")
+OUTPUT_KINDS = (LOGITS, PROBABILITIES, "features")
+
+REPORT_SUFFIX = ".report.json"
+
+
+def report_path(model_path: str | Path) -> Path:
+    """The sidecar report beside an ONNX model: ``x.onnx`` -> ``x.report.json``."""
+    p = Path(model_path)
+    return p.with_name(p.stem + REPORT_SUFFIX)
+
+
+def assets_dir() -> Path:
+    """The shipped ``assets/`` folder (source checkout or PyInstaller bundle)."""
+    import sys
+
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle:
+        return Path(bundle) / "assets"
+    return Path(__file__).resolve().parents[2] / "assets"

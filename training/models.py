@@ -1,0 +1,66 @@
+"""The course's character models, built by name.
+
+Both take raw grey 0..255 input ``[80, 60, 1]`` named ``image`` (the contract); rescaling is the
+first layer, so the exported ONNX file needs no preprocessing outside the model.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import keras
+from keras import layers
+
+from desktop.core.contract import CHAR_INPUT_HEIGHT, CHAR_INPUT_WIDTH, INPUT_NAME
+
+INPUT_SHAPE = (CHAR_INPUT_HEIGHT, CHAR_INPUT_WIDTH, 1)
+
+
+def _input() -> keras.KerasTensor:
+    return keras.Input(shape=INPUT_SHAPE, name=INPUT_NAME)
+
+
+def logistic(num_classes: int) -> keras.Model:
+    """Multinomial logistic regression: "pretend it's not an image" (softmax probabilities)."""
+    x = inputs = _input()
+    x = layers.Flatten(name="flatten")(x)
+    x = layers.Rescaling(1.0 / 255, name="rescaling")(x)
+    outputs = layers.Dense(num_classes, activation="softmax", name="probabilities")(x)
+    return keras.Model(inputs, outputs, name="logistic")
+
+
+def cnn(num_classes: int) -> keras.Model:
+    """The course CNN: three conv/pool blocks, Dense(64), logits out."""
+    x = inputs = _input()
+    x = layers.Rescaling(1.0 / 255, name="rescaling")(x)
+    x = layers.Conv2D(16, 3, padding="same", activation="relu", name="conv1")(x)
+    x = layers.MaxPooling2D(name="pool1")(x)
+    x = layers.Conv2D(32, 3, padding="same", activation="relu", name="conv2")(x)
+    x = layers.MaxPooling2D(name="pool2")(x)
+    x = layers.Conv2D(64, 3, padding="same", activation="relu", name="conv3")(x)
+    x = layers.MaxPooling2D(4, name="pool3")(x)
+    x = layers.Flatten(name="flatten")(x)
+    x = layers.Dense(64, activation="relu", name="dense")(x)
+    outputs = layers.Dense(num_classes, name="logits")(x)
+    return keras.Model(inputs, outputs, name="cnn")
+
+
+#: name -> (builder, output kind). The output kind goes into the ONNX metadata.
+MODELS: dict[str, tuple[Callable[[int], keras.Model], str]] = {
+    "logistic": (logistic, "probabilities"),
+    "cnn": (cnn, "logits"),
+}
+
+
+def build(name: str, num_classes: int) -> keras.Model:
+    try:
+        builder, _ = MODELS[name]
+    except KeyError:
+        raise ValueError(f"unknown model {name!r}; choose one of {', '.join(MODELS)}") from None
+    return builder(num_classes)
+
+
+def output_kind(name_or_model) -> str:
+    """``logits`` or ``probabilities`` for a model name or a built model."""
+    name = name_or_model if isinstance(name_or_model, str) else name_or_model.name
+    return MODELS[name][1] if name in MODELS else "logits"
