@@ -1,0 +1,189 @@
+"""Train a character model the way the course does, and save a run folder.
+
+Run folder: ``model.keras``, ``history.json`` (per-epoch metrics, seconds per epoch, the
+early-stopping epoch) and ``run.json`` (model, data, classes, settings). ``evaluate`` and
+``export`` read it.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from desktop import __version__
+
+from .data import CharacterData, train_validation_split
+from .errors import TrainingError
+
+STRATEGIES = ("none", "mirrored", "multiworker")
+
+
+@dataclass
+class TrainSettings:
+    epochs: int = 100
+    batch_size: int = 64
+    learning_rate: float = 1e-3
+    patience: int = 15
+    augment: bool = False
+    strategy: str = "none"
+    seed: int = 123
+    verbose: int = 1
+
+
+def make_strategy(name: str):
+    """``tf.distribute`` strategy by name; ``mirrored`` spans every visible CPU/GPU device."""
+    import tensorflow as tf
+
+    if name == "none":
+        return tf.distribute.get_strategy()
+    if name == "mirrored":
+        gpus = tf.config.list_logical_devices("GPU")
+        devices = [d.name for d in (gpus or tf.config.list_logical_devices("CPU"))]
+        return tf.distribute.MirroredStrategy(devices=devices)
+    if name == "multiworker":
+        # Reads the cluster from TF_CONFIG; with none set it runs as a single worker.
+        return tf.distribute.MultiWorkerMirroredStrategy()
+    raise TrainingError(f"unknown strategy {name!r}; choose one of {', '.join(STRATEGIES)}")
+
+
+def augmentation():
+    """Small, realistic distortions applied to training batches only (never exported)."""
+    import keras
+
+    return keras.Sequential(
+        [
+            keras.layers.RandomRotation(0.03, fill_mode="constant", fill_value=255.0),
+            keras.layers.RandomTranslation(0.06, 0.06, fill_mode="constant", fill_value=255.0),
+            keras.layers.RandomZoom((-0.08, 0.08), fill_mode="constant", fill_value=255.0),
+        ],
+        name="augmentation",
+    )
+
+
+def _dataset(data: CharacterData, batch_size: int, *, shuffle: bool, seed: int, augment: bool):
+    import tensorflow as tf
+
+    ds = tf.data.Dataset.from_tensor_slices((data.images, data.labels.astype(np.int32)))
+    if shuffle:
+        ds = ds.shuffle(min(len(data), 20000), seed=seed, reshuffle_each_iteration=True)
+    ds = ds.batch(batch_size).map(lambda x, y: (tf.cast(x, tf.float32), y), num_parallel_calls=tf.data.AUTOTUNE)
+    if augment:
+        aug = augmentation()
+        ds = ds.map(lambda x, y: (aug(x, training=True), y), num_parallel_calls=tf.data.AUTOTUNE)
+    return ds.prefetch(tf.data.AUTOTUNE)
+
+
+def compile_model(model, output: str, learning_rate: float, num_classes: int) -> None:
+    import keras
+
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate),
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=(output == "logits")),
+        metrics=["accuracy", keras.metrics.SparseTopKCategoricalAccuracy(k=min(5, num_classes), name="top5")],
+    )
+
+
+class _EpochTimer:
+    """Seconds per epoch, for the report and the benchmark."""
+
+    def __new__(cls):
+        import keras
+
+        class Timer(keras.callbacks.Callback):
+            def __init__(self):
+                super().__init__()
+                self.seconds: list[float] = []
+
+            def on_epoch_begin(self, epoch, logs=None):
+                self._t = time.perf_counter()
+
+            def on_epoch_end(self, epoch, logs=None):
+                self.seconds.append(time.perf_counter() - self._t)
+
+        return Timer()
+
+
+def train(
+    model_name: str,
+    train_data: CharacterData,
+    out_dir: str | Path,
+    settings: TrainSettings = TrainSettings(),
+    *,
+    data_description: str = "",
+    validation: CharacterData | None = None,
+) -> Path:
+    """Fit ``model_name`` on ``train_data`` (split 80/20 unless ``validation`` is given)."""
+    import keras
+    import tensorflow as tf
+
+    from . import models
+
+    if len(train_data) == 0:
+        raise TrainingError("there are no training images")
+    if len(train_data.class_names) < 2:
+        raise TrainingError("training needs at least two classes")
+    keras.utils.set_random_seed(settings.seed)
+    train_part, val_part = (train_data, validation) if validation is not None else train_validation_split(train_data)
+    n = len(train_data.class_names)
+    output = models.output_kind(model_name)
+
+    strategy = make_strategy(settings.strategy)
+    with strategy.scope():
+        model = models.build(model_name, n)
+        compile_model(model, output, settings.learning_rate, n)
+
+    timer = _EpochTimer()
+    stopper = keras.callbacks.EarlyStopping(
+        monitor="val_accuracy", patience=settings.patience, restore_best_weights=True, verbose=settings.verbose
+    )
+    history = model.fit(
+        _dataset(train_part, settings.batch_size, shuffle=True, seed=settings.seed, augment=settings.augment),
+        validation_data=_dataset(val_part, settings.batch_size, shuffle=False, seed=settings.seed, augment=False),
+        epochs=settings.epochs,
+        callbacks=[stopper, timer],
+        verbose=settings.verbose,
+    )
+    val_acc = history.history.get("val_accuracy", [])
+    best_epoch = int(np.argmax(val_acc)) + 1 if val_acc else len(timer.seconds)
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    model.save(out / "model.keras")
+    _write_json(
+        out / "history.json",
+        {
+            "history": {k: [float(v) for v in vals] for k, vals in history.history.items()},
+            "epoch_seconds": timer.seconds,
+            "best_epoch": best_epoch,
+            "stopped_epoch": len(timer.seconds),
+            "monitor": "val_accuracy",
+            "patience": settings.patience,
+        },
+    )
+    _write_json(
+        out / "run.json",
+        {
+            "model": model_name,
+            "data": data_description,
+            "class_names": list(train_data.class_names),
+            "output": output,
+            "seed": settings.seed,
+            "settings": asdict(settings),
+            "samples": {"train": len(train_part), "validation": len(val_part)},
+            "trained_on": data_description,
+            "created_by": f"cnn-classroom {__version__}",
+            "tensorflow": tf.__version__,
+            "keras": keras.__version__,
+        },
+    )
+    return out
+
+
+def _write_json(path: Path, obj) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(obj, ensure_ascii=False, indent=1), encoding="utf-8")
+    tmp.replace(path)
