@@ -24,6 +24,7 @@ import numpy as np
 
 from desktop.core import strokes as render_strokes
 from desktop.core.contract import COURSE_CHARACTERS
+from desktop.core.framing import EmptyDrawing, tight_crop
 
 from .strokedata import load_medians
 
@@ -51,7 +52,7 @@ class SynthParams:
     join_reach: float = 0.45  # how far apart two strokes may be and still be joined
     short_stroke_reduce: float = 0.25  # a short stroke (dot, tick) shrunk to a dot
     short_stroke_merge: float = 0.25  # a run of short strokes written as one movement
-    short_stroke_length: float = 0.2  # a stroke shorter than this counts as short
+    short_stroke_length: float = 0.28  # a stroke shorter than this counts as short
     corner_rounding: float = 0.35  # turns drawn as curves instead of corners
     writer_haste: bool = True  # writers differ: the probabilities above are means over writers
     # Pen and ink.
@@ -72,9 +73,10 @@ class SynthParams:
             height_px=(96, 96), ink_darkness=(0, 0), blur=(0.0, 0.0), ink_texture=(0.0, 0.0),
         )
 
-    def only(self, **changes) -> "SynthParams":
+    @classmethod
+    def only(cls, **changes) -> "SynthParams":
         """The neat baseline with just the given effects switched on (for tests and demos)."""
-        return replace(SynthParams.neat(), **changes)
+        return replace(cls.neat(), **changes)
 
 
 # --------------------------------------------------------------------------------------------
@@ -160,7 +162,8 @@ def distort(medians: Sequence[np.ndarray], params: SynthParams, rng: np.random.G
     out = []
     for s in strokes:
         if params.corner_rounding and rng.random() < writer.p(params.corner_rounding):
-            s = chaikin(s, iterations=int(rng.integers(1, 4)))
+            # Coarse points then corner cutting: the turn's radius follows the coarse spacing.
+            s = chaikin(resample(s, rng.uniform(0.04, 0.1) * size), iterations=3)
         out.append(resample(s, step))
     strokes = out
 
@@ -282,6 +285,9 @@ def _taper(s: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return s
 
 
+_VISIBLE_INK = 250  # grey levels below this are ink when cropping
+
+
 def render_sample(pen_strokes: Sequence[np.ndarray], params: SynthParams, rng: np.random.Generator) -> np.ndarray:
     """A writer's strokes -> tight-cropped uint8 image (paper 255) at a natural size."""
     height = int(rng.integers(params.height_px[0], params.height_px[1] + 1))
@@ -298,7 +304,11 @@ def render_sample(pen_strokes: Sequence[np.ndarray], params: SynthParams, rng: n
     if sigma > 0.05:
         cov = cv2.GaussianBlur(cov, (0, 0), sigmaX=sigma)
     darkness = int(rng.integers(params.ink_darkness[0], params.ink_darkness[1] + 1))
-    return render_strokes.compose(np.clip(cov, 0, 1), render_strokes.Ink(darkness))
+    img = render_strokes.compose(np.clip(cov, 0, 1), render_strokes.Ink(darkness))
+    try:  # tight on the visible ink, as CASIA crops are
+        return tight_crop(img, threshold=_VISIBLE_INK)
+    except EmptyDrawing:
+        return img
 
 
 def synthesize(char: str, rng: np.random.Generator, params: SynthParams = SynthParams(), strokes_dir=None) -> np.ndarray:

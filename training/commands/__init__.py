@@ -1,0 +1,1 @@
+"""Command-line front ends: argument parsing only; the work lives in the modules they call."""

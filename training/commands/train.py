@@ -1,0 +1,48 @@
+"""``python -m training train``: fit a course model on a CASIA-style dataset."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..models import MODELS
+from ..train import STRATEGIES, TrainSettings
+
+
+def configure(p) -> None:
+    p.add_argument("--model", required=True, choices=sorted(MODELS), help="which model to train")
+    p.add_argument("--data", required=True,
+                   help="dataset: a folder with Train/<char>/*.png (CASIA layout), a .gnt/.pot file or a folder of them")
+    p.add_argument("--out", default=None, help="run folder to write (default: runs/<model>)")
+    p.add_argument("--classes", default="course",
+                   help="'course' (the 55 characters, default), 'all' (every class present) or the characters")
+    p.add_argument("--epochs", type=int, default=100, help="most epochs (early stopping usually ends sooner)")
+    p.add_argument("--batch-size", type=int, default=64)
+    p.add_argument("--learning-rate", type=float, default=1e-3)
+    p.add_argument("--patience", type=int, default=15, help="early-stopping patience on val_accuracy")
+    p.add_argument("--augment", action="store_true", help="random small rotations, shifts and zooms while training")
+    p.add_argument("--strategy", choices=STRATEGIES, default="none", help="tf.distribute strategy")
+    p.add_argument("--seed", type=int, default=123)
+    p.add_argument("--strict", action="store_true", help="stop at the first corrupt file instead of skipping it")
+
+
+def run(args) -> int:
+    from ..casia import load_any
+    from ..data import resolve_classes
+    from ..errors import TrainingError
+    from ..train import train
+
+    if args.epochs < 1 or args.batch_size < 1 or args.patience < 0 or args.learning_rate <= 0:
+        raise TrainingError("--epochs and --batch-size must be at least 1, --patience 0 or more, --learning-rate above 0")
+    try:
+        classes = resolve_classes(args.classes)
+    except ValueError as exc:
+        raise TrainingError(str(exc)) from exc
+    data = load_any(args.data, split="Train", classes=classes, strict=args.strict, progress=True)
+    if data.skipped:
+        print(f"skipped {len(data.skipped)} unreadable files (first: {data.skipped[0][0]}: {data.skipped[0][1]})")
+    settings = TrainSettings(epochs=args.epochs, batch_size=args.batch_size, learning_rate=args.learning_rate,
+                             patience=args.patience, augment=args.augment, strategy=args.strategy, seed=args.seed)
+    out = Path(args.out) if args.out else Path("runs") / args.model
+    train(args.model, data, out, settings, data_description=str(args.data))
+    print(f"saved {out / 'model.keras'} and {out / 'history.json'}")
+    return 0
