@@ -24,7 +24,6 @@ import numpy as np
 
 from desktop.core import strokes as render_strokes
 from desktop.core.contract import COURSE_CHARACTERS
-from desktop.core.framing import EmptyDrawing, tight_crop
 
 from .strokedata import load_medians
 
@@ -62,6 +61,8 @@ class SynthParams:
     ink_darkness: tuple[int, int] = (0, 90)  # grey level of full ink
     blur: tuple[float, float] = (0.0, 0.9)  # Gaussian sigma in pixels
     ink_texture: tuple[float, float] = (0.0, 0.35)  # patchy ink: coverage falls by up to this
+    paper_tone: tuple[int, int] = (225, 255)  # grey of the paper (scans are rarely pure white)
+    paper_noise: tuple[float, float] = (0.0, 3.0)  # std of the paper's grain, grey levels
 
     @classmethod
     def neat(cls) -> "SynthParams":
@@ -71,6 +72,7 @@ class SynthParams:
             wobble=0.0, join=0.0, cursive=0.0, short_stroke_reduce=0.0, short_stroke_merge=0.0,
             corner_rounding=0.0, writer_haste=False, pen_width=(0.05, 0.05), pressure_taper=0.0,
             height_px=(96, 96), ink_darkness=(0, 0), blur=(0.0, 0.0), ink_texture=(0.0, 0.0),
+            paper_tone=(255, 255), paper_noise=(0.0, 0.0),
         )
 
     @classmethod
@@ -285,11 +287,11 @@ def _taper(s: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return s
 
 
-_VISIBLE_INK = 250  # grey levels below this are ink when cropping
+_VISIBLE_INK_STEP = 5  # ink this many grey levels darker than the paper counts when cropping
 
 
 def render_sample(pen_strokes: Sequence[np.ndarray], params: SynthParams, rng: np.random.Generator) -> np.ndarray:
-    """A writer's strokes -> tight-cropped uint8 image (paper 255) at a natural size."""
+    """A writer's strokes -> uint8 image cropped tight on the ink, at a natural size."""
     height = int(rng.integers(params.height_px[0], params.height_px[1] + 1))
     pen = _log_uniform(rng, *params.pen_width) * height
     if params.pressure_taper and rng.random() < params.pressure_taper:
@@ -304,11 +306,17 @@ def render_sample(pen_strokes: Sequence[np.ndarray], params: SynthParams, rng: n
     if sigma > 0.05:
         cov = cv2.GaussianBlur(cov, (0, 0), sigmaX=sigma)
     darkness = int(rng.integers(params.ink_darkness[0], params.ink_darkness[1] + 1))
-    img = render_strokes.compose(np.clip(cov, 0, 1), render_strokes.Ink(darkness))
-    try:  # tight on the visible ink, as CASIA crops are
-        return tight_crop(img, threshold=_VISIBLE_INK)
-    except EmptyDrawing:
-        return img
+    paper = int(rng.integers(params.paper_tone[0], params.paper_tone[1] + 1))
+    cov = np.clip(cov, 0, 1)
+    # Tight on the visible ink, as CASIA crops are.
+    ys, xs = np.nonzero(cov * (paper - darkness) >= _VISIBLE_INK_STEP)
+    if len(ys):
+        cov = cov[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
+    img = render_strokes.compose(cov, render_strokes.Ink(darkness, paper)).astype(np.float32)
+    grain = rng.uniform(*params.paper_noise)
+    if grain > 0:
+        img += rng.normal(0.0, grain, img.shape).astype(np.float32)
+    return np.clip(np.round(img), 0, 255).astype(np.uint8)
 
 
 def synthesize(char: str, rng: np.random.Generator, params: SynthParams = SynthParams(), strokes_dir=None) -> np.ndarray:

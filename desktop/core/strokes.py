@@ -22,9 +22,10 @@ _SUPERSAMPLE = 4  # draw 4x larger, then area-average: sub-pixel pen widths and 
 
 @dataclass(frozen=True)
 class Ink:
-    """How the ink looks: ``darkness`` is the grey of full coverage (0 = black, 255 = paper)."""
+    """How ink and paper look: grey of full ink coverage (0 = black) and of bare paper."""
 
     darkness: int = 0
+    paper: int = PAPER
 
 
 def as_strokes(strokes: Sequence[Sequence[Sequence[float]]]) -> list[np.ndarray]:
@@ -100,8 +101,8 @@ def coverage(
 
 
 def compose(cov: np.ndarray, ink: Ink = Ink()) -> np.ndarray:
-    """Coverage 0..1 -> uint8 grey image, white paper and ``ink.darkness`` ink."""
-    img = PAPER - cov * (PAPER - ink.darkness)
+    """Coverage 0..1 -> uint8 grey image: ``ink.paper`` paper, ``ink.darkness`` ink."""
+    img = ink.paper - cov * (ink.paper - ink.darkness)
     return np.clip(np.round(img), 0, 255).astype(np.uint8)
 
 

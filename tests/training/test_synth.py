@@ -199,11 +199,20 @@ def test_height_is_the_natural_crop_height():
     assert min(heights) >= 50 and max(heights) <= 60 and len(heights) > 3
 
 
-def test_images_are_tight_crops_on_white_paper():
-    for img in images("国", SynthParams(), n=10):
-        assert img.dtype == np.uint8 and img.max() == 255
-        assert (img[0] < 250).any() and (img[-1] < 250).any()
-        assert (img[:, 0] < 250).any() and (img[:, -1] < 250).any()
+def test_images_are_tight_crops():
+    for img in images("国", SynthParams(paper_noise=(0.0, 0.0)), n=10):
+        paper = int(np.percentile(img, 90))
+        assert img.dtype == np.uint8 and paper >= 225
+        assert (img[0] < paper - 4).any() and (img[-1] < paper - 4).any()
+        assert (img[:, 0] < paper - 4).any() and (img[:, -1] < paper - 4).any()
+
+
+def test_paper_tone_and_noise():
+    assert all(int(np.percentile(i, 90)) == 255 for i in images("国", SynthParams.neat(), n=5))
+    tones = [int(np.percentile(i, 90)) for i in images("国", SynthParams.only(paper_tone=(230, 240)), n=10)]
+    assert all(230 <= t <= 240 for t in tones)
+    grainy = images("国", SynthParams.only(paper_tone=(230, 230), paper_noise=(3.0, 3.0)), n=5)
+    assert all(2.5 < i[(i > 220) & (i < 240)].astype(float).std() < 3.5 for i in grainy)
 
 
 def test_ink_darkness_sets_the_ink_tone():
