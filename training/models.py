@@ -6,22 +6,27 @@ first layer, so the exported ONNX file needs no preprocessing outside the model.
 
 from __future__ import annotations
 
-from typing import Callable
-
-import keras
-from keras import layers
+from typing import TYPE_CHECKING, Callable
 
 from desktop.core.contract import CHAR_INPUT_HEIGHT, CHAR_INPUT_WIDTH, INPUT_NAME
+
+if TYPE_CHECKING:
+    import keras
 
 INPUT_SHAPE = (CHAR_INPUT_HEIGHT, CHAR_INPUT_WIDTH, 1)
 
 
-def _input() -> keras.KerasTensor:
+def _input() -> "keras.KerasTensor":
+    import keras  # imported when a model is built, so listing models (CLI --help) stays fast
+
     return keras.Input(shape=INPUT_SHAPE, name=INPUT_NAME)
 
 
-def logistic(num_classes: int) -> keras.Model:
+def logistic(num_classes: int) -> "keras.Model":
     """Multinomial logistic regression: "pretend it's not an image" (softmax probabilities)."""
+    import keras
+    from keras import layers
+
     x = inputs = _input()
     x = layers.Flatten(name="flatten")(x)
     x = layers.Rescaling(1.0 / 255, name="rescaling")(x)
@@ -29,8 +34,11 @@ def logistic(num_classes: int) -> keras.Model:
     return keras.Model(inputs, outputs, name="logistic")
 
 
-def cnn(num_classes: int) -> keras.Model:
+def cnn(num_classes: int) -> "keras.Model":
     """The course CNN: three conv/pool blocks, Dense(64), logits out."""
+    import keras
+    from keras import layers
+
     x = inputs = _input()
     x = layers.Rescaling(1.0 / 255, name="rescaling")(x)
     x = layers.Conv2D(16, 3, padding="same", activation="relu", name="conv1")(x)
@@ -46,13 +54,13 @@ def cnn(num_classes: int) -> keras.Model:
 
 
 #: name -> (builder, output kind). The output kind goes into the ONNX metadata.
-MODELS: dict[str, tuple[Callable[[int], keras.Model], str]] = {
+MODELS: dict[str, tuple[Callable[[int], "keras.Model"], str]] = {
     "logistic": (logistic, "probabilities"),
     "cnn": (cnn, "logits"),
 }
 
 
-def build(name: str, num_classes: int) -> keras.Model:
+def build(name: str, num_classes: int) -> "keras.Model":
     try:
         builder, _ = MODELS[name]
     except KeyError:

@@ -115,6 +115,7 @@ def train(
     *,
     data_description: str = "",
     validation: CharacterData | None = None,
+    title: str | None = None,
 ) -> Path:
     """Fit ``model_name`` on ``train_data`` (split 80/20 unless ``validation`` is given)."""
     import keras
@@ -168,6 +169,7 @@ def train(
         out / "run.json",
         {
             "model": model_name,
+            "title": title or f"{model_name} ({n} characters)",
             "data": data_description,
             "class_names": list(train_data.class_names),
             "output": output,

@@ -1,0 +1,82 @@
+"""``python -m training build-assets``: reproduce the shipped character models.
+
+Synthetic handwriting (fixed seed) -> the course's logistic regression and CNN -> evaluation
+report and plots -> ONNX files with sidecar reports in ``assets/models/``.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from desktop.core.contract import COURSE_CHARACTERS
+
+#: name -> (model, title, augment, feature layers). The logistic model is the course's honest
+#: baseline: trained exactly as in the course, no augmentation.
+SHIPPED = {
+    "casia55-logistic": ("logistic", "Logistic regression (55 characters)", False, ()),
+    "casia55-cnn": ("cnn", "Course CNN (55 characters)", True, ("conv1", "conv2")),
+}
+DATA_SEED = 0
+
+
+def configure(p) -> None:
+    p.add_argument("--data", default="data/synth55", help="synthetic dataset folder (made when missing)")
+    p.add_argument("--runs", default="runs/assets", help="where the training runs, reports and plots go")
+    p.add_argument("--out", default=None, help="folder for the ONNX files (default: the app's assets/models)")
+    p.add_argument("--train", type=int, default=600, help="synthetic training images per character")
+    p.add_argument("--test", type=int, default=140, help="synthetic test images per character")
+    p.add_argument("--epochs", type=int, default=40, help="most epochs per model (early stopping, patience 15)")
+    p.add_argument("--models", default=",".join(SHIPPED), help="which shipped models to build, comma-separated")
+
+
+def _dataset_matches(folder: Path, train: int, test: int) -> bool:
+    info = folder / "synth.json"
+    if not info.is_file():
+        return False
+    meta = json.loads(info.read_text(encoding="utf-8"))
+    return (meta.get("chars"), meta.get("train_per_class"), meta.get("test_per_class"), meta.get("seed")) == (
+        COURSE_CHARACTERS, train, test, DATA_SEED)
+
+
+def run(args) -> int:
+    from desktop.core.contract import assets_dir
+
+    from .. import casia
+    from ..errors import TrainingError
+    from ..evaluate import evaluate_run
+    from ..export import export_run
+    from ..synth import write_dataset
+    from ..train import TrainSettings, train
+
+    wanted = [m.strip() for m in args.models.split(",") if m.strip()]
+    unknown = [m for m in wanted if m not in SHIPPED]
+    if unknown:
+        raise TrainingError(f"unknown shipped model(s) {', '.join(unknown)}; choose from {', '.join(SHIPPED)}")
+    data, runs = Path(args.data), Path(args.runs)
+    out = Path(args.out) if args.out else assets_dir() / "models"
+    started = time.perf_counter()
+    if not _dataset_matches(data, args.train, args.test):
+        print(f"writing synthetic handwriting to {data} (seed {DATA_SEED}) ...")
+        write_dataset(data, COURSE_CHARACTERS, train_per_class=args.train, test_per_class=args.test,
+                      seed=DATA_SEED, progress=True)
+    train_data = casia.load_split(data, "Train", list(COURSE_CHARACTERS), progress=True)
+    description = f"synthetic handwriting, {args.train} per character, seed {DATA_SEED} (python -m training synth)"
+    summary = {}
+    for name in wanted:
+        model_name, title, augment, features = SHIPPED[name]
+        run_dir = runs / name
+        t = time.perf_counter()
+        print(f"\n== {name}: training {model_name} ==")
+        train(model_name, train_data, run_dir, TrainSettings(epochs=args.epochs, augment=augment, verbose=2),
+              data_description=description, title=title)
+        report = evaluate_run(run_dir, data)
+        export_run(run_dir, out / f"{name}.onnx", title=title, features=features, data_root=data)
+        summary[name] = {**{k: report["metrics"][k] for k in ("train", "validation", "test")},
+                         "minutes": round((time.perf_counter() - t) / 60, 1)}
+    print(f"\nbuilt {', '.join(wanted)} in {(time.perf_counter() - started) / 60:.1f} min")
+    for name, s in summary.items():
+        print(f"  {name:<18} test accuracy {s['test']['accuracy']:.2%}  top-5 {s['test']['top5']:.2%}  "
+              f"({s['minutes']} min)")
+    return 0
