@@ -1,0 +1,231 @@
+"""One thin engine around an onnxruntime session that knows the model contract.
+
+The app's model registry opens every model through :class:`OnnxModel`: it reads the metadata,
+checks the file against the contract (so a bad file fails here, with a message naming it, and not
+in the middle of a drawing) and turns raw outputs into probabilities and feature maps.
+Qt-free and TensorFlow-free: numpy + onnxruntime only.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from desktop.core.contract import (
+    FEATURE_PREFIX,
+    LOGITS,
+    META_CLASS_NAMES,
+    META_METRICS,
+    META_OUTPUT,
+    META_TASK,
+    META_TITLE,
+    META_TRAINED_ON,
+    OUTPUT_KINDS,
+    PROBABILITIES,
+    REQUIRED_META,
+    TASKS,
+)
+
+#: Channels the input must have for tasks that fix them (grey characters, RGB photos).
+_TASK_CHANNELS = {"characters": 1, "imagenet": 3}
+
+
+class ModelContractError(ValueError):
+    """An ONNX file that cannot be opened or does not follow the model contract."""
+
+    def __init__(self, path: str | Path, reason: str):
+        self.path = Path(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
+
+
+def softmax(logits: np.ndarray, axis: int = -1) -> np.ndarray:
+    """Numerically stable softmax (float32 in, float32 out)."""
+    z = np.asarray(logits, dtype=np.float32)
+    z = z - z.max(axis=axis, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def top_k(probs: np.ndarray, k: int = 5) -> list[tuple[int, float]] | list[list[tuple[int, float]]]:
+    """The ``k`` most likely classes as ``(index, probability)``, best first.
+
+    A 1-D ``probs`` gives one list; a 2-D batch gives one list per row.
+    """
+    p = np.asarray(probs)
+    if p.ndim == 1:
+        k = min(k, p.shape[0])
+        order = np.argsort(-p, kind="stable")[:k]
+        return [(int(i), float(p[i])) for i in order]
+    return [top_k(row, k) for row in p]
+
+
+class OnnxModel:
+    """A contract-checked ONNX model on the CPU.
+
+    Raises :class:`ModelContractError` when the file is missing, unreadable, lacks metadata,
+    or its metadata disagrees with its graph.
+    """
+
+    def __init__(self, path: str | Path):
+        import onnxruntime as ort
+
+        self._path = Path(path)
+        if not self._path.is_file():
+            raise ModelContractError(self._path, "file not found")
+        try:
+            self._session = ort.InferenceSession(str(self._path), providers=["CPUExecutionProvider"])
+        except Exception as exc:  # onnxruntime raises several private exception types
+            raise ModelContractError(self._path, f"not a readable ONNX model ({exc})") from exc
+        self._metadata = dict(self._session.get_modelmeta().custom_metadata_map)
+        self._check_metadata()
+        self._check_graph()
+
+    # -- contract checks -------------------------------------------------------------------
+    def _fail(self, reason: str) -> ModelContractError:
+        return ModelContractError(self._path, reason)
+
+    def _check_metadata(self) -> None:
+        meta = self._metadata
+        missing = [k for k in REQUIRED_META if k not in meta]
+        if missing:
+            raise self._fail(f"metadata is missing {', '.join(missing)} (was it exported by the training package?)")
+        try:
+            names = json.loads(meta[META_CLASS_NAMES])
+        except json.JSONDecodeError as exc:
+            raise self._fail(f"metadata class_names is not valid JSON ({exc})") from exc
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            raise self._fail("metadata class_names must be a JSON list of strings")
+        try:
+            metrics = json.loads(meta[META_METRICS])
+        except json.JSONDecodeError as exc:
+            raise self._fail(f"metadata metrics is not valid JSON ({exc})") from exc
+        if not isinstance(metrics, dict):
+            raise self._fail("metadata metrics must be a JSON object")
+        if meta[META_TASK] not in TASKS:
+            raise self._fail(f"metadata task {meta[META_TASK]!r} is not one of {', '.join(TASKS)}")
+        if meta[META_OUTPUT] not in OUTPUT_KINDS:
+            raise self._fail(f"metadata output {meta[META_OUTPUT]!r} is not one of {', '.join(OUTPUT_KINDS)}")
+        self._class_names: list[str] = names
+        self._metrics: dict[str, Any] = metrics
+
+    def _check_graph(self) -> None:
+        inputs = self._session.get_inputs()
+        if len(inputs) != 1:
+            raise self._fail(f"expected one input, found {len(inputs)}")
+        shape = inputs[0].shape
+        if len(shape) != 4:
+            raise self._fail(f"input {inputs[0].name!r} must be NHWC with rank 4, found shape {shape}")
+        h, w, c = shape[1:]
+        if not all(isinstance(d, int) and d > 0 for d in (h, w, c)):
+            raise self._fail(f"input {inputs[0].name!r} needs fixed height, width and channels, found {shape}")
+        wanted_c = _TASK_CHANNELS.get(self.task)
+        if c not in (1, 3) or (wanted_c is not None and c != wanted_c):
+            expected = wanted_c if wanted_c is not None else "1 or 3"
+            raise self._fail(f"input {inputs[0].name!r} has {c} channels; a {self.task} model needs {expected} (NHWC)")
+        if inputs[0].type != "tensor(float)":
+            raise self._fail(f"input {inputs[0].name!r} must be float32, found {inputs[0].type}")
+        self._input_name = inputs[0].name
+        self._input_shape = (h, w, c)
+
+        outputs = self._session.get_outputs()
+        self._feature_outputs = {
+            o.name[len(FEATURE_PREFIX) :]: o.name for o in outputs if o.name.startswith(FEATURE_PREFIX)
+        }
+        main = [o for o in outputs if not o.name.startswith(FEATURE_PREFIX)]
+        kind = self.output_kind
+        if kind == "features":
+            self._main_output = main[0].name if main else None
+            return
+        named = [o for o in main if o.name == kind]
+        if not named and len(main) != 1:
+            raise self._fail(f"no output named {kind!r} (outputs: {', '.join(o.name for o in outputs)})")
+        out = named[0] if named else main[0]
+        width = out.shape[-1] if out.shape else None
+        if len(out.shape or ()) != 2 or not isinstance(width, int):
+            raise self._fail(f"output {out.name!r} must be [N, classes], found shape {out.shape}")
+        if width != len(self._class_names):
+            raise self._fail(
+                f"output {out.name!r} has {width} classes but metadata class_names lists {len(self._class_names)}"
+            )
+        self._main_output = out.name
+
+    # -- properties --------------------------------------------------------------------------
+    @property
+    def path(self) -> Path:
+        return self._path
+
+    @property
+    def title(self) -> str:
+        return self._metadata[META_TITLE]
+
+    @property
+    def task(self) -> str:
+        return self._metadata[META_TASK]
+
+    @property
+    def output_kind(self) -> str:
+        return self._metadata[META_OUTPUT]
+
+    @property
+    def trained_on(self) -> str:
+        return self._metadata[META_TRAINED_ON]
+
+    @property
+    def class_names(self) -> list[str]:
+        return list(self._class_names)
+
+    @property
+    def input_shape(self) -> tuple[int, int, int]:
+        """``(height, width, channels)`` of one input image."""
+        return self._input_shape
+
+    @property
+    def feature_names(self) -> list[str]:
+        """Layer names of the extra ``features_<layer>`` outputs, e.g. ``["conv1", "conv2"]``."""
+        return list(self._feature_outputs)
+
+    @property
+    def metadata(self) -> dict[str, str]:
+        return dict(self._metadata)
+
+    @property
+    def metrics(self) -> dict[str, Any]:
+        return dict(self._metrics)
+
+    # -- inference ---------------------------------------------------------------------------
+    def _as_batch(self, batch: np.ndarray) -> np.ndarray:
+        x = np.asarray(batch, dtype=np.float32)
+        if x.ndim == 3:  # a single image
+            x = x[None]
+        if x.ndim != 4 or tuple(x.shape[1:]) != self._input_shape:
+            wanted = ", ".join(map(str, self._input_shape))
+            raise ValueError(f"{self._path.name} expects images of shape [N, {wanted}], got {list(x.shape)}")
+        return x
+
+    def _to_probabilities(self, raw: np.ndarray) -> np.ndarray:
+        return softmax(raw) if self.output_kind == LOGITS else np.asarray(raw, dtype=np.float32)
+
+    def predict_proba(self, batch: np.ndarray) -> np.ndarray:
+        """Class probabilities ``[N, classes]`` for float32 NHWC images (softmax for logits)."""
+        if self.output_kind not in (LOGITS, PROBABILITIES):
+            raise ValueError(f"{self._path.name} outputs {self.output_kind}, not class scores")
+        (raw,) = self._session.run([self._main_output], {self._input_name: self._as_batch(batch)})
+        return self._to_probabilities(raw)
+
+    def predict_with_features(self, batch: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """Probabilities plus ``{layer: activations [N, h, w, channels]}`` in one run."""
+        names = [self._main_output, *self._feature_outputs.values()]
+        raw, *features = self._session.run(names, {self._input_name: self._as_batch(batch)})
+        return self._to_probabilities(raw), dict(zip(self._feature_outputs, features))
+
+    def warm_up(self) -> None:
+        """One dry run on blank paper so the first real prediction is not the slow one."""
+        blank = np.full((1, *self._input_shape), 255.0, dtype=np.float32)
+        self._session.run(None, {self._input_name: blank})
+
+    def __repr__(self) -> str:
+        return f"OnnxModel({str(self._path)!r}, task={self.task!r}, classes={len(self._class_names)})"

@@ -1,0 +1,183 @@
+"""ONNX export of real (briefly trained) Keras models, checked with real onnxruntime."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+import cv2
+import numpy as np
+import pytest
+
+keras = pytest.importorskip("keras")
+
+from desktop import __version__  # noqa: E402
+from desktop.core.contract import report_path  # noqa: E402
+from desktop.core.onnx_model import OnnxModel  # noqa: E402
+from training import export as export_command  # noqa: E402
+from training import models  # noqa: E402
+from training.errors import ExportError  # noqa: E402
+from training.evaluate import predict_keras, predict_onnx  # noqa: E402
+from training.export import export_onnx  # noqa: E402
+
+CLASSES = ["一", "丨", "口"]
+
+
+def shapes(per_class: int = 10, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """A bar, a stick and a box drawn at jittered places: float32 [N, 80, 60, 1], paper 255."""
+    rng = np.random.default_rng(seed)
+    images, labels = [], []
+    for label in range(len(CLASSES)):
+        for _ in range(per_class):
+            img = np.full((80, 60), 255, np.uint8)
+            x, y, t = int(rng.integers(10, 20)), int(rng.integers(15, 30)), int(rng.integers(3, 7))
+            if label == 0:
+                cv2.line(img, (x, y + 20), (x + 30, y + 20), 0, t)
+            elif label == 1:
+                cv2.line(img, (x + 15, y), (x + 15, y + 40), 0, t)
+            else:
+                cv2.rectangle(img, (x, y), (x + 28, y + 35), 0, t)
+            images.append(img)
+            labels.append(label)
+    return np.stack(images)[..., None].astype(np.float32), np.array(labels, np.int32)
+
+
+def trained(name: str) -> keras.Model:
+    keras.utils.set_random_seed(1)
+    x, y = shapes()
+    model = models.build(name, len(CLASSES))
+    model.compile(
+        optimizer="adam",
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=models.output_kind(name) == "logits"),
+        metrics=["accuracy"],
+    )
+    model.fit(x, y, epochs=2, batch_size=8, verbose=0)
+    return model
+
+
+@pytest.fixture(scope="module")
+def cnn():
+    return trained("cnn")
+
+
+@pytest.fixture(scope="module")
+def logistic():
+    return trained("logistic")
+
+
+@pytest.fixture(scope="module")
+def check_images():
+    return shapes(per_class=34, seed=5)[0][:100]
+
+
+def export(model, path, **overrides):
+    options = dict(
+        class_names=CLASSES,
+        title="Tiny test model",
+        trained_on="three drawn shapes",
+        metrics={"test": {"accuracy": 0.5, "top5": 1.0, "loss": 1.2}},
+        output_kind=models.output_kind(model),
+    )
+    options.update(overrides)
+    return export_onnx(model, path, **options)
+
+
+def test_cnn_export_with_features(cnn, check_images, tmp_path):
+    path = export(cnn, tmp_path / "cnn.onnx", feature_layers=["conv1", "conv2"], check_images=check_images)
+    assert path == tmp_path / "cnn.onnx"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cnn.onnx"]  # no temporary left, no report asked
+
+    engine = OnnxModel(path)
+    assert engine.class_names == CLASSES
+    assert (engine.title, engine.task, engine.output_kind) == ("Tiny test model", "characters", "logits")
+    assert engine.trained_on == "three drawn shapes"
+    assert engine.metrics == {"test": {"accuracy": 0.5, "top5": 1.0, "loss": 1.2}}
+    assert engine.metadata["created_by"] == f"cnn-classroom {__version__}"
+    assert engine.input_shape == (80, 60, 1)
+    assert sorted(engine.feature_names) == ["conv1", "conv2"]
+
+    # Dynamic batch: any batch size goes through.
+    for batch in (check_images[:1], check_images[:7]):
+        probs, features = engine.predict_with_features(batch)
+        np.testing.assert_allclose(probs, predict_keras(cnn, batch, "logits"), atol=1e-4)
+        assert features["conv1"].shape == (len(batch), 80, 60, 16)
+        assert features["conv2"].shape == (len(batch), 40, 30, 32)
+    taps = keras.Model(cnn.inputs[0], [cnn.get_layer("conv1").output, cnn.get_layer("conv2").output])
+    conv1, conv2 = taps.predict(check_images[:7], verbose=0)
+    np.testing.assert_allclose(features["conv1"], conv1, atol=1e-4)
+    np.testing.assert_allclose(features["conv2"], conv2, atol=1e-4)
+
+    session_outputs = {o.name for o in engine._session.get_outputs()}
+    assert session_outputs == {"logits", "features_conv1", "features_conv2"}
+    assert engine._session.get_inputs()[0].name == "image"
+
+
+def test_logistic_export_keeps_probabilities(logistic, check_images, tmp_path):
+    engine = OnnxModel(export(logistic, tmp_path / "logistic.onnx", check_images=check_images))
+    assert engine.output_kind == "probabilities"
+    assert engine.feature_names == []
+    probs = predict_onnx(engine, check_images)
+    np.testing.assert_allclose(probs, predict_keras(logistic, check_images, "probabilities"), atol=1e-4)
+    np.testing.assert_allclose(probs.sum(axis=1), 1.0, atol=1e-5)
+
+
+def test_failed_parity_leaves_no_file(logistic, tmp_path):
+    target = tmp_path / "models" / "refused.onnx"
+    with pytest.raises(
+        ExportError, match=r"refused.onnx: not written, onnxruntime differs from Keras by .* on output 'probabilities'"
+    ):
+        export(logistic, target, tolerance=-1.0, report={"schema": 1})  # random check images
+    assert list(target.parent.iterdir()) == []
+    assert not report_path(target).exists()
+
+
+def test_sidecar_report_is_written_with_file_size(logistic, check_images, tmp_path):
+    report = {"schema": 1, "model": {"name": "logistic"}, "class_names": CLASSES, "size_bytes": None}
+    path = export(logistic, tmp_path / "with_report.onnx", check_images=check_images[:10], report=report)
+    sidecar = report_path(path)
+    assert sidecar.name == "with_report.report.json"
+    written = json.loads(sidecar.read_text(encoding="utf-8"))
+    assert written["size_bytes"] == path.stat().st_size > 0
+    assert written["class_names"] == CLASSES
+
+
+def test_bad_requests_are_refused_before_converting(cnn, tmp_path):
+    with pytest.raises(ExportError, match="no layer 'conv9'.*conv1"):
+        export(cnn, tmp_path / "a.onnx", feature_layers=["conv9"])
+    with pytest.raises(ExportError, match="outputs 3 classes but 2 class names"):
+        export(cnn, tmp_path / "b.onnx", class_names=CLASSES[:2])
+    with pytest.raises(ExportError, match="check images of shape"):
+        export(cnn, tmp_path / "d.onnx", check_images=np.zeros((4, 60, 80, 1), np.float32))
+    with pytest.raises(ExportError, match="output kind"):
+        export(cnn, tmp_path / "c.onnx", output_kind="scores")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_export_command_on_a_run_folder(cnn, tmp_path, capsys):
+    run = tmp_path / "run"
+    run.mkdir()
+    cnn.save(run / "model.keras")
+    (run / "run.json").write_text(
+        json.dumps({"model": "cnn", "class_names": CLASSES, "output": "logits", "trained_on": "shapes"}),
+        encoding="utf-8",
+    )
+    history = {"loss": [1.0, 0.8], "accuracy": [0.4, 0.6], "val_loss": [1.1, 0.9], "val_accuracy": [0.3, 0.7]}
+    (run / "history.json").write_text(
+        json.dumps({"history": history, "best_epoch": 2, "epoch_seconds": [1, 1]}), encoding="utf-8"
+    )
+
+    out = tmp_path / "assets" / "cnn.onnx"
+    parser = argparse.ArgumentParser()
+    export_command.configure(parser)
+    args = parser.parse_args(["--run", str(run), "--out", str(out), "--features", "conv1", "--title", "Shapes CNN"])
+    assert export_command.run(args) == 0
+    engine = OnnxModel(out)
+    assert engine.title == "Shapes CNN"
+    assert engine.feature_names == ["conv1"]
+    # Not evaluated yet: the metadata carries the restored epoch's numbers.
+    assert engine.metrics == {"train": {"loss": 0.8, "accuracy": 0.6}, "validation": {"loss": 0.9, "accuracy": 0.7}}
+    report = json.loads(report_path(out).read_text(encoding="utf-8"))
+    assert report["model"] == {"name": "cnn", "title": "Shapes CNN", "output": "logits"}
+    assert [row["name"] for row in report["layers"]][-1] == "logits"
+    assert report["history"]["val_accuracy"] == [0.3, 0.7]
+    assert "wrote" in capsys.readouterr().out

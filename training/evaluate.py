@@ -1,0 +1,288 @@
+"""Evaluate a trained run or an exported ONNX model: metrics, mistakes, report and plots.
+
+``python -m training evaluate --run DIR --data DATA_ROOT`` evaluates a run folder on the course's
+train / validation / test splits and writes ``report.json`` and ``plots/`` into it.
+``python -m training evaluate --onnx FILE --folder DIR`` scores an exported model on another test
+set laid out as ``DIR/<char>/*.png``.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from desktop.core.contract import LOGITS
+from desktop.core.onnx_model import ModelContractError, OnnxModel, softmax
+from training.errors import DataError
+
+#: Keras clips probabilities to [eps, 1 - eps] in cross-entropy; so do we, to report the same loss.
+_EPSILON = 1e-7
+TOP_K = 5
+CONFIDENCE_BINS = np.linspace(0.0, 1.0, 11)
+_BATCH = 256
+
+
+def failure_label(*, true: str, predicted: str, confidence: float) -> str:
+    """How the course titles a mistake: the prediction, the truth, the confidence: ``东 not 炎 (63%)``."""
+    return f"{predicted} not {true} ({confidence:.0%})"
+
+
+def evaluate_predictions(
+    probs: np.ndarray,
+    labels: Sequence[int],
+    class_names: Sequence[str],
+    sources: Sequence[str] | None = None,
+) -> dict[str, Any]:
+    """Metrics and mistakes of class probabilities ``[N, classes]`` against integer ``labels``.
+
+    Returns ``n``, ``loss`` (mean cross-entropy), ``accuracy``, ``top5``, ``confusion_matrix``
+    (rows = true class, columns = predicted), ``per_class_accuracy`` (None for a class with no
+    samples), ``failed_predictions`` (most confident first), ``confidence`` (histograms) and the
+    raw ``confidence_correct`` / ``confidence_wrong`` lists.
+    """
+    from sklearn.metrics import confusion_matrix
+
+    probs = np.asarray(probs, dtype=np.float64)
+    labels = np.asarray(labels, dtype=np.int64)
+    n, width = probs.shape if probs.ndim == 2 else (0, 0)
+    if probs.ndim != 2 or width != len(class_names):
+        raise ValueError(f"probabilities of shape {probs.shape} do not match {len(class_names)} classes")
+    if len(labels) != n:
+        raise ValueError(f"{len(labels)} labels for {n} predictions")
+    if n == 0:
+        raise DataError("there are no images to evaluate")
+
+    true_p = np.clip(probs[np.arange(n), labels], _EPSILON, 1 - _EPSILON)
+    predicted = probs.argmax(axis=1)
+    confidence = probs.max(axis=1)
+    correct = predicted == labels
+    k = min(TOP_K, width)
+    ranked = np.argsort(-probs, axis=1, kind="stable")[:, :k]
+    in_top_k = (ranked == labels[:, None]).any(axis=1)
+
+    matrix = confusion_matrix(labels, predicted, labels=np.arange(width))
+    per_class = {}
+    for i, name in enumerate(class_names):
+        total = int(matrix[i].sum())
+        per_class[name] = float(matrix[i, i] / total) if total else None
+
+    failures = []
+    for i in np.flatnonzero(~correct):
+        true_name, pred_name = class_names[labels[i]], class_names[predicted[i]]
+        failures.append(
+            {
+                "index": int(i),
+                "source": sources[i] if sources else None,
+                "true": true_name,
+                "predicted": pred_name,
+                "confidence": float(confidence[i]),
+                "top5": [[class_names[j], float(probs[i, j])] for j in ranked[i]],
+                "label": failure_label(true=true_name, predicted=pred_name, confidence=float(confidence[i])),
+            }
+        )
+    failures.sort(key=lambda f: -f["confidence"])  # the most confident mistakes are the instructive ones
+
+    conf_correct, conf_wrong = confidence[correct], confidence[~correct]
+    return {
+        "n": int(n),
+        "loss": float(-np.log(true_p).mean()),
+        "accuracy": float(correct.mean()),
+        "top5": float(in_top_k.mean()),
+        "confusion_matrix": matrix.astype(int).tolist(),
+        "per_class_accuracy": per_class,
+        "failed_predictions": failures,
+        "confidence_correct": conf_correct.tolist(),
+        "confidence_wrong": conf_wrong.tolist(),
+        "confidence": {
+            "bins": CONFIDENCE_BINS.tolist(),
+            "correct": np.histogram(conf_correct, CONFIDENCE_BINS)[0].astype(int).tolist(),
+            "wrong": np.histogram(conf_wrong, CONFIDENCE_BINS)[0].astype(int).tolist(),
+        },
+    }
+
+
+def predict_keras(model, images: np.ndarray, output_kind: str) -> np.ndarray:
+    """Class probabilities from a Keras model (softmax applied when it outputs logits)."""
+    raw = model.predict(np.asarray(images, dtype=np.float32), batch_size=_BATCH, verbose=0)
+    return softmax(raw) if output_kind == LOGITS else np.asarray(raw, dtype=np.float32)
+
+
+def predict_onnx(model: OnnxModel, images: np.ndarray) -> np.ndarray:
+    """Class probabilities from an :class:`OnnxModel`, in batches to bound memory."""
+    images = np.asarray(images, dtype=np.float32)
+    parts = [model.predict_proba(images[i : i + _BATCH]) for i in range(0, len(images), _BATCH)]
+    return np.concatenate(parts) if parts else np.zeros((0, len(model.class_names)), np.float32)
+
+
+def _check_classes(data, class_names: list[str], where: str) -> None:
+    if list(data.class_names) != list(class_names):
+        found, expected = "".join(data.class_names), "".join(class_names)
+        raise DataError(f"{where}: the data's classes ({found}) differ from the model's ({expected})")
+
+
+def evaluate_run(run_dir: str | Path, data_root: str | Path, *, strict: bool = False) -> dict[str, Any]:
+    """Evaluate ``run_dir/model.keras`` on train / validation / test; write ``report.json`` and ``plots/``.
+
+    The Train split is divided 80/20 exactly as in training, so "validation" is the same images
+    early stopping watched. Returns the report.
+    """
+    import keras
+
+    from training import casia, plots
+    from training.data import train_validation_split
+    from training.report import build_report, read_json, write_json_atomic
+
+    run_dir = Path(run_dir)
+    model_file = run_dir / "model.keras"
+    if not model_file.is_file():
+        raise DataError(f"{model_file}: no trained model here (is {run_dir} a training run folder?)")
+    run_info = read_json(run_dir / "run.json")
+    history_file = read_json(run_dir / "history.json") if (run_dir / "history.json").is_file() else None
+    class_names = list(run_info["class_names"])
+    output_kind = run_info.get("output", LOGITS)
+    model = keras.models.load_model(model_file)
+
+    train_all = casia.load_split(data_root, "Train", class_names, strict=strict)
+    _check_classes(train_all, class_names, f"{data_root}/Train")
+    test = casia.load_split(data_root, "Test", class_names, strict=strict)
+    _check_classes(test, class_names, f"{data_root}/Test")
+    train, validation = train_validation_split(train_all)
+
+    evaluations = {}
+    for split, data in (("train", train), ("validation", validation), ("test", test)):
+        probs = predict_keras(model, data.float_images(), output_kind)
+        evaluations[split] = evaluate_predictions(probs, data.labels, class_names, data.sources)
+
+    report = build_report(
+        model,
+        name=run_info.get("model", model.name),
+        title=run_info.get("title", f"{run_info.get('model', model.name)} ({len(class_names)} characters)"),
+        output_kind=output_kind,
+        class_names=class_names,
+        trained_on=run_info.get("trained_on", str(data_root)),
+        history_file=history_file,
+        evaluations=evaluations,
+        size_bytes=model_file.stat().st_size,
+    )
+    write_json_atomic(run_dir / "report.json", report)
+    plots.plot_report(report, run_dir / "plots", detail_images=test.images)
+    return report
+
+
+def _folder_classes(folder: Path) -> dict[str, int]:
+    """``{class folder name: number of files}`` of a ``<char>/*`` folder."""
+    if not folder.is_dir():
+        raise DataError(f"{folder}: folder not found")
+    return {
+        d.name: sum(1 for f in d.iterdir() if f.is_file())
+        for d in sorted(folder.iterdir())
+        if d.is_dir() and not d.name.startswith(".")
+    }
+
+
+def evaluate_onnx_on_folder(
+    onnx_path: str | Path, folder: str | Path, *, out_dir: str | Path | None = None
+) -> dict[str, Any]:
+    """Score an exported model on another test set ``folder/<char>/*.png``.
+
+    Only class folders the model knows are evaluated; the others are listed under
+    ``ignored_classes`` (name -> file count). When none match, :class:`DataError` says which
+    names were found and how many files they hold. With ``out_dir`` the result is written to
+    ``out_dir/evaluation.json`` together with the plots.
+    """
+    from training import casia
+    from training.report import metrics_of
+
+    folder = Path(folder)
+    try:
+        model = OnnxModel(onnx_path)
+    except ModelContractError as exc:  # a user's file: report it like any other bad input
+        raise DataError(str(exc)) from exc
+    found = _folder_classes(folder)
+    known = [c for c in model.class_names if c in found]
+    unknown = {c: n for c, n in found.items() if c not in model.class_names}
+    if not known:
+        listing = ", ".join(f"{c} ({n} files)" for c, n in unknown.items()) or "no class folders"
+        raise DataError(
+            f"{folder}: none of its class folders is a class of {Path(onnx_path).name} "
+            f"({len(unknown)} folders, {sum(unknown.values())} files: {listing}); "
+            f"the model knows {''.join(model.class_names)}"
+        )
+
+    data = casia.load_folder(folder, known)
+    if len(data) == 0:
+        raise DataError(f"{folder}: no readable images in the folders {''.join(known)}")
+    # Re-index labels from the loaded classes to the model's output order.
+    to_model = np.array([model.class_names.index(c) for c in data.class_names])
+    labels = to_model[np.asarray(data.labels)]
+    probs = predict_onnx(model, data.float_images())
+    evaluation = evaluate_predictions(probs, labels, model.class_names, data.sources)
+    evaluated = set(data.class_names)
+    result = {
+        "onnx": str(onnx_path),
+        "folder": str(folder),
+        "title": model.title,
+        "metrics": metrics_of(evaluation),
+        "n": evaluation["n"],
+        "classes": [c for c in model.class_names if c in evaluated],
+        "ignored_classes": unknown,
+        "skipped_files": [list(s) for s in data.skipped],
+        "per_class_accuracy": {c: a for c, a in evaluation["per_class_accuracy"].items() if c in evaluated},
+        "confusion_matrix": evaluation["confusion_matrix"],
+        "failed_predictions": evaluation["failed_predictions"],
+        "confidence": evaluation["confidence"],
+    }
+    if out_dir is not None:
+        from training import plots
+        from training.report import write_json_atomic
+
+        out = Path(out_dir)
+        write_json_atomic(out / "evaluation.json", result)
+        plots.plot_report(result, out, detail_images=data.images)
+    return result
+
+
+# -- command line -------------------------------------------------------------------------------
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Evaluate a training run (--run, --data) or an exported ONNX model on a folder (--onnx, --folder)."
+    )
+    parser.add_argument("--run", type=Path, help="training run folder (model.keras, run.json, history.json)")
+    parser.add_argument("--data", type=Path, help="data root with Train/<char>/ and Test/<char>/ folders")
+    parser.add_argument(
+        "--strict", action="store_true", help="stop at the first unreadable image instead of skipping it"
+    )
+    parser.add_argument("--onnx", type=Path, help="exported ONNX model to evaluate on --folder")
+    parser.add_argument("--folder", type=Path, help="another test set: DIR/<char>/*.png")
+    parser.add_argument("--out", type=Path, help="with --onnx: where to write evaluation.json and plots")
+
+
+def _table(rows: dict[str, dict[str, Any]]) -> str:
+    lines = [f"{'set':<12}{'images':>8}{'loss':>9}{'accuracy':>10}{'top-5':>8}"]
+    for name, m in rows.items():
+        lines.append(f"{name:<12}{m.get('n', ''):>8}{m['loss']:>9.4f}{m['accuracy']:>10.1%}{m['top5']:>8.1%}")
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.run is not None:
+        if args.data is None or args.onnx is not None:
+            raise DataError("use --run DIR --data DATA_ROOT, or --onnx FILE --folder DIR")
+        report = evaluate_run(args.run, args.data, strict=args.strict)
+        print(_table(report["metrics"]))
+        print(f"report: {Path(args.run) / 'report.json'}  plots: {Path(args.run) / 'plots'}")
+        return 0
+    if args.onnx is not None and args.folder is not None:
+        result = evaluate_onnx_on_folder(args.onnx, args.folder, out_dir=args.out)
+        print(_table({Path(args.folder).name or str(args.folder): result["metrics"]}))
+        if result["ignored_classes"]:
+            ignored = ", ".join(f"{c} ({n} files)" for c, n in result["ignored_classes"].items())
+            print(f"ignored folders the model does not know: {ignored}")
+        if args.out is not None:
+            print(f"written to {args.out}")
+        return 0
+    raise DataError("use --run DIR --data DATA_ROOT, or --onnx FILE --folder DIR")

@@ -1,0 +1,307 @@
+"""Export a Keras character model to an ONNX file that follows the model contract.
+
+The file gets named outputs (``logits``/``probabilities`` plus optional ``features_<layer>``),
+contract metadata, and is only kept when onnxruntime reproduces Keras within a tolerance.
+``python -m training export --run DIR --out FILE.onnx`` exports a training run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import tempfile
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from desktop import __version__
+from desktop.core.contract import (
+    CHAR_INPUT_HEIGHT,
+    CHAR_INPUT_WIDTH,
+    FEATURE_PREFIX,
+    INPUT_NAME,
+    LOGITS,
+    META_CLASS_NAMES,
+    META_CREATED_BY,
+    META_METRICS,
+    META_OUTPUT,
+    META_TASK,
+    META_TITLE,
+    META_TRAINED_ON,
+    PROBABILITIES,
+    TASKS,
+    report_path,
+)
+from desktop.core.onnx_model import ModelContractError, OnnxModel
+from training.errors import ExportError
+
+CHECK_SAMPLES = 100
+#: Opset 17 runs on every onnxruntime the app supports (1.14 and later).
+OPSET = 17
+_BATCH_DIM = "N"
+
+
+def random_check_images(count: int = CHECK_SAMPLES, seed: int = 0) -> np.ndarray:
+    """Grey noise 0..255 in the contract's input shape, for a parity check without data."""
+    rng = np.random.default_rng(seed)
+    return rng.integers(0, 256, (count, CHAR_INPUT_HEIGHT, CHAR_INPUT_WIDTH, 1)).astype(np.float32)
+
+
+def _export_graph(model, output_kind: str, feature_layers: Sequence[str]):
+    """A model with the contract's output names (dict keys become ONNX output names)."""
+    import keras
+
+    if len(model.inputs) != 1:
+        raise ExportError(
+            f"model {model.name!r} has {len(model.inputs)} inputs; the contract allows one ({INPUT_NAME!r})"
+        )
+    if len(model.outputs) != 1:
+        raise ExportError(f"model {model.name!r} has {len(model.outputs)} outputs; expected one class output")
+    outputs = {output_kind: model.outputs[0]}
+    layer_names = [layer.name for layer in model.layers]
+    for name in feature_layers:
+        if name not in layer_names:
+            raise ExportError(
+                f"model {model.name!r} has no layer {name!r} for feature maps (layers: {', '.join(layer_names)})"
+            )
+        outputs[FEATURE_PREFIX + name] = model.get_layer(name).output
+    return keras.Model(model.inputs[0], outputs, name=f"{model.name}_export")
+
+
+def _metadata(*, class_names, task, output_kind, title, trained_on, metrics) -> dict[str, str]:
+    return {
+        META_CLASS_NAMES: json.dumps(list(class_names), ensure_ascii=False),
+        META_TASK: task,
+        META_OUTPUT: output_kind,
+        META_TITLE: title,
+        META_TRAINED_ON: trained_on,
+        META_METRICS: json.dumps(metrics, ensure_ascii=False, default=float),
+        META_CREATED_BY: f"cnn-classroom {__version__}",
+    }
+
+
+def _name_batch_dimension(onnx_model) -> None:
+    """Call the dynamic batch dimension of every input and output ``N`` instead of ``unk__12``."""
+    for value in [*onnx_model.graph.input, *onnx_model.graph.output]:
+        dims = value.type.tensor_type.shape.dim
+        if dims and not dims[0].HasField("dim_value"):
+            dims[0].dim_param = _BATCH_DIM
+
+
+def _largest_difference(keras_outputs: dict[str, np.ndarray], onnx_file: Path, images: np.ndarray) -> tuple[float, str]:
+    import onnxruntime as ort
+
+    session = ort.InferenceSession(str(onnx_file), providers=["CPUExecutionProvider"])
+    names = [o.name for o in session.get_outputs()]
+    if sorted(names) != sorted(keras_outputs):
+        raise ExportError(f"the ONNX outputs {names} differ from the expected {sorted(keras_outputs)}")
+    onnx_outputs = dict(zip(names, session.run(names, {INPUT_NAME: images})))
+    diffs = {n: float(np.max(np.abs(onnx_outputs[n] - np.asarray(keras_outputs[n])))) for n in names}
+    worst = max(diffs, key=diffs.get)
+    return diffs[worst], worst
+
+
+def export_onnx(
+    model,
+    path: str | Path,
+    *,
+    class_names: Sequence[str],
+    task: str = "characters",
+    title: str,
+    trained_on: str,
+    metrics: dict[str, Any],
+    output_kind: str,
+    feature_layers: Sequence[str] = (),
+    check_images: np.ndarray | None = None,
+    tolerance: float = 1e-4,
+    report: dict[str, Any] | None = None,
+) -> Path:
+    """Write ``model`` to ``path`` as a contract ONNX file; return the path.
+
+    onnxruntime runs ``check_images`` (random grey images when None) and the export is refused
+    with :class:`ExportError` -- leaving no file behind -- when any output differs from Keras by
+    more than ``tolerance``. With ``report`` the sidecar ``<model>.report.json`` is written too,
+    its ``size_bytes`` set to the ONNX file's size.
+    """
+    path = Path(path)
+    if output_kind not in (LOGITS, PROBABILITIES):
+        raise ExportError(f"output kind must be {LOGITS!r} or {PROBABILITIES!r}, not {output_kind!r}")
+    if task not in TASKS:
+        raise ExportError(f"task must be one of {', '.join(TASKS)}, not {task!r}")
+    width = model.outputs[0].shape[-1]
+    if width != len(class_names):
+        raise ExportError(f"model {model.name!r} outputs {width} classes but {len(class_names)} class names were given")
+    images = (
+        random_check_images() if check_images is None else np.asarray(check_images, dtype=np.float32)[:CHECK_SAMPLES]
+    )
+    expected_shape = tuple(model.inputs[0].shape[1:])
+    if images.ndim != 4 or len(images) == 0 or tuple(images.shape[1:]) != expected_shape:
+        wanted = ", ".join(map(str, expected_shape))
+        raise ExportError(f"check images of shape {list(images.shape)} do not fit the model input [N, {wanted}]")
+
+    graph = _export_graph(model, output_kind, feature_layers)
+    keras_outputs = graph.predict(images, batch_size=len(images), verbose=0)  # also "calls" the model once
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".onnx.tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        _write_onnx(
+            graph,
+            tmp,
+            _metadata(
+                class_names=class_names,
+                task=task,
+                output_kind=output_kind,
+                title=title,
+                trained_on=trained_on,
+                metrics=metrics,
+            ),
+            final=path,
+        )
+        difference, worst = _largest_difference(keras_outputs, tmp, images)
+        if not difference <= tolerance:  # also refuses NaN
+            raise ExportError(
+                f"{path}: not written, onnxruntime differs from Keras by {difference:.3g} on output {worst!r} "
+                f"(tolerance {tolerance:g}, {len(images)} check images)"
+            )
+        try:
+            OnnxModel(tmp)  # the app must be able to open what we ship
+        except ModelContractError as exc:
+            raise ExportError(f"{path}: not written, the file breaks the model contract: {exc.reason}") from exc
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+    if report is not None:
+        from training.report import write_json_atomic
+
+        write_json_atomic(report_path(path), {**report, "size_bytes": path.stat().st_size})
+    return path
+
+
+def _write_onnx(graph, target: Path, metadata: dict[str, str], *, final: Path) -> None:
+    """Convert ``graph`` into ``target`` (a temporary name) with metadata; messages name ``final``."""
+    import onnx
+
+    with tempfile.TemporaryDirectory(prefix="onnx-export-") as work:
+        raw = Path(work) / "raw.onnx"
+        try:
+            with warnings.catch_warnings():
+                # tf2onnx probes the removed ``np.object``; that says nothing about our model.
+                warnings.filterwarnings("ignore", message=".*np.object.*", category=FutureWarning)
+                graph.export(str(raw), format="onnx", verbose=False, opset_version=OPSET)
+        except Exception as exc:  # tf2onnx raises many kinds; the user needs the reason, not the type
+            raise ExportError(f"{final}: ONNX conversion failed ({exc})") from exc
+        onnx_model = onnx.load(str(raw))
+    _name_batch_dimension(onnx_model)
+    onnx.helper.set_model_props(onnx_model, metadata)
+    onnx.checker.check_model(onnx_model)
+    onnx.save(onnx_model, str(target))
+
+
+# -- command line -------------------------------------------------------------------------------
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Export a training run's model.keras to an ONNX file with contract metadata and a sidecar report."
+    )
+    parser.add_argument(
+        "--run", type=Path, required=True, help="training run folder (model.keras, run.json, history.json)"
+    )
+    parser.add_argument("--out", type=Path, required=True, help="ONNX file to write, e.g. assets/models/cnn.onnx")
+    parser.add_argument("--title", help="name shown in the app (default: model name and class count)")
+    parser.add_argument(
+        "--features", default="", help="comma-separated layers to expose as features_<layer>, e.g. conv1,conv2"
+    )
+    parser.add_argument(
+        "--data", type=Path, help="data root; its Test split supplies the parity-check images (default: random images)"
+    )
+    parser.add_argument("--task", default="characters", choices=TASKS, help="model task written to the metadata")
+    parser.add_argument(
+        "--tolerance", type=float, default=1e-4, help="largest allowed |onnxruntime - Keras| difference"
+    )
+
+
+def _check_images_from(data_root: Path, class_names: list[str]) -> np.ndarray:
+    from training import casia
+
+    test = casia.load_split(data_root, "Test", class_names, strict=False)
+    pick = np.random.default_rng(0).permutation(len(test))[:CHECK_SAMPLES]
+    return test.float_images()[pick]
+
+
+def export_run(
+    run_dir: str | Path,
+    out: str | Path,
+    *,
+    title: str | None = None,
+    features: Sequence[str] = (),
+    data_root: str | Path | None = None,
+    task: str = "characters",
+    tolerance: float = 1e-4,
+) -> Path:
+    """Export a training run folder's ``model.keras`` with its report; return the ONNX path."""
+    import keras
+
+    from training.errors import DataError
+    from training.report import build_report, read_json
+
+    run_dir = Path(run_dir)
+    model_file = run_dir / "model.keras"
+    if not model_file.is_file():
+        raise DataError(f"{model_file}: no trained model here (is {run_dir} a training run folder?)")
+    run_info = read_json(run_dir / "run.json")
+    history_file = read_json(run_dir / "history.json") if (run_dir / "history.json").is_file() else None
+    class_names = list(run_info["class_names"])
+    output_kind = run_info.get("output", LOGITS)
+    name = run_info.get("model", "model")
+    title = title or run_info.get("title") or f"{name} ({len(class_names)} characters)"
+    model = keras.models.load_model(model_file)
+
+    if (run_dir / "report.json").is_file():
+        report = read_json(run_dir / "report.json")
+    else:  # not evaluated yet: layers and history only
+        report = build_report(
+            model, name=name, title=title, output_kind=output_kind, class_names=class_names,
+            trained_on=run_info.get("trained_on", ""), history_file=history_file,
+        )
+    report = {**report, "model": {**report.get("model", {}), "name": name, "title": title, "output": output_kind}}
+    metrics = report.get("metrics") or _best_epoch_metrics(history_file)
+
+    check = _check_images_from(Path(data_root), class_names) if data_root else None
+    return export_onnx(
+        model, out, class_names=class_names, task=task, title=title,
+        trained_on=run_info.get("trained_on", ""), metrics=metrics, output_kind=output_kind,
+        feature_layers=list(features), check_images=check, tolerance=tolerance, report=report,
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from training.report import read_json
+
+    features = [f.strip() for f in args.features.split(",") if f.strip()]
+    out = export_run(args.run, args.out, title=args.title, features=features, data_root=args.data,
+                     task=args.task, tolerance=args.tolerance)
+    metrics = read_json(report_path(out)).get("metrics", {})
+    print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB) and {report_path(out)}")
+    for split, m in metrics.items():
+        print(f"  {split:<11} accuracy {m.get('accuracy', float('nan')):.1%}  top-5 {m.get('top5', float('nan')):.1%}")
+    return 0
+
+
+def _best_epoch_metrics(history_file: dict[str, Any] | None) -> dict[str, Any]:
+    """Train/validation metrics at the restored epoch, when the run has not been evaluated."""
+    if not history_file or not history_file.get("best_epoch"):
+        return {}
+    history, i = history_file["history"], history_file["best_epoch"] - 1
+
+    def at_best(prefix: str) -> dict[str, float]:
+        names = [k for k in ("loss", "accuracy", "top5") if i < len(history.get(prefix + k, []))]
+        return {k: history[prefix + k][i] for k in names}
+
+    return {split: m for split, m in (("train", at_best("")), ("validation", at_best("val_"))) if m}
