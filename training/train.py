@@ -145,6 +145,7 @@ def train(
         _dataset(train_part, settings.batch_size, shuffle=True, seed=settings.seed, augment=settings.augment),
         validation_data=_dataset(val_part, settings.batch_size, shuffle=False, seed=settings.seed, augment=False),
         epochs=settings.epochs,
+        shuffle=False,  # the tf.data pipeline already reshuffles every epoch
         callbacks=[stopper, timer],
         verbose=settings.verbose,
     )

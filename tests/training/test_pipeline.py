@@ -1,0 +1,99 @@
+"""The whole path through the command line: synth -> train -> evaluate -> export -> onnxruntime."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from desktop.core.contract import COURSE_CHARACTERS, report_path
+from desktop.core.onnx_model import OnnxModel
+from training import casia
+from training.cli import main
+
+CHARS = "口大天"
+
+
+@pytest.fixture(scope="module")
+def dataset(tmp_path_factory):
+    root = tmp_path_factory.mktemp("synth")
+    assert main(["synth", "--out", str(root), "--chars", CHARS, "--train", "10", "--test", "4", "--seed", "3",
+                 "--workers", "1"]) == 0
+    return root
+
+
+def test_synth_command_writes_casia_layout(dataset):
+    assert sorted(p.name for p in (dataset / "Train").iterdir()) == sorted(CHARS)
+    assert len(list((dataset / "Test" / "口").glob("*.png"))) == 4
+    assert (dataset / "contact_sheet.png").is_file()
+
+
+def test_train_evaluate_export_and_run_in_onnxruntime(dataset, tmp_path, capsys):
+    run = tmp_path / "run"
+    assert main(["train", "--model", "cnn", "--data", str(dataset), "--classes", CHARS, "--epochs", "2",
+                 "--out", str(run), "--augment"]) == 0
+    assert main(["evaluate", "--run", str(run), "--data", str(dataset)]) == 0
+    report = json.loads((run / "report.json").read_text(encoding="utf-8"))
+    assert set(report["metrics"]) >= {"train", "validation", "test"}
+    assert report["metrics"]["test"]["n"] == 12
+    assert len(report["confusion_matrix"]) == 3
+    assert any((run / "plots").glob("*.png"))
+
+    onnx_file = tmp_path / "model.onnx"
+    assert main(["export", "--run", str(run), "--out", str(onnx_file), "--features", "conv1", "--data", str(dataset)]) == 0
+    assert report_path(onnx_file).is_file()
+
+    import keras
+
+    model = OnnxModel(onnx_file)
+    assert model.class_names == sorted(CHARS) and model.output_kind == "logits" and model.feature_names == ["conv1"]
+    test = casia.load_split(dataset, "Test", sorted(CHARS))
+    probs, features = model.predict_with_features(test.float_images())
+    logits = keras.models.load_model(run / "model.keras").predict(test.float_images(), verbose=0)
+    expected = np.exp(logits - logits.max(1, keepdims=True))
+    expected /= expected.sum(1, keepdims=True)
+    assert np.abs(probs - expected).max() < 1e-4
+    assert features["conv1"].shape == (12, 80, 60, 16)
+
+    capsys.readouterr()
+    assert main(["evaluate", "--onnx", str(onnx_file), "--folder", str(dataset / "Test")]) == 0
+    assert "test" in capsys.readouterr().out.lower()
+
+
+def test_build_assets_end_to_end_on_a_tiny_dataset(tmp_path):
+    out = tmp_path / "models"
+    assert main(["build-assets", "--data", str(tmp_path / "data"), "--runs", str(tmp_path / "runs"),
+                 "--out", str(out), "--train", "5", "--test", "2", "--epochs", "1"]) == 0
+    for name, output in (("casia55-logistic", "probabilities"), ("casia55-cnn", "logits")):
+        model = OnnxModel(out / f"{name}.onnx")
+        assert model.class_names == list(COURSE_CHARACTERS) and model.output_kind == output
+        report = json.loads(report_path(out / f"{name}.onnx").read_text(encoding="utf-8"))
+        assert report["metrics"]["test"]["n"] == 110
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["train", "--model", "cnn", "--data", "{tmp}/missing"], "does not exist"),
+        (["train", "--model", "cnn", "--data", "{data}", "--epochs", "0"], "--epochs"),
+        (["train", "--model", "cnn", "--data", "{data}", "--classes", "龘大"], "龘"),
+        (["synth", "--out", "{tmp}/s", "--chars", "大龘"], "龘"),
+        (["synth", "--out", "{tmp}/s", "--train", "-1"], "--train"),
+        (["evaluate", "--run", "{tmp}", "--data", "{data}"], "no trained model"),
+        (["export", "--run", "{tmp}", "--out", "{tmp}/x.onnx"], "no trained model"),
+        (["build-assets", "--models", "casia55-huge"], "casia55-huge"),
+    ],
+)
+def test_cli_errors_are_one_clear_line(argv, message, dataset, tmp_path, capsys):
+    argv = [a.format(tmp=tmp_path, data=dataset) for a in argv]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and message in err and "Traceback" not in err
+
+
+def test_unknown_model_is_refused_by_the_parser(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["train", "--model", "vgg99", "--data", "x"])
+    assert exit_info.value.code == 2
+    assert "vgg99" in capsys.readouterr().err
