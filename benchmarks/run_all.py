@@ -1,0 +1,45 @@
+"""``python -m benchmarks``: every benchmark with its defaults (a few minutes on two cores).
+
+Options are passed on: ``--runs``/``--warmup`` to the latency benchmark, ``--samples``/``--epochs``
+to the training benchmark. Each benchmark also runs alone, with all its options:
+``python -m benchmarks.bench_inference --help``, ``python -m benchmarks.bench_training --help``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from benchmarks import bench_inference, bench_training
+from benchmarks.timing import machine_line
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=200, help="timed single-image calls per runner (default 200)")
+    parser.add_argument("--warmup", type=int, default=20, help="untimed calls first (default 20)")
+    parser.add_argument("--samples", type=int, default=2200, help="training images (default 2200)")
+    parser.add_argument("--epochs", type=int, default=5, help="training epochs to time (default 5)")
+    parser.add_argument("--data", choices=bench_training.DATA_CHOICES, default="auto",
+                        help="training data: synth, random, or auto (default)")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    started = time.perf_counter()
+    print(f"CNN Classroom benchmarks on {machine_line()}\n")
+
+    print(f"== Single-image latency, course CNN ({args.runs} runs after {args.warmup} warm-up)")
+    print(bench_inference.report(bench_inference.run(args.runs, args.warmup)))
+
+    print("\n== Training speed, course CNN")
+    print(bench_training.report(bench_training.run(args.samples, args.epochs, data=args.data)))
+
+    print(f"\nAll benchmarks took {time.perf_counter() - started:.0f} s.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
