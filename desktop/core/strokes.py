@@ -4,8 +4,9 @@ The single rendering path shared by the synthetic handwriting generator (``train
 the OLHWDB ``.pot`` reader and the drawing canvas, so the model sees the same kind of image
 whichever way the strokes came in.
 
-A stroke is an ``(n, 2)`` or ``(n, 3)`` float array of ``x, y[, pressure]`` in any units with
-y pointing down; pressure is 0..1 and scales the pen width (1 = full width).
+A stroke is an ``(n, 2)``, ``(n, 3)`` or ``(n, 4)`` float array of ``x, y``, ``x, y, pressure``
+or ``x, y, time, pressure`` (the canvas keeps time) in any units with y pointing down; pressure is
+0..1 and scales the pen width (1 = full width).
 """
 
 from __future__ import annotations
@@ -39,6 +40,11 @@ def as_strokes(strokes: Sequence[Sequence[Sequence[float]]]) -> list[np.ndarray]
             raise ValueError(f"a stroke must be a list of [x, y] or [x, y, pressure] points, got shape {a.shape}")
         out.append(a)
     return out
+
+
+def pressure_of(stroke: np.ndarray) -> np.ndarray:
+    """The pressure column: the last of 3 or 4 columns; full pressure for plain x, y."""
+    return stroke[:, -1] if stroke.shape[1] >= 3 else np.ones(len(stroke))
 
 
 def bounds(strokes: Sequence[np.ndarray]) -> tuple[float, float, float, float]:
@@ -84,7 +90,7 @@ def coverage(
         xy = np.empty((len(s), 2))
         xy[:, 0] = ((s[:, 0] - x0) * scale + off) * ss
         xy[:, 1] = ((s[:, 1] - y0) * scale + off) * ss
-        pressure = s[:, 2] if s.shape[1] >= 3 else np.ones(len(s))
+        pressure = pressure_of(s)
         widths = np.maximum(pen_width * np.clip(pressure, 0.0, 1.0), min_width_px) * ss
         fixed = np.round(xy * k).astype(np.int64)
         # Round caps and joints, like a real pen tip.

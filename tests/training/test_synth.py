@@ -271,3 +271,4 @@ def test_unknown_character_is_refused_before_writing(tmp_path):
     with pytest.raises(UnknownCharacterError, match="龘"):
         synth.write_dataset(tmp_path / "x", "大龘", train_per_class=1, test_per_class=0)
     assert not (tmp_path / "x").exists()
+
