@@ -38,6 +38,7 @@ from desktop.core.contract import (
 )
 from desktop.core.onnx_model import ModelContractError, OnnxModel
 from training.errors import ExportError
+from training.report import make_shareable
 
 CHECK_SAMPLES = 100
 #: Opset 17 runs on every onnxruntime the app supports (1.14 and later).
@@ -174,6 +175,7 @@ def export_onnx(
             OnnxModel(tmp)  # the app must be able to open what we ship
         except ModelContractError as exc:
             raise ExportError(f"{path}: not written, the file breaks the model contract: {exc.reason}") from exc
+        make_shareable(tmp)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)

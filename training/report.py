@@ -113,6 +113,13 @@ def _plain(value):
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
+def make_shareable(path: str | Path) -> None:
+    """Give a temporary file (created 0600) the permissions a normal new file would get."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, 0o666 & ~umask)
+
+
 def write_json_atomic(path: str | Path, data: Any) -> Path:
     """Write JSON through a temporary file and ``os.replace`` so readers never see half a file."""
     path = Path(path)
@@ -122,6 +129,7 @@ def write_json_atomic(path: str | Path, data: Any) -> Path:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             json.dump(data, f, ensure_ascii=False, indent=1, default=_plain)
             f.write("\n")
+        make_shareable(tmp)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
