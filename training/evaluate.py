@@ -130,21 +130,13 @@ def evaluate_run(run_dir: str | Path, data_root: str | Path, *, strict: bool = F
     The Train split is divided 80/20 exactly as in training, so "validation" is the same images
     early stopping watched. Returns the report.
     """
-    import keras
-
     from training import casia, plots
     from training.data import train_validation_split
-    from training.report import build_report, read_json, write_json_atomic
+    from training.report import build_report, write_json_atomic
+    from training.runs import load_run
 
-    run_dir = Path(run_dir)
-    model_file = run_dir / "model.keras"
-    if not model_file.is_file():
-        raise DataError(f"{model_file}: no trained model here (is {run_dir} a training run folder?)")
-    run_info = read_json(run_dir / "run.json")
-    history_file = read_json(run_dir / "history.json") if (run_dir / "history.json").is_file() else None
-    class_names = list(run_info["class_names"])
-    output_kind = run_info.get("output", LOGITS)
-    model = keras.models.load_model(model_file)
+    run = load_run(run_dir)
+    run_dir, model, class_names, output_kind = run.folder, run.model, run.class_names, run.output_kind
 
     train_all = casia.load_split(data_root, "Train", class_names, strict=strict)
     _check_classes(train_all, class_names, f"{data_root}/Train")
@@ -159,14 +151,14 @@ def evaluate_run(run_dir: str | Path, data_root: str | Path, *, strict: bool = F
 
     report = build_report(
         model,
-        name=run_info.get("model", model.name),
-        title=run_info.get("title", f"{run_info.get('model', model.name)} ({len(class_names)} characters)"),
+        name=run.name,
+        title=run.title,
         output_kind=output_kind,
         class_names=class_names,
-        trained_on=run_info.get("trained_on", str(data_root)),
-        history_file=history_file,
+        trained_on=run.info.get("trained_on", str(data_root)),
+        history_file=run.history,
         evaluations=evaluations,
-        size_bytes=model_file.stat().st_size,
+        size_bytes=run.model_file.stat().st_size,
     )
     write_json_atomic(run_dir / "report.json", report)
     plots.plot_report(report, run_dir / "plots", detail_images=test.images)

@@ -248,22 +248,13 @@ def export_run(
     tolerance: float = 1e-4,
 ) -> Path:
     """Export a training run folder's ``model.keras`` with its report; return the ONNX path."""
-    import keras
-
-    from training.errors import DataError
     from training.report import build_report, read_json
+    from training.runs import load_run
 
-    run_dir = Path(run_dir)
-    model_file = run_dir / "model.keras"
-    if not model_file.is_file():
-        raise DataError(f"{model_file}: no trained model here (is {run_dir} a training run folder?)")
-    run_info = read_json(run_dir / "run.json")
-    history_file = read_json(run_dir / "history.json") if (run_dir / "history.json").is_file() else None
-    class_names = list(run_info["class_names"])
-    output_kind = run_info.get("output", LOGITS)
-    name = run_info.get("model", "model")
-    title = title or run_info.get("title") or f"{name} ({len(class_names)} characters)"
-    model = keras.models.load_model(model_file)
+    run = load_run(run_dir)
+    run_dir, model, class_names, output_kind, name = run.folder, run.model, run.class_names, run.output_kind, run.name
+    title = title or run.title
+    run_info, history_file = run.info, run.history
 
     if (run_dir / "report.json").is_file():
         report = read_json(run_dir / "report.json")
