@@ -447,11 +447,25 @@ def stream_split(
     order each epoch, reproducible from ``seed``). Corrupt images are dropped with a logged
     warning. The dataset carries ``class_names`` and ``file_paths`` like Keras' datasets.
     """
+    names, files, labels = list_class_folder(split_folder(root, split), class_names)
+    return stream_files(files, labels, names, batch_size=batch_size, shuffle=shuffle, seed=seed)
+
+
+def stream_files(
+    files: Sequence[str | Path],
+    labels: Sequence[int],
+    class_names: list[str],
+    *,
+    batch_size: int = 64,
+    shuffle: bool = False,
+    seed: int = 0,
+) -> "tf.data.Dataset":
+    """Image files and their labels as a streaming dataset (see :func:`stream_split`)."""
     import tensorflow as tf
 
-    names, files, labels = list_class_folder(split_folder(root, split), class_names)
+    names = list(class_names)
     paths = [str(p) for p in files]
-    ds = tf.data.Dataset.from_tensor_slices((tf.constant(paths), tf.constant(labels, tf.int32)))
+    ds = tf.data.Dataset.from_tensor_slices((tf.constant(paths), tf.constant(list(labels), tf.int32)))
     if shuffle:
         ds = ds.shuffle(len(paths), seed=seed, reshuffle_each_iteration=True)
 

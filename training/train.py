@@ -117,19 +117,76 @@ def train(
     validation: CharacterData | None = None,
     title: str | None = None,
 ) -> Path:
-    """Fit ``model_name`` on ``train_data`` (split 80/20 unless ``validation`` is given)."""
+    """Fit ``model_name`` on in-memory ``train_data`` (split 80/20 unless ``validation`` is given)."""
+    if len(train_data) == 0:
+        raise TrainingError("there are no training images")
+    train_part, val_part = (train_data, validation) if validation is not None else train_validation_split(train_data)
+    return fit(
+        model_name,
+        train_data.class_names,
+        _dataset(train_part, settings.batch_size, shuffle=True, seed=settings.seed, augment=settings.augment),
+        _dataset(val_part, settings.batch_size, shuffle=False, seed=settings.seed, augment=False),
+        out_dir, settings, samples={"train": len(train_part), "validation": len(val_part)},
+        data_description=data_description, title=title,
+    )
+
+
+def train_streaming(
+    model_name: str,
+    root: str | Path,
+    out_dir: str | Path,
+    settings: TrainSettings = TrainSettings(),
+    *,
+    classes: list[str] | None = None,
+    title: str | None = None,
+) -> Path:
+    """Like :func:`train` on ``root/Train`` but decoding images on the fly (the full database).
+
+    The 80/20 split is the course's (``random_state=123``) over the file list, so it picks the
+    same images as the in-memory path.
+    """
+    from sklearn.model_selection import train_test_split
+
+    from . import casia
+
+    names, files, labels = casia.list_class_folder(casia.split_folder(root, "Train"), classes)
+    if not files:
+        raise TrainingError(f"{root}: there are no training images")
+    files, labels = np.array([str(f) for f in files]), np.array(labels, np.int32)
+    train_idx, val_idx = train_test_split(np.arange(len(files)), test_size=0.2, random_state=123)
+    train_ds = casia.stream_files(files[train_idx], labels[train_idx], names, batch_size=settings.batch_size,
+                                  shuffle=True, seed=settings.seed)
+    val_ds = casia.stream_files(files[val_idx], labels[val_idx], names, batch_size=settings.batch_size)
+    if settings.augment:
+        aug = augmentation()
+        train_ds = train_ds.map(lambda x, y: (aug(x, training=True), y))
+    return fit(model_name, names, train_ds, val_ds, out_dir, settings,
+               samples={"train": len(train_idx), "validation": len(val_idx)},
+               data_description=f"{root} (streamed)", title=title)
+
+
+def fit(
+    model_name: str,
+    class_names: list[str],
+    train_ds,
+    val_ds,
+    out_dir: str | Path,
+    settings: TrainSettings,
+    *,
+    samples: dict[str, int],
+    data_description: str = "",
+    title: str | None = None,
+) -> Path:
+    """Build, compile and fit on ``tf.data`` datasets; save the run folder."""
     import keras
     import tensorflow as tf
 
     from . import models
 
-    if len(train_data) == 0:
-        raise TrainingError("there are no training images")
-    if len(train_data.class_names) < 2:
+    if len(class_names) < 2:
         raise TrainingError("training needs at least two classes")
     keras.utils.set_random_seed(settings.seed)
-    train_part, val_part = (train_data, validation) if validation is not None else train_validation_split(train_data)
-    n = len(train_data.class_names)
+    n = len(class_names)
     output = models.output_kind(model_name)
 
     strategy = make_strategy(settings.strategy)
@@ -142,8 +199,8 @@ def train(
         monitor="val_accuracy", patience=settings.patience, restore_best_weights=True, verbose=settings.verbose
     )
     history = model.fit(
-        _dataset(train_part, settings.batch_size, shuffle=True, seed=settings.seed, augment=settings.augment),
-        validation_data=_dataset(val_part, settings.batch_size, shuffle=False, seed=settings.seed, augment=False),
+        train_ds,
+        validation_data=val_ds,
         epochs=settings.epochs,
         shuffle=False,  # the tf.data pipeline already reshuffles every epoch
         callbacks=[stopper, timer],
@@ -172,11 +229,11 @@ def train(
             "model": model_name,
             "title": title or f"{model_name} ({n} characters)",
             "data": data_description,
-            "class_names": list(train_data.class_names),
+            "class_names": list(class_names),
             "output": output,
             "seed": settings.seed,
             "settings": asdict(settings),
-            "samples": {"train": len(train_part), "validation": len(val_part)},
+            "samples": samples,
             "trained_on": data_description,
             "created_by": f"cnn-classroom {__version__}",
             "tensorflow": tf.__version__,

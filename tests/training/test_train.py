@@ -98,3 +98,16 @@ def test_mirrored_strategy_on_two_logical_cpus(tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     assert "replicas 2" in result.stdout
     assert (tmp_path / "run" / "model.keras").is_file()
+
+
+def test_streaming_training_uses_the_same_split(tmp_path):
+    from training import casia
+    from training.train import train_streaming
+
+    synth.write_dataset(tmp_path / "data", CHARS, train_per_class=10, test_per_class=0, seed=1, workers=1)
+    out = train_streaming("cnn", tmp_path / "data", tmp_path / "run", TrainSettings(epochs=1, augment=True, verbose=0),
+                          classes=sorted(CHARS))
+    run = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    in_memory = train_validation_split(casia.load_split(tmp_path / "data", "Train", sorted(CHARS)))
+    assert run["samples"] == {"train": len(in_memory[0]), "validation": len(in_memory[1])}
+    assert run["class_names"] == sorted(CHARS) and (out / "model.keras").is_file()

@@ -23,13 +23,16 @@ def configure(p) -> None:
     p.add_argument("--strategy", choices=STRATEGIES, default="none", help="tf.distribute strategy")
     p.add_argument("--seed", type=int, default=123)
     p.add_argument("--strict", action="store_true", help="stop at the first corrupt file instead of skipping it")
+    p.add_argument("--stream", action="store_true",
+                   help="decode images on the fly instead of loading them all (the full database; "
+                        "CASIA folders only; corrupt files are dropped)")
 
 
 def run(args) -> int:
     from ..casia import load_any
     from ..data import resolve_classes
     from ..errors import TrainingError
-    from ..train import train
+    from ..train import train, train_streaming
 
     if args.epochs < 1 or args.batch_size < 1 or args.patience < 0 or args.learning_rate <= 0:
         raise TrainingError("--epochs and --batch-size must be at least 1, --patience 0 or more, --learning-rate above 0")
@@ -37,12 +40,16 @@ def run(args) -> int:
         classes = resolve_classes(args.classes)
     except ValueError as exc:
         raise TrainingError(str(exc)) from exc
-    data = load_any(args.data, split="Train", classes=classes, strict=args.strict, progress=True)
-    if data.skipped:
-        print(f"skipped {len(data.skipped)} unreadable files (first: {data.skipped[0][0]}: {data.skipped[0][1]})")
     settings = TrainSettings(epochs=args.epochs, batch_size=args.batch_size, learning_rate=args.learning_rate,
                              patience=args.patience, augment=args.augment, strategy=args.strategy, seed=args.seed)
     out = Path(args.out) if args.out else Path("runs") / args.model
+    if args.stream:
+        train_streaming(args.model, args.data, out, settings, classes=classes)
+        print(f"saved {out / 'model.keras'} and {out / 'history.json'}")
+        return 0
+    data = load_any(args.data, split="Train", classes=classes, strict=args.strict, progress=True)
+    if data.skipped:
+        print(f"skipped {len(data.skipped)} unreadable files (first: {data.skipped[0][0]}: {data.skipped[0][1]})")
     train(args.model, data, out, settings, data_description=str(args.data))
     print(f"saved {out / 'model.keras'} and {out / 'history.json'}")
     return 0
