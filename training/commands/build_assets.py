@@ -27,7 +27,7 @@ def configure(p) -> None:
     p.add_argument("--out", default=None, help="folder for the ONNX files (default: the app's assets/models)")
     p.add_argument("--train", type=int, default=600, help="synthetic training images per character")
     p.add_argument("--test", type=int, default=140, help="synthetic test images per character")
-    p.add_argument("--epochs", type=int, default=40, help="most epochs per model (early stopping, patience 15)")
+    p.add_argument("--epochs", type=int, default=100, help="most epochs per model, as in the course (early stopping, patience 15)")
     p.add_argument("--models", default=",".join(SHIPPED), help="which shipped models to build, comma-separated")
 
 
