@@ -1,7 +1,7 @@
 """``python -m benchmarks``: every benchmark with its defaults (a few minutes on two cores).
 
 Options are passed on: ``--runs``/``--warmup`` to the latency benchmark, ``--samples``/``--epochs``
-to the training benchmark. Each benchmark also runs alone, with all its options:
+to the training benchmark, ``--drawings``/``--starts`` to the app benchmark. Each benchmark also runs alone, with all its options:
 ``python -m benchmarks.bench_inference --help``, ``python -m benchmarks.bench_training --help``.
 """
 
@@ -11,7 +11,7 @@ import argparse
 import sys
 import time
 
-from benchmarks import bench_inference, bench_training
+from benchmarks import bench_app, bench_inference, bench_training
 from benchmarks.timing import machine_line
 
 
@@ -19,6 +19,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=200, help="timed single-image calls per runner (default 200)")
     parser.add_argument("--warmup", type=int, default=20, help="untimed calls first (default 20)")
+    parser.add_argument("--drawings", type=int, default=100, help="drawings for the app benchmark (default 100)")
+    parser.add_argument("--starts", type=int, default=5, help="cold starts of the app to time (default 5)")
     parser.add_argument("--samples", type=int, default=2200, help="training images (default 2200)")
     parser.add_argument("--epochs", type=int, default=5, help="training epochs to time (default 5)")
     parser.add_argument("--data", choices=bench_training.DATA_CHOICES, default="auto",
@@ -33,6 +35,9 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"== Single-image latency, course CNN ({args.runs} runs after {args.warmup} warm-up)")
     print(bench_inference.report(bench_inference.run(args.runs, args.warmup)))
+
+    print("\n== The app: pen-up to candidates, inference, cold start, memory")
+    print(bench_app.report(args.drawings, args.starts))
 
     print("\n== Training speed, course CNN")
     print(bench_training.report(bench_training.run(args.samples, args.epochs, data=args.data)))

@@ -1,68 +1,321 @@
-"""The main window: for now a start page listing the models the app found.
+"""The main window: a panel switcher, the menus, the About box and the remembered layout.
 
-The teaching panels replace the start page in later versions.
+The window owns the :class:`ModelHost` thread (model loading and inference never run in the GUI
+thread) and shows which model files were skipped, and why, without stopping anyone from writing.
 """
 
 from __future__ import annotations
 
+import platform
+import sys
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QMainWindow, QVBoxLayout, QWidget
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop import __version__
-from desktop.core.model_files import ModelFile, list_model_files, shipped_models_dir
+from desktop.core.contract import assets_dir
+from desktop.core.registry import ModelInfo, ModelProblem, default_model_folders
+from desktop.ui.workers import ModelHost
+from desktop.ui.write.panel import WritePanel
 
 WINDOW_TITLE = "CNN Classroom"
-PANELS_NOTE = "The teaching panels are coming in the next versions. For now, this window lists the models it finds."
+PANELS = ("Write", "Camera", "Teach", "Kernels", "Results")
+COMING_SOON = {
+    "Camera": "Point the camera at anything and watch an ImageNet network name it live, with its confidence "
+              "for the top guesses and what each layer responds to.",
+    "Teach": "Teach a model your own classes: record or upload examples per class, train it here with "
+             "epochs, batch size and learning rate you choose, and watch accuracy and loss as it learns.",
+    "Kernels": "Slide a convolution kernel over an image: presets or your own numbers, padding, stride, "
+               "dilation and pooling, and the weighted sum behind every output pixel.",
+    "Results": "How each model was made: its layers, training history, accuracy per character, the "
+               "confusion matrix and the drawings it got wrong.",
+}
+ZOOM_STEPS = (0.8, 0.9, 1.0, 1.15, 1.3, 1.5, 1.75, 2.0, 2.5, 3.0)
+DEFAULT_ZOOM_INDEX = ZOOM_STEPS.index(1.0)
 
 
-def empty_message(folder: Path) -> str:
-    return f"No models found in {folder}. Build them with: python -m training build-assets"
+def coming_soon_page(name: str) -> QWidget:
+    page = QWidget()
+    page.setObjectName(f"{name.lower()}Panel")
+    page.setAccessibleName(f"{name} panel (coming soon)")
+    text = QLabel(f"<h2>{name}</h2><p><i>Coming soon.</i></p><p>{COMING_SOON[name]}</p>")
+    text.setWordWrap(True)
+    text.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+    text.setMaximumWidth(640)
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(32, 32, 32, 32)
+    layout.addWidget(text)
+    layout.addStretch()
+    return page
+
+
+def _first_paragraphs(path: Path, limit: int = 3) -> str:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return ""
+    paragraphs = [p.strip().replace("\n", " ") for p in text.split("\n\n") if p.strip() and not p.startswith("#")]
+    return " ".join(paragraphs[:limit])
+
+
+def versions() -> dict[str, str]:
+    """Versions of the app and of the libraries it runs on, for the About box and bug reports."""
+    import cv2
+    import numpy
+    import onnxruntime
+    import PySide6
+    from PySide6 import QtCore
+
+    return {
+        "CNN Classroom": __version__,
+        "Python": platform.python_version(),
+        "Qt": QtCore.qVersion(),
+        "PySide6": PySide6.__version__,
+        "onnxruntime": onnxruntime.__version__,
+        "NumPy": numpy.__version__,
+        "OpenCV": cv2.__version__,
+    }
+
+
+def about_text() -> str:
+    rows = "".join(f"<tr><td>{k}</td><td>{v}</td></tr>" for k, v in versions().items())
+    strokes = assets_dir() / "strokes" / "hanzi-writer-data"
+    characters = assets_dir() / "characters"
+    licence_file = strokes / "ARPHICPL.TXT"
+    return (
+        f"<h2>{WINDOW_TITLE} {__version__}</h2>"
+        "<p>An offline classroom for convolutional neural networks: draw, photograph, train and look inside.</p>"
+        f"<table>{rows}</table>"
+        "<h3>Bundled data</h3>"
+        f"<p><b>Stroke data</b> (<code>assets/strokes/hanzi-writer-data</code>): {_first_paragraphs(strokes / 'README.md')}"
+        f" The licence text is in <code>{licence_file.name}</code>"
+        f"{'' if licence_file.is_file() else ' (missing from this installation)'}.</p>"
+        f"<p><b>Character table</b> (<code>assets/characters</code>): {_first_paragraphs(characters / 'README.md', 4)}</p>"
+    )
+
+
+class SkippedModelsBanner(QFrame):
+    """A dismissible strip above the panels listing the model files that were not loaded."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("skippedModelsBanner")
+        self.setAccessibleName("Skipped model files")
+        self.setStyleSheet("#skippedModelsBanner { background: #fff4ce; border: 1px solid #e0c060; }")
+        self.label = QLabel()
+        self.label.setObjectName("skippedModelsText")
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.close_button = QToolButton()
+        self.close_button.setText("✕")
+        self.close_button.setObjectName("dismissSkippedModels")
+        self.close_button.setAccessibleName("Dismiss the skipped models message")
+        self.close_button.setToolTip("Dismiss")
+        self.close_button.clicked.connect(self.hide)
+        layout = QHBoxLayout(self)
+        layout.addWidget(self.label, stretch=1)
+        layout.addWidget(self.close_button, alignment=Qt.AlignmentFlag.AlignTop)
+        self.hide()
+
+    def show_problems(self, problems: list[ModelProblem]) -> None:
+        if not problems:
+            self.hide()
+            return
+        lines = "".join(f"<li><b>{p.path.name}</b> ({p.path.parent}): {p.reason}</li>" for p in problems)
+        self.label.setText(f"{len(problems)} model file(s) skipped; everything else works:<ul>{lines}</ul>")
+        self.show()
 
 
 class MainWindow(QMainWindow):
-    """Title, a note about the panels, and one line per ONNX file in ``models_dir``."""
+    """Panels on a sidebar; ``models_dir`` is the user's own models folder (None: shipped models only)."""
+
+    models_ready = Signal(object, object)  # re-emitted from the host once the window has shown them
 
     def __init__(self, models_dir: str | Path | None = None, parent: QWidget | None = None):
         super().__init__(parent)
-        self.models_dir = Path(models_dir) if models_dir is not None else shipped_models_dir()
+        self.setObjectName("mainWindow")
         self.setWindowTitle(WINDOW_TITLE)
-        self.resize(640, 420)
+        self.models_dir = Path(models_dir) if models_dir is not None else None
+        self.models: list[ModelInfo] = []
+        self.problems: list[ModelProblem] = []
+        self._base_font = QFont(QApplication.font())
+        self._zoom_index = DEFAULT_ZOOM_INDEX
 
-        heading = QLabel(f"<h1>{WINDOW_TITLE}</h1><p>Version {__version__}</p>")
-        note = QLabel(PANELS_NOTE)
-        note.setWordWrap(True)
-        self.model_list = QListWidget()
-        self.model_list.setObjectName("modelList")
-        self.empty_label = QLabel(empty_message(self.models_dir))
-        self.empty_label.setObjectName("emptyMessage")
-        self.empty_label.setWordWrap(True)
-        self.empty_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.host = ModelHost(default_model_folders(self.models_dir))
 
-        layout = QVBoxLayout()
-        layout.addWidget(heading)
-        layout.addWidget(note)
-        layout.addWidget(self.model_list, stretch=1)
-        layout.addWidget(self.empty_label)
-        layout.addStretch()  # keeps the text at the top while the list is hidden
+        self.sidebar = QListWidget()
+        self.sidebar.setObjectName("panelSwitcher")
+        self.sidebar.setAccessibleName("Panels")
+        self.sidebar.addItems(PANELS)
+        self.sidebar.setFixedWidth(120)
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("panelStack")
+        self.write_panel = WritePanel(self.host)
+        # After the panel's own connection: the window's models_ready means the panel has them too.
+        self.host.models_ready.connect(self._on_models_ready)
+        self.stack.addWidget(self.write_panel)
+        for name in PANELS[1:]:
+            self.stack.addWidget(coming_soon_page(name))
+        self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.write_panel.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+
+        self.banner = SkippedModelsBanner()
         central = QWidget()
-        central.setLayout(layout)
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(4, 4, 4, 4)
+        outer.addWidget(self.banner)
+        row = QHBoxLayout()
+        row.addWidget(self.sidebar)
+        row.addWidget(self.stack, stretch=1)
+        outer.addLayout(row, stretch=1)
         self.setCentralWidget(central)
+        self.statusBar().setObjectName("statusBar")
+        self.statusBar().showMessage("Loading the models…")
 
-        # Metadata only, so this is quick enough for the GUI thread today. The full registry
-        # (sessions, reports) must load in a worker thread so a big or slow file cannot freeze
-        # the window.
-        self.show_models(list_model_files(self.models_dir))
+        self._build_menus()
+        self.resize(1200, 780)
+        self._restore_settings()
+        app = QApplication.instance()
+        if app is not None:  # a window never closed (killed session, tests) still stops its thread
+            app.aboutToQuit.connect(self.host.shutdown)
+        self.host.start()
 
-    def show_models(self, models: list[ModelFile]) -> None:
-        self.model_list.clear()
-        for model in models:
-            item = QListWidgetItem(model.label)
-            item.setData(Qt.ItemDataRole.UserRole, str(model.path))
-            if not model.readable:
-                item.setToolTip(model.error)
-                item.setForeground(Qt.GlobalColor.darkRed)
-            self.model_list.addItem(item)
-        self.model_list.setVisible(bool(models))
-        self.empty_label.setVisible(not models)
+    # -- menus -----------------------------------------------------------------------------------
+    def _action(self, menu, text: str, name: str, shortcut, slot, checkable: bool = False) -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.setCheckable(checkable)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.open_action = self._action(file_menu, "&Open image…", "openImageAction", QKeySequence.StandardKey.Open,
+                                        self._open_image)
+        file_menu.addSeparator()
+        self.quit_action = self._action(file_menu, "&Quit", "quitAction", "Ctrl+Q", self.close)
+
+        edit_menu = bar.addMenu("&Edit")
+        self.undo_action = self._action(edit_menu, "&Undo", "undoAction", "Ctrl+Z", self.write_panel.undo)
+        self.redo_action = self._action(edit_menu, "&Redo", "redoAction", "Ctrl+Shift+Z", self.write_panel.redo)
+        self.clear_action = self._action(edit_menu, "&Clear", "clearAction", "Esc", self.write_panel.clear)
+
+        view_menu = bar.addMenu("&View")
+        self.panel_actions = []
+        for index, name in enumerate(PANELS):
+            action = self._action(view_menu, f"&{index + 1} {name}", f"show{name}Action", f"Ctrl+{index + 1}",
+                                  lambda _=False, i=index: self.show_panel(i))
+            self.panel_actions.append(action)
+        view_menu.addSeparator()
+        self.zoom_in_action = self._action(view_menu, "Presentation zoom &in", "zoomInAction",
+                                           QKeySequence.StandardKey.ZoomIn, lambda: self.set_zoom_index(self._zoom_index + 1))
+        self.zoom_out_action = self._action(view_menu, "Presentation zoom &out", "zoomOutAction",
+                                            QKeySequence.StandardKey.ZoomOut, lambda: self.set_zoom_index(self._zoom_index - 1))
+        self.zoom_reset_action = self._action(view_menu, "&Reset zoom", "zoomResetAction", "Ctrl+0",
+                                              lambda: self.set_zoom_index(DEFAULT_ZOOM_INDEX))
+        # Ctrl++ without Shift on keyboards where "+" needs no Shift, and Ctrl+= where it does.
+        self.zoom_in_action.setShortcuts([QKeySequence("Ctrl++"), QKeySequence("Ctrl+=")])
+        view_menu.addSeparator()
+        self.grid_action = self._action(view_menu, "米字格 &grid", "gridAction", None, self.write_panel.set_grid_visible,
+                                        checkable=True)
+        self.grid_action.setChecked(self.write_panel.grid_checkbox.isChecked())
+        self.write_panel.grid_checkbox.toggled.connect(self.grid_action.setChecked)
+
+        help_menu = bar.addMenu("&Help")
+        self.about_action = self._action(help_menu, "&About CNN Classroom", "aboutAction", None, self.show_about)
+
+    # -- commands --------------------------------------------------------------------------------
+    def show_panel(self, index: int) -> None:
+        self.sidebar.setCurrentRow(max(0, min(index, len(PANELS) - 1)))
+
+    def current_panel(self) -> str:
+        return PANELS[self.stack.currentIndex()]
+
+    def _open_image(self) -> None:
+        self.show_panel(0)
+        self.write_panel.open_image_dialog()
+
+    def zoom(self) -> float:
+        return ZOOM_STEPS[self._zoom_index]
+
+    def set_zoom_index(self, index: int) -> None:
+        """Presentation zoom: fonts (and with them most widgets) grow for the back of the classroom."""
+        self._zoom_index = max(0, min(index, len(ZOOM_STEPS) - 1))
+        factor = self.zoom()
+        font = QFont(self._base_font)
+        if font.pointSizeF() > 0:
+            font.setPointSizeF(self._base_font.pointSizeF() * factor)
+        else:
+            font.setPixelSize(max(1, round(self._base_font.pixelSize() * factor)))
+        self.setFont(font)
+        self.sidebar.setFixedWidth(round(120 * factor))
+        self.write_panel.set_zoom(factor)
+        self.statusBar().showMessage(f"Zoom {factor:.0%}", 2000)
+
+    def show_about(self) -> QMessageBox:
+        box = QMessageBox(self)
+        box.setObjectName("aboutBox")
+        box.setWindowTitle(f"About {WINDOW_TITLE}")
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(about_text())
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        return box
+
+    # -- models ----------------------------------------------------------------------------------
+    def _on_models_ready(self, models: list[ModelInfo], problems: list[ModelProblem]) -> None:
+        self.models, self.problems = list(models), list(problems)
+        self.banner.show_problems(self.problems)
+        found = f"{len(models)} model(s) ready"
+        if problems:
+            names = ", ".join(p.path.name for p in problems)
+            self.statusBar().showMessage(f"{found}; skipped {len(problems)}: {names}")
+        else:
+            self.statusBar().showMessage(found, 5000)
+        self.models_ready.emit(self.models, self.problems)
+
+    # -- settings --------------------------------------------------------------------------------
+    def _restore_settings(self) -> None:
+        settings = QSettings()
+        geometry = settings.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        state = settings.value("window/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        self.show_panel(int(settings.value("window/panel", 0)))
+        self.set_zoom_index(int(settings.value("view/zoom_index", DEFAULT_ZOOM_INDEX)))
+        self.write_panel.set_grid_visible(str(settings.value("view/grid", "true")).lower() == "true")
+        self.statusBar().showMessage("Loading the models…")
+
+    def save_settings(self) -> None:
+        settings = QSettings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/state", self.saveState())
+        settings.setValue("window/panel", self.stack.currentIndex())
+        settings.setValue("view/zoom_index", self._zoom_index)
+        settings.setValue("view/grid", "true" if self.write_panel.grid_checkbox.isChecked() else "false")
+        settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt naming)
+        self.save_settings()
+        self.host.shutdown()
+        super().closeEvent(event)

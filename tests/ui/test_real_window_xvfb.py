@@ -1,12 +1,14 @@
 """The app opens a real X11 window through Qt's xcb plugin, on a virtual X server.
 
 The offscreen tests cannot notice missing system libraries (libxcb-cursor0 and friends): Qt
-only loads the xcb plugin when it talks to an X server. This test starts ``Xvfb`` on a free
-display and runs ``python -m desktop --smoke-test`` against it.
+only loads the xcb plugin when it talks to an X server. These tests start ``Xvfb`` on a free
+display, run ``python -m desktop --smoke-test`` against it, and write a character on the real
+window's canvas, keeping its screenshot as a test artifact (``$TEST_ARTIFACTS`` or tmp_path).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import select
 import shutil
@@ -14,6 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -71,11 +74,36 @@ def virtual_display(tmp_path: Path):
         log.close()
 
 
-def test_the_app_opens_a_real_window_under_xvfb(virtual_display: str) -> None:
-    env = {**os.environ, "DISPLAY": virtual_display, "QT_QPA_PLATFORM": "xcb", "PYTHONPATH": str(REPO_ROOT)}
+def xcb_env(display: str) -> dict[str, str]:
+    path = os.pathsep.join(p for p in (str(REPO_ROOT), os.environ.get("PYTHONPATH", "")) if p)
+    env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb", "PYTHONPATH": path}
     env.pop("WAYLAND_DISPLAY", None)
+    return env
+
+
+def test_the_app_opens_a_real_window_under_xvfb(virtual_display: str) -> None:
+    env = xcb_env(virtual_display)
     result = subprocess.run([sys.executable, "-m", "desktop", "--smoke-test"], cwd=REPO_ROOT, env=env,
                             capture_output=True, text=True, timeout=120)
     # A missing system library shows up here as Qt's "could not load the Qt platform plugin xcb".
     assert result.returncode == 0, f"exit {result.returncode}\n{result.stderr}"
     assert result.stdout.strip() == "ok"
+
+
+def test_a_character_written_in_the_real_window_is_recognised(virtual_display: str, tmp_path: Path) -> None:
+    import cv2
+    from desktop.core.registry import ModelRegistry, shipped_models_dir
+
+    if not ModelRegistry([shipped_models_dir()]).scan(warm_up=False).models:
+        pytest.skip("no shipped models: python -m training build-assets")
+    artifacts = Path(os.environ.get("TEST_ARTIFACTS") or tmp_path)
+    artifacts.mkdir(parents=True, exist_ok=True)
+    shot = artifacts / "real-window-write-da.png"
+    result = subprocess.run([sys.executable, str(REPO_ROOT / "tests" / "ui" / "draw_in_real_window.py"), "大", str(shot)],
+                            cwd=REPO_ROOT, env=xcb_env(virtual_display), capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, f"exit {result.returncode}\n{result.stderr}"
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["top1"] == "大", report
+    image = cv2.imread(str(shot), cv2.IMREAD_GRAYSCALE)
+    assert image is not None and image.shape[0] > 300 and image.shape[1] > 500
+    assert float(np.var(image)) > 100.0, "the screenshot is blank"

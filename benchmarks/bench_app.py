@@ -1,0 +1,160 @@
+"""The app's speed and size: pen-up to candidates painted, inference alone, cold start, memory.
+
+Drives the real Write panel offscreen: strokes of course characters are put on the canvas, pen-up
+is signalled, and the clock stops when the candidates view has painted the answer. Targets (from
+the issue): p50 < 15 ms pen-up to painted, inference < 2 ms, cold start < 2 s, RSS < 300 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+TARGETS = {"pen_up_p50_ms": 15.0, "inference_ms": 2.0, "cold_start_s": 2.0, "rss_mb": 300.0}
+
+
+def resident_mb() -> float:
+    try:
+        import psutil
+
+        return psutil.Process().memory_info().rss / 2**20
+    except ImportError:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def pen_up_to_painted(drawings: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray, float, str]:
+    """Seconds from pen-up to painted candidates per drawing; inference seconds; RSS MB; model name."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QEvent, QObject
+
+    from desktop.core.contract import COURSE_CHARACTERS
+    from desktop.core.recognition import strokes_to_input
+    from desktop.core.registry import ModelRegistry, preferred_character_model, shipped_models_dir
+    from desktop.ui.app import create_application
+    from desktop.ui.main_window import MainWindow
+    from tests.ui.drawing import strokes_in_widget
+
+    app = create_application()
+    window = MainWindow()
+    ready: list = []
+    window.models_ready.connect(lambda models, problems: ready.append(models))
+    window.resize(1200, 760)
+    window.show()
+    while not ready:
+        app.processEvents()
+        time.sleep(0.005)
+    panel = window.write_panel
+    chosen = panel.chosen_models()[0]
+    view = panel.candidate_view()
+
+    class PaintWatch(QObject):
+        painted = False
+
+        def eventFilter(self, obj, event):  # noqa: N802 (Qt naming)
+            if event.type() == QEvent.Type.Paint:
+                PaintWatch.painted = True
+            return False
+
+    watch = PaintWatch()
+    for w in [view, *view.findChildren(QObject)]:
+        if hasattr(w, "installEventFilter"):
+            w.installEventFilter(watch)
+
+    rng = np.random.default_rng(seed)
+    canvas = panel.canvas
+    seconds = np.empty(drawings)
+    inputs = []
+    for i in range(drawings + 5):  # 5 untimed warm-up drawings
+        char = COURSE_CHARACTERS[i % len(COURSE_CHARACTERS)]
+        canvas.set_strokes(strokes_in_widget(char, canvas.width(), canvas.height(), rng))
+        panel.recognise_now()  # what the throttle would have sent while writing, answered before pen-up
+        while not panel.is_up_to_date():
+            app.processEvents()
+        app.processEvents()
+        PaintWatch.painted = False
+        start = time.perf_counter()
+        canvas.stroke_finished.emit()
+        while not (panel.is_up_to_date() and PaintWatch.painted):
+            app.processEvents()
+        if i >= 5:
+            seconds[i - 5] = time.perf_counter() - start
+            inputs.append(strokes_to_input(canvas.strokes(), canvas.pen_width()))
+    rss = resident_mb()
+    window.close()
+
+    model = ModelRegistry([shipped_models_dir()]).scan().loaded[Path(chosen)]
+    batch = [x[None] for x in inputs]
+    for x in batch[:10]:
+        model.predict_proba(x)
+    inference = np.empty(len(batch))
+    for j, x in enumerate(batch):
+        t = time.perf_counter()
+        model.predict_proba(x)
+        inference[j] = time.perf_counter() - t
+    return seconds, inference, rss, Path(chosen).name
+
+
+def cold_start(runs: int) -> list[float]:
+    """Seconds for ``python -m desktop --smoke-test`` (window shown and painted, then exit)."""
+    env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+           "PYTHONPATH": os.pathsep.join(p for p in (str(REPO_ROOT), os.environ.get("PYTHONPATH", "")) if p)}
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = subprocess.run([sys.executable, "-m", "desktop", "--smoke-test"], cwd=REPO_ROOT, env=env,
+                                capture_output=True, text=True, timeout=120)
+        times.append(time.perf_counter() - start)
+        if result.returncode != 0:
+            raise RuntimeError(f"the smoke test failed:\n{result.stderr}")
+    return times
+
+
+def verdict(value: float, target: float) -> str:
+    return "ok" if value < target else "OVER"
+
+
+def report(drawings: int = 100, starts: int = 5) -> str:
+    from benchmarks.timing import machine_line
+
+    pen, inference, rss, model = pen_up_to_painted(drawings)
+    starts_s = cold_start(starts)
+    p50, p90 = np.percentile(pen, 50) * 1e3, np.percentile(pen, 90) * 1e3
+    inf50, inf90 = np.percentile(inference, 50) * 1e3, np.percentile(inference, 90) * 1e3
+    cold = statistics.median(starts_s)
+    lines = [
+        f"machine: {machine_line()}; model: {model}; {drawings} drawings, {starts} cold starts",
+        f"{'measure':<34}{'value':>18}{'target':>12}",
+        f"{'pen-up to candidates painted':<34}{f'p50 {p50:.1f} ms':>18}{'< 15 ms':>12}  {verdict(p50, 15)}"
+        f"   (p90 {p90:.1f} ms)",
+        f"{'model inference alone':<34}{f'p50 {inf50:.2f} ms':>18}{'< 2 ms':>12}  {verdict(inf50, 2)}"
+        f"   (p90 {inf90:.2f} ms)",
+        f"{'cold start to a usable window':<34}{f'median {cold:.2f} s':>18}{'< 2 s':>12}  {verdict(cold, 2)}"
+        f"   (runs: {', '.join(f'{s:.2f}' for s in starts_s)})",
+        f"{'resident memory, Write panel':<34}{f'{rss:.0f} MB':>18}{'< 300 MB':>12}  {verdict(rss, 300)}",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_app", description=__doc__.splitlines()[0])
+    parser.add_argument("--drawings", type=int, default=100, help="timed drawings (default 100)")
+    parser.add_argument("--starts", type=int, default=5, help="cold starts to time (default 5)")
+    args = parser.parse_args(argv)
+    sys.path.insert(0, str(REPO_ROOT))
+    print(report(args.drawings, args.starts))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,129 @@
+"""Every model the app can run: the ONNX files in the shipped and the user's model folders.
+
+Models are data, not code: any file that follows the contract shows up, and one that does not
+(corrupt, wrong input shape, missing metadata, fails its dry run) is reported as a
+:class:`ModelProblem` with the reason, never raised, so one bad download cannot stop the app.
+Opening a file creates an onnxruntime session: call :meth:`ModelRegistry.scan` off the GUI thread.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+from desktop.core.contract import CHAR_INPUT_HEIGHT, CHAR_INPUT_WIDTH, assets_dir
+from desktop.core.onnx_model import ModelContractError, OnnxModel
+
+CHARACTER_INPUT_SHAPE = (CHAR_INPUT_HEIGHT, CHAR_INPUT_WIDTH, 1)
+#: Shipped character models, best first: the tuned CNN when it exists, then the course CNN.
+PREFERRED_CHARACTER_MODELS = ("casia55-best.onnx", "casia55-cnn.onnx")
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    path: Path
+    title: str
+    task: str
+    output_kind: str
+    class_names: list[str]
+    feature_names: list[str]
+    metrics: dict[str, Any]
+
+    @property
+    def label(self) -> str:
+        """One line for a list: ``title (file name)``."""
+        return f"{self.title} ({self.path.name})"
+
+    @classmethod
+    def of(cls, model: OnnxModel) -> "ModelInfo":
+        return cls(model.path, model.title, model.task, model.output_kind, model.class_names,
+                   model.feature_names, model.metrics)
+
+
+@dataclass(frozen=True)
+class ModelProblem:
+    path: Path
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path.name}: {self.reason}"
+
+
+@dataclass
+class RegistryScan:
+    models: list[ModelInfo]
+    problems: list[ModelProblem]
+    #: The opened, warmed engines by path, so the caller need not open each file twice.
+    loaded: dict[Path, OnnxModel] = field(default_factory=dict, repr=False, compare=False)
+
+    def character_models(self) -> list[ModelInfo]:
+        return [m for m in self.models if m.task == "characters"]
+
+
+def shipped_models_dir() -> Path:
+    """``assets/models``: the models that come with the app."""
+    return assets_dir() / "models"
+
+
+def default_model_folders(user_models_dir: str | Path | None = None) -> list[Path]:
+    """The shipped models first, then the user's own folder (when there is one)."""
+    folders = [shipped_models_dir()]
+    if user_models_dir is not None:
+        folders.append(Path(user_models_dir))
+    return folders
+
+
+def preferred_character_model(models: Sequence[ModelInfo]) -> ModelInfo | None:
+    """The model to show first: the shipped CNN (tuned one preferred), else any CNN-like one."""
+    chars = [m for m in models if m.task == "characters"]
+    for name in PREFERRED_CHARACTER_MODELS:
+        for m in chars:
+            if m.path.name == name:
+                return m
+    with_features = [m for m in chars if m.feature_names]
+    return (with_features or chars or [None])[0]
+
+
+def open_checked(path: str | Path, warm_up: bool = True) -> OnnxModel:
+    """Open one file as the app will use it; raise ModelContractError for anything wrong."""
+    model = OnnxModel(path)
+    if model.task == "characters" and model.input_shape != CHARACTER_INPUT_SHAPE:
+        shape = "x".join(map(str, model.input_shape))
+        raise ModelContractError(path, f"a character model needs 80x60x1 input images, this one takes {shape}")
+    if warm_up:
+        try:
+            model.warm_up()
+        except Exception as exc:  # a graph whose declared shapes lie fails only when run
+            raise ModelContractError(path, f"the model fails on a blank test image ({exc})") from exc
+    return model
+
+
+class ModelRegistry:
+    """The ONNX files in ``folders`` (missing folders are simply empty)."""
+
+    def __init__(self, folders: Sequence[str | Path]):
+        self.folders = [Path(f) for f in folders]
+
+    def files(self) -> list[Path]:
+        found: list[Path] = []
+        for folder in self.folders:
+            if folder.is_dir():
+                found += sorted(p for p in folder.glob("*.onnx") if p.is_file())
+        return list(dict.fromkeys(found))  # a folder named twice lists its files once
+
+    def scan(self, warm_up: bool = True) -> RegistryScan:
+        """Open, check and (by default) warm every file; sort the good from the bad."""
+        result = RegistryScan([], [])
+        for path in self.files():
+            try:
+                model = open_checked(path, warm_up=warm_up)
+            except ModelContractError as exc:
+                result.problems.append(ModelProblem(path, exc.reason))
+                continue
+            except Exception as exc:  # anything else a strange file provokes must not stop the scan
+                result.problems.append(ModelProblem(path, f"cannot be opened ({exc})"))
+                continue
+            result.models.append(ModelInfo.of(model))
+            result.loaded[path] = model
+        return result

@@ -1,0 +1,132 @@
+"""The QApplication and what every run needs around it: names, high DPI, a log file, a crash handler.
+
+An unexpected error anywhere (GUI thread, model thread, plain Python threads) is written with its
+traceback to a rotating log file and shown in a non-modal dialog that names the log, so a teacher
+can send the file instead of describing the problem from memory.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import sys
+import threading
+import traceback
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QStandardPaths, Qt, Signal, Slot
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from desktop import __version__
+
+APP_NAME = "CNN Classroom"
+ORGANISATION_NAME = "CNN Classroom"
+LOG_FILE_NAME = "cnn-classroom.log"
+LOG_MAX_BYTES = 1_000_000
+LOG_BACKUPS = 3
+
+log = logging.getLogger("desktop")
+
+
+def create_application(argv: list[str] | None = None) -> QApplication:
+    """The one QApplication (reused when it exists), named and high-DPI aware."""
+    app = QApplication.instance()
+    if app is None:
+        # Fractional scale factors (150 %) as they are, not rounded: crisp text on classroom projectors.
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+        app = QApplication(list(argv) if argv is not None else sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(ORGANISATION_NAME)
+    app.setApplicationVersion(__version__)
+    return app
+
+
+def app_data_dir() -> Path:
+    """Per-user writable folder (needs the application name set first)."""
+    return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
+
+
+def user_models_dir() -> Path:
+    """Where a user drops their own ONNX models."""
+    return app_data_dir() / "models"
+
+
+def setup_logging(log_dir: Path | None = None) -> Path:
+    """Send the ``desktop`` loggers to a rotating file; returns its path. Safe to call twice."""
+    log_dir = log_dir if log_dir is not None else app_data_dir() / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    path = log_dir / LOG_FILE_NAME
+    for handler in list(log.handlers):
+        if isinstance(handler, logging.handlers.RotatingFileHandler):
+            if Path(handler.baseFilename) == path:
+                return path
+            log.removeHandler(handler)
+            handler.close()
+    handler = logging.handlers.RotatingFileHandler(path, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS,
+                                                   encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    log.info("%s %s starting (Python %s)", APP_NAME, __version__, sys.version.split()[0])
+    return path
+
+
+class CrashReporter(QObject):
+    """Logs uncaught exceptions and shows them in the GUI thread, whatever thread raised them."""
+
+    _show_requested = Signal(str)
+
+    def __init__(self, log_path: Path):
+        super().__init__()
+        self.log_path = log_path
+        self._handling = threading.local()  # an error while reporting an error must not loop
+        self._open_dialogs: list[QMessageBox] = []
+        self._show_requested.connect(self._show, Qt.ConnectionType.QueuedConnection)
+        self._previous_hooks = (sys.excepthook, threading.excepthook)
+
+    def install(self) -> None:
+        sys.excepthook = self.handle
+        threading.excepthook = lambda args: self.handle(args.exc_type, args.exc_value, args.exc_traceback)
+
+    def uninstall(self) -> None:
+        sys.excepthook, threading.excepthook = self._previous_hooks
+
+    def handle(self, exc_type, exc_value, exc_traceback) -> None:
+        if issubclass(exc_type, KeyboardInterrupt):
+            sys.__excepthook__(exc_type, exc_value, exc_traceback)
+            return
+        if getattr(self._handling, "active", False):
+            sys.__excepthook__(exc_type, exc_value, exc_traceback)
+            return
+        self._handling.active = True
+        try:
+            text = "".join(traceback.format_exception(exc_type, exc_value, exc_traceback))
+            log.critical("unexpected error\n%s", text)
+            sys.__stderr__.write(text) if sys.__stderr__ else None
+            summary = "".join(traceback.format_exception_only(exc_type, exc_value)).strip()
+            self._show_requested.emit(summary)  # queued: the dialog is always made in the GUI thread
+        except Exception:
+            sys.__excepthook__(exc_type, exc_value, exc_traceback)
+        finally:
+            self._handling.active = False
+
+    @Slot(str)
+    def _show(self, summary: str) -> None:
+        if QApplication.instance() is None:
+            return
+        box = QMessageBox(QMessageBox.Icon.Critical, APP_NAME,
+                          "Something went wrong. The app keeps running, but the last action may not have finished.")
+        box.setObjectName("crashDialog")
+        box.setInformativeText(f"{summary}\n\nThe details are in the log file:\n{self.log_path}")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setModal(False)  # non-blocking: a stream of errors must not stack modal loops
+        box.finished.connect(lambda _=0, b=box: self._open_dialogs.remove(b) if b in self._open_dialogs else None)
+        self._open_dialogs.append(box)
+        box.show()
+
+
+def install_crash_handler(log_path: Path) -> CrashReporter:
+    reporter = CrashReporter(log_path)
+    reporter.install()
+    return reporter

@@ -1,0 +1,435 @@
+"""The Write panel: write (or open) a character and watch the models recognise it as you go.
+
+Layout: the canvas with its toolbar on the left; on the right the models to compare (one column
+of candidates each), "what the model sees" and the CNN's feature maps. The panel turns the ink
+into the model input itself (cheap) and leaves every model run to the :class:`ModelHost` thread:
+requests go out throttled while writing and at once on pen-up; each carries an id, and an answer
+for an older id than the newest sent is dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage, QPixmap
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QSizePolicy,
+    QSlider,
+    QSplitter,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core.framing import EmptyDrawing
+from desktop.core.recognition import (
+    IMAGE_SUFFIXES,
+    InputFileError,
+    candidates,
+    image_to_input,
+    read_image_file,
+    strokes_to_input,
+)
+from desktop.core.registry import ModelInfo, ModelProblem, preferred_character_model
+from desktop.ui.workers import ModelHost
+from desktop.ui.write.candidates_view import CandidatesView
+from desktop.ui.write.canvas import DrawingCanvas
+from desktop.ui.write.feature_maps_view import FeatureMapsView
+from desktop.ui.write.input_view import ModelInputView
+
+log = logging.getLogger(__name__)
+
+#: While the pen moves, at most one request per this many milliseconds.
+THROTTLE_MS = 30
+TOP_K = 5
+PEN_WIDTH_RANGE = (2, 40)
+EMPTY_MESSAGE = "Write a character on the canvas, or open an image of one."
+LOADING_MESSAGE = "Loading the models…"
+NO_MODEL_MESSAGE = "No character model found. Build one with: python -m training build-assets"
+IMAGE_FILTER = "Images ({})".format(" ".join(f"*{s}" for s in IMAGE_SUFFIXES))
+
+
+def _tool_button(text: str, name: str, tip: str) -> QToolButton:
+    button = QToolButton()
+    button.setText(text)
+    button.setObjectName(name)
+    button.setAccessibleName(text)
+    button.setToolTip(tip)
+    button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+    return button
+
+
+class WritePanel(QWidget):
+    """Canvas + toolbar, model comparison, model input and feature maps."""
+
+    #: A result for ``request_id`` is on screen (the views have been given their new content).
+    predictions_shown = Signal(int)
+    #: A status line for the main window (errors the user caused, files loaded).
+    message = Signal(str)
+
+    def __init__(self, host: ModelHost, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("writePanel")
+        self.setAccessibleName("Write panel")
+        self.setAcceptDrops(True)
+        self._host = host
+        self._models: dict[str, ModelInfo] = {}
+        self._views: dict[str, CandidatesView] = {}
+        self._latest_request = 0
+        self._shown_request = 0
+        self._current_input: np.ndarray | None = None
+        self._image_path: Path | None = None
+        self._models_loaded = False
+
+        self.canvas = DrawingCanvas()
+        self.image_view = QLabel()
+        self.image_view.setObjectName("openedImage")
+        self.image_view.setAccessibleName("Opened image")
+        self.image_view.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.image_view.setStyleSheet("background: white;")
+        self.image_view.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.drawing_area = QStackedWidget()
+        self.drawing_area.setObjectName("drawingArea")
+        self.drawing_area.addWidget(self.canvas)
+        self.drawing_area.addWidget(self.image_view)
+
+        self.undo_button = _tool_button("Undo", "undoButton", "Take back the last stroke (Ctrl+Z)")
+        self.redo_button = _tool_button("Redo", "redoButton", "Put the stroke back (Ctrl+Shift+Z)")
+        self.clear_button = _tool_button("Clear", "clearButton", "Start again with an empty canvas (Esc)")
+        self.open_button = _tool_button("Open image…", "openImageButton", "Recognise a picture of a character (Ctrl+O)")
+        self.pen_width_slider = QSlider(Qt.Orientation.Horizontal)
+        self.pen_width_slider.setObjectName("penWidthSlider")
+        self.pen_width_slider.setAccessibleName("Pen width")
+        self.pen_width_slider.setRange(*PEN_WIDTH_RANGE)
+        self.pen_width_slider.setValue(round(self.canvas.pen_width()))
+        self.pen_width_slider.setToolTip("Pen width in pixels: the model sees the same line")
+        self.pen_width_slider.setMaximumWidth(160)
+        pen_label = QLabel("Pen")
+        pen_label.setBuddy(self.pen_width_slider)
+        self.grid_checkbox = QCheckBox("米字格 grid")
+        self.grid_checkbox.setObjectName("gridCheckBox")
+        self.grid_checkbox.setAccessibleName("Show the 米字格 guide grid")
+        self.grid_checkbox.setChecked(self.canvas.grid_visible())
+
+        toolbar = QHBoxLayout()
+        for w in (self.undo_button, self.redo_button, self.clear_button, pen_label, self.pen_width_slider,
+                  self.grid_checkbox, self.open_button):
+            toolbar.addWidget(w)
+        toolbar.addStretch()
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addLayout(toolbar)
+        left_layout.addWidget(self.drawing_area, stretch=1)
+        self.status_label = QLabel(LOADING_MESSAGE)
+        self.status_label.setObjectName("writeStatus")
+        self.status_label.setWordWrap(True)
+        left_layout.addWidget(self.status_label)
+
+        self.model_list = QListWidget()
+        self.model_list.setObjectName("compareModelList")
+        self.model_list.setAccessibleName("Models to compare")
+        self.model_list.setToolTip("Tick the models to run side by side on the same drawing")
+        self.model_list.setMaximumHeight(90)
+        self.views_row = QHBoxLayout()
+        views_box = QWidget()
+        views_box.setLayout(self.views_row)
+        self.input_view = ModelInputView()
+        self.feature_view = FeatureMapsView()
+        features_label = QLabel("<b>Feature maps</b> of the CNN")
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(QLabel("<b>Compare models</b>"))
+        right_layout.addWidget(self.model_list)
+        right_layout.addWidget(views_box, stretch=2)
+        lower = QHBoxLayout()
+        see_box = QVBoxLayout()
+        see_box.addWidget(self.input_view, stretch=1)
+        feat_box = QVBoxLayout()
+        feat_box.addWidget(features_label)
+        feat_box.addWidget(self.feature_view, stretch=1)
+        lower.addLayout(see_box, 1)
+        lower.addLayout(feat_box, 3)
+        right_layout.addLayout(lower, stretch=2)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setObjectName("writeSplitter")
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+
+        self._throttle = QTimer(self)
+        self._throttle.setSingleShot(True)
+        self._throttle.setInterval(THROTTLE_MS)
+        self._throttle.timeout.connect(self.recognise_now)
+
+        self.canvas.strokes_changed.connect(self._on_strokes_changed)
+        self.canvas.stroke_finished.connect(self._on_pen_up)
+        self.undo_button.clicked.connect(self.undo)
+        self.redo_button.clicked.connect(self.redo)
+        self.clear_button.clicked.connect(self.clear)
+        self.open_button.clicked.connect(self.open_image_dialog)
+        self.pen_width_slider.valueChanged.connect(lambda v: self.canvas.set_pen_width(float(v)))
+        self.grid_checkbox.toggled.connect(self.canvas.set_grid_visible)
+        self.model_list.itemChanged.connect(self._on_model_choice_changed)
+        host.models_ready.connect(self.set_models)
+        host.recognized.connect(self._on_recognized)
+        host.failed.connect(self._on_failed)
+        self._update_buttons()
+
+    # -- commands (toolbar and the main window's Edit menu) ------------------------------------
+    def undo(self) -> None:
+        self.canvas.undo()
+
+    def redo(self) -> None:
+        self.canvas.redo()
+
+    def clear(self) -> None:
+        self.canvas.clear()
+        if self._image_path is not None:  # clearing an opened image goes back to an empty canvas
+            self._show_canvas()
+            self._on_strokes_changed()
+
+    def set_grid_visible(self, visible: bool) -> None:
+        self.grid_checkbox.setChecked(visible)
+
+    def chosen_models(self) -> list[str]:
+        """Paths of the ticked models, in list order."""
+        items = (self.model_list.item(i) for i in range(self.model_list.count()))
+        return [it.data(Qt.ItemDataRole.UserRole) for it in items if it.checkState() == Qt.CheckState.Checked]
+
+    def candidate_view(self, path: str | None = None) -> CandidatesView | None:
+        """The candidates column of a model (default: the first chosen one)."""
+        if path is None:
+            chosen = self.chosen_models()
+            path = chosen[0] if chosen else None
+        return self._views.get(path) if path else None
+
+    def current_input(self) -> np.ndarray | None:
+        return self._current_input
+
+    def latest_request_id(self) -> int:
+        """Id of the newest recognition sent (or skipped because there was nothing to recognise)."""
+        return self._latest_request
+
+    def shown_request_id(self) -> int:
+        """Id of the result now on screen (0: none yet)."""
+        return self._shown_request
+
+    def is_up_to_date(self) -> bool:
+        """True when the candidates on screen belong to the current drawing or image."""
+        return self._shown_request == self._latest_request and not self._throttle.isActive()
+
+    # -- models ------------------------------------------------------------------------------
+    @Slot(object, object)
+    def set_models(self, models: list[ModelInfo], problems: list[ModelProblem] | None = None) -> None:
+        """Fill the comparison list: the preferred CNN and the logistic regression ticked."""
+        chars = [m for m in models if m.task == "characters"]
+        self._models = {str(m.path): m for m in chars}
+        first = preferred_character_model(chars)
+        logistic = next((m for m in chars if "logistic" in (m.title + m.path.name).lower()), None)
+        ticked = {str(m.path) for m in (first, logistic) if m is not None}
+        self.model_list.blockSignals(True)
+        self.model_list.clear()
+        ordered = sorted(chars, key=lambda m: (m is not first, m is not logistic, m.path.name))
+        for m in ordered:
+            item = QListWidgetItem(m.label)
+            item.setData(Qt.ItemDataRole.UserRole, str(m.path))
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if str(m.path) in ticked else Qt.CheckState.Unchecked)
+            item.setToolTip(f"{m.title}\n{m.path}")
+            self.model_list.addItem(item)
+        self.model_list.blockSignals(False)
+        self._models_loaded = True
+        self._rebuild_views()
+        if not chars:
+            self.status_label.setText(NO_MODEL_MESSAGE)
+        self.recognise_now()
+
+    def _on_model_choice_changed(self, _item: QListWidgetItem) -> None:
+        self._rebuild_views()
+        self.recognise_now()
+
+    def _rebuild_views(self) -> None:
+        chosen = self.chosen_models()
+        for path in list(self._views):
+            if path not in chosen:
+                view = self._views.pop(path)
+                self.views_row.removeWidget(view)
+                view.deleteLater()
+        for index, path in enumerate(chosen):
+            view = self._views.get(path)
+            if view is None:
+                view = CandidatesView()
+                view.setObjectName(f"candidates_{Path(path).stem}")
+                view.setAccessibleName(f"Candidates of {self._models[path].title}")
+                view.set_title(self._models[path].title)
+                view.candidate_copied.connect(lambda char: self.message.emit(f"Copied {char} to the clipboard"))
+                self._views[path] = view
+            self.views_row.insertWidget(index, view)
+        if not self._features_model():
+            self.feature_view.set_features(None)
+
+    def _features_model(self) -> str | None:
+        return next((p for p in self.chosen_models() if self._models[p].feature_names), None)
+
+    # -- input ---------------------------------------------------------------------------------
+    def _on_strokes_changed(self) -> None:
+        if self._image_path is not None and not self.canvas.is_empty():
+            self._show_canvas()  # writing again replaces the opened image
+        self._update_buttons()
+        if not self._throttle.isActive():
+            self._throttle.start()
+
+    def _on_pen_up(self) -> None:
+        self._throttle.stop()
+        self.recognise_now()
+
+    def _show_canvas(self) -> None:
+        self._image_path = None
+        self.drawing_area.setCurrentWidget(self.canvas)
+
+    def _update_buttons(self) -> None:
+        self.undo_button.setEnabled(self.canvas.can_undo())
+        self.redo_button.setEnabled(self.canvas.can_redo())
+        self.clear_button.setEnabled(not self.canvas.is_empty() or self._image_path is not None)
+
+    def _input_now(self) -> np.ndarray | None:
+        if self._image_path is not None:
+            return self._current_input
+        try:
+            return strokes_to_input(self.canvas.strokes(), self.canvas.pen_width())
+        except EmptyDrawing:
+            return None
+
+    @Slot()
+    def recognise_now(self) -> None:
+        """Frame the current drawing or image and send it to the models (no request when empty)."""
+        self._throttle.stop()
+        x = self._input_now()
+        self._current_input = x
+        self.input_view.set_input(x)
+        self._latest_request += 1
+        if x is None:
+            self._shown_request = self._latest_request
+            for view in self._views.values():
+                view.clear()
+                view.set_message(EMPTY_MESSAGE)
+            self.feature_view.set_features(None)
+            if self._models_loaded and self._models:
+                self.status_label.setText(EMPTY_MESSAGE)
+            return
+        paths = self.chosen_models()
+        if not paths:
+            self._shown_request = self._latest_request  # nothing to wait for
+            if self._models_loaded:
+                self.status_label.setText(NO_MODEL_MESSAGE if not self._models else "Tick a model to compare.")
+            return
+        self._host.request(self._latest_request, x, paths, with_features=self._features_model() is not None)
+
+    def load_image(self, path: str | Path) -> bool:
+        """Recognise an image file instead of the drawing; False (and a message) when it cannot be used."""
+        path = Path(path)
+        try:
+            grey = read_image_file(path)
+            x = image_to_input(grey)
+        except InputFileError as exc:
+            self._report(str(exc))
+            return False
+        except EmptyDrawing:
+            self._report(f"{path}: the image holds no dark ink on light paper to recognise")
+            return False
+        height, width = grey.shape
+        qimage = QImage(np.ascontiguousarray(grey).data, width, height, width, QImage.Format.Format_Grayscale8).copy()
+        self.image_view.setPixmap(QPixmap.fromImage(qimage).scaled(
+            self.drawing_area.size(), Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation))
+        self.image_view.setToolTip(str(path))
+        self.drawing_area.setCurrentWidget(self.image_view)
+        self._image_path = path
+        self._current_input = x
+        self._update_buttons()
+        self.status_label.setText(f"Recognising the image {path.name}")
+        self.message.emit(f"Opened {path}")
+        self.recognise_now()
+        return True
+
+    def open_image_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open an image of a character", "", IMAGE_FILTER)
+        if path:
+            self.load_image(path)
+
+    def _report(self, text: str) -> None:
+        log.info("%s", text)
+        self.status_label.setText(text)
+        self.message.emit(text)
+
+    # -- drag and drop -------------------------------------------------------------------------
+    @staticmethod
+    def _dropped_file(event) -> str | None:
+        mime = event.mimeData()
+        if mime is None or not mime.hasUrls():
+            return None
+        files = [u.toLocalFile() for u in mime.urls() if u.isLocalFile()]
+        return files[0] if files else None
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt naming)
+        if self._dropped_file(event):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event) -> None:  # noqa: N802
+        if self._dropped_file(event):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        path = self._dropped_file(event)
+        if path is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.load_image(path)
+
+    # -- results -------------------------------------------------------------------------------
+    @Slot(int, object)
+    def _on_recognized(self, request_id: int, results: dict) -> None:
+        if request_id != self._latest_request:
+            return  # the drawing has changed since: a newer answer is on its way
+        features_path = self._features_model()
+        for path, (probs, features) in results.items():
+            view = self._views.get(path)
+            model = self._models.get(path)
+            if view is None or model is None:
+                continue
+            view.set_candidates(candidates(probs[0], model.class_names, TOP_K))
+            if path == features_path:
+                self.feature_view.set_features({k: v[0] for k, v in features.items()} if features else None)
+        if self._image_path is None:
+            self.status_label.setText("Keep writing: the candidates follow your strokes.")
+        self._shown_request = request_id
+        self.predictions_shown.emit(request_id)
+
+    @Slot(int, str)
+    def _on_failed(self, request_id: int, message: str) -> None:
+        if request_id == self._latest_request:
+            self._shown_request = request_id
+            self._report(f"Recognition failed: {message}")
+
+    def set_zoom(self, factor: float) -> None:
+        """Presentation zoom: widgets with fixed pixel sizes grow with the font."""
+        self.model_list.setMaximumHeight(round(90 * factor))
+        self.pen_width_slider.setMaximumWidth(round(160 * factor))

@@ -1,0 +1,58 @@
+"""Tiny hand-built ONNX character models for app tests (no TensorFlow): real files, real onnxruntime."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+
+def contract_metadata(classes: list[str], **overrides: str) -> dict[str, str]:
+    meta = {
+        "class_names": json.dumps(classes, ensure_ascii=False),
+        "task": "characters",
+        "output": "logits",
+        "title": "Tiny test model",
+        "trained_on": "nothing, fixed weights",
+        "metrics": json.dumps({"test": {"accuracy": 0.5}}),
+        "created_by": "cnn-classroom test",
+    }
+    meta.update(overrides)
+    return meta
+
+
+def linear_character_model(path: Path, classes: list[str], *, height: int = 80, width: int = 60,
+                           weights: np.ndarray | None = None, with_features: bool = False,
+                           seed: int = 0, **meta: str) -> Path:
+    """image [N, h, w, 1] -> Flatten -> MatMul -> Add -> logits; optionally a 1x1-conv ``features_conv1``."""
+    rng = np.random.default_rng(seed)
+    if weights is None:
+        weights = rng.normal(0, 1e-3, (height * width, len(classes)))
+    nodes = [
+        helper.make_node("Flatten", ["image"], ["flat"], axis=1),
+        helper.make_node("MatMul", ["flat", "W"], ["mm"]),
+        helper.make_node("Add", ["mm", "b"], ["logits"]),
+    ]
+    inits = [numpy_helper.from_array(np.asarray(weights, np.float32), "W"),
+             numpy_helper.from_array(np.zeros(len(classes), np.float32), "b")]
+    outputs = [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["N", len(classes)])]
+    if with_features:
+        nodes += [
+            helper.make_node("Transpose", ["image"], ["nchw"], perm=[0, 3, 1, 2]),
+            helper.make_node("Conv", ["nchw", "K"], ["conv"]),
+            helper.make_node("Transpose", ["conv"], ["features_conv1"], perm=[0, 2, 3, 1]),
+        ]
+        inits.append(numpy_helper.from_array(np.full((2, 1, 1, 1), -1.0, np.float32), "K"))
+        outputs.append(helper.make_tensor_value_info("features_conv1", TensorProto.FLOAT, ["N", height, width, 2]))
+    graph = helper.make_graph(nodes, "tiny", [helper.make_tensor_value_info("image", TensorProto.FLOAT,
+                                                                               ["N", height, width, 1])],
+                              outputs, inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], ir_version=8)
+    helper.set_model_props(model, contract_metadata(classes, **meta))
+    onnx.checker.check_model(model)
+    onnx.save(model, str(path))
+    return path
+

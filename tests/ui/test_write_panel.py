@@ -1,0 +1,151 @@
+"""The Write panel on the real canvas: mouse-drawn characters, undo/redo/clear, images, stale results."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication
+
+from desktop.core.recognition import strokes_to_input
+from desktop.core.registry import ModelRegistry, preferred_character_model, shipped_models_dir
+from desktop.core.strokes import render
+from desktop.ui.workers import ModelHost
+from desktop.ui.write.panel import EMPTY_MESSAGE, WritePanel
+from tests.ui.drawing import course_strokes, draw_character
+
+SHIPPED = ModelRegistry([shipped_models_dir()]).scan(warm_up=False).models
+pytestmark = pytest.mark.skipif(not SHIPPED, reason="no shipped models: python -m training build-assets")
+#: Distinct shapes from across the course set; each drawn with its own wobble.
+CHARACTERS = "大人口日山水女门"
+
+
+@pytest.fixture
+def panel(qtbot):
+    host = ModelHost([shipped_models_dir()])
+    panel = WritePanel(host)
+    qtbot.addWidget(panel)
+    panel.resize(1100, 720)
+    panel.show()
+    qtbot.waitExposed(panel)
+    with qtbot.waitSignal(host.models_ready, timeout=30_000):
+        host.start()
+    yield panel
+    host.shutdown()
+
+
+def wait_for_candidates(qtbot, panel: WritePanel) -> list[str]:
+    qtbot.waitUntil(panel.is_up_to_date, timeout=10_000)
+    return panel.candidate_view().shown_candidates()
+
+
+def test_the_shipped_cnn_and_the_logistic_regression_are_compared(panel: WritePanel) -> None:
+    chosen = [Path(p).name for p in panel.chosen_models()]
+    assert chosen[0] == preferred_character_model(SHIPPED).path.name
+    assert "casia55-logistic.onnx" in chosen
+    assert len(panel._views) == len(chosen)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_characters_drawn_with_the_mouse_are_recognised(qtbot, panel: WritePanel, seed: int) -> None:
+    right = 0
+    for char in CHARACTERS:
+        panel.clear()
+        draw_character(panel.canvas, char, seed=seed)
+        top = wait_for_candidates(qtbot, panel)
+        assert len(top) == 5
+        right += top[0] == char
+    # Wobbly mouse writing: nearly all, not necessarily every one.
+    assert right >= len(CHARACTERS) - 1, f"{right} of {len(CHARACTERS)} recognised"
+
+
+def test_the_model_input_is_the_canvas_ink_and_features_follow_it(qtbot, panel: WritePanel) -> None:
+    draw_character(panel.canvas, "木", seed=3)
+    wait_for_candidates(qtbot, panel)
+    expected = strokes_to_input(panel.canvas.strokes(), panel.canvas.pen_width())
+    np.testing.assert_array_equal(panel.current_input(), expected)
+    np.testing.assert_array_equal(np.reshape(panel.input_view.input(), (80, 60, 1)), expected)
+    cnn = preferred_character_model(SHIPPED)
+    if cnn.feature_names:
+        assert set(panel.feature_view.sections()) == set(cnn.feature_names)
+
+
+def test_undo_redo_and_clear(qtbot, panel: WritePanel) -> None:
+    strokes = draw_character(panel.canvas, "大", seed=5)
+    wait_for_candidates(qtbot, panel)
+    assert len(panel.canvas.strokes()) == len(strokes) == 3
+    panel.undo()
+    assert len(panel.canvas.strokes()) == 2
+    wait_for_candidates(qtbot, panel)
+    assert panel.redo_button.isEnabled()
+    panel.redo()
+    assert len(panel.canvas.strokes()) == 3
+    assert wait_for_candidates(qtbot, panel)[0] == "大"
+    requests_before = panel.latest_request_id()
+    panel.clear()
+    assert panel.canvas.is_empty()
+    qtbot.waitUntil(panel.is_up_to_date)
+    assert panel.candidate_view().shown_candidates() == []
+    assert panel.candidate_view().message() == EMPTY_MESSAGE
+    assert panel.current_input() is None and panel.latest_request_id() > requests_before
+    panel.undo()  # clearing is undoable too
+    assert wait_for_candidates(qtbot, panel)[0] == "大"
+
+
+def test_a_stale_result_is_dropped(qtbot, panel: WritePanel) -> None:
+    draw_character(panel.canvas, "口", seed=2)
+    shown = wait_for_candidates(qtbot, panel)
+    fake = {p: (np.eye(len(m.class_names), dtype=np.float32)[[0]], None) for p, m in panel._models.items()}
+    panel._on_recognized(panel.latest_request_id() - 1, fake)  # an answer for an older drawing
+    assert panel.candidate_view().shown_candidates() == shown
+
+
+def write_png(path: Path, char: str) -> Path:
+    grey = render(course_strokes(char), height=300, pen_width=14)
+    ok, data = cv2.imencode(".png", np.pad(grey, 30, constant_values=255))
+    assert ok
+    path.write_bytes(data.tobytes())
+    return path
+
+
+def drop(panel: WritePanel, path: Path) -> None:
+    """A file dragged over the panel and dropped: enter (which the panel must accept), then drop."""
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    enter = QDragEnterEvent(QPoint(50, 50), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                            Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(panel, enter)
+    assert enter.isAccepted()
+    event = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(panel, event)
+    assert event.isAccepted()
+
+
+def test_a_dropped_image_is_recognised_instead_of_the_drawing(qtbot, panel: WritePanel, tmp_path: Path) -> None:
+    draw_character(panel.canvas, "人", seed=1)
+    wait_for_candidates(qtbot, panel)
+    drop(panel, write_png(tmp_path / "shui.png", "水"))
+    assert panel.drawing_area.currentWidget() is panel.image_view
+    assert wait_for_candidates(qtbot, panel)[0] == "水"
+    assert panel.current_input().shape == (80, 60, 1)
+    # Writing again goes back to the canvas.
+    panel.canvas.clear()
+    draw_character(panel.canvas, "口", seed=4)
+    assert panel.drawing_area.currentWidget() is panel.canvas
+    assert wait_for_candidates(qtbot, panel)[0] == "口"
+
+
+def test_a_bad_dropped_file_leaves_a_message_and_the_panel_working(qtbot, panel: WritePanel, tmp_path: Path) -> None:
+    bad = tmp_path / "broken.png"
+    bad.write_bytes(b"not really a png")
+    with qtbot.waitSignal(panel.message) as message:
+        drop(panel, bad)
+    assert "broken.png" in message.args[0] and "broken.png" in panel.status_label.text()
+    assert panel.drawing_area.currentWidget() is panel.canvas
+    draw_character(panel.canvas, "日", seed=0)
+    assert wait_for_candidates(qtbot, panel)[0] == "日"
