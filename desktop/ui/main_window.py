@@ -91,7 +91,7 @@ def versions() -> dict[str, str]:
     }
 
 
-def about_text() -> str:
+def about_text(user_models: Path | None = None) -> str:
     rows = "".join(f"<tr><td>{k}</td><td>{v}</td></tr>" for k, v in versions().items())
     strokes = assets_dir() / "strokes" / "hanzi-writer-data"
     characters = assets_dir() / "characters"
@@ -100,6 +100,9 @@ def about_text() -> str:
         f"<h2>{WINDOW_TITLE} {__version__}</h2>"
         "<p>An offline classroom for convolutional neural networks: draw, photograph, train and look inside.</p>"
         f"<table>{rows}</table>"
+        "<h3>Models</h3>"
+        f"<p>Shipped: <code>{assets_dir() / 'models'}</code><br>"
+        f"Yours (put exported <code>.onnx</code> files here): <code>{user_models or 'none'}</code></p>"
         "<h3>Bundled data</h3>"
         f"<p><b>Stroke data</b> (<code>assets/strokes/hanzi-writer-data</code>): {_first_paragraphs(strokes / 'README.md')}"
         f" The licence text is in <code>{licence_file.name}</code>"
@@ -275,7 +278,7 @@ class MainWindow(QMainWindow):
         box.setObjectName("aboutBox")
         box.setWindowTitle(f"About {WINDOW_TITLE}")
         box.setTextFormat(Qt.TextFormat.RichText)
-        box.setText(about_text())
+        box.setText(about_text(self.models_dir))
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
         return box

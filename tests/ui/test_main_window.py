@@ -130,16 +130,17 @@ def test_layout_panel_and_zoom_are_remembered(qtbot, open_window) -> None:
     assert again.font().pointSizeF() == pytest.approx(base)
 
 
-def test_about_box_shows_versions_and_data_licences(qtbot, open_window) -> None:
+def test_about_box_shows_versions_and_data_licences(qtbot, open_window, tmp_path) -> None:
     import onnxruntime
 
-    window = open_window()
+    window = open_window(tmp_path / "my models")
     box = window.show_about()
     qtbot.addWidget(box)
     text = box.text()
     for needle in (__version__, onnxruntime.__version__, "PySide6", "OpenCV", "NumPy", "Arphic", "ARPHICPL.TXT",
                    "CC BY-SA", "CC-CEDICT"):
         assert needle in text, needle
+    assert str(window.models_dir) in text  # where a user puts their own models
     box.close()
 
 
