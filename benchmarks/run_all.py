@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 
-from benchmarks import bench_inference, bench_training
+from benchmarks import bench_inference, bench_kernels, bench_training
 from benchmarks.timing import machine_line
 
 
@@ -41,6 +41,9 @@ def main(argv: list[str] | None = None) -> int:
     # Its own interpreter: the app never loads TensorFlow, and its memory must not count ours.
     subprocess.run([sys.executable, "-m", "benchmarks.bench_app", "--drawings", str(args.drawings),
                     "--starts", str(args.starts)], check=True)
+
+    print("\n== Kernels panel: convolution per frame against a naive loop")
+    print(bench_kernels.report())
 
     print("\n== Training speed, course CNN")
     print(bench_training.report(bench_training.run(args.samples, args.epochs, data=args.data)))
