@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from desktop import __version__
 from desktop.core.contract import assets_dir
 from desktop.core.registry import ModelInfo, ModelProblem, default_model_folders
+from desktop.ui.kernels.panel import KernelsPanel
 from desktop.ui.workers import ModelHost
 from desktop.ui.write.panel import WritePanel
 
@@ -39,8 +40,6 @@ COMING_SOON = {
               "for the top guesses and what each layer responds to.",
     "Teach": "Teach a model your own classes: record or upload examples per class, train it here with "
              "epochs, batch size and learning rate you choose, and watch accuracy and loss as it learns.",
-    "Kernels": "Slide a convolution kernel over an image: presets or your own numbers, padding, stride, "
-               "dilation and pooling, and the weighted sum behind every output pixel.",
     "Results": "How each model was made: its layers, training history, accuracy per character, the "
                "confusion matrix and the drawings it got wrong.",
 }
@@ -171,8 +170,11 @@ class MainWindow(QMainWindow):
         # After the panel's own connection: the window's models_ready means the panel has them too.
         self.host.models_ready.connect(self._on_models_ready)
         self.stack.addWidget(self.write_panel)
+        # The Kernels panel convolves the Write panel's drawing exactly as the model sees it.
+        self.kernels_panel = KernelsPanel(current_drawing=self.write_panel.current_input)
+        self.kernels_panel.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         for name in PANELS[1:]:
-            self.stack.addWidget(coming_soon_page(name))
+            self.stack.addWidget(self.kernels_panel if name == "Kernels" else coming_soon_page(name))
         self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.write_panel.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
 
@@ -321,4 +323,5 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt naming)
         self.save_settings()
         self.host.shutdown()
+        self.kernels_panel.shutdown()
         super().closeEvent(event)

@@ -1,0 +1,139 @@
+"""Padding, stride, dilation, ReLU and pooling controls: one ``changed`` signal for them all."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel, QSpinBox, QWidget
+
+from desktop.core.convolution import PADDINGS, ConvSettings
+
+PADDING_TITLES = {
+    "valid": "valid (no padding)",
+    "zero": "zero (\"same\")",
+    "replicate": "replicate the edge",
+    "reflect": "reflect (mirror)",
+}
+POOL_TITLES = {"none": "none", "max": "max", "average": "average"}
+MAX_STEP = 8
+
+
+@dataclass(frozen=True)
+class PoolSettings:
+    mode: str = "none"  # "none", "max" or "average"
+    size: tuple[int, int] = (2, 2)
+    stride: tuple[int, int] = (2, 2)
+
+    @property
+    def enabled(self) -> bool:
+        return self.mode != "none"
+
+
+def _spin(name: str, accessible: str, low: int, high: int, value: int, tip: str) -> QSpinBox:
+    box = QSpinBox()
+    box.setObjectName(name)
+    box.setAccessibleName(accessible)
+    box.setRange(low, high)
+    box.setValue(value)
+    box.setToolTip(tip)
+    return box
+
+
+def _pair(first: QSpinBox, second: QSpinBox) -> QHBoxLayout:
+    row = QHBoxLayout()
+    row.addWidget(QLabel("rows"))
+    row.addWidget(first)
+    row.addWidget(QLabel("cols"))
+    row.addWidget(second)
+    return row
+
+
+class ConvControls(QWidget):
+    """The layer's hyper-parameters; read them with :meth:`settings` and :meth:`pooling`."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("convControls")
+        self.setAccessibleName("Convolution settings")
+        self.padding_box = QComboBox()
+        self.padding_box.setObjectName("paddingBox")
+        self.padding_box.setAccessibleName("Padding")
+        for key in PADDINGS:
+            self.padding_box.addItem(PADDING_TITLES[key], key)
+        self.padding_box.setToolTip("How the image is extended at its borders before the kernel slides over it")
+        self.stride_rows = _spin("strideRows", "Stride in rows", 1, MAX_STEP, 1, "How far the kernel moves down each step")
+        self.stride_cols = _spin("strideCols", "Stride in columns", 1, MAX_STEP, 1, "How far the kernel moves right each step")
+        self.dilation_rows = _spin("dilationRows", "Dilation in rows", 1, MAX_STEP, 1,
+                                   "Gap between kernel taps down: 2 spreads a 3×3 kernel over 5×5 pixels")
+        self.dilation_cols = _spin("dilationCols", "Dilation in columns", 1, MAX_STEP, 1,
+                                   "Gap between kernel taps across")
+        self.relu_box = QCheckBox("ReLU (negative → 0)")
+        self.relu_box.setObjectName("reluBox")
+        self.relu_box.setAccessibleName("Apply ReLU")
+        self.pool_mode = QComboBox()
+        self.pool_mode.setObjectName("poolMode")
+        self.pool_mode.setAccessibleName("Pooling")
+        for key, title in POOL_TITLES.items():
+            self.pool_mode.addItem(title, key)
+        self.pool_size = _spin("poolSize", "Pooling window size", 1, MAX_STEP, 2, "Pooling window: size × size pixels")
+        self.pool_stride = _spin("poolStride", "Pooling stride", 1, MAX_STEP, 2, "How far the pooling window moves")
+
+        form = QFormLayout(self)
+        form.setContentsMargins(0, 0, 0, 0)
+        form.addRow("Padding", self.padding_box)
+        form.addRow("Stride", _pair(self.stride_rows, self.stride_cols))
+        form.addRow("Dilation", _pair(self.dilation_rows, self.dilation_cols))
+        form.addRow("", self.relu_box)
+        pool_row = QHBoxLayout()
+        pool_row.addWidget(self.pool_mode)
+        pool_row.addWidget(QLabel("size"))
+        pool_row.addWidget(self.pool_size)
+        pool_row.addWidget(QLabel("stride"))
+        pool_row.addWidget(self.pool_stride)
+        form.addRow("Pooling", pool_row)
+
+        for combo in (self.padding_box, self.pool_mode):
+            combo.currentIndexChanged.connect(self._on_change)
+        for box in (self.stride_rows, self.stride_cols, self.dilation_rows, self.dilation_cols,
+                    self.pool_size, self.pool_stride):
+            box.valueChanged.connect(self._on_change)
+        self.relu_box.toggled.connect(self._on_change)
+        self._on_change()
+
+    def _on_change(self, *_args) -> None:
+        pooling = self.pool_mode.currentData() != "none"
+        self.pool_size.setEnabled(pooling)
+        self.pool_stride.setEnabled(pooling)
+        self.changed.emit()
+
+    def settings(self) -> ConvSettings:
+        return ConvSettings(
+            padding=self.padding_box.currentData(),
+            stride=(self.stride_rows.value(), self.stride_cols.value()),
+            dilation=(self.dilation_rows.value(), self.dilation_cols.value()),
+            relu=self.relu_box.isChecked(),
+        )
+
+    def pooling(self) -> PoolSettings:
+        size = self.pool_size.value()
+        stride = self.pool_stride.value()
+        return PoolSettings(self.pool_mode.currentData(), (size, size), (stride, stride))
+
+    def set_padding(self, padding: str) -> None:
+        self.padding_box.setCurrentIndex(self.padding_box.findData(padding))
+
+    def set_stride(self, rows: int, cols: int) -> None:
+        self.stride_rows.setValue(rows)
+        self.stride_cols.setValue(cols)
+
+    def set_dilation(self, rows: int, cols: int) -> None:
+        self.dilation_rows.setValue(rows)
+        self.dilation_cols.setValue(cols)
+
+    def set_pooling(self, mode: str, size: int = 2, stride: int = 2) -> None:
+        self.pool_size.setValue(size)
+        self.pool_stride.setValue(stride)
+        self.pool_mode.setCurrentIndex(self.pool_mode.findData(mode))
