@@ -1,175 +1,50 @@
-"""CASIA-HWDB offline character files (``.gnt``): read and write.
+"""CASIA-HWDB offline character files (``.gnt``) for the training package.
 
-A ``.gnt`` file is a run of records, all little-endian:
-
-======  =====================  ==================================================
-bytes   field                  meaning
-======  =====================  ==================================================
-4       uint32 sample size     the whole record, this field included: 10 + w * h
-2       tag code               the character's GB2312 bytes, first byte first
-2       uint16 width           w
-2       uint16 height          h
-w * h   uint8 bitmap           row-major, 255 = paper, darker = ink
-======  =====================  ==================================================
-
-Tag codes outside GB2312 are read and written as GBK (a superset). A one-byte (ASCII) character
-is stored as its byte followed by a zero byte.
-
-Readers yield only good records. A bad record is skipped with ``strict=False`` (its
-``(file#index, reason)`` goes into the optional ``skipped`` list) and raises
-:class:`~training.errors.DataError` naming the file and record with ``strict=True``.
+The format and the reader live in :mod:`desktop.core.gnt` (the app's dataset explorer reads the
+same files); this module re-exports them and raises :class:`~training.errors.DataError`, like
+every other data problem in training.
 """
 
 from __future__ import annotations
 
-import logging
-import struct
 from pathlib import Path
-from typing import BinaryIO, Iterable, Iterator
+from typing import BinaryIO, Iterator
 
 import numpy as np
 
+from desktop.core import gnt as _core
+from desktop.core.gnt import char_from_tag, tag_from_char, write_gnt
+
 from .errors import DataError
 
-logger = logging.getLogger(__name__)
-
-_HEADER = struct.Struct("<I2sHH")  # sample size, tag code, width, height
+__all__ = ["RecordProblems", "char_from_tag", "iter_gnt", "open_record_file", "read_gnt", "tag_from_char", "write_gnt"]
 
 
-def char_from_tag(tag: bytes) -> str:
-    """GB2312 (or GBK) tag bytes -> the character; zero padding bytes are ignored.
+class RecordProblems(_core.RecordProblems):
+    """Bad records raise DataError when strict (see :class:`desktop.core.gnt.RecordProblems`)."""
 
-    Raises ValueError when the bytes are not one GB2312/GBK character.
-    """
-    code = tag.rstrip(b"\x00")
-    if not code:
-        raise ValueError(f"empty tag code {tag!r}")
-    for encoding in ("gb2312", "gbk"):
-        try:
-            char = code.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if len(char) == 1:
-            return char
-    raise ValueError(f"tag code {tag.hex(' ')} is not a GB2312/GBK character")
-
-
-def tag_from_char(char: str, size: int) -> bytes:
-    """A character -> its GB2312 (else GBK) bytes, zero-padded to ``size`` bytes."""
-    if not isinstance(char, str) or len(char) != 1:
-        raise ValueError(f"a tag must be one character, got {char!r}")
-    for encoding in ("gb2312", "gbk"):
-        try:
-            code = char.encode(encoding)
-        except UnicodeEncodeError:
-            continue
-        return code.ljust(size, b"\x00")
-    raise ValueError(f"{char!r} (U+{ord(char):04X}) has no GB2312/GBK code, so it cannot be stored in a CASIA file")
-
-
-class RecordProblems:
-    """Collects bad records: raises at once when strict, else remembers ``(source, reason)``."""
-
-    def __init__(self, path: Path, strict: bool, skipped: list[tuple[str, str]] | None):
-        self.path = path
-        self.strict = strict
-        self.skipped = skipped
-        self.count = 0
-
-    def report(self, index: int, reason: str) -> None:
-        if self.strict:
-            raise DataError(f"{self.path}: record {index}: {reason}")
-        self.count += 1
-        if self.skipped is not None:
-            self.skipped.append((f"{self.path}#{index}", reason))
-
-    def warn_if_any(self, kind: str) -> None:
-        if self.count:
-            logger.warning("%s: skipped %d corrupt %s record(s)", self.path, self.count, kind)
+    error = DataError
 
 
 def open_record_file(path: str | Path, suffix: str) -> tuple[Path, BinaryIO]:
-    """Open a CASIA record file, turning the usual mistakes into a DataError naming it."""
-    path = Path(path)
-    if not path.exists():
-        raise DataError(f"{path} does not exist")
-    if path.is_dir():
-        raise DataError(f"{path} is a folder, not a {suffix} file")
+    """Open a CASIA record file; the usual mistakes become a DataError naming it."""
     try:
-        return path, open(path, "rb")
-    except OSError as exc:
-        raise DataError(f"cannot open {path}: {exc.strerror or exc}") from exc
+        return _core.open_record_file(path, suffix)
+    except _core.RecordFileError as exc:
+        raise DataError(str(exc)) from exc
 
 
 def iter_gnt(
     path: str | Path, *, strict: bool = False, skipped: list[tuple[str, str]] | None = None
 ) -> Iterator[tuple[int, str, np.ndarray]]:
-    """``(record index, character, bitmap)`` for each good record of a ``.gnt`` file.
-
-    The bitmap is uint8 ``[height, width]``, 255 = paper. Records whose declared size disagrees
-    with their width and height, or that are cut short, end the file: nothing after them can be
-    located reliably.
-    """
-    path, f = open_record_file(path, ".gnt")
-    problems = RecordProblems(path, strict, skipped)
-    with f:
-        index = 0
-        while True:
-            header = f.read(_HEADER.size)
-            if not header:
-                break
-            if len(header) < _HEADER.size:
-                problems.report(index, f"truncated header ({len(header)} of {_HEADER.size} bytes)")
-                break
-            size, tag, width, height = _HEADER.unpack(header)
-            if size != _HEADER.size + width * height:
-                problems.report(
-                    index,
-                    f"inconsistent record: sample size {size} but {width}x{height} bitmap needs "
-                    f"{_HEADER.size + width * height} bytes; the rest of the file was not read",
-                )
-                break
-            bitmap = f.read(width * height)
-            if len(bitmap) < width * height:
-                problems.report(index, f"truncated bitmap ({len(bitmap)} of {width * height} bytes)")
-                break
-            try:
-                char = char_from_tag(tag)
-            except ValueError as exc:
-                problems.report(index, str(exc))
-            else:
-                if width == 0 or height == 0:
-                    problems.report(index, f"empty {width}x{height} bitmap")
-                else:
-                    yield index, char, np.frombuffer(bitmap, np.uint8).reshape(height, width)
-            index += 1
-    problems.warn_if_any(".gnt")
+    """``(record index, character, bitmap)`` for each good record (see :func:`desktop.core.gnt.iter_gnt`)."""
+    try:
+        yield from _core.iter_gnt(path, strict=strict, skipped=skipped, problems_type=RecordProblems)
+    except _core.RecordFileError as exc:
+        raise DataError(str(exc)) from exc
 
 
 def read_gnt(path: str | Path, *, strict: bool = False) -> Iterator[tuple[str, np.ndarray]]:
     """``(character, uint8 bitmap [h, w], 255 = paper)`` for each good record of a ``.gnt`` file."""
     for _, char, bitmap in iter_gnt(path, strict=strict):
         yield char, bitmap
-
-
-def write_gnt(path: str | Path, samples: Iterable[tuple[str, np.ndarray]]) -> None:
-    """Write ``(character, uint8 bitmap [h, w])`` samples as a ``.gnt`` file (255 = paper)."""
-    path = Path(path)
-    with open(path, "wb") as f:
-        for i, (char, bitmap) in enumerate(samples):
-            bitmap = np.asarray(bitmap)
-            if bitmap.ndim == 3 and bitmap.shape[2] == 1:
-                bitmap = bitmap[..., 0]
-            if bitmap.ndim != 2 or bitmap.dtype != np.uint8:
-                raise ValueError(f"{path}: sample {i}: the bitmap must be 2-D uint8, got {bitmap.dtype} {bitmap.shape}")
-            height, width = bitmap.shape
-            if not (0 < width <= 0xFFFF and 0 < height <= 0xFFFF):
-                raise ValueError(f"{path}: sample {i}: a {width}x{height} bitmap does not fit a .gnt record")
-            try:
-                tag = tag_from_char(char, 2)
-            except ValueError as exc:
-                raise ValueError(f"{path}: sample {i}: {exc}") from None
-            if len(tag) != 2:
-                raise ValueError(f"{path}: sample {i}: {char!r} needs {len(tag)} bytes, a .gnt tag holds 2")
-            f.write(_HEADER.pack(_HEADER.size + width * height, tag, width, height))
-            f.write(np.ascontiguousarray(bitmap).tobytes())
