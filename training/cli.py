@@ -21,6 +21,7 @@ COMMANDS = {
     "train": ("training.commands.train", "train the logistic or CNN character model on a CASIA-style dataset"),
     "evaluate": ("training.evaluate", "evaluate a training run or an ONNX model; write the report and plots"),
     "export": ("training.export", "export a training run to ONNX with metadata and check it against Keras"),
+    "visualize": ("training.visualize", "render what the first conv filters and each class respond to (gradient ascent)"),
     "build-assets": ("training.commands.build_assets", "rebuild the shipped character models from synthetic data"),
 }
 

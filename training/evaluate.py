@@ -9,6 +9,7 @@ set laid out as ``DIR/<char>/*.png``.
 from __future__ import annotations
 
 import argparse
+import base64
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,63 @@ _EPSILON = 1e-7
 TOP_K = 5
 CONFIDENCE_BINS = np.linspace(0.0, 1.0, 11)
 _BATCH = 256
+#: Examples kept per cell of the confusion matrix, so clicking any cell shows images: the most
+#: confident mistakes of an off-diagonal cell, a few typical successes on the diagonal.
+MISTAKES_PER_CELL = 6
+SUCCESSES_PER_CELL = 3
+#: At most this many mistake examples in all; with more confused cells than that allows at six
+#: each, every cell keeps fewer (at least one), so a weak model's report stays a few megabytes.
+MAX_MISTAKE_EXAMPLES = 400
+
+
+def encode_png(image: np.ndarray) -> str:
+    """An 80x60 uint8 model input as a base64 PNG string (lossless, so the exact input)."""
+    import cv2
+
+    grey = np.asarray(image)
+    grey = grey[..., 0] if grey.ndim == 3 else grey
+    ok, data = cv2.imencode(".png", np.clip(np.rint(grey), 0, 255).astype(np.uint8))
+    if not ok:
+        raise ValueError(f"could not encode an image of shape {grey.shape} as PNG")
+    return base64.b64encode(data.tobytes()).decode("ascii")
+
+
+def _mistakes_per_cell(counts: list[int]) -> int:
+    """The largest per-cell quota (1..MISTAKES_PER_CELL) whose total stays within the budget."""
+    quota = MISTAKES_PER_CELL
+    while quota > 1 and sum(min(c, quota) for c in counts) > MAX_MISTAKE_EXAMPLES:
+        quota -= 1
+    return quota
+
+
+def confusion_examples(
+    images: np.ndarray,
+    labels: np.ndarray,
+    predicted: np.ndarray,
+    confidence: np.ndarray,
+    sources: Sequence[str] | None,
+) -> dict[str, list[dict[str, Any]]]:
+    """``{"true,predicted": [{"source", "confidence", "image_png"}, ...]}`` for every non-empty cell.
+
+    Most confident first; see :data:`MISTAKES_PER_CELL` and :data:`SUCCESSES_PER_CELL`.
+    """
+    order = np.argsort(-confidence, kind="stable")
+    cells: dict[tuple[int, int], list[int]] = {}
+    for i in order:
+        cells.setdefault((int(labels[i]), int(predicted[i])), []).append(int(i))
+    quota = _mistakes_per_cell([len(v) for (t, p), v in cells.items() if t != p])
+    examples = {}
+    for (t, p), members in sorted(cells.items()):
+        keep = members[: SUCCESSES_PER_CELL if t == p else quota]
+        examples[f"{t},{p}"] = [
+            {
+                "source": sources[i] if sources else None,
+                "confidence": float(confidence[i]),
+                "image_png": encode_png(images[i]),
+            }
+            for i in keep
+        ]
+    return examples
 
 
 def failure_label(*, true: str, predicted: str, confidence: float) -> str:
@@ -36,13 +94,16 @@ def evaluate_predictions(
     labels: Sequence[int],
     class_names: Sequence[str],
     sources: Sequence[str] | None = None,
+    images: np.ndarray | None = None,
 ) -> dict[str, Any]:
     """Metrics and mistakes of class probabilities ``[N, classes]`` against integer ``labels``.
 
     Returns ``n``, ``loss`` (mean cross-entropy), ``accuracy``, ``top5``, ``confusion_matrix``
     (rows = true class, columns = predicted), ``per_class_accuracy`` (None for a class with no
     samples), ``failed_predictions`` (most confident first), ``confidence`` (histograms) and the
-    raw ``confidence_correct`` / ``confidence_wrong`` lists.
+    raw ``confidence_correct`` / ``confidence_wrong`` lists. With the evaluated ``images``
+    (uint8 ``[N, 80, 60, 1]``) each failure carries its ``image_png`` and the result gains
+    ``confusion_examples``.
     """
     from sklearn.metrics import confusion_matrix
 
@@ -55,6 +116,8 @@ def evaluate_predictions(
         raise ValueError(f"{len(labels)} labels for {n} predictions")
     if n == 0:
         raise DataError("there are no images to evaluate")
+    if images is not None and len(images) != n:
+        raise ValueError(f"{len(images)} images for {n} predictions")
 
     true_p = np.clip(probs[np.arange(n), labels], _EPSILON, 1 - _EPSILON)
     predicted = probs.argmax(axis=1)
@@ -84,10 +147,12 @@ def evaluate_predictions(
                 "label": failure_label(true=true_name, predicted=pred_name, confidence=float(confidence[i])),
             }
         )
+        if images is not None:
+            failures[-1]["image_png"] = encode_png(images[i])
     failures.sort(key=lambda f: -f["confidence"])  # the most confident mistakes are the instructive ones
 
     conf_correct, conf_wrong = confidence[correct], confidence[~correct]
-    return {
+    result = {
         "n": int(n),
         "loss": float(-np.log(true_p).mean()),
         "accuracy": float(correct.mean()),
@@ -103,6 +168,9 @@ def evaluate_predictions(
             "wrong": np.histogram(conf_wrong, CONFIDENCE_BINS)[0].astype(int).tolist(),
         },
     }
+    if images is not None:
+        result["confusion_examples"] = confusion_examples(images, labels, predicted, confidence, sources)
+    return result
 
 
 def predict_keras(model, images: np.ndarray, output_kind: str) -> np.ndarray:
@@ -132,7 +200,7 @@ def evaluate_run(run_dir: str | Path, data_root: str | Path, *, strict: bool = F
     """
     from training import casia, plots
     from training.data import train_validation_split
-    from training.report import build_report, write_json_atomic
+    from training.report import build_report, read_json, write_json_atomic
     from training.runs import load_run
 
     run = load_run(run_dir)
@@ -147,7 +215,9 @@ def evaluate_run(run_dir: str | Path, data_root: str | Path, *, strict: bool = F
     evaluations = {}
     for split, data in (("train", train), ("validation", validation), ("test", test)):
         probs = predict_keras(model, data.float_images(), output_kind)
-        evaluations[split] = evaluate_predictions(probs, data.labels, class_names, data.sources)
+        # Only the test split's mistakes are shown in the report, so only they carry images.
+        images = data.images if split == "test" else None
+        evaluations[split] = evaluate_predictions(probs, data.labels, class_names, data.sources, images)
 
     report = build_report(
         model,
@@ -160,6 +230,14 @@ def evaluate_run(run_dir: str | Path, data_root: str | Path, *, strict: bool = F
         evaluations=evaluations,
         size_bytes=run.model_file.stat().st_size,
     )
+    previous = run_dir / "report.json"
+    if previous.is_file():  # feature pictures depend on the model only: keep them across evaluations
+        try:
+            kept = read_json(previous).get("feature_visualisations")
+        except DataError:  # a broken old report is simply replaced
+            kept = None
+        if kept and kept.get("folder") and (run_dir / kept["folder"]).is_dir():
+            report["feature_visualisations"] = kept
     write_json_atomic(run_dir / "report.json", report)
     plots.plot_report(report, run_dir / "plots", detail_images=test.images)
     return report
@@ -212,12 +290,13 @@ def evaluate_onnx_on_folder(
     to_model = np.array([model.class_names.index(c) for c in data.class_names])
     labels = to_model[np.asarray(data.labels)]
     probs = predict_onnx(model, data.float_images())
-    evaluation = evaluate_predictions(probs, labels, model.class_names, data.sources)
+    evaluation = evaluate_predictions(probs, labels, model.class_names, data.sources, data.images)
     evaluated = set(data.class_names)
     result = {
         "onnx": str(onnx_path),
         "folder": str(folder),
         "title": model.title,
+        "class_names": list(model.class_names),
         "metrics": metrics_of(evaluation),
         "n": evaluation["n"],
         "classes": [c for c in model.class_names if c in evaluated],
@@ -226,6 +305,7 @@ def evaluate_onnx_on_folder(
         "per_class_accuracy": {c: a for c, a in evaluation["per_class_accuracy"].items() if c in evaluated},
         "confusion_matrix": evaluation["confusion_matrix"],
         "failed_predictions": evaluation["failed_predictions"],
+        "confusion_examples": evaluation["confusion_examples"],
         "confidence": evaluation["confidence"],
     }
     if out_dir is not None:

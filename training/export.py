@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import tempfile
 import warnings
 from collections.abc import Sequence
@@ -267,11 +268,54 @@ def export_run(
     metrics = report.get("metrics") or _best_epoch_metrics(history_file)
 
     check = _check_images_from(Path(data_root), class_names) if data_root else None
-    return export_onnx(
+    out = export_onnx(
         model, out, class_names=class_names, task=task, title=title,
         trained_on=run_info.get("trained_on", ""), metrics=metrics, output_kind=output_kind,
-        feature_layers=list(features), check_images=check, tolerance=tolerance, report=report,
+        feature_layers=list(features), check_images=check, tolerance=tolerance,
     )
+    publish_report(report, run_dir, out)
+    return out
+
+
+def publish_report(report: dict[str, Any], run_dir: str | Path, onnx_path: str | Path) -> Path:
+    """Write ``report`` as the sidecar of ``onnx_path``, with its feature pictures beside it.
+
+    The run's feature visualisation folder (paths relative to ``run_dir``) is copied to
+    ``<model>.features/`` next to the ONNX file and the paths are rewritten relative to the
+    sidecar; ``size_bytes`` becomes the ONNX file's size. Returns the sidecar's path.
+    """
+    from training.report import write_json_atomic
+
+    onnx_path = Path(onnx_path)
+    report = {**report, "size_bytes": onnx_path.stat().st_size}
+    section = report.get("feature_visualisations")
+    if section:
+        report["feature_visualisations"] = _copy_features(section, Path(run_dir), onnx_path)
+    return write_json_atomic(report_path(onnx_path), report)
+
+
+def _copy_features(section: dict[str, Any], run_dir: Path, onnx_path: Path) -> dict[str, Any]:
+    source = run_dir / section["folder"]
+    if not source.is_dir():
+        raise ExportError(f"{source}: feature visualisation folder named in {run_dir / 'report.json'} is missing")
+    folder = f"{onnx_path.stem}.features"
+    target = onnx_path.parent / folder
+    staging = onnx_path.parent / f".{folder}.tmp"
+    shutil.rmtree(staging, ignore_errors=True)
+    shutil.copytree(source, staging)
+    shutil.rmtree(target, ignore_errors=True)  # pictures of an older model must not linger
+    staging.rename(target)
+
+    def moved(path: str) -> str:
+        return f"{folder}/{(run_dir / path).relative_to(source).as_posix()}"
+
+    return {
+        **section,
+        "folder": folder,
+        "layers": {layer: [moved(p) for p in paths] for layer, paths in section.get("layers", {}).items()},
+        "classes": {name: moved(p) for name, p in section.get("classes", {}).items()},
+        "grids": {name: moved(p) for name, p in section.get("grids", {}).items()},
+    }
 
 
 def run(args: argparse.Namespace) -> int:

@@ -97,6 +97,7 @@ def build_report(
         "per_class_accuracy": detail["per_class_accuracy"] if detail else {},
         "failed_predictions": detail["failed_predictions"][:MAX_FAILED_PREDICTIONS] if detail else [],
         "failed_total": len(detail["failed_predictions"]) if detail else 0,
+        "confusion_examples": detail.get("confusion_examples") if detail else None,
         "confidence": detail["confidence"] if detail else None,
         "trained_on": trained_on,
         "created_by": f"cnn-classroom {__version__}",

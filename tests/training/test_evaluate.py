@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import math
 import warnings
@@ -17,6 +18,7 @@ keras = pytest.importorskip("keras")
 from training import evaluate as evaluate_command  # noqa: E402
 from training import models, plots  # noqa: E402
 from training.errors import DataError  # noqa: E402
+from training import evaluate as evaluation  # noqa: E402
 from training.evaluate import evaluate_onnx_on_folder, evaluate_predictions, evaluate_run, failure_label  # noqa: E402
 from training.export import export_onnx  # noqa: E402
 
@@ -86,6 +88,46 @@ def test_numbers_agree_with_keras_metrics():
     assert result["top5"] == pytest.approx(float(top5.result()))
     assert result["accuracy"] == pytest.approx(float(accuracy.result()))
     assert sum(map(sum, result["confusion_matrix"])) == 200
+
+
+def decode(b64: str) -> np.ndarray:
+    return cv2.imdecode(np.frombuffer(base64.b64decode(b64), np.uint8), cv2.IMREAD_UNCHANGED)
+
+
+def test_confusion_examples_keep_the_most_confident_per_cell_with_exact_images():
+    rng = np.random.default_rng(8)
+    images = rng.integers(0, 256, (20, 80, 60, 1), dtype=np.uint8)
+    # Class 0: 12 images, 4 right, 8 taken for class 1 (confidence rising with the index); class 1: 8 right.
+    labels = np.array([0] * 12 + [1] * 8)
+    confidences = np.linspace(0.5, 0.95, 20)
+    predicted = np.array([0] * 4 + [1] * 8 + [1] * 8)
+    probs = np.zeros((20, 2))
+    probs[np.arange(20), predicted] = confidences
+    probs[np.arange(20), 1 - predicted] = 1 - confidences
+    sources = [f"{i}.png" for i in range(20)]
+    result = evaluate_predictions(probs, labels, ["甲", "乙"], sources, images)
+
+    examples = result["confusion_examples"]
+    assert sorted(examples) == ["0,0", "0,1", "1,1"]  # every non-empty cell, no empty one
+    assert [e["source"] for e in examples["0,1"]] == [f"{i}.png" for i in range(11, 5, -1)]  # 6, most confident first
+    assert [e["source"] for e in examples["0,0"]] == ["3.png", "2.png", "1.png"]
+    assert [e["source"] for e in examples["1,1"]] == ["19.png", "18.png", "17.png"]
+    assert examples["0,1"][0]["confidence"] == pytest.approx(confidences[11])
+    assert np.array_equal(decode(examples["1,1"][0]["image_png"]), images[19, :, :, 0])
+    for failure in result["failed_predictions"]:
+        assert np.array_equal(decode(failure["image_png"]), images[failure["index"], :, :, 0])
+
+
+def test_many_confused_cells_share_a_budget_but_keep_one_example_each(monkeypatch):
+    monkeypatch.setattr(evaluation, "MAX_MISTAKE_EXAMPLES", 10)
+    names = [str(i) for i in range(6)]
+    # Every true class is taken for every other class three times: 30 confused cells of 3 images.
+    labels, predicted = zip(*[(t, p) for t in range(6) for p in range(6) if t != p for _ in range(3)])
+    probs = np.full((len(labels), 6), 0.1)
+    probs[np.arange(len(labels)), predicted] = 0.5
+    images = np.zeros((len(labels), 80, 60, 1), np.uint8)
+    examples = evaluate_predictions(probs, labels, names, None, images)["confusion_examples"]
+    assert len(examples) == 30 and all(len(v) == 1 for v in examples.values())
 
 
 def test_failure_label_format():
@@ -229,6 +271,18 @@ def test_evaluate_run_writes_report_and_plots(run_folder):
     assert sum(map(sum, on_disk["confusion_matrix"])) == 12
     for failure in on_disk["failed_predictions"]:
         assert Path(failure["source"]).is_file()
+        # The picture is the exact model input of that test image.
+        assert np.array_equal(decode(failure["image_png"]), test.images[failure["index"], :, :, 0])
+    matrix = np.array(on_disk["confusion_matrix"])
+    nonempty = {f"{t},{p}" for t, p in zip(*np.nonzero(matrix))}
+    assert set(on_disk["confusion_examples"]) == nonempty
+    for cell, examples in on_disk["confusion_examples"].items():
+        t, p = map(int, cell.split(","))
+        assert len(examples) == min(matrix[t, p], 3 if t == p else 6)
+        assert [e["confidence"] for e in examples] == sorted((e["confidence"] for e in examples), reverse=True)
+        for example in examples:
+            assert decode(example["image_png"]).shape == (80, 60)
+            assert Path(example["source"]).parent.name == CLASSES[t]
 
     for name in ("learning_curves", "failed_predictions", "confidence", "least_legible"):
         assert_png(run / "plots" / f"{name}.png")
@@ -303,7 +357,13 @@ def test_folder_evaluates_matching_classes_only(onnx_file, run_folder, tmp_path,
     predicted = model.predict(images[..., None].astype(np.float32), verbose=0).argmax(axis=1)
     assert result["metrics"]["accuracy"] == pytest.approx(float(np.mean(predicted == labels)))
 
-    assert json.loads((out / "evaluation.json").read_text(encoding="utf-8"))["ignored_classes"] == {"甲": 2}
+    written = json.loads((out / "evaluation.json").read_text(encoding="utf-8"))
+    assert written["ignored_classes"] == {"甲": 2}
+    assert written["class_names"] == CLASSES
+    nonempty = {f"{t},{p}" for t, p in zip(*np.nonzero(np.array(written["confusion_matrix"])))}
+    assert set(written["confusion_examples"]) == nonempty
+    for failure in written["failed_predictions"]:
+        assert np.array_equal(decode(failure["image_png"]), images[failure["index"]])
     for name in ("failed_predictions", "confidence", "least_legible"):
         assert_png(out / f"{name}.png")
 

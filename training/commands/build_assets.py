@@ -1,7 +1,9 @@
 """``python -m training build-assets``: reproduce the shipped character models.
 
 Synthetic handwriting (fixed seed) -> the course's logistic regression and CNN -> evaluation
-report and plots -> ONNX files with sidecar reports in ``assets/models/``.
+report, plots and feature visualisations -> ONNX files with sidecar reports (and their
+``<model>.features/`` pictures) in ``assets/models/``. ``--reports-only`` refreshes the reports
+and pictures of the ONNX files already there from their training runs, without training.
 """
 
 from __future__ import annotations
@@ -29,6 +31,9 @@ def configure(p) -> None:
     p.add_argument("--test", type=int, default=140, help="synthetic test images per character")
     p.add_argument("--epochs", type=int, default=100, help="most epochs per model, as in the course (early stopping, patience 15)")
     p.add_argument("--models", default=",".join(SHIPPED), help="which shipped models to build, comma-separated")
+    p.add_argument("--reports-only", action="store_true",
+                   help="no training: evaluate the existing runs, render their feature pictures and refresh the "
+                        "reports beside the existing ONNX files (which stay unchanged)")
 
 
 def _dataset_matches(folder: Path, train: int, test: int) -> bool:
@@ -49,6 +54,7 @@ def run(args) -> int:
     from ..export import export_run
     from ..synth import write_dataset
     from ..train import TrainSettings, train
+    from ..visualize import visualise_run
 
     wanted = [m.strip() for m in args.models.split(",") if m.strip()]
     unknown = [m for m in wanted if m not in SHIPPED]
@@ -56,6 +62,10 @@ def run(args) -> int:
         raise TrainingError(f"unknown shipped model(s) {', '.join(unknown)}; choose from {', '.join(SHIPPED)}")
     data, runs = Path(args.data), Path(args.runs)
     out = Path(args.out) if args.out else assets_dir() / "models"
+    if args.reports_only:
+        for name in wanted:
+            refresh_report(runs / name, data, out / f"{name}.onnx")
+        return 0
     started = time.perf_counter()
     if not _dataset_matches(data, args.train, args.test):
         print(f"writing synthetic handwriting to {data} (seed {DATA_SEED}) ...")
@@ -72,6 +82,7 @@ def run(args) -> int:
         train(model_name, train_data, run_dir, TrainSettings(epochs=args.epochs, augment=augment, verbose=2),
               data_description=description, title=title)
         report = evaluate_run(run_dir, data)
+        visualise_run(run_dir)
         export_run(run_dir, out / f"{name}.onnx", title=title, features=features, data_root=data)
         summary[name] = {**{k: report["metrics"][k] for k in ("train", "validation", "test")},
                          "minutes": round((time.perf_counter() - t) / 60, 1)}
@@ -80,3 +91,31 @@ def run(args) -> int:
         print(f"  {name:<18} test accuracy {s['test']['accuracy']:.2%}  top-5 {s['test']['top5']:.2%}  "
               f"({s['minutes']} min)")
     return 0
+
+
+def refresh_report(run_dir: Path, data: Path, onnx_path: Path) -> Path:
+    """Evaluate ``run_dir`` on ``data``, render its feature pictures and rewrite ``onnx_path``'s sidecar.
+
+    The ONNX file itself is not touched; the title and model fields of its current sidecar are
+    kept, so the app shows the same name. Returns the sidecar's path.
+    """
+    from desktop.core.contract import report_path
+
+    from ..errors import DataError
+    from ..evaluate import evaluate_run
+    from ..export import publish_report
+    from ..report import read_json
+    from ..visualize import visualise_run
+
+    if not onnx_path.is_file():
+        raise DataError(f"{onnx_path}: no ONNX file to refresh the report of (build it first)")
+    shipped = read_json(report_path(onnx_path)) if report_path(onnx_path).is_file() else {}
+    t = time.perf_counter()
+    evaluate_run(run_dir, data)
+    visualise_run(run_dir)
+    report = read_json(run_dir / "report.json")
+    if shipped.get("model"):
+        report["model"] = shipped["model"]
+    sidecar = publish_report(report, run_dir, onnx_path)
+    print(f"refreshed {sidecar} ({sidecar.stat().st_size / 1e6:.2f} MB) in {time.perf_counter() - t:.0f} s")
+    return sidecar
