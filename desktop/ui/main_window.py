@@ -30,6 +30,7 @@ from desktop import __version__
 from desktop.core.contract import assets_dir
 from desktop.core.registry import ModelInfo, ModelProblem, default_model_folders
 from desktop.ui.kernels.panel import KernelsPanel
+from desktop.ui.results.panel import ResultsPanel
 from desktop.ui.workers import ModelHost
 from desktop.ui.write.panel import WritePanel
 
@@ -40,8 +41,6 @@ COMING_SOON = {
               "for the top guesses and what each layer responds to.",
     "Teach": "Teach a model your own classes: record or upload examples per class, train it here with "
              "epochs, batch size and learning rate you choose, and watch accuracy and loss as it learns.",
-    "Results": "How each model was made: its layers, training history, accuracy per character, the "
-               "confusion matrix and the drawings it got wrong.",
 }
 ZOOM_STEPS = (0.8, 0.9, 1.0, 1.15, 1.3, 1.5, 1.75, 2.0, 2.5, 3.0)
 DEFAULT_ZOOM_INDEX = ZOOM_STEPS.index(1.0)
@@ -173,8 +172,11 @@ class MainWindow(QMainWindow):
         # The Kernels panel convolves the Write panel's drawing exactly as the model sees it.
         self.kernels_panel = KernelsPanel(current_drawing=self.write_panel.current_input)
         self.kernels_panel.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.results_panel = ResultsPanel(self.host)
+        self.results_panel.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        built = {"Kernels": self.kernels_panel, "Results": self.results_panel}
         for name in PANELS[1:]:
-            self.stack.addWidget(self.kernels_panel if name == "Kernels" else coming_soon_page(name))
+            self.stack.addWidget(built[name] if name in built else coming_soon_page(name))
         self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.write_panel.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
 
@@ -324,4 +326,5 @@ class MainWindow(QMainWindow):
         self.save_settings()
         self.host.shutdown()
         self.kernels_panel.shutdown()
+        self.results_panel.shutdown()
         super().closeEvent(event)

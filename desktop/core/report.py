@@ -1,0 +1,105 @@
+"""Read a model's sidecar report (``<model>.report.json``) for the Results panel.
+
+The report is written by the training package (see docs/model-contract.md). This reader checks
+only what the panel cannot do without and tolerates every optional section being absent, so a
+report from an older or newer training run still opens. Errors name the file.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+
+from desktop.core.contract import report_path
+
+#: Keys without which a report is not a report.
+REQUIRED_KEYS = ("class_names",)
+
+
+class ReportError(ValueError):
+    """A report that cannot be shown; the message starts with the file's path."""
+
+
+def load_report(path: str | Path) -> dict[str, Any]:
+    """The report at ``path`` as a dict; :class:`ReportError` for a missing, corrupt or foreign file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ReportError(f"{path}: no such report file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ReportError(f"{path}: the report cannot be read ({exc})") from exc
+    try:
+        report = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ReportError(f"{path}: the report is not valid JSON (line {exc.lineno}: {exc.msg})") from exc
+    if not isinstance(report, dict):
+        raise ReportError(f"{path}: the report is not a JSON object")
+    missing = [key for key in REQUIRED_KEYS if key not in report]
+    if missing:
+        raise ReportError(f"{path}: the report lacks {', '.join(missing)}")
+    names = report["class_names"]
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise ReportError(f"{path}: class_names is not a list of strings")
+    matrix = report.get("confusion_matrix")
+    if matrix is not None and (not isinstance(matrix, list) or len(matrix) != len(names)
+                               or any(not isinstance(row, list) or len(row) != len(names) for row in matrix)):
+        raise ReportError(f"{path}: confusion_matrix is not {len(names)}×{len(names)}")
+    return report
+
+
+def report_for(onnx_path: str | Path) -> dict[str, Any] | None:
+    """The report beside ``onnx_path``; None when there is none (a corrupt one still raises)."""
+    path = report_path(onnx_path)
+    if not path.is_file():
+        return None
+    return load_report(path)
+
+
+def decode_png(b64: str) -> np.ndarray:
+    """A base64 PNG (as in ``image_png``) as a grey uint8 array; ValueError when it is not one."""
+    try:
+        data = base64.b64decode(b64, validate=True)
+    except (binascii.Error, TypeError) as exc:
+        raise ValueError(f"not base64 image data ({exc})") from exc
+    image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE)
+    if image is None:
+        raise ValueError("not a PNG image")
+    return image
+
+
+def confusion_examples(report: dict[str, Any], true_index: int, predicted_index: int) -> list[dict[str, Any]]:
+    """The examples stored for one confusion-matrix cell (``[]`` when the report has none)."""
+    cells = report.get("confusion_examples") or {}
+    return list(cells.get(f"{true_index},{predicted_index}", []))
+
+
+def read_grey_image(path: str | Path) -> np.ndarray | None:
+    """A PNG on disk as grey uint8, None when missing or unreadable (non-ASCII paths work too)."""
+    try:
+        data = np.fromfile(str(path), np.uint8)
+    except OSError:
+        return None
+    if data.size == 0:
+        return None
+    return cv2.imdecode(data, cv2.IMREAD_GRAYSCALE)
+
+
+def feature_visualisation_images(report: dict[str, Any], base_dir: str | Path | None) -> dict[str, dict[str, list]]:
+    """``{"layers": {layer: [image]}, "classes": {name: [image]}}`` read from the report's folder.
+
+    Paths in ``feature_visualisations`` are relative to the report's folder; a missing file gives
+    None in its place so the grid keeps its order.
+    """
+    section = report.get("feature_visualisations") or {}
+    base = Path(base_dir) if base_dir is not None else Path.cwd()
+    layers = {name: [read_grey_image(base / p) for p in paths]
+              for name, paths in (section.get("layers") or {}).items()}
+    classes = {name: [read_grey_image(base / p)] for name, p in (section.get("classes") or {}).items()}
+    return {"layers": layers, "classes": classes}

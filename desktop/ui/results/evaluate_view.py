@@ -1,0 +1,260 @@
+"""Evaluate your own test set: a character model on a folder of ``<char>/<image>`` files.
+
+The student picks a model and a folder (dialog or drag and drop), the evaluation runs on a worker
+thread with a progress bar and Cancel, and the result appears in the same :class:`ReportView` as a
+trained model's report: accuracy, top-5, failures, per-class accuracy, confusion matrix. Folders
+that are not classes of the model and files that cannot be read are listed above it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Sequence
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core.evaluation import evaluate_folder
+from desktop.core.onnx_model import OnnxModel
+from desktop.core.registry import ModelInfo, ModelProblem
+from desktop.ui.fonts import cjk_font
+from desktop.ui.results.drop_target import dropped_path
+from desktop.ui.results.job_worker import JobWorker
+from desktop.ui.results.report_view import ReportView
+
+#: Problems listed one per line beneath the summary; more are counted, not listed.
+MAX_LISTED_PROBLEMS = 500
+
+
+def run_evaluation(model_path: str | Path, folder: str | Path):
+    """The worker's job: open the model on the worker thread, then evaluate the folder."""
+
+    def job(progress, cancelled) -> dict[str, Any]:
+        return evaluate_folder(OnnxModel(model_path), folder, progress, cancelled)
+
+    return job
+
+
+def summary_text(result: dict[str, Any]) -> str:
+    """One paragraph: the scores, then what was left out and why."""
+    metrics = result["metrics"]["test"]
+    lines = [
+        f"{result['model']['title']}: accuracy {metrics['accuracy']:.1%}, top-5 {metrics['top5']:.1%}, "
+        f"loss {metrics['loss']:.3f} on {metrics['n']} images of {len(result['evaluated_classes'])} "
+        f"characters in {result['folder']}."
+    ]
+    ignored = result.get("ignored_classes") or {}
+    if ignored:
+        listing = ", ".join(f"{name} ({count} files)" for name, count in ignored.items())
+        lines.append(f"Ignored {len(ignored)} folders that are not characters of this model: {listing}.")
+    unreadable = result.get("unreadable") or []
+    if unreadable:
+        lines.append(f"Could not read {len(unreadable)} files (listed below); they were left out.")
+    return "\n".join(lines)
+
+
+class EvaluateView(QWidget):
+    """Choose a model and a folder, Run, watch the progress, read the report.
+
+    ``evaluation_finished(result)`` is emitted with the result dict of
+    :func:`desktop.core.evaluation.evaluate_folder`; ``evaluation_failed(message)`` on errors.
+    """
+
+    evaluation_finished = Signal(object)
+    evaluation_failed = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("evaluateView")
+        self.setAccessibleName("Evaluate a test set")
+        self.setAcceptDrops(True)
+        self._worker: JobWorker | None = None
+        self.result: dict[str, Any] | None = None
+
+        self.model_combo = QComboBox()
+        self.model_combo.setObjectName("evaluateModelCombo")
+        self.model_combo.setAccessibleName("Model to evaluate")
+        self.model_combo.setMinimumContentsLength(24)
+        self.model_combo.currentIndexChanged.connect(self._update_buttons)
+
+        self.folder_edit = QLineEdit()
+        self.folder_edit.setObjectName("evaluateFolderEdit")
+        self.folder_edit.setAccessibleName("Test set folder")
+        self.folder_edit.setPlaceholderText("A folder of <character>/<image> files, e.g. the course's mandarin set")
+        self.folder_edit.textChanged.connect(self._update_buttons)
+        self.choose_button = QPushButton("Choose folder…")
+        self.choose_button.setObjectName("evaluateChooseFolder")
+        self.choose_button.setAccessibleName("Choose the test set folder")
+        self.choose_button.clicked.connect(self.choose_folder)
+
+        self.run_button = QPushButton("Run")
+        self.run_button.setObjectName("evaluateRunButton")
+        self.run_button.setAccessibleName("Run the evaluation")
+        self.run_button.clicked.connect(self.run)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setObjectName("evaluateCancelButton")
+        self.cancel_button.setAccessibleName("Cancel the evaluation")
+        self.cancel_button.clicked.connect(self.cancel)
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setObjectName("evaluateProgress")
+        self.progress_bar.setAccessibleName("Evaluation progress")
+        self.progress_bar.setFormat("%v of %m images")
+
+        self.message = QLabel("Choose a model and a folder of <character>/<image> files, or drop a folder here.")
+        self.message.setObjectName("evaluateMessage")
+        self.message.setAccessibleName("Evaluation summary")
+        self.message.setWordWrap(True)
+        self.message.setFont(cjk_font())
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.problems = QListWidget()
+        self.problems.setObjectName("evaluateProblems")
+        self.problems.setAccessibleName("Files that could not be read")
+        self.problems.hide()
+
+        self.report_view = ReportView(name="evaluateReport")
+        self.report_view.show_message("The accuracy, mistakes and confusion matrix appear here after Run.")
+        self.report_view.setAccessibleName("Evaluation result")
+
+        choose_row = QHBoxLayout()
+        choose_row.addWidget(QLabel("Model:"))
+        choose_row.addWidget(self.model_combo, stretch=1)
+        choose_row.addWidget(QLabel("Folder:"))
+        choose_row.addWidget(self.folder_edit, stretch=2)
+        choose_row.addWidget(self.choose_button)
+        run_row = QHBoxLayout()
+        run_row.addWidget(self.run_button)
+        run_row.addWidget(self.cancel_button)
+        run_row.addWidget(self.progress_bar, stretch=1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(choose_row)
+        layout.addLayout(run_row)
+        layout.addWidget(self.message)
+        layout.addWidget(self.problems)
+        layout.addWidget(self.report_view, stretch=1)
+        self._update_buttons()
+
+    # -- inputs ------------------------------------------------------------------------------
+    def set_models(self, models: Sequence[ModelInfo], problems: Sequence[ModelProblem] | None = None) -> None:
+        """Offer the character models (other tasks cannot read character images); keeps the choice."""
+        chosen = self.model_combo.currentData()
+        self.model_combo.blockSignals(True)
+        self.model_combo.clear()
+        for info in models:
+            if info.task == "characters":
+                self.model_combo.addItem(info.label, str(info.path))
+        index = self.model_combo.findData(chosen) if chosen else -1
+        self.model_combo.setCurrentIndex(max(index, 0) if self.model_combo.count() else -1)
+        self.model_combo.blockSignals(False)
+        self._update_buttons()
+
+    def set_folder(self, folder: str | Path) -> None:
+        self.folder_edit.setText(str(folder))
+
+    def choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Choose a folder of <character>/<image> files",
+                                                  self.folder_edit.text())
+        if folder:
+            self.set_folder(folder)
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        if dropped_path(event, Path.is_dir) is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        folder = dropped_path(event, Path.is_dir)
+        if folder is not None:
+            self.set_folder(folder)
+            event.acceptProposedAction()
+
+    # -- running -----------------------------------------------------------------------------
+    def is_running(self) -> bool:
+        return self._worker is not None
+
+    def run(self) -> None:
+        """Start the evaluation of the chosen folder with the chosen model on a worker thread."""
+        model_path = self.model_combo.currentData()
+        folder = self.folder_edit.text().strip()
+        if self.is_running() or not model_path or not folder:
+            return
+        self.problems.clear()
+        self.problems.hide()
+        self.progress_bar.setRange(0, 0)  # busy until the first progress report gives the total
+        self.message.setText(f"Evaluating {Path(model_path).name} on {folder}…")
+        self._worker = JobWorker(run_evaluation(model_path, folder), self)
+        self._worker.progress.connect(self._on_progress)
+        self._worker.finished.connect(self._on_finished)
+        self._worker.failed.connect(self._on_failed)
+        self._worker.cancelled.connect(self._on_cancelled)
+        self._worker.start()
+        self._update_buttons()
+
+    def cancel(self) -> None:
+        if self._worker is not None:
+            self._worker.cancel()
+            self.message.setText("Cancelling…")
+
+    def shutdown(self) -> None:
+        """Stop a running evaluation and wait for its thread (the app is closing)."""
+        if self._worker is not None:
+            self._worker.shutdown()
+
+    def _on_progress(self, done: int, total: int) -> None:
+        self.progress_bar.setRange(0, max(total, 1))
+        self.progress_bar.setValue(done)
+
+    def _finish(self) -> None:
+        worker, self._worker = self._worker, None
+        if worker is not None:
+            worker.wait()
+            worker.deleteLater()
+        self._update_buttons()
+
+    def _on_finished(self, result: dict[str, Any]) -> None:
+        self._finish()
+        self.result = result
+        self.message.setText(summary_text(result))
+        unreadable = result.get("unreadable") or []
+        for path, reason in unreadable[:MAX_LISTED_PROBLEMS]:
+            self.problems.addItem(f"{path}: {reason}")
+        if len(unreadable) > MAX_LISTED_PROBLEMS:
+            self.problems.addItem(f"… and {len(unreadable) - MAX_LISTED_PROBLEMS} more")
+        # As tall as its lines, up to a few: one unreadable file should not take half the view.
+        rows = min(self.problems.count(), 5)
+        self.problems.setFixedHeight(self.problems.sizeHintForRow(0) * rows + 2 * self.problems.frameWidth() + 4
+                                     if rows else 0)
+        self.problems.setVisible(bool(unreadable))
+        self.report_view.set_report(result, None)
+        self.evaluation_finished.emit(result)
+
+    def _on_failed(self, message: str) -> None:
+        self._finish()
+        self.progress_bar.setRange(0, 1)
+        self.progress_bar.setValue(0)
+        self.message.setText(f"Could not evaluate: {message}")
+        self.evaluation_failed.emit(message)
+
+    def _on_cancelled(self) -> None:
+        self._finish()
+        self.progress_bar.setRange(0, 1)
+        self.progress_bar.setValue(0)
+        self.message.setText("Evaluation cancelled.")
+
+    def _update_buttons(self) -> None:
+        running = self.is_running()
+        ready = bool(self.model_combo.currentData()) and bool(self.folder_edit.text().strip())
+        self.run_button.setEnabled(ready and not running)
+        self.cancel_button.setEnabled(running)
+        self.model_combo.setEnabled(not running)
+        self.choose_button.setEnabled(not running)
+        self.folder_edit.setEnabled(not running)

@@ -1,0 +1,222 @@
+"""The Results panel: a model's report (or two side by side), your own test set, the dataset explorer.
+
+Models come from the :class:`ModelHost`'s scan, so any model with a sidecar report shows up. The
+reports are read by a :class:`ReportLoader` off the GUI thread.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core.registry import ModelInfo, ModelProblem, preferred_character_model
+from desktop.ui.results.report_loader import LoadedReport, ReportLoader
+from desktop.ui.results.report_view import ReportView
+
+log = logging.getLogger(__name__)
+
+LOADING_MODELS = "Loading the models…"
+NO_MODELS = "No model found. Build the shipped ones with: python -m training build-assets"
+
+
+class ModelReportPane(QWidget):
+    """A model chooser above the ReportView of the chosen model."""
+
+    report_shown = Signal()
+
+    def __init__(self, side: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName(f"reportPane_{side}")
+        self.setAccessibleName(f"{side.capitalize()} model report")
+        self.combo = QComboBox()
+        self.combo.setObjectName(f"modelChooser_{side}")
+        self.combo.setAccessibleName(f"Model shown on the {side}")
+        self.combo.setToolTip("Which model's report to show")
+        self.view = ReportView(name=f"reportView_{side}")
+        self.loader = ReportLoader(self)
+        self._request = 0
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Model:"))
+        row.addWidget(self.combo, stretch=1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(row)
+        layout.addWidget(self.view, stretch=1)
+        self.view.show_message(LOADING_MODELS)
+        self.combo.currentIndexChanged.connect(self._on_choice)
+        self.loader.loaded.connect(self._on_loaded)
+        self.loader.failed.connect(self._on_failed)
+
+    def set_models(self, models: list[ModelInfo], chosen: ModelInfo | None) -> None:
+        self.combo.blockSignals(True)
+        self.combo.clear()
+        for model in models:
+            self.combo.addItem(model.label, str(model.path))
+        if chosen is not None:
+            self.combo.setCurrentIndex(self.combo.findData(str(chosen.path)))
+        self.combo.blockSignals(False)
+        if models:
+            self._on_choice()
+        else:
+            self.view.show_message(NO_MODELS)
+
+    def chosen_path(self) -> Path | None:
+        data = self.combo.currentData()
+        return Path(data) if data else None
+
+    def choose(self, path: str | Path) -> None:
+        self.combo.setCurrentIndex(self.combo.findData(str(path)))
+
+    def is_loading(self) -> bool:
+        return self._request != 0
+
+    def _on_choice(self) -> None:
+        path = self.chosen_path()
+        if path is None:
+            return
+        self.view.show_message(f"Reading the report of {path.name}…")
+        self._request = self.loader.load(path)
+
+    def _on_loaded(self, request_id: int, loaded: LoadedReport) -> None:
+        if request_id != self._request:
+            return  # the user chose another model meanwhile
+        self._request = 0
+        self.view.set_report(loaded.report, loaded.base_dir, model_filters=loaded.model_filters,
+                             feature_images=loaded.feature_images)
+        self.report_shown.emit()
+
+    def _on_failed(self, request_id: int, message: str) -> None:
+        if request_id != self._request:
+            return
+        self._request = 0
+        self.view.show_message(message)
+        self.report_shown.emit()
+
+
+def _optional_view(module: str, class_name: str, what: str) -> QWidget:
+    """A view of the panel, or a note when this installation lacks it."""
+    try:
+        imported = __import__(module, fromlist=[class_name])
+        return getattr(imported, class_name)()
+    except ImportError as exc:
+        log.warning("the %s view is not available: %s", what, exc)
+        label = QLabel(f"The {what} is not available in this installation ({exc}).")
+        label.setWordWrap(True)
+        return label
+
+
+class ResultsPanel(QWidget):
+    """Tabs: "Models" (one report, or two side by side), "Evaluate a test set", "Dataset explorer"."""
+
+    message = Signal(str)
+
+    def __init__(self, host, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("resultsPanel")
+        self.setAccessibleName("Results panel")
+        self.models: list[ModelInfo] = []
+
+        self.compare_checkbox = QCheckBox("Compare two models side by side")
+        self.compare_checkbox.setObjectName("compareModelsCheckBox")
+        self.compare_checkbox.setAccessibleName("Compare two models side by side")
+        self.compare_checkbox.setChecked(True)
+        self.export_button = QPushButton("Export all charts…")
+        self.export_button.setObjectName("exportAllChartsButton")
+        self.export_button.setAccessibleName("Export every chart as PNG")
+        self.export_button.setToolTip("Save every chart shown as a PNG file into a folder")
+        self.left = ModelReportPane("left")
+        self.right = ModelReportPane("right")
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("modelsSplitter")
+        self.splitter.addWidget(self.left)
+        self.splitter.addWidget(self.right)
+        models_tab = QWidget()
+        models_tab.setObjectName("modelsTab")
+        top = QHBoxLayout()
+        top.addWidget(self.compare_checkbox)
+        top.addStretch()
+        top.addWidget(self.export_button)
+        column = QVBoxLayout(models_tab)
+        column.addLayout(top)
+        column.addWidget(self.splitter, stretch=1)
+
+        self.evaluate_view = _optional_view("desktop.ui.results.evaluate_view", "EvaluateView", "test-set evaluation")
+        self.dataset_view = _optional_view("desktop.ui.results.dataset_view", "DatasetView", "dataset explorer")
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("resultsTabs")
+        self.tabs.setAccessibleName("Results")
+        self.tabs.addTab(models_tab, "Models")
+        self.tabs.addTab(self.evaluate_view, "Evaluate a test set")
+        self.tabs.addTab(self.dataset_view, "Dataset explorer")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.tabs)
+
+        self.compare_checkbox.toggled.connect(self.right.setVisible)
+        self.export_button.clicked.connect(self._export_dialog)
+        host.models_ready.connect(self.set_models)
+        app = QApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.shutdown)
+
+    def set_models(self, models: list[ModelInfo], problems: list[ModelProblem] | None = None) -> None:
+        """Offer every model; the CNN on the left, the logistic regression on the right (the course's pair)."""
+        self.models = list(models)
+        first = preferred_character_model(self.models) or (self.models[0] if self.models else None)
+        logistic = next((m for m in self.models if "logistic" in (m.title + m.path.name).lower()), None)
+        second = logistic if logistic is not None and logistic is not first else \
+            next((m for m in self.models if m is not first), first)
+        self.left.set_models(self.models, first)
+        self.right.set_models(self.models, second)
+        if hasattr(self.evaluate_view, "set_models"):
+            self.evaluate_view.set_models(models, problems)
+
+    def report_views(self) -> list[ReportView]:
+        """The report views on screen in the Models tab (one, or two when comparing)."""
+        return [pane.view for pane in (self.left, self.right) if not pane.isHidden()]
+
+    def export_plots(self, folder: str | Path) -> list[Path]:
+        """Every visible chart of the Models tab as PNG, one subfolder per shown model."""
+        written = []
+        for pane in (self.left, self.right):
+            if pane.isHidden() or pane.chosen_path() is None:
+                continue
+            side = pane.objectName().split("_")[-1]
+            written += pane.view.export_plots(Path(folder) / f"{side}_{pane.chosen_path().stem}")
+        return written
+
+    def _export_dialog(self) -> None:
+        settings = QSettings()
+        start = str(settings.value("results/export_folder", str(Path.home())))
+        folder = QFileDialog.getExistingDirectory(self, "Export the charts into", start)
+        if not folder:
+            return
+        settings.setValue("results/export_folder", folder)
+        try:
+            files = self.export_plots(folder)
+        except OSError as exc:
+            self.message.emit(str(exc))
+            return
+        self.message.emit(f"Saved {len(files)} chart(s) in {folder}")
+
+    def shutdown(self) -> None:
+        for pane in (self.left, self.right):
+            pane.loader.wait()
+        for view in (self.evaluate_view, self.dataset_view):
+            if hasattr(view, "shutdown"):
+                view.shutdown()

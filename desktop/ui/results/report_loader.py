@@ -1,0 +1,95 @@
+"""Read a model's report off the GUI thread (a report with images is 1–2 MB of JSON).
+
+The worker also reads what the view needs from disk: the first-layer filters of the ONNX file and
+the feature visualisation images beside the report. Each request carries an id so a panel whose
+model choice changed meanwhile can drop a late answer.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from desktop.core.contract import report_path
+from desktop.core.model_filters import ModelFilters, ModelFiltersError, first_layer_filters
+from desktop.core.report import ReportError, feature_visualisation_images, load_report
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class LoadedReport:
+    report: dict[str, Any]
+    base_dir: Path
+    model_filters: ModelFilters | None
+    feature_images: dict[str, dict[str, list]]
+
+
+def missing_report_message(onnx_path: Path) -> str:
+    return (f"{onnx_path.name} has no report: {report_path(onnx_path)} does not exist. "
+            "The training package writes it beside the model on export (python -m training export).")
+
+
+def read_everything(onnx_path: str | Path) -> LoadedReport:
+    """The report beside ``onnx_path`` and the files it refers to; ReportError when it cannot be shown."""
+    onnx_path = Path(onnx_path)
+    path = report_path(onnx_path)
+    if not path.is_file():
+        raise ReportError(missing_report_message(onnx_path))
+    report = load_report(path)
+    try:
+        filters = first_layer_filters(onnx_path)
+    except ModelFiltersError:  # a model without convolutions (logistic regression) has none to show
+        filters = None
+    return LoadedReport(report, path.parent, filters, feature_visualisation_images(report, path.parent))
+
+
+class _Signals(QObject):
+    loaded = Signal(int, object)
+    failed = Signal(int, str)
+
+
+class _LoadJob(QRunnable):
+    def __init__(self, request_id: int, onnx_path: Path, signals: _Signals):
+        super().__init__()
+        self.request_id, self.onnx_path, self.signals = request_id, onnx_path, signals
+
+    def run(self) -> None:
+        try:
+            result = read_everything(self.onnx_path)
+        except ReportError as exc:
+            self.signals.failed.emit(self.request_id, str(exc))
+        except Exception as exc:  # anything else in a damaged file must not reach the thread pool
+            log.exception("reading the report of %s failed", self.onnx_path)
+            self.signals.failed.emit(self.request_id, f"{report_path(self.onnx_path)}: cannot be shown ({exc})")
+        else:
+            self.signals.loaded.emit(self.request_id, result)
+
+
+class ReportLoader(QObject):
+    """``load(onnx_path)`` returns a request id; ``loaded(id, LoadedReport)`` or ``failed(id, message)`` follows."""
+
+    loaded = Signal(int, object)
+    failed = Signal(int, str)
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self._signals = _Signals()
+        self._signals.loaded.connect(self.loaded)
+        self._signals.failed.connect(self.failed)
+        self._next_id = 0
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+
+    def load(self, onnx_path: str | Path) -> int:
+        self._next_id += 1
+        self._pool.start(_LoadJob(self._next_id, Path(onnx_path), self._signals))
+        return self._next_id
+
+    def wait(self, timeout_ms: int = 10_000) -> bool:
+        """Wait for the jobs in flight (on exit)."""
+        return self._pool.waitForDone(timeout_ms)
