@@ -18,7 +18,6 @@ from typing import Callable
 import cv2
 import numpy as np
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QCheckBox,
@@ -42,6 +41,7 @@ from desktop.core.convolution import (
     pool_output_size,
     weighted_sum_at,
 )
+from desktop.ui.file_drop import FileDropMixin
 
 from .conv_controls import ConvControls
 from .conv_worker import ConvJob, ConvolutionWorker, ConvResult
@@ -107,7 +107,7 @@ def _stepper_or_placeholder(kind: str) -> QWidget:
         return label
 
 
-class KernelsPanel(QWidget):
+class KernelsPanel(FileDropMixin, QWidget):
     """``current_drawing()`` returns the Write panel's drawing (or None) for the "Write drawing" input."""
 
     #: A convolution result is on screen (its request id).
@@ -552,30 +552,8 @@ class KernelsPanel(QWidget):
         if self.input_box.currentData() == DRAWING_INPUT:
             self.use_drawing()  # the drawing may have changed on the Write panel
 
-    # -- drag and drop -----------------------------------------------------------------------
-    @staticmethod
-    def _dropped_file(event) -> str | None:
-        mime = event.mimeData()
-        if mime is None or not mime.hasUrls():
-            return None
-        files = [u.toLocalFile() for u in mime.urls() if u.isLocalFile()]
-        return files[0] if files else None
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
-        if self._dropped_file(event):
-            event.acceptProposedAction()
-        else:
-            event.ignore()
-
-    def dragMoveEvent(self, event) -> None:  # noqa: N802
-        if self._dropped_file(event):
-            event.acceptProposedAction()
-
-    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
-        path = self._dropped_file(event)
-        if not path:
-            return
-        event.acceptProposedAction()
+    # -- drag and drop (FileDropMixin) -------------------------------------------------------
+    def open_dropped(self, path: str) -> None:
         self.open_file(path)
 
     def open_file(self, path: str | Path) -> bool:

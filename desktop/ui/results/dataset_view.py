@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.dataset_scan import DatasetSummary, scan_dataset
 from desktop.ui.fonts import cjk_font
-from desktop.ui.results.drop_target import dropped_path
+from desktop.ui.file_drop import dropped_path
 from desktop.ui.results.gallery import grey_pixmap
 from desktop.ui.results.job_worker import JobWorker
 from desktop.ui.results.plot_card import PlotCard, make_plot

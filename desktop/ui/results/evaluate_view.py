@@ -29,7 +29,7 @@ from desktop.core.evaluation import evaluate_folder
 from desktop.core.onnx_model import OnnxModel
 from desktop.core.registry import ModelInfo, ModelProblem
 from desktop.ui.fonts import cjk_font
-from desktop.ui.results.drop_target import dropped_path
+from desktop.ui.file_drop import dropped_path
 from desktop.ui.results.job_worker import JobWorker
 from desktop.ui.results.report_view import ReportView
 

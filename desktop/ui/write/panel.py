@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage, QPixmap
+from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
@@ -41,6 +41,7 @@ from desktop.core.recognition import (
     strokes_to_input,
 )
 from desktop.core.registry import ModelInfo, ModelProblem, preferred_character_model
+from desktop.ui.file_drop import FileDropMixin
 from desktop.ui.workers import ModelHost
 from desktop.ui.write.candidates_view import CandidatesView
 from desktop.ui.write.canvas import DrawingCanvas
@@ -69,7 +70,7 @@ def _tool_button(text: str, name: str, tip: str) -> QToolButton:
     return button
 
 
-class WritePanel(QWidget):
+class WritePanel(FileDropMixin, QWidget):
     """Canvas + toolbar, model comparison, model input and feature maps."""
 
     #: A result for ``request_id`` is on screen (the views have been given their new content).
@@ -377,31 +378,8 @@ class WritePanel(QWidget):
         self.status_label.setText(text)
         self.message.emit(text)
 
-    # -- drag and drop -------------------------------------------------------------------------
-    @staticmethod
-    def _dropped_file(event) -> str | None:
-        mime = event.mimeData()
-        if mime is None or not mime.hasUrls():
-            return None
-        files = [u.toLocalFile() for u in mime.urls() if u.isLocalFile()]
-        return files[0] if files else None
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt naming)
-        if self._dropped_file(event):
-            event.acceptProposedAction()
-        else:
-            event.ignore()
-
-    def dragMoveEvent(self, event) -> None:  # noqa: N802
-        if self._dropped_file(event):
-            event.acceptProposedAction()
-
-    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
-        path = self._dropped_file(event)
-        if path is None:
-            event.ignore()
-            return
-        event.acceptProposedAction()
+    # -- drag and drop (FileDropMixin) -------------------------------------------------------
+    def open_dropped(self, path: str) -> None:
         self.load_image(path)
 
     # -- results -------------------------------------------------------------------------------
