@@ -21,6 +21,7 @@ from training.errors import DataError  # noqa: E402
 from training import evaluate as evaluation  # noqa: E402
 from training.evaluate import evaluate_onnx_on_folder, evaluate_predictions, evaluate_run, failure_label  # noqa: E402
 from training.export import export_onnx  # noqa: E402
+from tests.shapes import draw_shape  # noqa: E402
 
 CLASSES = ["一", "丨", "口"]
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -143,16 +144,7 @@ def test_mismatched_inputs_are_refused():
 
 
 # -- a real run folder --------------------------------------------------------------------------
-def draw(label: int, rng: np.random.Generator) -> np.ndarray:
-    img = np.full((80, 60), 255, np.uint8)
-    x, y, t = int(rng.integers(10, 20)), int(rng.integers(15, 30)), int(rng.integers(3, 7))
-    if label == 0:
-        cv2.line(img, (x, y + 20), (x + 30, y + 20), 0, t)
-    elif label == 1:
-        cv2.line(img, (x + 15, y), (x + 15, y + 40), 0, t)
-    else:
-        cv2.rectangle(img, (x, y), (x + 28, y + 35), 0, t)
-    return img
+draw = draw_shape
 
 
 def write_pngs(folder: Path, counts: dict[str, int], seed: int) -> None:

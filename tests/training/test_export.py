@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 
-import cv2
 import numpy as np
 import pytest
 
@@ -20,26 +19,14 @@ from training.errors import ExportError  # noqa: E402
 from training.evaluate import predict_keras, predict_onnx  # noqa: E402
 from training.export import export_onnx  # noqa: E402
 
+from tests.shapes import shape_images  # noqa: E402
+
 CLASSES = ["一", "丨", "口"]
 
 
 def shapes(per_class: int = 10, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """A bar, a stick and a box drawn at jittered places: float32 [N, 80, 60, 1], paper 255."""
-    rng = np.random.default_rng(seed)
-    images, labels = [], []
-    for label in range(len(CLASSES)):
-        for _ in range(per_class):
-            img = np.full((80, 60), 255, np.uint8)
-            x, y, t = int(rng.integers(10, 20)), int(rng.integers(15, 30)), int(rng.integers(3, 7))
-            if label == 0:
-                cv2.line(img, (x, y + 20), (x + 30, y + 20), 0, t)
-            elif label == 1:
-                cv2.line(img, (x + 15, y), (x + 15, y + 40), 0, t)
-            else:
-                cv2.rectangle(img, (x, y), (x + 28, y + 35), 0, t)
-            images.append(img)
-            labels.append(label)
-    return np.stack(images)[..., None].astype(np.float32), np.array(labels, np.int32)
+    return shape_images(len(CLASSES), per_class, seed)
 
 
 def trained(name: str) -> keras.Model:

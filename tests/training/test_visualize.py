@@ -17,6 +17,7 @@ from training.cli import main  # noqa: E402
 from training.errors import DataError  # noqa: E402
 from training.evaluate import evaluate_run  # noqa: E402
 from training.export import export_run  # noqa: E402
+from tests.shapes import draw_shape  # noqa: E402
 from training.visualize import (  # noqa: E402
     class_pictures,
     filter_pictures,
@@ -30,16 +31,7 @@ CLASSES = ["一", "丨", "口"]
 STEPS = 12  # enough to climb; the shipped pictures use more
 
 
-def draw(label: int, rng: np.random.Generator) -> np.ndarray:
-    img = np.full((80, 60), 255, np.uint8)
-    x, y, t = int(rng.integers(10, 20)), int(rng.integers(15, 30)), int(rng.integers(3, 7))
-    if label == 0:
-        cv2.line(img, (x, y + 20), (x + 30, y + 20), 0, t)
-    elif label == 1:
-        cv2.line(img, (x + 15, y), (x + 15, y + 40), 0, t)
-    else:
-        cv2.rectangle(img, (x, y), (x + 28, y + 35), 0, t)
-    return img
+draw = draw_shape
 
 
 @pytest.fixture(scope="module")

@@ -28,6 +28,7 @@ from desktop.core.registry import ModelInfo
 from desktop.ui.results.panel import ResultsPanel
 from desktop.ui.results.report_loader import read_everything
 from desktop.ui.results.report_view import ReportView
+from tests.shapes import draw_shape
 
 CLASSES = ["一", "丨", "口"]
 SHIPPED = Path(__file__).resolve().parents[2] / "assets" / "models"
@@ -36,15 +37,7 @@ ALL_SECTIONS = ["curves", "metrics", "summary", "diagram", "confusion", "failed"
 
 
 def draw(label: int, rng: np.random.Generator) -> np.ndarray:
-    img = np.full((80, 60), 255, np.uint8)
-    x, y, t = int(rng.integers(8, 22)), int(rng.integers(12, 32)), int(rng.integers(2, 8))
-    if label == 0:
-        cv2.line(img, (x, y + 20), (x + 30, y + 20), 0, t)
-    elif label == 1:
-        cv2.line(img, (x + 15, y), (x + 15, y + 40), 0, t)
-    else:
-        cv2.rectangle(img, (x, y), (x + 28, y + 35), 0, t)
-    return img
+    return draw_shape(label, rng, jitter=(8, 22, 12, 32, 2, 8))
 
 
 def write_split(folder: Path, count: int, seed: int) -> None:
