@@ -8,11 +8,13 @@ Opening a file creates an onnxruntime session: call :meth:`ModelRegistry.scan` o
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Collection, Sequence
 
 from desktop.core.contract import CHAR_INPUT_HEIGHT, CHAR_INPUT_WIDTH, assets_dir
+from desktop.core.onnx_metadata import MetadataError, read_metadata
 from desktop.core.onnx_model import ModelContractError, OnnxModel
 
 CHARACTER_INPUT_SHAPE = (CHAR_INPUT_HEIGHT, CHAR_INPUT_WIDTH, 1)
@@ -39,6 +41,12 @@ class ModelInfo:
     def of(cls, model: OnnxModel) -> "ModelInfo":
         return cls(model.path, model.title, model.task, model.output_kind, model.class_names,
                    model.feature_names, model.metrics)
+
+    @classmethod
+    def from_metadata(cls, path: Path, meta: dict[str, str]) -> "ModelInfo":
+        """A listing from the metadata alone (no session): feature outputs are not known."""
+        return cls(path, meta["title"], meta["task"], meta["output"], list(json.loads(meta["class_names"])), [],
+                   dict(json.loads(meta.get("metrics") or "{}")))
 
 
 @dataclass(frozen=True)
@@ -112,10 +120,20 @@ class ModelRegistry:
                 found += sorted(p for p in folder.glob("*.onnx") if p.is_file())
         return list(dict.fromkeys(found))  # a folder named twice lists its files once
 
-    def scan(self, warm_up: bool = True) -> RegistryScan:
-        """Open, check and (by default) warm every file; sort the good from the bad."""
+    def scan(self, warm_up: bool = True, load_tasks: Collection[str] | None = None) -> RegistryScan:
+        """Open, check and (by default) warm every file; sort the good from the bad.
+
+        With ``load_tasks``, models of other tasks are only listed from their metadata (read
+        without loading weights), so a worker that runs character models does not hold an
+        ImageNet network in memory; the worker that runs those checks them fully.
+        """
         result = RegistryScan([], [])
         for path in self.files():
+            if load_tasks is not None:
+                listed = _listing_only(path, load_tasks)
+                if listed is not None:
+                    result.models.append(listed)
+                    continue
             try:
                 model = open_checked(path, warm_up=warm_up)
             except ModelContractError as exc:
@@ -127,3 +145,14 @@ class ModelRegistry:
             result.models.append(ModelInfo.of(model))
             result.loaded[path] = model
         return result
+
+
+def _listing_only(path: Path, load_tasks: Collection[str]) -> ModelInfo | None:
+    """A metadata-only listing for a model of another task, or None to open it fully."""
+    try:
+        meta = read_metadata(path)
+        if meta.get("task") in load_tasks:
+            return None
+        return ModelInfo.from_metadata(path, meta)
+    except (OSError, MetadataError, KeyError, ValueError, TypeError):
+        return None  # let the full check name the problem

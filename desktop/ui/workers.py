@@ -80,7 +80,9 @@ class ModelHost(QObject):
     # -- worker-thread side ------------------------------------------------------------------
     @Slot()
     def _scan(self) -> None:
-        scan = self._registry.scan(warm_up=True)
+        # Character models are opened and warmed; the others (large photo models, which the Camera
+        # panel runs in its own worker) are only listed from their metadata.
+        scan = self._registry.scan(warm_up=True, load_tasks={"characters"})
         self._models = {str(path): model for path, model in scan.loaded.items()}
         for problem in scan.problems:
             log.warning("skipped model %s: %s", problem.path, problem.reason)

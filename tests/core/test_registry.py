@@ -79,4 +79,19 @@ def test_preferred_model_is_the_shipped_cnn_else_one_with_feature_maps(tmp_path:
 def test_every_shipped_model_passes_the_registry() -> None:
     scan = ModelRegistry([shipped_models_dir()]).scan()
     assert scan.problems == []
-    assert all(m.task == "characters" and len(m.class_names) == 55 for m in scan.models)
+    tasks = {m.path.name: m.task for m in scan.models}
+    assert tasks["casia55-cnn.onnx"] == tasks["casia55-logistic.onnx"] == "characters"
+    assert all(len(m.class_names) == 55 for m in scan.character_models())
+    assert all(len(m.class_names) == 1000 for m in scan.models if m.task == "imagenet")
+
+
+def test_models_of_other_tasks_are_listed_without_loading(tmp_path) -> None:
+    from tests.tiny_onnx import linear_character_model, photo_model
+
+    chars = linear_character_model(tmp_path / "chars.onnx", ["大", "天"])
+    photos = photo_model(tmp_path / "photos.onnx", ["red", "green", "blue"])
+    scan = ModelRegistry([tmp_path]).scan(load_tasks={"characters"})
+    assert set(scan.loaded) == {chars}
+    listed = {m.path: m for m in scan.models}
+    assert set(listed) == {chars, photos} and listed[photos].task != "characters"
+    assert scan.problems == []
