@@ -22,6 +22,7 @@ COMMANDS = {
     "evaluate": ("training.evaluate", "evaluate a training run or an ONNX model; write the report and plots"),
     "export": ("training.export", "export a training run to ONNX with metadata and check it against Keras"),
     "visualize": ("training.visualize", "render what the first conv filters and each class respond to (gradient ascent)"),
+    "imagenet": ("training.commands.imagenet", "build, check and export an ImageNet photo model (EfficientNet-Lite, keras.applications)"),
     "build-assets": ("training.commands.build_assets", "rebuild the shipped character models from synthetic data"),
 }
 

