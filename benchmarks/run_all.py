@@ -42,6 +42,10 @@ def main(argv: list[str] | None = None) -> int:
     subprocess.run([sys.executable, "-m", "benchmarks.bench_app", "--drawings", str(args.drawings),
                     "--starts", str(args.starts)], check=True)
 
+    print("\n== Camera panel: preview and classification rates at 640x480, EfficientNet-Lite0")
+    # Its own interpreter too: a Qt application of its own, and CPU time that counts only the panel.
+    subprocess.run([sys.executable, "-m", "benchmarks.bench_camera"], check=True)
+
     print("\n== Kernels panel: convolution per frame against a naive loop")
     print(bench_kernels.report())
 

@@ -56,3 +56,36 @@ def linear_character_model(path: Path, classes: list[str], *, height: int = 80, 
     onnx.save(model, str(path))
     return path
 
+
+
+def photo_model(path: Path, classes: list[str], *, wnids: list[str] | None = None, size: int = 32,
+                weights: np.ndarray | None = None, task: str = "imagenet", seed: int = 0, **meta: str) -> Path:
+    """image [N, size, size, 3] RGB 0..255 -> mean colour [N, 3] -> MatMul -> Add -> logits.
+
+    With ``weights`` of shape [3, classes] the model "recognises" colours: ``np.eye(3) * 0.05`` makes
+    a red picture class 0, a green one class 1 and a blue one class 2. ``wnids`` (default
+    ``n0000000<i>``) go into the metadata as for ImageNet models.
+    """
+    rng = np.random.default_rng(seed)
+    if weights is None:
+        weights = rng.normal(0, 1e-2, (3, len(classes)))
+    if wnids is None:
+        wnids = [f"n{i:08d}" for i in range(len(classes))]
+    nodes = [
+        helper.make_node("ReduceMean", ["image"], ["colour"], axes=[1, 2], keepdims=0),
+        helper.make_node("MatMul", ["colour", "W"], ["mm"]),
+        helper.make_node("Add", ["mm", "b"], ["logits"]),
+    ]
+    inits = [numpy_helper.from_array(np.asarray(weights, np.float32), "W"),
+             numpy_helper.from_array(np.zeros(len(classes), np.float32), "b")]
+    graph = helper.make_graph(nodes, "tiny_photo",
+                              [helper.make_tensor_value_info("image", TensorProto.FLOAT, ["N", size, size, 3])],
+                              [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["N", len(classes)])], inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], ir_version=8)
+    props = contract_metadata(classes, **{"task": task, "title": "Tiny photo model", **meta})
+    if wnids:
+        props["wnids"] = json.dumps(list(wnids))
+    helper.set_model_props(model, props)
+    onnx.checker.check_model(model)
+    onnx.save(model, str(path))
+    return path

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from desktop import __version__
 from desktop.core.contract import assets_dir
 from desktop.core.registry import ModelInfo, ModelProblem, default_model_folders
+from desktop.ui.camera.panel import CameraPanel
 from desktop.ui.kernels.panel import KernelsPanel
 from desktop.ui.results.panel import ResultsPanel
 from desktop.ui.workers import ModelHost
@@ -37,8 +38,6 @@ from desktop.ui.write.panel import WritePanel
 WINDOW_TITLE = "CNN Classroom"
 PANELS = ("Write", "Camera", "Teach", "Kernels", "Results")
 COMING_SOON = {
-    "Camera": "Point the camera at anything and watch an ImageNet network name it live, with its confidence "
-              "for the top guesses and what each layer responds to.",
     "Teach": "Teach a model your own classes: record or upload examples per class, train it here with "
              "epochs, batch size and learning rate you choose, and watch accuracy and loss as it learns.",
 }
@@ -174,7 +173,10 @@ class MainWindow(QMainWindow):
         self.kernels_panel.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.results_panel = ResultsPanel(self.host)
         self.results_panel.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
-        built = {"Kernels": self.kernels_panel, "Results": self.results_panel}
+        # The Camera panel loads its photo models and looks for cameras when it is first shown.
+        self.camera_panel = CameraPanel(default_model_folders(self.models_dir))
+        self.camera_panel.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        built = {"Camera": self.camera_panel, "Kernels": self.kernels_panel, "Results": self.results_panel}
         for name in PANELS[1:]:
             self.stack.addWidget(built[name] if name in built else coming_soon_page(name))
         self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
@@ -327,4 +329,5 @@ class MainWindow(QMainWindow):
         self.host.shutdown()
         self.kernels_panel.shutdown()
         self.results_panel.shutdown()
+        self.camera_panel.shutdown()
         super().closeEvent(event)
