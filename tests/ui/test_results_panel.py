@@ -254,6 +254,7 @@ def test_a_corrupt_or_missing_report_shows_a_message(qtbot, tiny_model, tmp_path
     host = FakeHost()
     panel = ResultsPanel(host)
     qtbot.addWidget(panel)
+    panel.show()
     with qtbot.waitSignals([panel.left.report_shown, panel.right.report_shown], timeout=20_000):
         host.models_ready.emit([info(broken), info(bare)], [])
     by_side = {pane.chosen_path().name: pane.view for pane in (panel.left, panel.right)}
@@ -285,4 +286,16 @@ def test_every_interactive_widget_of_the_results_panel_is_named(qtbot, tiny_mode
             missing.append(f"{widget.metaObject().className()} {widget.objectName()!r} {widget.accessibleName()!r}")
     assert checked >= 20
     assert missing == []
+    panel.shutdown()
+
+
+def test_reports_are_read_only_when_the_panel_is_shown(qtbot, tiny_model):
+    host = FakeHost()
+    panel = ResultsPanel(host)
+    qtbot.addWidget(panel)
+    host.models_ready.emit([info(tiny_model)], [])
+    assert not panel.left.is_loading() and panel.left.view.visible_sections() == []
+    with qtbot.waitSignal(panel.left.report_shown, timeout=20_000):
+        panel.show()
+    assert "curves" in panel.left.view.visible_sections()
     panel.shutdown()

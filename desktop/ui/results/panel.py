@@ -50,6 +50,7 @@ class ModelReportPane(QWidget):
         self.view = ReportView(name=f"reportView_{side}")
         self.loader = ReportLoader(self)
         self._request = 0
+        self._waiting_to_load = False
         row = QHBoxLayout()
         row.addWidget(QLabel("Model:"))
         row.addWidget(self.combo, stretch=1)
@@ -89,8 +90,17 @@ class ModelReportPane(QWidget):
         path = self.chosen_path()
         if path is None:
             return
+        if not self.isVisible():  # reports are megabytes: read one when someone looks at it
+            self._waiting_to_load = True
+            return
+        self._waiting_to_load = False
         self.view.show_message(f"Reading the report of {path.name}…")
         self._request = self.loader.load(path)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        super().showEvent(event)
+        if self._waiting_to_load:
+            self._on_choice()
 
     def _on_loaded(self, request_id: int, loaded: LoadedReport) -> None:
         if request_id != self._request:
