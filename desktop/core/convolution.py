@@ -21,6 +21,7 @@ sliding-window view with ``tensordot``.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import cv2
@@ -184,10 +185,34 @@ def pad_image(image: np.ndarray, amounts: tuple[int, int, int, int], padding: st
     return padded.reshape(image.shape[0] + top + bottom, image.shape[1] + left + right, image.shape[2])
 
 
-def _filter(plane: np.ndarray, weights: np.ndarray, anchor: tuple[int, int], border: int) -> np.ndarray:
+_buffers = threading.local()
+
+
+def _buffer(name: str, shape: tuple[int, ...]) -> np.ndarray:
+    """A float32 work array reused between calls on this thread.
+
+    Fresh multi-megabyte arrays cost a page fault per 4 KB on every frame; reusing two planes
+    makes a 1080p convolution with free weights about twice as fast.
+    """
+    cache = _buffers.__dict__
+    array = cache.get(name)
+    if array is None or array.shape != shape:
+        array = cache[name] = np.empty(shape, np.float32)
+    return array
+
+
+def _channel(image: np.ndarray, c: int) -> np.ndarray:
+    """Channel ``c`` as a contiguous plane (a view for one-channel images, else a reused buffer)."""
+    if image.shape[2] == 1:
+        return image[:, :, 0]
+    return cv2.extractChannel(image, c, dst=_buffer("plane", image.shape[:2]))
+
+
+def _filter(plane: np.ndarray, weights: np.ndarray, anchor: tuple[int, int], border: int,
+            dst: np.ndarray | None = None) -> np.ndarray:
     # filter2D correlates (no flip): out(y, x) = sum weights(i, j) · plane(y + i − anchor_y, x + j − anchor_x),
     # reading outside the plane with ``border``, which is the padding itself: no padded copy needed.
-    return cv2.filter2D(plane, cv2.CV_32F, weights, anchor=anchor, borderType=border)
+    return cv2.filter2D(plane, cv2.CV_32F, weights, dst=dst, anchor=anchor, borderType=border)
 
 
 def _correlate_opencv(image: np.ndarray, kernels: np.ndarray, amounts: tuple[int, int, int, int], padding: str) -> np.ndarray:
@@ -209,7 +234,6 @@ def _correlate_opencv(image: np.ndarray, kernels: np.ndarray, amounts: tuple[int
     ):
         return _filter(image, kernels[0, :, :, 0], anchor, border).reshape(image.shape)[:out_h, :out_w]
 
-    planes: list[np.ndarray | None] = [None] * channels
     channel_sum: np.ndarray | None = None
     responses = []
     for f in range(filters):
@@ -225,13 +249,12 @@ def _correlate_opencv(image: np.ndarray, kernels: np.ndarray, amounts: tuple[int
         for c in range(channels):
             if not grids[:, :, c].any():  # e.g. one filter per channel: the others' grids are zero
                 continue
-            if planes[c] is None:
-                planes[c] = np.ascontiguousarray(image[:, :, c])
-            response = _filter(planes[c], grids[:, :, c], anchor, border)
+            plane = _channel(image, c)
             if total is None:
-                total = response
+                total = _filter(plane, grids[:, :, c], anchor, border)
             else:
-                total += response
+                scratch = _filter(plane, grids[:, :, c], anchor, border, dst=_buffer("scratch", image.shape[:2]))
+                np.add(total, scratch, out=total)
         responses.append(np.zeros(image.shape[:2], np.float32) if total is None else total)
     if filters == 1:
         out = responses[0][:, :, None]
