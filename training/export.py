@@ -13,7 +13,8 @@ import os
 import shutil
 import tempfile
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +54,7 @@ def random_check_images(count: int = CHECK_SAMPLES, seed: int = 0) -> np.ndarray
     return rng.integers(0, 256, (count, CHAR_INPUT_HEIGHT, CHAR_INPUT_WIDTH, 1)).astype(np.float32)
 
 
-def _export_graph(model, output_kind: str, feature_layers: Sequence[str]):
+def export_graph(model, output_kind: str, feature_layers: Sequence[str]):
     """A model with the contract's output names (dict keys become ONNX output names)."""
     import keras
 
@@ -74,7 +75,7 @@ def _export_graph(model, output_kind: str, feature_layers: Sequence[str]):
     return keras.Model(model.inputs[0], outputs, name=f"{model.name}_export")
 
 
-def _metadata(*, class_names, task, output_kind, title, trained_on, metrics) -> dict[str, str]:
+def model_metadata(*, class_names, task, output_kind, title, trained_on, metrics) -> dict[str, str]:
     return {
         META_CLASS_NAMES: json.dumps(list(class_names), ensure_ascii=False),
         META_TASK: task,
@@ -105,6 +106,30 @@ def _largest_difference(keras_outputs: dict[str, np.ndarray], onnx_file: Path, i
     diffs = {n: float(np.max(np.abs(onnx_outputs[n] - np.asarray(keras_outputs[n])))) for n in names}
     worst = max(diffs, key=diffs.get)
     return diffs[worst], worst
+
+
+@contextmanager
+def staged_onnx(path: Path) -> Iterator[Path]:
+    """A temporary file beside ``path`` to write and check an export in.
+
+    When the block ends cleanly the file must open as a contract model (the app must be able to
+    load what we ship); then it gets normal permissions and replaces ``path``. Otherwise nothing
+    is left behind.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".onnx.tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        try:
+            OnnxModel(tmp)
+        except ModelContractError as exc:
+            raise ExportError(f"{path}: not written, the file breaks the model contract: {exc.reason}") from exc
+        make_shareable(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def export_onnx(
@@ -145,18 +170,14 @@ def export_onnx(
         wanted = ", ".join(map(str, expected_shape))
         raise ExportError(f"check images of shape {list(images.shape)} do not fit the model input [N, {wanted}]")
 
-    graph = _export_graph(model, output_kind, feature_layers)
+    graph = export_graph(model, output_kind, feature_layers)
     keras_outputs = graph.predict(images, batch_size=len(images), verbose=0)  # also "calls" the model once
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".onnx.tmp", dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        _write_onnx(
+    with staged_onnx(path) as tmp:
+        write_onnx(
             graph,
             tmp,
-            _metadata(
+            model_metadata(
                 class_names=class_names,
                 task=task,
                 output_kind=output_kind,
@@ -172,14 +193,6 @@ def export_onnx(
                 f"{path}: not written, onnxruntime differs from Keras by {difference:.3g} on output {worst!r} "
                 f"(tolerance {tolerance:g}, {len(images)} check images)"
             )
-        try:
-            OnnxModel(tmp)  # the app must be able to open what we ship
-        except ModelContractError as exc:
-            raise ExportError(f"{path}: not written, the file breaks the model contract: {exc.reason}") from exc
-        make_shareable(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
     if report is not None:
         from training.report import write_json_atomic
@@ -188,7 +201,7 @@ def export_onnx(
     return path
 
 
-def _write_onnx(graph, target: Path, metadata: dict[str, str], *, final: Path) -> None:
+def write_onnx(graph, target: Path, metadata: dict[str, str], *, final: Path) -> None:
     """Convert ``graph`` into ``target`` (a temporary name) with metadata; messages name ``final``."""
     import onnx
 

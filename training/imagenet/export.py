@@ -11,8 +11,6 @@ more on logits than on probabilities; both bounds are explicit.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,11 +19,10 @@ from typing import Any
 import numpy as np
 
 from desktop.core.contract import INPUT_NAME, LOGITS, TASKS, report_path
-from desktop.core.onnx_model import ModelContractError, OnnxModel
 from desktop.core.photos import META_WNIDS
 from training.errors import ExportError
-from training.export import _export_graph, _metadata, _write_onnx
-from training.report import make_shareable, write_json_atomic
+from training.export import export_graph, model_metadata, staged_onnx, write_onnx
+from training.report import write_json_atomic
 
 from .report import softmax
 
@@ -74,19 +71,15 @@ def export_photo_model(
     if images.ndim != 4 or tuple(images.shape[1:]) != tuple(model.inputs[0].shape[1:]):
         raise ExportError(f"check images of shape {list(images.shape)} do not fit the model input {model.inputs[0].shape}")
 
-    graph = _export_graph(model, output_kind, ())
+    graph = export_graph(model, output_kind, ())
     expected = np.asarray(graph.predict(images, batch_size=len(images), verbose=0)[output_kind])
-    metadata = _metadata(class_names=class_names, task=task, output_kind=output_kind, title=title,
+    metadata = model_metadata(class_names=class_names, task=task, output_kind=output_kind, title=title,
                          trained_on=trained_on, metrics=metrics or {})
     if wnids is not None:
         metadata[META_WNIDS] = json.dumps(list(wnids))
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".onnx.tmp", dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        _write_onnx(graph, tmp, metadata, final=path)
+    with staged_onnx(path) as tmp:
+        write_onnx(graph, tmp, metadata, final=path)
         actual = _run_onnx(tmp, images, output_kind)
         difference = float(np.max(np.abs(actual - expected)))
         probability_difference = None
@@ -98,14 +91,6 @@ def export_photo_model(
                 f"(tolerance {tolerance:g}) and {probability_difference} on probabilities "
                 f"(tolerance {probability_tolerance:g}), {len(images)} check images"
             )
-        try:
-            OnnxModel(tmp)  # the app must be able to open what we ship
-        except ModelContractError as exc:
-            raise ExportError(f"{path}: not written, the file breaks the model contract: {exc.reason}") from exc
-        make_shareable(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
     if report is not None:
         write_json_atomic(report_path(path), {**report, "size_bytes": path.stat().st_size})
     return PhotoExport(path, difference, probability_difference)
