@@ -31,7 +31,7 @@ from desktop.core.dataset_scan import DatasetSummary, scan_dataset
 from desktop.ui.fonts import cjk_font
 from desktop.ui.file_drop import dropped_path
 from desktop.ui.results.gallery import grey_pixmap
-from desktop.ui.results.job_worker import JobWorker
+from desktop.ui.results.job_worker import JobRunnerMixin
 from desktop.ui.results.plot_card import PlotCard, make_plot
 
 COUNT_BRUSH = {"train": pg.mkBrush(31, 119, 180, 210), "test": pg.mkBrush(255, 127, 14, 210)}
@@ -67,7 +67,7 @@ def summary_text(summary: DatasetSummary) -> str:
     return text
 
 
-class DatasetView(QWidget):
+class DatasetView(JobRunnerMixin, QWidget):
     """Choose a folder or ``.gnt`` file, scan it on a worker thread, explore the result."""
 
     scan_finished = Signal(object)
@@ -78,7 +78,6 @@ class DatasetView(QWidget):
         self.setObjectName("datasetView")
         self.setAccessibleName("Dataset explorer")
         self.setAcceptDrops(True)
-        self._worker: JobWorker | None = None
         self.summary: DatasetSummary | None = None
         self.cards: list[PlotCard] = []
 
@@ -191,9 +190,6 @@ class DatasetView(QWidget):
             self.scan(path)
 
     # -- running -----------------------------------------------------------------------------
-    def is_running(self) -> bool:
-        return self._worker is not None
-
     def scan(self, path: str | Path | None = None) -> None:
         """Scan ``path`` (default: the path in the box) on a worker thread."""
         if self.is_running():
@@ -203,38 +199,7 @@ class DatasetView(QWidget):
         target = self.path_edit.text().strip()
         if not target:
             return
-        self.progress_bar.setRange(0, 0)
-        self.message.setText(f"Scanning {target}…")
-        self._worker = JobWorker(lambda progress, cancelled: scan_dataset(target, progress, cancelled), self)
-        self._worker.progress.connect(self._on_progress)
-        self._worker.finished.connect(self._on_finished)
-        self._worker.failed.connect(self._on_failed)
-        self._worker.cancelled.connect(self._on_cancelled)
-        self._worker.start()
-        self._update_buttons()
-
-    def cancel(self) -> None:
-        if self._worker is not None:
-            self._worker.cancel()
-            self.message.setText("Cancelling…")
-
-    def shutdown(self) -> None:
-        if self._worker is not None:
-            self._worker.shutdown()
-
-    def _on_progress(self, done: int, total: int) -> None:
-        self.progress_bar.setRange(0, max(total, 1))
-        self.progress_bar.setValue(done)
-
-    def _finish(self, success: bool) -> None:
-        worker, self._worker = self._worker, None
-        if worker is not None:
-            worker.wait()
-            worker.deleteLater()
-        if not success:
-            self.progress_bar.setRange(0, 1)
-            self.progress_bar.setValue(0)
-        self._update_buttons()
+        self._start_job(lambda progress, cancelled: scan_dataset(target, progress, cancelled), f"Scanning {target}…")
 
     def _on_finished(self, summary: DatasetSummary) -> None:
         self._finish(True)

@@ -30,7 +30,7 @@ from desktop.core.onnx_model import OnnxModel
 from desktop.core.registry import ModelInfo, ModelProblem
 from desktop.ui.fonts import cjk_font
 from desktop.ui.file_drop import dropped_path
-from desktop.ui.results.job_worker import JobWorker
+from desktop.ui.results.job_worker import JobRunnerMixin
 from desktop.ui.results.report_view import ReportView
 
 #: Problems listed one per line beneath the summary; more are counted, not listed.
@@ -64,7 +64,7 @@ def summary_text(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-class EvaluateView(QWidget):
+class EvaluateView(JobRunnerMixin, QWidget):
     """Choose a model and a folder, Run, watch the progress, read the report.
 
     ``evaluation_finished(result)`` is emitted with the result dict of
@@ -79,7 +79,6 @@ class EvaluateView(QWidget):
         self.setObjectName("evaluateView")
         self.setAccessibleName("Evaluate a test set")
         self.setAcceptDrops(True)
-        self._worker: JobWorker | None = None
         self.result: dict[str, Any] | None = None
 
         self.model_combo = QComboBox()
@@ -178,9 +177,6 @@ class EvaluateView(QWidget):
             event.acceptProposedAction()
 
     # -- running -----------------------------------------------------------------------------
-    def is_running(self) -> bool:
-        return self._worker is not None
-
     def run(self) -> None:
         """Start the evaluation of the chosen folder with the chosen model on a worker thread."""
         model_path = self.model_combo.currentData()
@@ -189,39 +185,10 @@ class EvaluateView(QWidget):
             return
         self.problems.clear()
         self.problems.hide()
-        self.progress_bar.setRange(0, 0)  # busy until the first progress report gives the total
-        self.message.setText(f"Evaluating {Path(model_path).name} on {folder}…")
-        self._worker = JobWorker(run_evaluation(model_path, folder), self)
-        self._worker.progress.connect(self._on_progress)
-        self._worker.finished.connect(self._on_finished)
-        self._worker.failed.connect(self._on_failed)
-        self._worker.cancelled.connect(self._on_cancelled)
-        self._worker.start()
-        self._update_buttons()
-
-    def cancel(self) -> None:
-        if self._worker is not None:
-            self._worker.cancel()
-            self.message.setText("Cancelling…")
-
-    def shutdown(self) -> None:
-        """Stop a running evaluation and wait for its thread (the app is closing)."""
-        if self._worker is not None:
-            self._worker.shutdown()
-
-    def _on_progress(self, done: int, total: int) -> None:
-        self.progress_bar.setRange(0, max(total, 1))
-        self.progress_bar.setValue(done)
-
-    def _finish(self) -> None:
-        worker, self._worker = self._worker, None
-        if worker is not None:
-            worker.wait()
-            worker.deleteLater()
-        self._update_buttons()
+        self._start_job(run_evaluation(model_path, folder), f"Evaluating {Path(model_path).name} on {folder}…")
 
     def _on_finished(self, result: dict[str, Any]) -> None:
-        self._finish()
+        self._finish(True)
         self.result = result
         self.message.setText(summary_text(result))
         unreadable = result.get("unreadable") or []
@@ -238,16 +205,12 @@ class EvaluateView(QWidget):
         self.evaluation_finished.emit(result)
 
     def _on_failed(self, message: str) -> None:
-        self._finish()
-        self.progress_bar.setRange(0, 1)
-        self.progress_bar.setValue(0)
+        self._finish(False)
         self.message.setText(f"Could not evaluate: {message}")
         self.evaluation_failed.emit(message)
 
     def _on_cancelled(self) -> None:
-        self._finish()
-        self.progress_bar.setRange(0, 1)
-        self.progress_bar.setValue(0)
+        self._finish(False)
         self.message.setText("Evaluation cancelled.")
 
     def _update_buttons(self) -> None:

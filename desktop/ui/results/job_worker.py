@@ -98,3 +98,52 @@ class JobWorker(QObject):
         self.cancel()
         if self._runner.isRunning() and not self._runner.wait(timeout_ms):
             log.warning("a background job did not stop within %d ms", timeout_ms)
+
+
+class JobRunnerMixin:
+    """One cancellable background job at a time for a view with a progress bar and a message.
+
+    The view provides ``progress_bar``, ``message``, ``_update_buttons()`` and the result handlers
+    ``_on_finished(result)``, ``_on_failed(message)`` and ``_on_cancelled()``, which call
+    :meth:`_finish` first.
+    """
+
+    _worker: JobWorker | None = None
+
+    def is_running(self) -> bool:
+        return self._worker is not None
+
+    def _start_job(self, job: Job, busy_text: str) -> None:
+        self.progress_bar.setRange(0, 0)  # busy until the first progress report gives the total
+        self.message.setText(busy_text)
+        self._worker = JobWorker(job, self)
+        self._worker.progress.connect(self._on_progress)
+        self._worker.finished.connect(self._on_finished)
+        self._worker.failed.connect(self._on_failed)
+        self._worker.cancelled.connect(self._on_cancelled)
+        self._worker.start()
+        self._update_buttons()
+
+    def cancel(self) -> None:
+        if self._worker is not None:
+            self._worker.cancel()
+            self.message.setText("Cancelling…")
+
+    def shutdown(self) -> None:
+        """Stop a running job and wait for its thread (the app is closing)."""
+        if self._worker is not None:
+            self._worker.shutdown()
+
+    def _on_progress(self, done: int, total: int) -> None:
+        self.progress_bar.setRange(0, max(total, 1))
+        self.progress_bar.setValue(done)
+
+    def _finish(self, success: bool) -> None:
+        worker, self._worker = self._worker, None
+        if worker is not None:
+            worker.wait()
+            worker.deleteLater()
+        if not success:
+            self.progress_bar.setRange(0, 1)
+            self.progress_bar.setValue(0)
+        self._update_buttons()
