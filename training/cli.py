@@ -23,6 +23,8 @@ COMMANDS = {
     "export": ("training.export", "export a training run to ONNX with metadata and check it against Keras"),
     "visualize": ("training.visualize", "render what the first conv filters and each class respond to (gradient ascent)"),
     "imagenet": ("training.commands.imagenet", "build, check and export an ImageNet photo model (EfficientNet-Lite, keras.applications)"),
+    "transfer": ("training.commands.transfer", "transfer learning on class folders of photos: frozen ImageNet base + new head, optional fine-tuning"),
+    "import-teachable": ("training.commands.import_teachable", "convert a Teachable Machine Keras export (.h5 + labels.txt) to ONNX"),
     "build-assets": ("training.commands.build_assets", "rebuild the shipped character models from synthetic data"),
 }
 
