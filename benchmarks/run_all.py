@@ -49,6 +49,10 @@ def main(argv: list[str] | None = None) -> int:
     print("\n== Kernels panel: convolution per frame against a naive loop")
     print(bench_kernels.report())
 
+    print("\n== Teach panel: embedding rate on 2 cores, head training time")
+    # Its own interpreter: it pins itself to two cores, which must not slow the others.
+    subprocess.run([sys.executable, "-m", "benchmarks.bench_teach"], check=True)
+
     print("\n== Training speed, course CNN")
     print(bench_training.report(bench_training.run(args.samples, args.epochs, data=args.data)))
 

@@ -216,6 +216,13 @@ class OnnxModel:
         (raw,) = self._session.run([self._main_output], {self._input_name: self._as_batch(batch)})
         return self._to_probabilities(raw)
 
+    def predict_features(self, batch: np.ndarray) -> np.ndarray:
+        """Embeddings ``[N, D]`` (float32) of a ``features`` model, e.g. a feature extractor for transfer learning."""
+        if self.output_kind != "features" or self._main_output is None:
+            raise ValueError(f"{self._path.name} outputs {self.output_kind}, not features")
+        (raw,) = self._session.run([self._main_output], {self._input_name: self._as_batch(batch)})
+        return np.asarray(raw, dtype=np.float32).reshape(len(raw), -1)
+
     def predict_with_features(self, batch: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         """Probabilities plus ``{layer: activations [N, h, w, channels]}`` in one run."""
         names = [self._main_output, *self._feature_outputs.values()]

@@ -201,3 +201,24 @@ def test_softmax_and_top_k():
     assert top_k(probs, 2) == [(1, 0.6), (2, 0.3)]
     assert top_k(probs, 10) == [(1, 0.6), (2, 0.3), (0, 0.1)]
     assert top_k(np.stack([probs, probs[::-1]]), 1) == [[(1, 0.6)], [(1, 0.6)]]
+
+
+def test_predict_features_of_a_features_model(tmp_path, weights, images):
+    w, b = weights
+    meta = metadata(task="features", output="features", class_names="[]")
+    path = linear_model(tmp_path / "f.onnx", weights=w, bias=b, output="features", meta=meta)
+    model = OnnxModel(path)
+    embeddings = model.predict_features(images)
+    expected = images.reshape(len(images), -1).astype(np.float64) @ w + b
+    assert embeddings.dtype == np.float32 and embeddings.shape == (4, len(CLASSES))
+    np.testing.assert_allclose(embeddings, expected, rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(model.predict_features(images[0]), embeddings[:1], rtol=1e-6)
+    with pytest.raises(ValueError, match="not class scores"):
+        model.predict_proba(images)
+
+
+def test_predict_features_refuses_a_classifier(tmp_path, weights, images):
+    w, b = weights
+    model = OnnxModel(linear_model(tmp_path / "m.onnx", weights=w, bias=b, meta=metadata()))
+    with pytest.raises(ValueError, match="m.onnx outputs logits, not features"):
+        model.predict_features(images)
