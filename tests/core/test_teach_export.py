@@ -29,7 +29,7 @@ def head():
 
 def test_merged_model_matches_extractor_plus_head(head, tmp_path):
     path = export_merged_onnx(EXTRACTOR, head, CLASSES, tmp_path / "rps.onnx", "Rock paper scissors")
-    assert [p.name for p in tmp_path.iterdir()] == ["rps.onnx"]  # no temp file left
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rps.onnx", "rps.report.json"]  # no temp file left
     graph = onnx.load(str(path)).graph
     assert [o.name for o in graph.output] == ["probabilities"] and len(graph.input) == 1
 
@@ -52,3 +52,15 @@ def test_class_names_must_match_the_head(head, tmp_path):
     with pytest.raises(TeachExportError, match="3 outputs but 2 class names"):
         export_merged_onnx(EXTRACTOR, head, CLASSES[:2], tmp_path / "bad.onnx", "Bad")
     assert not list(tmp_path.iterdir())
+
+
+def test_export_writes_a_report_the_results_panel_reads(head, tmp_path):
+    from desktop.core.contract import report_path
+    from desktop.core.report import load_report
+
+    path = export_merged_onnx(EXTRACTOR, head, CLASSES, tmp_path / "taught.onnx", "Taught", trained_on="3 classes")
+    report = load_report(report_path(path))
+    assert report["class_names"] == list(CLASSES) and report["model"]["title"] == "Taught"
+    assert report["metrics"]["validation"]["n"] == len(head.holdout)
+    assert len(report["history"]["loss"]) == len(head.history)
+    assert len(report["confusion_matrix"]) == len(CLASSES) and report["size_bytes"] == path.stat().st_size

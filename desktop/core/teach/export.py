@@ -30,8 +30,10 @@ from desktop.core.contract import (
     META_TITLE,
     META_TRAINED_ON,
     PROBABILITIES,
+    report_path,
 )
 from desktop.core.teach.head import HeadResult, predict_head
+from desktop.core.teach.project import atomic_write_bytes
 
 HEAD_PREFIX = "teach_head_"
 #: Largest allowed difference between the merged graph and extractor + numpy head.
@@ -125,4 +127,50 @@ def export_merged_onnx(extractor_path: str | Path, head: HeadResult, class_names
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+    report = head_report(head, class_names, title, trained_on or "", extractor_path, path.stat().st_size)
+    atomic_write_bytes(report_path(path), json.dumps(report, ensure_ascii=False, indent=1).encode("utf-8"))
     return path
+
+
+def head_report(head: HeadResult, class_names: Sequence[str], title: str, trained_on: str,
+                extractor_path: Path, size_bytes: int) -> dict:
+    """The contract's sidecar report for a taught model, so the Results panel can show it.
+
+    The held-out samples play the validation split: curves, metrics, per-class accuracy and the
+    confusion matrix all come from them.
+    """
+    dims, classes = head.weights.shape
+    curves = head.curves()
+    final = head.history[max(head.history)] if head.history else {}
+
+    def number(value):
+        return None if value is None or value != value else float(value)  # NaN is not JSON
+
+    return {
+        "schema": 1,
+        "model": {"name": "teach", "title": title, "output": PROBABILITIES},
+        "class_names": list(class_names),
+        "layers": [
+            {"name": "features", "type": f"feature extractor ({extractor_path.name})",
+             "output_shape": [None, int(dims)], "params": None},
+            {"name": "head", "type": "Dense (softmax)", "output_shape": [None, int(classes)],
+             "params": int(dims * classes + classes)},
+        ],
+        "total_params": int(dims * classes + classes),
+        "size_bytes": int(size_bytes),
+        "history": {k: [number(v) for v in values] for k, values in curves.items()},
+        "best_epoch": len(head.history) or None,
+        "early_stopping": None,
+        "metrics": {
+            "train": {"n": int(len(head.train)), "loss": number(final.get("loss")),
+                      "accuracy": number(final.get("accuracy"))},
+            "validation": {"n": int(len(head.holdout)), "loss": number(final.get("val_loss")),
+                           "accuracy": number(final.get("val_accuracy"))},
+        },
+        "detail_split": "validation",
+        "confusion_matrix": np.asarray(head.confusion_matrix).astype(int).tolist(),
+        "per_class_accuracy": {name: number(acc) for name, acc in zip(class_names, head.per_class_accuracy)},
+        "failed_predictions": [],
+        "trained_on": trained_on,
+        "created_by": f"cnn-classroom {desktop.__version__}",
+    }

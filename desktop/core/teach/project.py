@@ -158,7 +158,7 @@ def _require_folder(project: TeachProject) -> Path:
     return Path(project.folder)
 
 
-def _atomic_write_bytes(path: Path, data: bytes) -> None:
+def atomic_write_bytes(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -188,7 +188,7 @@ def add_image(project: TeachProject, class_name: str | int, rgb: np.ndarray) -> 
     if not ok:
         raise ProjectError("could not encode the image as PNG")
     path = _next_image_path(folder / IMAGES_DIR / teach_class.id)
-    _atomic_write_bytes(path, encoded.tobytes())
+    atomic_write_bytes(path, encoded.tobytes())
     teach_class.samples.append(path)
     return path
 
@@ -303,7 +303,7 @@ def _copy_into(project: TeachProject, folder: Path) -> None:
         copied = []
         for sample in teach_class.samples:
             target = _next_image_path(folder / IMAGES_DIR / teach_class.id)
-            _atomic_write_bytes(target, Path(sample).read_bytes())
+            atomic_write_bytes(target, Path(sample).read_bytes())
             copied.append(target)
         teach_class.samples = copied
     project.folder = folder
@@ -323,7 +323,7 @@ def save_project(project: TeachProject, folder: str | Path | None = None) -> Pat
         raise ProjectError(f"{len(missing)} sample image(s) are missing, e.g. {missing[0]}; nothing was saved")
     document = project_document(project)
     path = folder / PROJECT_FILE
-    _atomic_write_bytes(path, json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8"))
+    atomic_write_bytes(path, json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8"))
     _remove_unreferenced_images(folder, document)
     return path
 
