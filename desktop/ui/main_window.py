@@ -32,15 +32,13 @@ from desktop.core.registry import ModelInfo, ModelProblem, default_model_folders
 from desktop.ui.camera.panel import CameraPanel
 from desktop.ui.kernels.panel import KernelsPanel
 from desktop.ui.results.panel import ResultsPanel
+from desktop.ui.teach.panel import TeachPanel
 from desktop.ui.workers import ModelHost
 from desktop.ui.write.panel import WritePanel
 
 WINDOW_TITLE = "CNN Classroom"
 PANELS = ("Write", "Camera", "Teach", "Kernels", "Results")
-COMING_SOON = {
-    "Teach": "Teach a model your own classes: record or upload examples per class, train it here with "
-             "epochs, batch size and learning rate you choose, and watch accuracy and loss as it learns.",
-}
+COMING_SOON: dict[str, str] = {}  # panel name -> what it will do, for panels not built yet
 ZOOM_STEPS = (0.8, 0.9, 1.0, 1.15, 1.3, 1.5, 1.75, 2.0, 2.5, 3.0)
 DEFAULT_ZOOM_INDEX = ZOOM_STEPS.index(1.0)
 
@@ -176,7 +174,14 @@ class MainWindow(QMainWindow):
         # The Camera panel loads its photo models and looks for cameras when it is first shown.
         self.camera_panel = CameraPanel(default_model_folders(self.models_dir))
         self.camera_panel.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
-        built = {"Camera": self.camera_panel, "Kernels": self.kernels_panel, "Results": self.results_panel}
+        # The Teach panel exports into the user's models folder; the Camera panel then lists the model.
+        self.teach_panel = TeachPanel(current_drawing=self.write_panel.current_input,
+                                      model_folders=default_model_folders(self.models_dir),
+                                      user_models_dir=self.models_dir)
+        self.teach_panel.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.teach_panel.model_exported.connect(lambda _path: self.camera_panel.classifier.rescan())
+        built = {"Camera": self.camera_panel, "Teach": self.teach_panel, "Kernels": self.kernels_panel,
+                 "Results": self.results_panel}
         for name in PANELS[1:]:
             self.stack.addWidget(built[name] if name in built else coming_soon_page(name))
         self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
@@ -330,4 +335,5 @@ class MainWindow(QMainWindow):
         self.kernels_panel.shutdown()
         self.results_panel.shutdown()
         self.camera_panel.shutdown()
+        self.teach_panel.shutdown()
         super().closeEvent(event)

@@ -78,3 +78,20 @@ def test_no_holdout_gives_json_safe_metrics():
     assert len(result.holdout) == 0
     text = json.dumps(result.metrics(), allow_nan=False)
     assert json.loads(text)["holdout"]["accuracy"] is None
+
+
+def test_augmented_copies_of_held_out_samples_are_not_trained_on():
+    from desktop.core.teach.head import train_head
+    from desktop.core.teach.project import TrainSettings
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(40, 8)).astype(np.float32)
+    y = np.repeat(np.arange(2), 20)  # random labels: nothing to learn but the samples themselves
+    settings = TrainSettings(epochs=60, learning_rate=0.05, holdout=0.25, seed=1)
+    plain = train_head(x, y, 2, settings)
+    # Near-copies of every sample, held-out ones included: used, they would leak the held-out labels.
+    copies = x + rng.normal(scale=1e-3, size=x.shape).astype(np.float32)
+    augmented = train_head(x, y, 2, settings, augmented=(copies, np.arange(len(x))))
+    assert np.array_equal(plain.holdout, augmented.holdout)
+    held = plain.history[max(plain.history)]["val_accuracy"]
+    assert augmented.history[max(augmented.history)]["val_accuracy"] <= held + 0.2

@@ -101,8 +101,13 @@ def _loss_and_accuracy(w, b, x, y) -> tuple[float, float]:
 
 def train_head(x: np.ndarray, y: np.ndarray, n_classes: int, settings: TrainSettings,
                progress: Progress | None = None, cancelled: Cancelled | None = None,
-               class_names: Sequence[str] | None = None, on_epoch: EpochCallback | None = None) -> HeadResult:
+               class_names: Sequence[str] | None = None, on_epoch: EpochCallback | None = None,
+               augmented: tuple[np.ndarray, np.ndarray] | None = None) -> HeadResult:
     """Train softmax regression on embeddings ``x [N, D]`` with labels ``y [N]`` in ``0..n_classes-1``.
+
+    ``augmented = (x_aug [M, D], source [M])`` adds embeddings of augmented copies, ``source``
+    being the index into ``x`` of the sample each was made from; only copies of training samples
+    are used, so a held-out image never leaks into training through its copies.
 
     ``progress(epoch, epochs)`` after each epoch; ``on_epoch(epoch, metrics)`` for live curves;
     ``cancelled()`` is checked every epoch (raises :class:`TeachCancelled`).
@@ -121,10 +126,15 @@ def train_head(x: np.ndarray, y: np.ndarray, n_classes: int, settings: TrainSett
         raise ProjectError("the held-out fraction must be between 0 and 1")
     train_idx, held_idx = stratified_split(y, settings.holdout, settings.seed, class_names, n_classes)
 
-    mean = x[train_idx].mean(axis=0)
-    std = x[train_idx].std(axis=0) + 1e-6
-    xs = (x - mean) / std
-    x_train, y_train, x_held, y_held = xs[train_idx], y[train_idx], xs[held_idx], y[held_idx]
+    x_fit, y_fit = x[train_idx], y[train_idx]
+    if augmented is not None and len(augmented[0]):
+        x_aug, source = np.asarray(augmented[0], dtype=np.float32), np.asarray(augmented[1], dtype=np.int64)
+        keep = np.isin(source, train_idx)
+        x_fit, y_fit = np.concatenate([x_fit, x_aug[keep]]), np.concatenate([y_fit, y[source[keep]]])
+    mean = x_fit.mean(axis=0)
+    std = x_fit.std(axis=0) + 1e-6
+    x_train, y_train = (x_fit - mean) / std, y_fit
+    x_held, y_held = (x[held_idx] - mean) / std, y[held_idx]
     one_hot = np.eye(n_classes, dtype=np.float32)
 
     rng = np.random.default_rng(settings.seed)
