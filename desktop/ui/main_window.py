@@ -9,6 +9,7 @@ from __future__ import annotations
 import platform
 import sys
 from pathlib import Path
+from typing import Callable
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
@@ -138,6 +139,30 @@ class SkippedModelsBanner(QFrame):
         self.show()
 
 
+class LazyPanel(QWidget):
+    """A page of the panel stack that builds its panel the first time it is shown."""
+
+    def __init__(self, factory: Callable[[], QWidget], name: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName(f"page{name}")
+        self.setAccessibleName(f"{name} panel")
+        self._factory = factory
+        self.panel: QWidget | None = None
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+
+    def ensure(self) -> QWidget:
+        if self.panel is None:
+            self.panel = self._factory()
+            self._layout.addWidget(self.panel)
+            self.panel.show()  # a child added to a page already on screen is not shown by itself
+        return self.panel
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        self.ensure()
+        super().showEvent(event)
+
+
 class MainWindow(QMainWindow):
     """Panels on a sidebar; ``models_dir`` is the user's own models folder (None: shipped models only)."""
 
@@ -166,24 +191,16 @@ class MainWindow(QMainWindow):
         # After the panel's own connection: the window's models_ready means the panel has them too.
         self.host.models_ready.connect(self._on_models_ready)
         self.stack.addWidget(self.write_panel)
-        # The Kernels panel convolves the Write panel's drawing exactly as the model sees it.
-        self.kernels_panel = KernelsPanel(current_drawing=self.write_panel.current_input)
-        self.kernels_panel.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
-        self.results_panel = ResultsPanel(self.host)
-        self.results_panel.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
-        # The Camera panel loads its photo models and looks for cameras when it is first shown.
-        self.camera_panel = CameraPanel(default_model_folders(self.models_dir))
-        self.camera_panel.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
-        # The Teach panel exports into the user's models folder; the Camera panel then lists the model.
-        self.teach_panel = TeachPanel(current_drawing=self.write_panel.current_input,
-                                      model_folders=default_model_folders(self.models_dir),
-                                      user_models_dir=self.models_dir)
-        self.teach_panel.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
-        self.teach_panel.model_exported.connect(lambda _path: self.camera_panel.classifier.rescan())
-        built = {"Camera": self.camera_panel, "Teach": self.teach_panel, "Kernels": self.kernels_panel,
-                 "Results": self.results_panel}
+        # The other panels are built the first time they are shown, so the window opens fast and
+        # a lesson on handwriting does not pay for the camera, kernels, teaching and results.
+        self._pages = {
+            "Camera": LazyPanel(self._build_camera, "Camera"),
+            "Teach": LazyPanel(self._build_teach, "Teach"),
+            "Kernels": LazyPanel(self._build_kernels, "Kernels"),
+            "Results": LazyPanel(self._build_results, "Results"),
+        }
         for name in PANELS[1:]:
-            self.stack.addWidget(built[name] if name in built else coming_soon_page(name))
+            self.stack.addWidget(self._pages[name] if name in self._pages else coming_soon_page(name))
         self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.write_panel.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
 
@@ -207,6 +224,58 @@ class MainWindow(QMainWindow):
         if app is not None:  # a window never closed (killed session, tests) still stops its thread
             app.aboutToQuit.connect(self.host.shutdown)
         self.host.start()
+
+    # -- panels built on first use -------------------------------------------------------------
+    def _show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
+
+    def _build_kernels(self) -> QWidget:
+        # The Kernels panel convolves the Write panel's drawing exactly as the model sees it.
+        panel = KernelsPanel(current_drawing=self.write_panel.current_input)
+        panel.message.connect(self._show_message)
+        return panel
+
+    def _build_results(self) -> QWidget:
+        panel = ResultsPanel(self.host)
+        panel.message.connect(self._show_message)
+        if self.models:  # the host announced its models before this panel existed
+            panel.set_models(self.models, self.problems)
+        return panel
+
+    def _build_camera(self) -> QWidget:
+        # The Camera panel loads its photo models and looks for cameras when it is first shown.
+        panel = CameraPanel(default_model_folders(self.models_dir))
+        panel.message.connect(self._show_message)
+        return panel
+
+    def _build_teach(self) -> QWidget:
+        # The Teach panel exports into the user's models folder; the Camera panel then lists the model.
+        panel = TeachPanel(current_drawing=self.write_panel.current_input,
+                           model_folders=default_model_folders(self.models_dir), user_models_dir=self.models_dir)
+        panel.message.connect(self._show_message)
+        panel.model_exported.connect(self._on_model_exported)
+        return panel
+
+    def _on_model_exported(self, _path) -> None:
+        camera = self._pages["Camera"].panel
+        if camera is not None:  # a camera panel built later scans the folder itself
+            camera.classifier.rescan()
+
+    @property
+    def kernels_panel(self) -> KernelsPanel:
+        return self._pages["Kernels"].ensure()
+
+    @property
+    def results_panel(self) -> ResultsPanel:
+        return self._pages["Results"].ensure()
+
+    @property
+    def camera_panel(self) -> CameraPanel:
+        return self._pages["Camera"].ensure()
+
+    @property
+    def teach_panel(self) -> TeachPanel:
+        return self._pages["Teach"].ensure()
 
     # -- menus -----------------------------------------------------------------------------------
     def _action(self, menu, text: str, name: str, shortcut, slot, checkable: bool = False) -> QAction:
@@ -332,8 +401,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt naming)
         self.save_settings()
         self.host.shutdown()
-        self.kernels_panel.shutdown()
-        self.results_panel.shutdown()
-        self.camera_panel.shutdown()
-        self.teach_panel.shutdown()
+        for page in self._pages.values():
+            if page.panel is not None:
+                page.panel.shutdown()
         super().closeEvent(event)

@@ -232,7 +232,7 @@ def test_the_main_window_hands_its_drawing_to_the_kernels_panel(qtbot) -> None:
     window.write_panel.recognise_now()
     window.show_panel(PANELS.index("Kernels"))
     panel = window.kernels_panel
-    assert window.stack.currentWidget() is panel
+    assert window.stack.currentWidget().isAncestorOf(panel) and panel.isVisible()
     assert panel.choose_input("drawing")
     qtbot.waitUntil(panel.is_up_to_date, timeout=WAIT_MS)
     assert panel.input_tensor().shape == (80, 60, 1)  # what the character models see

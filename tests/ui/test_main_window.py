@@ -229,3 +229,12 @@ def test_version_option_needs_no_display() -> None:
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == f"cnn-classroom {__version__}"
+
+
+def test_panels_other_than_write_are_built_when_first_shown(open_window) -> None:
+    window = open_window()
+    pages = {name: window.stack.widget(PANELS.index(name)) for name in PANELS[1:]}
+    assert all(page.panel is None for page in pages.values())  # a fast start: nothing built yet
+    window.show_panel(PANELS.index("Results"))
+    assert pages["Results"].panel is not None and pages["Results"].panel.isVisible()
+    assert pages["Camera"].panel is None
