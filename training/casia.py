@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import os
+import warnings
 import re
 from collections import Counter
 from pathlib import Path
@@ -34,6 +35,7 @@ import numpy as np
 
 from desktop.core.contract import CHAR_INPUT_HEIGHT, CHAR_INPUT_WIDTH
 from desktop.core.framing import stretch_to_input
+from desktop.core.images import check_dimensions, decode_image
 from desktop.core.strokes import render
 
 from .data import CharacterData
@@ -200,21 +202,19 @@ def decode_grey(path: Path) -> np.ndarray:
     data = np.fromfile(path, dtype=np.uint8)
     if data.size == 0:
         raise ValueError("the file is empty")
+    check_dimensions(data)  # a decompression bomb is refused before anything is decoded (ImageDecodeError)
     if data[:4].tobytes() == b"GIF8":
         from PIL import Image
 
         try:
-            with Image.open(path) as im:
-                return np.asarray(im.convert("L"))
-        except OSError as exc:
+            # A frame may be larger than the header says: Pillow's own bomb warning becomes a refusal.
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", Image.DecompressionBombWarning)
+                with Image.open(path) as im:
+                    return np.asarray(im.convert("L"))
+        except (OSError, Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
             raise ValueError(f"not a readable GIF ({exc})") from None
-    try:
-        grey = cv2.imdecode(data, cv2.IMREAD_GRAYSCALE)
-    except cv2.error:
-        grey = None
-    if grey is None:
-        raise ValueError("not a readable image (corrupt or truncated)")
-    return grey
+    return decode_image(data, cv2.IMREAD_GRAYSCALE, unreadable="not a readable image (corrupt or truncated)")
 
 
 def _load_files(

@@ -51,4 +51,9 @@ def load_run(folder: str | Path) -> Run:
         raise DataError(f"{model_file}: no trained model here (is {folder} a training run folder?)")
     info = read_json(folder / "run.json")
     history = read_json(folder / "history.json") if (folder / "history.json").is_file() else None
-    return Run(folder, keras.models.load_model(model_file), info, history)
+    try:
+        # safe_mode: a Lambda layer's pickled Python code in a shared model file is refused, never run.
+        model = keras.models.load_model(model_file, safe_mode=True)
+    except Exception as exc:  # Keras raises many kinds for a file it cannot (or will not) load
+        raise DataError(f"{model_file}: Keras cannot load this model ({exc})") from exc
+    return Run(folder, model, info, history)

@@ -31,10 +31,12 @@ def _load(path: str) -> tuple[np.ndarray, ...]:
         data = json.loads(file.read_text(encoding="utf-8"))
         medians = data["medians"]
         strokes = tuple(np.array([[x, Y_FLIP - y] for x, y in m], dtype=np.float64) for m in medians)
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise DataError(f"{file}: not a readable hanzi-writer-data stroke file ({exc})") from exc
+    except (OSError, ValueError, KeyError, TypeError, RecursionError) as exc:
+        raise DataError(f"{file}: not a readable hanzi-writer-data stroke file ({type(exc).__name__}: {exc})") from exc
     if not strokes or any(len(s) == 0 for s in strokes):
         raise DataError(f"{file}: the character has no stroke centre-lines")
+    if not all(np.isfinite(s).all() and np.abs(s).max() <= 1e6 for s in strokes):
+        raise DataError(f"{file}: stroke coordinates must be finite numbers in the 1024 box")
     return strokes
 
 

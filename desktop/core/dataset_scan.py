@@ -24,6 +24,7 @@ import cv2
 import numpy as np
 
 from desktop.core.gnt import RecordFileError, iter_gnt
+from desktop.core.images import decode_image
 
 SAMPLES_PER_CLASS = 8
 #: Thumbnails are shrunk to fit this many pixels a side (memory stays small for huge sets).
@@ -179,10 +180,7 @@ def _image_files(split_folders: dict[str, Path]) -> Iterator[tuple[str, str, Pat
 
 def _read_grey(path: Path) -> np.ndarray:
     data = np.fromfile(str(path), dtype=np.uint8)  # + imdecode: non-ASCII paths work on Windows
-    image = cv2.imdecode(data, cv2.IMREAD_GRAYSCALE) if data.size else None
-    if image is None:
-        raise ValueError("not a readable image" if data.size else "empty file")
-    return image
+    return decode_image(data, cv2.IMREAD_GRAYSCALE, unreadable="not a readable image", empty="empty file")
 
 
 def _scan_folder(path, collector, progress, cancelled) -> None:

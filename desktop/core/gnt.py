@@ -25,6 +25,7 @@ Shared by the app (the dataset explorer) and the training package, so it needs n
 from __future__ import annotations
 
 import logging
+import os
 import struct
 from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator
@@ -124,6 +125,7 @@ def iter_gnt(
     path, f = open_record_file(path, ".gnt")
     problems = problems_type(path, strict, skipped)
     with f:
+        file_size = os.fstat(f.fileno()).st_size
         index = 0
         while True:
             header = f.read(HEADER.size)
@@ -139,6 +141,10 @@ def iter_gnt(
                     f"inconsistent record: sample size {size} but {width}x{height} bitmap needs "
                     f"{HEADER.size + width * height} bytes; the rest of the file was not read",
                 )
+                break
+            left = file_size - f.tell()
+            if left < width * height:  # checked first: a damaged header must not make us allocate 4 GB
+                problems.report(index, f"truncated bitmap ({max(left, 0)} of {width * height} bytes)")
                 break
             bitmap = f.read(width * height)
             if len(bitmap) < width * height:

@@ -29,6 +29,8 @@ from desktop.core.contract import (
     TASKS,
 )
 
+#: Largest input image a model may take (4096 x 4096): a blank one is run to warm the model up.
+MAX_INPUT_PIXELS = 4096 * 4096
 #: Channels the input must have for tasks that fix them (grey characters, RGB photos).
 _TASK_CHANNELS = {"characters": 1, "imagenet": 3}
 
@@ -122,6 +124,9 @@ class OnnxModel:
         h, w, c = shape[1:]
         if not all(isinstance(d, int) and d > 0 for d in (h, w, c)):
             raise self._fail(f"input {inputs[0].name!r} needs fixed height, width and channels, found {shape}")
+        if h * w > MAX_INPUT_PIXELS:  # the dry run on blank paper would allocate it
+            raise self._fail(f"input {inputs[0].name!r} takes {h}x{w} images; at most {MAX_INPUT_PIXELS} pixels "
+                             "are supported")
         wanted_c = _TASK_CHANNELS.get(self.task)
         if c not in (1, 3) or (wanted_c is not None and c != wanted_c):
             expected = wanted_c if wanted_c is not None else "1 or 3"

@@ -17,6 +17,7 @@ import numpy as np
 
 from desktop.core import strokes as stroke_renderer
 from desktop.core.framing import EmptyDrawing, frame_for_model
+from desktop.core.images import ImageDecodeError, decode_image
 from desktop.core.onnx_model import top_k
 
 #: The canvas pen width in canvas pixels, shared with the command line so both render alike.
@@ -25,6 +26,9 @@ DEFAULT_PEN_WIDTH = 12.0
 MIN_RENDER_HEIGHT = 8
 #: A stroke file is drawn as if written this big on the canvas (its longer side, in pixels).
 CANVAS_DRAWING_SIZE = 300.0
+
+#: Stroke file coordinates beyond this are refused: scaling them to the canvas would overflow.
+MAX_STROKE_COORDINATE = 1e9
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp", ".pgm", ".ppm")
 
@@ -127,10 +131,14 @@ def read_image_file(path: str | Path) -> np.ndarray:
     path = Path(path)
     if not path.is_file():
         raise InputFileError(path, "file not found")
-    data = np.fromfile(str(path), dtype=np.uint8)  # np.fromfile + imdecode: non-ASCII paths work on Windows
-    image = cv2.imdecode(data, cv2.IMREAD_UNCHANGED) if data.size else None
-    if image is None:
-        raise InputFileError(path, "not a readable image (PNG, JPEG, BMP, TIFF or WebP expected)")
+    try:
+        data = np.fromfile(str(path), dtype=np.uint8)  # np.fromfile + imdecode: non-ASCII paths work on Windows
+        image = decode_image(data, cv2.IMREAD_UNCHANGED,
+                             unreadable="not a readable image (PNG, JPEG, BMP, TIFF or WebP expected)")
+    except OSError as exc:
+        raise InputFileError(path, f"cannot read the file ({exc.strerror or exc})") from exc
+    except ImageDecodeError as exc:
+        raise InputFileError(path, str(exc)) from exc
     try:
         return _to_grey_uint8(image)
     except ValueError as exc:
@@ -144,8 +152,12 @@ def read_stroke_file(path: str | Path) -> list[np.ndarray]:
         raise InputFileError(path, "file not found")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputFileError(path, f"cannot read the file ({exc.strerror or exc})") from exc
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputFileError(path, f"not a JSON stroke file ({exc})") from exc
+    except RecursionError:  # json nests on the C stack: "[[[[..." thousands deep
+        raise InputFileError(path, "not a JSON stroke file (nested too deeply)") from None
     if isinstance(data, dict):
         if "strokes" not in data:
             raise InputFileError(path, 'a JSON object needs a "strokes" list')
@@ -160,6 +172,8 @@ def read_stroke_file(path: str | Path) -> list[np.ndarray]:
             raise InputFileError(path, f"stroke {number} is not a list of [x, y] numbers") from exc
         if points.ndim != 2 or points.shape[1] < 2 or len(points) == 0 or not np.isfinite(points).all():
             raise InputFileError(path, f"stroke {number} must be a non-empty list of [x, y] points")
+        if np.abs(points[:, :2]).max() > MAX_STROKE_COORDINATE:
+            raise InputFileError(path, f"stroke {number} has coordinates beyond ±{MAX_STROKE_COORDINATE:g}")
         strokes.append(points[:, :2])
     if not strokes:
         raise InputFileError(path, "the file holds no strokes")

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Collection, Sequence
 
 from desktop.core.contract import CHAR_INPUT_HEIGHT, CHAR_INPUT_WIDTH, assets_dir
+from desktop.core.model_check import DEFAULT_TIMEOUT_S, check_model_file, is_trusted
 from desktop.core.onnx_metadata import MetadataError, read_metadata
 from desktop.core.onnx_model import ModelContractError, OnnxModel
 
@@ -108,10 +109,19 @@ def open_checked(path: str | Path, warm_up: bool = True) -> OnnxModel:
 
 
 class ModelRegistry:
-    """The ONNX files in ``folders`` (missing folders are simply empty)."""
+    """The ONNX files in ``folders`` (missing folders are simply empty).
 
-    def __init__(self, folders: Sequence[str | Path]):
+    A file outside ``trusted_folders`` (by default the shipped ``assets/models``) is a user's model:
+    it is first opened in a separate process (:func:`desktop.core.model_check.check_model_file`), so
+    a file that crashes or hangs onnxruntime becomes a :class:`ModelProblem` instead of taking the
+    app down. Shipped models skip that check to keep start-up fast.
+    """
+
+    def __init__(self, folders: Sequence[str | Path], *, trusted_folders: Sequence[str | Path] | None = None,
+                 check_timeout_s: float = DEFAULT_TIMEOUT_S):
         self.folders = [Path(f) for f in folders]
+        self.trusted_folders = [shipped_models_dir()] if trusted_folders is None else [Path(f) for f in trusted_folders]
+        self.check_timeout_s = check_timeout_s
 
     def files(self) -> list[Path]:
         found: list[Path] = []
@@ -129,6 +139,11 @@ class ModelRegistry:
         """
         result = RegistryScan([], [])
         for path in self.files():
+            if not is_trusted(path, self.trusted_folders):
+                verdict = check_model_file(path, self.check_timeout_s)
+                if not verdict.ok:
+                    result.problems.append(ModelProblem(path, verdict.reason))
+                    continue
             if load_tasks is not None:
                 listed = _listing_only(path, load_tasks)
                 if listed is not None:

@@ -17,6 +17,7 @@ import cv2
 import numpy as np
 
 from desktop.core.contract import report_path
+from desktop.core.images import ImageDecodeError, decode_image
 
 #: Keys without which a report is not a report.
 REQUIRED_KEYS = ("class_names",)
@@ -39,6 +40,8 @@ def load_report(path: str | Path) -> dict[str, Any]:
         report = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ReportError(f"{path}: the report is not valid JSON (line {exc.lineno}: {exc.msg})") from exc
+    except RecursionError:  # json nests on the C stack: "[[[[..." thousands deep
+        raise ReportError(f"{path}: the report is not valid JSON (nested too deeply)") from None
     if not isinstance(report, dict):
         raise ReportError(f"{path}: the report is not a JSON object")
     missing = [key for key in REQUIRED_KEYS if key not in report]
@@ -68,10 +71,7 @@ def decode_png(b64: str) -> np.ndarray:
         data = base64.b64decode(b64, validate=True)
     except (binascii.Error, TypeError) as exc:
         raise ValueError(f"not base64 image data ({exc})") from exc
-    image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE)
-    if image is None:
-        raise ValueError("not a PNG image")
-    return image
+    return decode_image(data, cv2.IMREAD_GRAYSCALE, unreadable="not a PNG image", empty="not a PNG image")
 
 
 def confusion_examples(report: dict[str, Any], true_index: int, predicted_index: int) -> list[dict[str, Any]]:
@@ -86,9 +86,10 @@ def read_grey_image(path: str | Path) -> np.ndarray | None:
         data = np.fromfile(str(path), np.uint8)
     except OSError:
         return None
-    if data.size == 0:
+    try:
+        return decode_image(data, cv2.IMREAD_GRAYSCALE)
+    except ImageDecodeError:
         return None
-    return cv2.imdecode(data, cv2.IMREAD_GRAYSCALE)
 
 
 def feature_visualisation_images(report: dict[str, Any], base_dir: str | Path | None) -> dict[str, dict[str, list]]:

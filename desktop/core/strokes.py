@@ -38,6 +38,8 @@ def as_strokes(strokes: Sequence[Sequence[Sequence[float]]]) -> list[np.ndarray]
             continue
         if a.ndim != 2 or a.shape[1] not in (2, 3, 4):
             raise ValueError(f"a stroke must be a list of [x, y] or [x, y, pressure] points, got shape {a.shape}")
+        if not np.isfinite(a).all():
+            raise ValueError("a stroke holds a point that is not a finite number (NaN or infinity)")
         out.append(a)
     return out
 
@@ -75,6 +77,8 @@ def coverage(
     inner_h = max(height - pen_width, 1.0)
     span_y = max(y1 - y0, 1e-6)
     span_x = max(x1 - x0, 1e-6)
+    if not np.isfinite([span_x, span_y]).all():
+        raise ValueError("the strokes span more than a floating-point number can hold")
     # A single horizontal line has no height: scale by the longer side instead of blowing up.
     scale = inner_h / max(span_y, span_x * 0.05, 1e-6)
     if span_y * scale > inner_h + 1e-6:

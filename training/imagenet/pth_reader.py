@@ -121,6 +121,11 @@ def _materialise(obj, storages: dict[str, np.ndarray], source: Path):
         if flat is None:
             raise PthFormatError(f"{source}: storage {obj.storage.key} is missing")
         itemsize = flat.itemsize
+        # as_strided trusts its arguments: a negative offset or stride, or a shape with more elements
+        # than the storage, would read memory outside it (or allocate without bound).
+        if (obj.offset < 0 or len(obj.stride) != len(obj.shape) or any(n < 0 for n in obj.shape)
+                or any(s < 0 for s in obj.stride) or int(np.prod(obj.shape, dtype=object)) > flat.size):
+            raise PthFormatError(f"{source}: a tensor has an impossible shape, stride or offset")
         needed = obj.offset + sum((n - 1) * s for n, s in zip(obj.shape, obj.stride)) + 1 if obj.shape else obj.offset + 1
         if all(obj.shape) and needed > flat.size:
             raise PthFormatError(f"{source}: a tensor reaches beyond its storage {obj.storage.key}")
@@ -145,6 +150,7 @@ def _tensor_refs(obj) -> dict[str, _StorageRef]:
 
 
 def _read_legacy(stream: io.BufferedIOBase, source: Path):
+    size = source.stat().st_size
     magic = _StateDictUnpickler(stream, source).load()
     if magic != LEGACY_MAGIC:
         raise PthFormatError(f"{source}: not a PyTorch weights file (no magic number)")
@@ -162,8 +168,13 @@ def _read_legacy(stream: io.BufferedIOBase, source: Path):
         ref = refs.get(key)
         if ref is None:
             raise PthFormatError(f"{source}: storage {key} is not used by any tensor")
-        count = int(np.frombuffer(stream.read(8), dtype="<i8")[0])
+        head = stream.read(8)
+        if len(head) != 8:
+            raise PthFormatError(f"{source}: file ends before storage {key} (truncated download?)")
+        count = int(np.frombuffer(head, dtype="<i8")[0])
         dtype = np.dtype(ref.dtype).newbyteorder("<")
+        if count < 0 or count * dtype.itemsize > size - stream.tell():  # checked before reading: no huge allocation
+            raise PthFormatError(f"{source}: file ends inside storage {key} (truncated download?)")
         raw = stream.read(count * dtype.itemsize)
         if len(raw) != count * dtype.itemsize:
             raise PthFormatError(f"{source}: file ends inside storage {key} (truncated download?)")
@@ -204,12 +215,14 @@ def load_state_dict(path: str | Path) -> collections.OrderedDict[str, np.ndarray
         else:
             with open(source, "rb") as stream:
                 result, storages = _read_legacy(stream, source)
-    except (UnsafePickleError, PthFormatError):
-        raise
-    except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError) as exc:
-        raise PthFormatError(f"{source}: not a readable PyTorch weights file ({exc})") from exc
-    if isinstance(result, dict) and "state_dict" in result and isinstance(result["state_dict"], dict):
-        result = result["state_dict"]  # checkpoints that wrap the weights
-    if not isinstance(result, dict):
-        raise PthFormatError(f"{source}: holds a {type(result).__name__}, not a state dict")
-    return _materialise(result, storages, source)
+        if isinstance(result, dict) and "state_dict" in result and isinstance(result["state_dict"], dict):
+            result = result["state_dict"]  # checkpoints that wrap the weights
+        if not isinstance(result, dict):
+            raise PthFormatError(f"{source}: holds a {type(result).__name__}, not a state dict")
+        return _materialise(result, storages, source)
+    except (UnsafePickleError, PthFormatError) as exc:
+        if str(exc).startswith(str(source)):
+            raise
+        raise type(exc)(f"{source}: {exc}") from exc  # e.g. raised by _rebuild_tensor_v2, which has no path
+    except Exception as exc:  # damaged bytes provoke many kinds (IndexError, BadZipFile, zlib.error, RecursionError...)
+        raise PthFormatError(f"{source}: not a readable PyTorch weights file ({type(exc).__name__}: {exc})") from exc

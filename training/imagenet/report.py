@@ -37,14 +37,13 @@ def classification_report(probabilities: np.ndarray, class_names: Sequence[str],
 
 def read_photo(path) -> np.ndarray:
     """An image file as RGB uint8 ``[H, W, 3]``; a clear error naming an unreadable file."""
-    import cv2
-
+    from desktop.core.images import ImageDecodeError, decode_rgb
     from training.errors import DataError
 
-    image = cv2.imread(str(path), cv2.IMREAD_COLOR)
-    if image is None:
-        raise DataError(f"{path}: not a readable image")
-    return cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
+    try:
+        return decode_rgb(np.fromfile(str(path), dtype=np.uint8), unreadable="not a readable image")
+    except (OSError, ImageDecodeError) as exc:
+        raise DataError(f"{path}: {exc}") from None
 
 
 def photo_batch(paths: Sequence, size: int) -> np.ndarray:
