@@ -1,7 +1,8 @@
 """``python -m benchmarks``: every benchmark with its defaults (a few minutes on two cores).
 
 Options are passed on: ``--runs``/``--warmup`` to the latency benchmark, ``--samples``/``--epochs``
-to the training benchmark, ``--drawings``/``--starts`` to the app benchmark. Each benchmark also runs alone, with all its options:
+to the training benchmark, ``--drawings``/``--starts`` to the app benchmark,
+``--soak-recognitions``/``--soak-minutes`` to the long-session benchmark (shortened here). Each benchmark also runs alone, with all its options:
 ``python -m benchmarks.bench_inference --help``, ``python -m benchmarks.bench_training --help``.
 """
 
@@ -22,6 +23,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--warmup", type=int, default=20, help="untimed calls first (default 20)")
     parser.add_argument("--drawings", type=int, default=100, help="drawings for the app benchmark (default 100)")
     parser.add_argument("--starts", type=int, default=5, help="cold starts of the app to time (default 5)")
+    parser.add_argument("--soak-recognitions", type=int, default=2000,
+                        help="recognitions for the long-session check (default 2000; its own default is 10000)")
+    parser.add_argument("--soak-minutes", type=float, default=3.0,
+                        help="minutes of video for the long-session check (default 3; its own default is 30)")
     parser.add_argument("--samples", type=int, default=2200, help="training images (default 2200)")
     parser.add_argument("--epochs", type=int, default=5, help="training epochs to time (default 5)")
     parser.add_argument("--data", choices=bench_training.DATA_CHOICES, default="auto",
@@ -45,6 +50,22 @@ def main(argv: list[str] | None = None) -> int:
     print("\n== Camera panel: preview and classification rates at 640x480, EfficientNet-Lite0")
     # Its own interpreter too: a Qt application of its own, and CPU time that counts only the panel.
     subprocess.run([sys.executable, "-m", "benchmarks.bench_camera"], check=True)
+
+    print(f"\n== Long session: {args.soak_recognitions} recognitions, {args.soak_minutes:g} minutes of video")
+    # Its own interpreter: memory and threads must be the app's alone. A FAIL is reported, not fatal.
+    subprocess.run([sys.executable, "-m", "benchmarks.bench_soak", "--recognitions", str(args.soak_recognitions),
+                    "--video-minutes", str(args.soak_minutes)], check=False)
+
+    from benchmarks import bench_bundle
+
+    if bench_bundle.bundle_executable(bench_bundle.default_bundle()) is not None:
+        print("\n== The bundled app (installer/build_linux.sh): cold start against python -m desktop, size")
+        subprocess.run([sys.executable, "-m", "benchmarks.bench_bundle", "--starts", str(args.starts)], check=True)
+    else:
+        print(f"\n== The bundled app: skipped, no bundle in {bench_bundle.default_bundle()} (installer/build_linux.sh)")
+
+    print("\n== Closing the app while it captures, classifies or trains (1 run per case)")
+    subprocess.run([sys.executable, "-m", "benchmarks.bench_exit", "--runs", "1"], check=False)
 
     print("\n== Kernels panel: convolution per frame against a naive loop")
     print(bench_kernels.report())

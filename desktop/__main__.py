@@ -8,15 +8,20 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
+import os
 import sys
 import time
 from pathlib import Path
+from typing import NoReturn
 
 from desktop import __version__
 
+PANEL_CHOICES = ("write", "camera", "teach", "kernels", "results")  # the window's PANELS, lower case
 SMOKE_TEST_TIMEOUT_S = 10.0
 SMOKE_TEST_SETTLE_S = 0.3
 RECOGNIZE = "recognize"
+CHECK_MODEL = "check-model"  # desktop.core.model_check.CHECK_MODEL_COMMAND; spelt here so --help stays Qt- and ORT-free
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -34,7 +39,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="open the window, let it draw for a moment, print 'ok' and exit (for tests and CI)",
     )
-    return parser.parse_args(argv)
+    parser.add_argument("--panel", choices=PANEL_CHOICES, help="the panel to open (default: the one used last)")
+    parser.add_argument("--video", metavar="FILE", help="play this video file in the Camera panel, looping")
+    parser.add_argument("--project", metavar="FOLDER", help="open this Teach project (a folder with project.json)")
+    parser.add_argument("--train", action="store_true",
+                        help="train the Teach project's model as soon as the window is open")
+    parser.add_argument("--language", choices=("system", "en", "zh_CN"),
+                        help="interface language for this run (default: the one chosen in View > Language)")
+    parser.add_argument("--quit-after", type=float, metavar="SECONDS",
+                        help="close the window after SECONDS (unattended demos, tests)")
+    args = parser.parse_args(argv)
+    if args.quit_after is not None and args.quit_after < 0:
+        parser.error("--quit-after must not be negative")
+    return args
 
 
 def parse_recognize_args(argv: list[str]) -> argparse.Namespace:
@@ -68,7 +85,8 @@ def recognize(argv: list[str]) -> int:
         read_stroke_file,
         strokes_to_input,
     )
-    from desktop.core.registry import PREFERRED_CHARACTER_MODELS, open_checked, shipped_models_dir
+    from desktop.core.model_check import open_model_checked
+    from desktop.core.registry import PREFERRED_CHARACTER_MODELS, shipped_models_dir
 
     if args.model:
         model_path = Path(args.model)
@@ -76,7 +94,7 @@ def recognize(argv: list[str]) -> int:
         shipped = [shipped_models_dir() / name for name in PREFERRED_CHARACTER_MODELS]
         model_path = next((p for p in shipped if p.is_file()), shipped[-1])
     try:
-        model = open_checked(model_path)
+        model = open_model_checked(model_path)  # a --model of the user's is checked in a child process first
     except ModelContractError as exc:
         print(f"cannot use the model {exc}", file=sys.stderr)
         return 2
@@ -124,22 +142,63 @@ def _wait_until_shown(app, window) -> bool:
     return False
 
 
+def _start_with(window, args: argparse.Namespace) -> None:
+    """Apply the command line's panel, video, project and timer options to the shown window."""
+    from PySide6.QtCore import QTimer
+
+    from desktop.ui.main_window import PANELS
+
+    panel = args.panel
+    if panel is None and args.video:
+        panel = "camera"
+    elif panel is None and (args.project or args.train):
+        panel = "teach"
+    if panel is not None:
+        window.show_panel([p.lower() for p in PANELS].index(panel))
+    if args.video:
+        window.camera_panel.start_video(args.video)
+    if args.train:
+        QTimer.singleShot(0, window.teach_panel.train)  # once the window is on screen
+    if args.quit_after is not None:
+        QTimer.singleShot(round(args.quit_after * 1000), window.close)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == RECOGNIZE:
         return recognize(argv[1:])
+    if argv and argv[0] == CHECK_MODEL:
+        # The child side of the user-model check: a frozen app has no "python -m", only itself.
+        from desktop.core.model_check import main as check_model_main
+
+        return check_model_main(argv[1:])
     args = parse_args(argv)
 
     # Qt is imported only after argument parsing, so --help and --version work without a display.
-    from desktop.ui.app import create_application, install_crash_handler, setup_logging, user_models_dir
+    from desktop.ui.app import (
+        create_application,
+        install_crash_handler,
+        install_signal_handlers,
+        setup_logging,
+        user_models_dir,
+    )
     from desktop.ui.main_window import MainWindow
 
     app = create_application(sys.argv[:1])
     log_path = setup_logging()
     install_crash_handler(log_path)
+    # Before the window is built, so every text is made in the chosen language.
+    from desktop.ui.fonts import load_bundled_fonts
+    from desktop.ui.i18n import apply_saved_language, set_language
 
-    window = MainWindow(models_dir=args.models_dir if args.models_dir else user_models_dir())
+    load_bundled_fonts()
+    set_language(args.language) if args.language else apply_saved_language()
+
+    window = MainWindow(models_dir=args.models_dir if args.models_dir else user_models_dir(),
+                        teach_project=args.project)
+    install_signal_handlers(window.close)
     window.show()
+    _start_with(window, args)
 
     if args.smoke_test:
         if not _wait_until_shown(app, window):
@@ -151,5 +210,23 @@ def main(argv: list[str] | None = None) -> int:
     return app.exec()
 
 
+def run(argv: list[str] | None = None) -> NoReturn:
+    """The command's entry point: :func:`main`, then a prompt exit.
+
+    When ``main`` returns, the window has closed: settings are saved, worker threads are stopped
+    and every file was written atomically. Python's own teardown of thousands of Qt and
+    onnxruntime objects after that adds nothing but time (seconds on a busy classroom laptop),
+    so the process ends right away once its output is flushed.
+    """
+    code = main(argv)
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (AttributeError, OSError, ValueError):  # no console (a windowed app) or a closed pipe
+            pass
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import tempfile
 import warnings
@@ -38,9 +37,9 @@ from desktop.core.contract import (
     TASKS,
     report_path,
 )
+from desktop.core.atomic import atomic_path
 from desktop.core.onnx_model import ModelContractError, OnnxModel
 from training.errors import ExportError
-from training.report import make_shareable
 
 CHECK_SAMPLES = 100
 #: Opset 17 runs on every onnxruntime the app supports (1.14 and later).
@@ -116,20 +115,12 @@ def staged_onnx(path: Path) -> Iterator[Path]:
     load what we ship); then it gets normal permissions and replaces ``path``. Otherwise nothing
     is left behind.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".onnx.tmp", dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
+    with atomic_path(path) as tmp:
         yield tmp
         try:
             OnnxModel(tmp)
         except ModelContractError as exc:
             raise ExportError(f"{path}: not written, the file breaks the model contract: {exc.reason}") from exc
-        make_shareable(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def export_onnx(

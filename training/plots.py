@@ -21,6 +21,8 @@ from matplotlib import font_manager  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
+from desktop.core.atomic import atomic_path  # noqa: E402
+
 log = logging.getLogger(__name__)
 
 #: Fonts with Chinese glyphs, most likely first (Linux, then macOS/Windows names).
@@ -84,8 +86,8 @@ def _rc() -> dict[str, Any]:
 
 def _save(fig: Figure, path: str | Path) -> Path:
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path)
+    with atomic_path(path) as temp:
+        fig.savefig(temp, format=path.suffix.lstrip(".") or "png")
     return path
 
 

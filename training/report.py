@@ -7,14 +7,13 @@ later, or elsewhere, shows up in the app without code changes.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from desktop import __version__
+from desktop.core import atomic
 from training.errors import DataError
 
 SCHEMA = 1
@@ -114,28 +113,9 @@ def _plain(value):
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
-def make_shareable(path: str | Path) -> None:
-    """Give a temporary file (created 0600) the permissions a normal new file would get."""
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(path, 0o666 & ~umask)
-
-
 def write_json_atomic(path: str | Path, data: Any) -> Path:
     """Write JSON through a temporary file and ``os.replace`` so readers never see half a file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f, ensure_ascii=False, indent=1, default=_plain)
-            f.write("\n")
-        make_shareable(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return atomic.write_json_atomic(path, data, default=_plain)
 
 
 def read_json(path: str | Path) -> dict[str, Any]:

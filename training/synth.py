@@ -23,6 +23,7 @@ import cv2
 import numpy as np
 
 from desktop.core import strokes as render_strokes
+from desktop.core.atomic import write_bytes_atomic, write_text_atomic
 from desktop.core.contract import COURSE_CHARACTERS
 
 from .strokedata import load_medians
@@ -382,10 +383,10 @@ def write_dataset(
             done = _write_class(job)
             bar and bar.add(done)
     write_contact_sheet(out, chars[:20], seed=seed, params=params, strokes_dir=strokes_dir)
-    (out / "synth.json").write_text(
+    write_text_atomic(
+        out / "synth.json",
         _json({"chars": "".join(chars), "train_per_class": train_per_class, "test_per_class": test_per_class,
                "seed": seed, "params": asdict(params)}),
-        encoding="utf-8",
     )
     return out
 
@@ -417,9 +418,10 @@ def write_contact_sheet(out_dir, chars, *, per_char: int = 14, seed: int = 0, pa
         rows.append(np.hstack(row))
     sheet = np.vstack(rows) if rows else np.full((h, w), 255, np.uint8)
     path = Path(out_dir) / "contact_sheet.png"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    cv2.imwrite(str(path), sheet)
-    return path
+    ok, data = cv2.imencode(".png", sheet)
+    if not ok:
+        raise RuntimeError(f"{path}: could not encode the contact sheet")
+    return write_bytes_atomic(path, data.tobytes())
 
 
 def _fit(img: np.ndarray, h: int, w: int, boxed: bool = False) -> np.ndarray:

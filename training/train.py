@@ -7,7 +7,6 @@ early-stopping epoch) and ``run.json`` (model, data, classes, settings). ``evalu
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from desktop import __version__
+from desktop.core import atomic
 
 from .data import CharacterData, train_validation_split
 from .errors import TrainingError
@@ -211,7 +211,8 @@ def fit(
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    model.save(out / "model.keras")
+    with atomic.atomic_path(out / "model.keras", temp_suffix=".keras") as temp:  # Keras wants the suffix
+        model.save(temp)
     _write_json(
         out / "history.json",
         {
@@ -244,6 +245,4 @@ def fit(
 
 
 def _write_json(path: Path, obj) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(obj, ensure_ascii=False, indent=1), encoding="utf-8")
-    tmp.replace(path)
+    atomic.write_json_atomic(path, obj)

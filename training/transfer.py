@@ -12,7 +12,6 @@ Run folder (like :mod:`training.train`): ``model.keras``, ``history.json``, ``ru
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -20,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from desktop import __version__
+from desktop.core import atomic
 
 from .errors import DataError, TrainingError
 
@@ -69,13 +69,13 @@ class TransferResult:
 # -- data -----------------------------------------------------------------------------------------
 def read_image(path: Path) -> np.ndarray:
     """An image file as RGB uint8; a DataError naming the file when it cannot be decoded."""
-    import cv2
+    from desktop.core.images import ImageDecodeError, decode_rgb
 
-    data = np.fromfile(path, dtype=np.uint8)  # via numpy so non-ASCII paths work everywhere
-    image = cv2.imdecode(data, cv2.IMREAD_COLOR) if data.size else None
-    if image is None:
-        raise DataError(f"{path}: not a readable image")
-    return cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
+    try:
+        data = np.fromfile(path, dtype=np.uint8)  # via numpy so non-ASCII paths work everywhere
+        return decode_rgb(data, unreadable="not a readable image")  # as the Teach panel reads it
+    except (OSError, ImageDecodeError) as exc:
+        raise DataError(f"{path}: {exc}") from None
 
 
 def load_photo_folder(folder: str | Path, size: int) -> PhotoData:
@@ -253,7 +253,8 @@ def transfer(
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    model.save(out / "model.keras")
+    with atomic.atomic_path(out / "model.keras", temp_suffix=".keras") as temp:  # Keras wants the suffix
+        model.save(temp)
     history_file = {
         "history": history,
         "phases": phases,
@@ -304,6 +305,4 @@ def export_transfer(result: TransferResult, path: str | Path, *, title: str, tra
 
 
 def _write_json(path: Path, obj) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(obj, ensure_ascii=False, indent=1), encoding="utf-8")
-    tmp.replace(path)
+    atomic.write_json_atomic(path, obj)

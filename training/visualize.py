@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from desktop.core.atomic import write_bytes_atomic
 from desktop.core.contract import CHAR_INPUT_HEIGHT, CHAR_INPUT_WIDTH
 from training.errors import DataError
 
@@ -209,8 +210,7 @@ def _write_png(path: Path, image: np.ndarray) -> Path:
     ok, data = cv2.imencode(".png", image)
     if not ok:
         raise DataError(f"{path}: could not encode the picture")
-    path.write_bytes(data.tobytes())
-    return path
+    return write_bytes_atomic(path, data.tobytes())
 
 
 def render_feature_visualisations(

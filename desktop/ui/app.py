@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import signal
+import socket
 import sys
 import threading
 import traceback
 from pathlib import Path
+from typing import Callable
 
-from PySide6.QtCore import QObject, QStandardPaths, Qt, Signal, Slot
+from PySide6.QtCore import QObject, QSocketNotifier, QStandardPaths, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -39,6 +42,9 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORGANISATION_NAME)
     app.setApplicationVersion(__version__)
+    from desktop.ui.fonts import load_bundled_fonts
+
+    load_bundled_fonts()  # the installers ship a CJK font in assets/fonts; nothing to do in a checkout
     return app
 
 
@@ -115,10 +121,12 @@ class CrashReporter(QObject):
     def _show(self, summary: str) -> None:
         if QApplication.instance() is None:
             return
-        box = QMessageBox(QMessageBox.Icon.Critical, APP_NAME,
-                          "Something went wrong. The app keeps running, but the last action may not have finished.")
+        from desktop.ui.i18n import tr
+
+        box = QMessageBox(QMessageBox.Icon.Critical, tr("CNN Classroom"),
+                          tr("Something went wrong. The app keeps running, but the last action may not have finished."))
         box.setObjectName("crashDialog")
-        box.setInformativeText(f"{summary}\n\nThe details are in the log file:\n{self.log_path}")
+        box.setInformativeText(summary + "\n\n" + tr("The details are in the log file:\n{path}", path=self.log_path))
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.setModal(False)  # non-blocking: a stream of errors must not stack modal loops
         box.finished.connect(lambda _=0, b=box: self._open_dialogs.remove(b) if b in self._open_dialogs else None)
@@ -130,3 +138,54 @@ def install_crash_handler(log_path: Path) -> CrashReporter:
     reporter = CrashReporter(log_path)
     reporter.install()
     return reporter
+
+
+class SignalCloser(QObject):
+    """Ctrl+C in the terminal (SIGINT) or a SIGTERM closes the window like the Quit command.
+
+    Python runs signal handlers only when it gets control, which it does not while Qt's event
+    loop waits; the C-level handler therefore writes to a socket that Qt watches, so the window
+    closes (settings saved, threads stopped) at once instead of at the next Python call.
+    """
+
+    SIGNALS = tuple(s for s in (getattr(signal, "SIGINT", None), getattr(signal, "SIGTERM", None)) if s is not None)
+
+    def __init__(self, close: Callable[[], object], parent: QObject | None = None):
+        super().__init__(parent)
+        self._close = close
+        self._reader, self._writer = socket.socketpair()
+        for end in (self._reader, self._writer):
+            end.setblocking(False)
+        self._previous_fd = signal.set_wakeup_fd(self._writer.fileno(), warn_on_full_buffer=False)
+        self._previous = {}
+        for number in self.SIGNALS:
+            self._previous[number] = signal.signal(number, self._on_signal)
+        self._notifier = QSocketNotifier(self._reader.fileno(), QSocketNotifier.Type.Read, self)
+        self._notifier.activated.connect(self._drain)
+
+    def _on_signal(self, number, _frame) -> None:
+        log.info("signal %d: closing the window", number)
+        QTimer.singleShot(0, self._close)
+
+    def _drain(self, *_args) -> None:
+        # The byte only wakes Qt up; the Python handler above does the work.
+        try:
+            while self._reader.recv(64):
+                pass
+        except OSError:
+            pass
+
+    def uninstall(self) -> None:
+        self._notifier.setEnabled(False)
+        for number, previous in self._previous.items():
+            signal.signal(number, previous)
+        signal.set_wakeup_fd(self._previous_fd)
+        self._reader.close()
+        self._writer.close()
+
+
+def install_signal_handlers(close: Callable[[], object]) -> SignalCloser | None:
+    """Close the app through ``close`` on SIGINT/SIGTERM (main thread only; None elsewhere)."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return SignalCloser(close, QApplication.instance())

@@ -73,6 +73,10 @@ class ModelWorker(QObject):
             self._thread.quit()
             if not self._thread.wait(timeout_ms):
                 log.warning("the %s thread did not stop within %d ms", self._thread.objectName(), timeout_ms)
+                return
+        # The sessions and their onnxruntime thread pools go now, not whenever this object does;
+        # a later start() scans (and opens) the models again.
+        self._models = {}
 
     def is_running(self) -> bool:
         return self._thread.isRunning()

@@ -11,19 +11,20 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
-import tempfile
 from pathlib import Path
 from typing import Callable, Sequence
 
 import cv2
 import numpy as np
 
+from desktop.core.atomic import write_bytes_atomic
 from desktop.core.onnx_model import OnnxModel
 from desktop.core.photos import to_model_input
 from desktop.core.teach.project import TeachCancelled, read_rgb
 
-BATCH_SIZE = 16
+# Small batches: cancelling (or closing the app) waits for at most one batch, and on a CPU
+# batching EfficientNet beyond a few images gains almost nothing.
+BATCH_SIZE = 4
 
 # Augmentation ranges (named so the UI and tests can refer to them).
 FLIP_PROBABILITY = 0.5
@@ -90,10 +91,8 @@ class EmbeddingCache:
         self.cache_dir.mkdir(parents=True, exist_ok=True)
         buffer = io.BytesIO()
         np.savez(buffer, embedding=embedding)
-        fd, temp = tempfile.mkstemp(prefix=f".{digest}.", suffix=".tmp", dir=self.cache_dir)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(buffer.getvalue())
-        os.replace(temp, self._cache_path(digest))
+        # A cache entry can be computed again: no fsync (it would slow every embedding down).
+        write_bytes_atomic(self._cache_path(digest), buffer.getvalue(), durable=False)
 
     def embed_rgb(self, images: Sequence[np.ndarray]) -> np.ndarray:
         """Embeddings of in-memory RGB images (preview, augmented copies); never cached."""

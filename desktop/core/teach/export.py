@@ -10,8 +10,6 @@ Qt-free: numpy + onnx + onnxruntime.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Sequence
@@ -33,7 +31,7 @@ from desktop.core.contract import (
     report_path,
 )
 from desktop.core.teach.head import HeadResult, predict_head
-from desktop.core.teach.project import atomic_write_bytes
+from desktop.core.atomic import atomic_path, write_json_atomic
 
 HEAD_PREFIX = "teach_head_"
 #: Largest allowed difference between the merged graph and extractor + numpy head.
@@ -115,20 +113,13 @@ def export_merged_onnx(extractor_path: str | Path, head: HeadResult, class_names
     """Write the merged model to ``path`` atomically after checking it against the numpy head."""
     extractor_path, path = Path(extractor_path), Path(path)
     model = merged_model(extractor_path, head, class_names, title, trained_on, metrics)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".onnx.tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        onnx.save(model, temp)
-        difference = _parity(extractor_path, Path(temp), head)
+    with atomic_path(path) as temp:
+        onnx.save(model, str(temp))
+        difference = _parity(extractor_path, temp, head)
         if not difference <= PARITY_TOLERANCE:
             raise TeachExportError(f"{path.name}: the merged model differs from the trained head by {difference:.2e}")
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
     report = head_report(head, class_names, title, trained_on or "", extractor_path, path.stat().st_size)
-    atomic_write_bytes(report_path(path), json.dumps(report, ensure_ascii=False, indent=1).encode("utf-8"))
+    write_json_atomic(report_path(path), report)
     return path
 
 

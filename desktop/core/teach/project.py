@@ -16,18 +16,23 @@ writes anything. Qt-free: numpy + OpenCV only.
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import shutil
 import tempfile
 import uuid
 import zipfile
+import zlib
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Iterable, Sequence
 
 import cv2
 import numpy as np
+
+from desktop.core.atomic import atomic_path, write_bytes_atomic
+from desktop.core.images import ImageDecodeError, decode_rgb
 
 PROJECT_FILE = "project.json"
 IMAGES_DIR = "images"
@@ -159,17 +164,7 @@ def _require_folder(project: TeachProject) -> Path:
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    write_bytes_atomic(path, data)
 
 
 def _next_image_path(folder: Path) -> Path:
@@ -200,10 +195,10 @@ def read_rgb(path: str | Path) -> np.ndarray:
         data = np.fromfile(str(path), dtype=np.uint8)  # imdecode copes with non-ASCII paths on Windows
     except OSError as exc:
         raise ProjectError(f"{path}: cannot read the file ({exc.strerror or exc})") from exc
-    image = cv2.imdecode(data, cv2.IMREAD_COLOR) if data.size else None
-    if image is None:
-        raise ProjectError(f"{path}: not a readable image")
-    return cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
+    try:
+        return decode_rgb(data, unreadable="not a readable image")
+    except ImageDecodeError as exc:
+        raise ProjectError(f"{path}: {exc}") from exc
 
 
 def _expand(paths: Iterable[str | Path]) -> list[Path]:
@@ -358,9 +353,21 @@ def _settings_from(value: object, path: Path) -> TrainSettings:
         if wanted is float and isinstance(raw, int) and not isinstance(raw, bool):
             raw = float(raw)
         if type(raw) is not wanted:
-            raise _fail(path, f"setting {f.name!r} must be a {wanted.__name__}, found {raw!r}")
+            raise _fail(path, f"setting {f.name!r} must be a {wanted.__name__}, found {raw!r:.40}")
+        if f.name in _SETTING_RANGES and not _SETTING_RANGES[f.name][0](raw):
+            raise _fail(path, f"setting {f.name!r} must be {_SETTING_RANGES[f.name][1]}, found {raw!r}")
         kwargs[f.name] = raw
     return TrainSettings(**kwargs)
+
+
+#: What a loaded setting must satisfy (JSON allows NaN, and a hand-edited file anything else).
+_SETTING_RANGES = {
+    "epochs": (lambda v: 1 <= v <= 100_000, "between 1 and 100000"),
+    "batch_size": (lambda v: 1 <= v <= 100_000, "between 1 and 100000"),
+    "learning_rate": (lambda v: math.isfinite(v) and 0 < v <= 10, "a number above 0 and at most 10"),
+    "holdout": (lambda v: math.isfinite(v) and 0 <= v < 1, "at least 0 and below 1"),
+    "seed": (lambda v: 0 <= v < 2**32, "between 0 and 2**32 - 1"),
+}
 
 
 def open_project(folder: str | Path) -> TeachProject:
@@ -377,6 +384,10 @@ def open_project(folder: str | Path) -> TeachProject:
         raise _fail(path, f"damaged (not UTF-8 text: {exc.reason})") from exc
     except json.JSONDecodeError as exc:
         raise _fail(path, f"damaged (not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno})") from exc
+    except RecursionError:  # json nests on the C stack
+        raise _fail(path, "damaged (JSON nested too deeply)") from None
+    except OSError as exc:
+        raise _fail(path, f"cannot read the file ({exc.strerror or exc})") from exc
     if not isinstance(document, dict) or document.get("format") != FORMAT_NAME:
         raise _fail(path, "not a Teach project file")
     version = document.get("version")
@@ -421,19 +432,12 @@ def save_archive(project: TeachProject, zip_path: str | Path) -> Path:
     zip_path = Path(zip_path)
     folder = _require_folder(project)
     document = project_document(project)
-    zip_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{zip_path.name}.", suffix=".tmp", dir=zip_path.parent)
-    os.close(fd)
-    try:
+    with atomic_path(zip_path) as temp:
         with zipfile.ZipFile(temp, "w", compression=zipfile.ZIP_STORED) as archive:  # PNGs are compressed already
             archive.writestr(PROJECT_FILE, json.dumps(document, ensure_ascii=False, indent=1))
             for entry in document["classes"]:
                 for relative in entry["samples"]:
                     archive.write(folder / relative, relative)
-        os.replace(temp, zip_path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
     return zip_path
 
 
@@ -455,8 +459,17 @@ def open_archive(zip_path: str | Path, folder: str | Path) -> TeachProject:
                     parts = Path(member).parts
                     if Path(member).is_absolute() or ".." in parts:
                         raise ProjectError(f"{zip_path}: entry {member!r} points outside the project")
+                # A few kilobytes of zip can claim terabytes: check the room before unpacking.
+                unpacked = sum(info.file_size for info in archive.infolist())
+                free = shutil.disk_usage(staging).free
+                if unpacked > free:
+                    raise ProjectError(f"{zip_path}: unpacking needs {unpacked / 1e9:.1f} GB but only "
+                                       f"{free / 1e9:.1f} GB are free")
                 archive.extractall(staging)
-        except (zipfile.BadZipFile, OSError) as exc:
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError,
+                ValueError) as exc:  # damaged, encrypted, or compressed in a way zipfile cannot read
+            if isinstance(exc, ProjectError):
+                raise
             raise ProjectError(f"{zip_path}: not a readable project archive ({exc})") from exc
         try:
             open_project(staging)

@@ -32,14 +32,17 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 # The same default the command line renders stroke files with, so both give the model the same ink.
 from desktop.core.recognition import DEFAULT_PEN_WIDTH
+from desktop.ui.i18n import tr, tr_noop
 
 MIN_PAINTED_WIDTH = 1.0  # px: a feather-light pen touch still leaves a visible line
 PAPER = QColor(255, 255, 255)
 INK = QColor(20, 20, 20)
 GRID = QColor(214, 69, 65, 150)  # the light red of printed practice paper
 HINT = QColor(150, 150, 150)
-HINT_TEXT = "Write a character here"
+HINT_TEXT = tr_noop("Write a character here")
 GRID_MARGIN = 6  # px between the widget edge and the practice-square border
+# Undo steps kept: a whole lesson of writing and clearing must not keep every stroke ever drawn.
+MAX_UNDO_STEPS = 200
 
 _MOUSE, _TABLET, _TOUCH = "mouse", "tablet", "touch"
 
@@ -120,7 +123,7 @@ class DrawingCanvas(QWidget):
         self._finish_stroke(emit=False)
         if not self._redo:
             return
-        self._undo.append(self._strokes)
+        self._remember(self._strokes)
         self._strokes = self._redo.pop()
         self._after_edit()
 
@@ -156,8 +159,13 @@ class DrawingCanvas(QWidget):
         return QSize(160, 160)
 
     # ------------------------------------------------------------------------------ stroke building
+    def _remember(self, state: list[np.ndarray]) -> None:
+        self._undo.append(state)
+        if len(self._undo) > MAX_UNDO_STEPS:
+            del self._undo[:-MAX_UNDO_STEPS]
+
     def _push_state(self, strokes: list[np.ndarray]) -> None:
-        self._undo.append(self._strokes)
+        self._remember(self._strokes)
         self._redo.clear()
         self._strokes = strokes
         self._after_edit()
@@ -191,7 +199,7 @@ class DrawingCanvas(QWidget):
         stroke.setflags(write=False)
         self._current = []
         self._source = None
-        self._undo.append(self._strokes)
+        self._remember(self._strokes)
         self._redo.clear()
         self._strokes = self._strokes + [stroke]
         if emit:
@@ -356,11 +364,12 @@ class DrawingCanvas(QWidget):
 
     def _draw_hint(self, painter: QPainter) -> None:
         """The prompt on a patch of paper, so the guide lines do not run through the words."""
-        box = QRectF(painter.fontMetrics().boundingRect(HINT_TEXT)).adjusted(-6, -3, 6, 3)
+        hint = tr(HINT_TEXT)
+        box = QRectF(painter.fontMetrics().boundingRect(hint)).adjusted(-6, -3, 6, 3)
         box.moveCenter(QRectF(self.rect()).center())
         painter.fillRect(box, PAPER)
         painter.setPen(HINT)
-        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, HINT_TEXT)
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, hint)
 
     def grid_square(self) -> QRectF:
         """The practice square: the largest centred square, a small margin inside the widget."""
