@@ -299,3 +299,47 @@ def test_reports_are_read_only_when_the_panel_is_shown(qtbot, tiny_model):
         panel.show()
     assert "curves" in panel.left.view.visible_sections()
     panel.shutdown()
+
+
+def test_tabs_and_charts_are_built_when_first_needed(qtbot, tmp_path):
+    import pyqtgraph as pg
+
+    from desktop.ui import i18n
+
+    host = FakeHost()
+    panel = ResultsPanel(host)
+    qtbot.addWidget(panel)
+    panel.resize(1400, 900)
+    panel.show()
+    # Nothing costly on the first show: no chart before a report or a tab needs one.
+    assert panel.findChildren(pg.PlotWidget) == []
+    assert [panel.tabs.widget(i).objectName() for i in range(panel.tabs.count())] == \
+        ["modelsTab", "evaluateView", "datasetView", "architecturesTab", "experimentsTab"]
+    cnn, logistic = info(SHIPPED / "casia55-cnn.onnx"), info(SHIPPED / "casia55-logistic.onnx")
+    with qtbot.waitSignals([panel.left.report_shown, panel.right.report_shown], timeout=20_000):
+        host.models_ready.emit([cnn, logistic], [])
+    assert panel.findChildren(pg.PlotWidget)  # the reports brought their charts
+
+    evaluate = panel.evaluate_view  # asked for: built in its tab's place, with the models it missed
+    assert panel.tabs.widget(1) is evaluate and panel.tabs.tabText(1) == "Evaluate a test set"
+    assert evaluate.model_combo.count() == 2 and panel.tabs.currentIndex() == 0
+    changes: list[int] = []
+    panel.tabs.currentChanged.connect(changes.append)
+    panel.tabs.setCurrentIndex(2)  # chosen: built and shown at once, one change signalled
+    assert panel.tabs.currentWidget() is panel.dataset_view and panel.dataset_view.isVisible()
+    assert changes == [2] and panel.tabs.count() == 5
+
+    # Charts of the views that exist; a tab never opened has none to export.
+    files = panel.export_plots(tmp_path / "charts")
+    assert files and {f.relative_to(tmp_path / "charts").parts[0] for f in files} == \
+        {"left_casia55-cnn", "right_casia55-logistic"}
+    try:
+        i18n.set_language("zh_CN")  # tab titles follow the language, before and after their view is built
+        assert panel.tabs.tabText(2) == i18n.tr("Dataset explorer") != "Dataset explorer"
+        assert panel.show_tab("architectures")
+        assert panel.tabs.tabText(3) == i18n.tr("Architectures") != "Architectures"
+        assert panel.architectures_view.datasets_box.title() == i18n.tr("Data sets") != "Data sets"
+    finally:
+        i18n.set_language("en")
+    assert panel.tabs.tabText(3) == "Architectures"
+    panel.shutdown()

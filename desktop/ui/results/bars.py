@@ -8,6 +8,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
+from desktop.ui.i18n import tr, tr_noop
 from desktop.ui.results.plot_card import make_plot
 
 CORRECT_BRUSH = pg.mkBrush(44, 160, 44, 200)
@@ -23,10 +24,10 @@ class ConfidenceHistograms(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("confidenceHistograms")
-        self.correct_plot = make_plot("When correct", "confidence", "images")
+        self.correct_plot = make_plot(tr_noop("When correct"), tr_noop("confidence"), tr_noop("images"))
         self.correct_plot.setObjectName("confidenceCorrect")
         self.correct_plot.setAccessibleName("Confidence histogram of correct predictions")
-        self.wrong_plot = make_plot("When wrong", "confidence", "images")
+        self.wrong_plot = make_plot(tr_noop("When wrong"), tr_noop("confidence"), tr_noop("images"))
         self.wrong_plot.setObjectName("confidenceWrong")
         self.wrong_plot.setAccessibleName("Confidence histogram of wrong predictions")
         layout = QHBoxLayout(self)
@@ -43,7 +44,8 @@ class ConfidenceHistograms(QWidget):
             counts = np.asarray(confidence.get(key) or [0] * (len(bins) - 1), dtype=float)
             item.addItem(pg.BarGraphItem(x0=bins[:-1], x1=bins[1:], height=counts, brush=brush, pen=pg.mkPen("k")))
             total = int(counts.sum())
-            item.setTitle(f"When {key} ({total:,} images)", color="k")
+            title = tr("When correct ({n:,} images)") if key == "correct" else tr("When wrong ({n:,} images)")
+            item.setTitle(title.format(n=total), color="k")
             item.setXRange(float(bins[0]), float(bins[-1]), padding=0.02)
 
 
@@ -53,7 +55,7 @@ class ClassBarChart(QWidget):
     def __init__(self, name: str, title: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName(name)
-        self.plot = make_plot(title, "", "accuracy")
+        self.plot = make_plot(title, "", tr_noop("accuracy"))  # title: an English source
         self.plot.setObjectName(f"{name}Plot")
         self.plot.setAccessibleName(title)
         self.plot.getPlotItem().showGrid(x=False, y=True, alpha=0.2)

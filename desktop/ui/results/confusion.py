@@ -13,6 +13,7 @@ from PySide6.QtCore import QPoint, QPointF, Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from desktop.ui.fonts import cjk_font
+from desktop.ui.i18n import tr_noop
 from desktop.ui.results.plot_card import make_plot
 
 COLOUR_MAP = pg.ColorMap([0.0, 0.5, 1.0], [(255, 255, 255), (107, 174, 214), (8, 48, 107)])
@@ -25,7 +26,7 @@ class ConfusionMatrixView(QWidget):
         super().__init__(parent)
         self.setObjectName("confusionMatrix")
         self.setAccessibleName("Confusion matrix: true class by row, predicted class by column")
-        self.plot = make_plot("", "predicted", "true")
+        self.plot = make_plot("", tr_noop("predicted"), tr_noop("true"))
         self.plot.setObjectName("confusionPlot")
         self.plot.setAccessibleName("Confusion matrix heat map (scroll to zoom, drag to pan, click a cell)")
         self.plot.setMinimumHeight(640)  # 55 rows of readable labels

@@ -31,6 +31,7 @@ from desktop.core.dataset_scan import DatasetSummary, scan_dataset
 from desktop.ui.fonts import cjk_font
 from desktop.ui.file_drop import dropped_path
 from desktop.ui.results.gallery import grey_pixmap
+from desktop.ui.i18n import tr, tr_noop, translated, translated_label
 from desktop.ui.results.job_worker import JobRunnerMixin
 from desktop.ui.results.plot_card import PlotCard, make_plot
 
@@ -42,7 +43,7 @@ MAX_TICK_LABELS = 80
 SIZE_BINS = 40
 SAMPLE_SCALE = 1.5
 MAX_LISTED_CORRUPT = 1000
-SPLIT_TITLES = {"train": "Train", "test": "Test", "all": "All images"}
+SPLIT_TITLES = {"train": tr_noop("Train"), "test": tr_noop("Test"), "all": tr_noop("All images")}
 
 
 def accepts_dataset(path: Path) -> bool:
@@ -55,15 +56,17 @@ def class_ticks(names: list[str]) -> list[tuple[int, str]]:
 
 
 def summary_text(summary: DatasetSummary) -> str:
-    per_split = ", ".join(f"{SPLIT_TITLES.get(name, name).lower()} {split.total:,}"
+    per_split = ", ".join(f"{tr(SPLIT_TITLES.get(name, name)).lower()} {split.total:,}"
                           for name, split in summary.splits.items())
-    text = f"{summary.total:,} images of {len(summary.class_names)} characters ({per_split}) in {summary.path}."
+    text = tr("{n:,} images of {classes} characters ({splits}) in {path}.", n=summary.total,
+              classes=len(summary.class_names), splits=per_split, path=summary.path)
     if summary.heights:
         heights, widths = np.asarray(summary.heights), np.asarray(summary.widths)
-        text += (f"\nHeights {heights.min()}–{heights.max()} px (median {np.median(heights):g}), "
-                 f"widths {widths.min()}–{widths.max()} px (median {np.median(widths):g}).")
+        text += "\n" + tr("Heights {h_min}–{h_max} px (median {h_median:g}), widths {w_min}–{w_max} px (median "
+                          "{w_median:g}).", h_min=heights.min(), h_max=heights.max(), h_median=np.median(heights),
+                          w_min=widths.min(), w_max=widths.max(), w_median=np.median(widths))
     if summary.corrupt:
-        text += f"\n{len(summary.corrupt):,} corrupt files or records were skipped (listed below)."
+        text += "\n" + tr("{n:,} corrupt files or records were skipped (listed below).", n=len(summary.corrupt))
     return text
 
 
@@ -84,19 +87,20 @@ class DatasetView(JobRunnerMixin, QWidget):
         self.path_edit = QLineEdit()
         self.path_edit.setObjectName("datasetPathEdit")
         self.path_edit.setAccessibleName("Data set folder or .gnt file")
-        self.path_edit.setPlaceholderText("A Train/Test/<character>/ folder, a <character>/ folder, or .gnt files")
+        translated(self.path_edit.setPlaceholderText,
+                   "A Train/Test/<character>/ folder, a <character>/ folder, or .gnt files")
         self.path_edit.returnPressed.connect(self.scan)
-        self.folder_button = self._button("Choose folder…", "datasetChooseFolder", "Choose a data set folder",
+        self.folder_button = self._button(tr_noop("Choose folder…"), "datasetChooseFolder", "Choose a data set folder",
                                           self.choose_folder)
-        self.gnt_button = self._button("Choose .gnt file…", "datasetChooseGnt", "Choose a .gnt file",
+        self.gnt_button = self._button(tr_noop("Choose .gnt file…"), "datasetChooseGnt", "Choose a .gnt file",
                                        self.choose_gnt)
-        self.scan_button = self._button("Scan", "datasetScanButton", "Scan the data set", self.scan)
-        self.cancel_button = self._button("Cancel", "datasetCancelButton", "Cancel the scan", self.cancel)
+        self.scan_button = self._button(tr_noop("Scan"), "datasetScanButton", "Scan the data set", self.scan)
+        self.cancel_button = self._button(tr_noop("Cancel"), "datasetCancelButton", "Cancel the scan", self.cancel)
         self.progress_bar = QProgressBar()
         self.progress_bar.setObjectName("datasetProgress")
         self.progress_bar.setAccessibleName("Scan progress")
 
-        self.message = QLabel("Choose a CASIA-style folder or a .gnt file, or drop one here.")
+        self.message = QLabel(tr("Choose a CASIA-style folder or a .gnt file, or drop one here."))
         self.message.setObjectName("datasetMessage")
         self.message.setAccessibleName("Data set summary")
         self.message.setWordWrap(True)
@@ -122,7 +126,7 @@ class DatasetView(JobRunnerMixin, QWidget):
         samples_box = QWidget()
         samples_column = QVBoxLayout(samples_box)
         samples_row = QHBoxLayout()
-        samples_row.addWidget(QLabel("Samples of"))
+        samples_row.addWidget(translated_label("Samples of"))
         samples_row.addWidget(self.class_combo)
         samples_row.addStretch(1)
         samples_column.addLayout(samples_row)
@@ -133,7 +137,7 @@ class DatasetView(JobRunnerMixin, QWidget):
         self.corrupt_list.setObjectName("datasetCorruptList")
         self.corrupt_list.setAccessibleName("Corrupt files")
         self.corrupt_list.setMaximumHeight(140)
-        self.corrupt_label = QLabel("Corrupt files")
+        self.corrupt_label = QLabel(tr("Corrupt files"))
         self.corrupt_label.setObjectName("datasetCorruptLabel")
 
         content = QWidget()
@@ -161,7 +165,8 @@ class DatasetView(JobRunnerMixin, QWidget):
         self._update_buttons()
 
     def _button(self, text: str, name: str, accessible: str, slot) -> QPushButton:
-        button = QPushButton(text)
+        button = QPushButton()
+        translated(button.setText, text, owner=button)  # an English source marked by the caller
         button.setObjectName(name)
         button.setAccessibleName(accessible)
         button.clicked.connect(slot)
@@ -169,13 +174,13 @@ class DatasetView(JobRunnerMixin, QWidget):
 
     # -- inputs ------------------------------------------------------------------------------
     def choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Choose a data set folder", self.path_edit.text())
+        folder = QFileDialog.getExistingDirectory(self, tr("Choose a data set folder"), self.path_edit.text())
         if folder:
             self.scan(folder)
 
     def choose_gnt(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Choose a CASIA .gnt file", self.path_edit.text(),
-                                              "CASIA offline files (*.gnt);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(self, tr("Choose a CASIA .gnt file"), self.path_edit.text(),
+                                              tr("CASIA offline files (*.gnt);;All files (*)"))
         if path:
             self.scan(path)
 
@@ -199,7 +204,8 @@ class DatasetView(JobRunnerMixin, QWidget):
         target = self.path_edit.text().strip()
         if not target:
             return
-        self._start_job(lambda progress, cancelled: scan_dataset(target, progress, cancelled), f"Scanning {target}…")
+        self._start_job(lambda progress, cancelled: scan_dataset(target, progress, cancelled),
+                        tr("Scanning {path}…", path=target))
 
     def _on_finished(self, summary: DatasetSummary) -> None:
         self._finish(True)
@@ -208,12 +214,12 @@ class DatasetView(JobRunnerMixin, QWidget):
 
     def _on_failed(self, message: str) -> None:
         self._finish(False)
-        self.message.setText(f"Could not scan: {message}")
+        self.message.setText(tr("Could not scan: {reason}", reason=message))
         self.scan_failed.emit(message)
 
     def _on_cancelled(self) -> None:
         self._finish(False)
-        self.message.setText("Scan cancelled.")
+        self.message.setText(tr("Scan cancelled."))
 
     def _update_buttons(self) -> None:
         running = self.is_running()
@@ -236,8 +242,8 @@ class DatasetView(JobRunnerMixin, QWidget):
         for source, reason in summary.corrupt[:MAX_LISTED_CORRUPT]:
             self.corrupt_list.addItem(f"{source}: {reason}")
         if len(summary.corrupt) > MAX_LISTED_CORRUPT:
-            self.corrupt_list.addItem(f"… and {len(summary.corrupt) - MAX_LISTED_CORRUPT:,} more")
-        self.corrupt_label.setText(f"Corrupt files ({len(summary.corrupt):,})")
+            self.corrupt_list.addItem(tr("… and {n:,} more", n=len(summary.corrupt) - MAX_LISTED_CORRUPT))
+        self.corrupt_label.setText(tr("Corrupt files ({n:,})", n=len(summary.corrupt)))
         self._show_result_widgets(True)
 
     def _show_result_widgets(self, visible: bool) -> None:
@@ -255,7 +261,9 @@ class DatasetView(JobRunnerMixin, QWidget):
         names = summary.class_names
         for split_name, split in summary.splits.items():
             title = f"Images per class: {SPLIT_TITLES.get(split_name, split_name)}"
-            plot = make_plot(title, "character", "images")
+            split_title = SPLIT_TITLES.get(split_name, split_name)
+            plot = make_plot(tr("Images per class: {split}", split=tr(split_title)), tr_noop("character"),
+                             tr_noop("images"))
             plot.setObjectName(f"datasetCounts_{split_name}")
             plot.setAccessibleName(title)
             counts = [split.counts.get(name, 0) for name in names]
@@ -264,9 +272,10 @@ class DatasetView(JobRunnerMixin, QWidget):
                                          brush=COUNT_BRUSH.get(split_name, DEFAULT_BRUSH), pen=pg.mkPen("k")))
             item.getAxis("bottom").setTicks([class_ticks(names)])
             item.setXRange(-0.6, max(0.6, len(names) - 0.4), padding=0)
-            self._add_card(PlotCard(title, plot, note=f"{split.total:,} images"))
-        for title, values in (("Image heights", summary.heights), ("Image widths", summary.widths)):
-            plot = make_plot(title, "pixels", "images")
+            self._add_card(PlotCard(title, plot, note=tr("{n:,} images", n=split.total),
+                                    source="Images per class: {split}", split=lambda t=split_title: tr(t)))
+        for title, values in ((tr_noop("Image heights"), summary.heights), (tr_noop("Image widths"), summary.widths)):
+            plot = make_plot(title, tr_noop("pixels"), tr_noop("images"))
             plot.setObjectName(f"dataset_{title.split()[1]}")
             plot.setAccessibleName(f"Histogram of {title.lower()}")
             if values:
@@ -290,14 +299,14 @@ class DatasetView(JobRunnerMixin, QWidget):
         char = self.class_combo.currentText()
         for row, (split_name, split) in enumerate(self.summary.splits.items()):
             images = split.samples.get(char, [])
-            title = QLabel(f"{SPLIT_TITLES.get(split_name, split_name)} ({split.counts.get(char, 0):,})")
+            title = QLabel(f"{tr(SPLIT_TITLES.get(split_name, split_name))} ({split.counts.get(char, 0):,})")
             self.samples_layout.addWidget(title, row, 0)
             for column, image in enumerate(images, start=1):
                 picture = QLabel()
                 picture.setObjectName(f"datasetSample_{split_name}_{column - 1}")
                 picture.setAccessibleName(f"Sample {column} of {char} ({split_name})")
                 picture.setPixmap(grey_pixmap(image, SAMPLE_SCALE))
-                picture.setToolTip(f"{image.shape[1]}×{image.shape[0]} px (thumbnail)")
+                picture.setToolTip(tr("{w}×{h} px (thumbnail)", w=image.shape[1], h=image.shape[0]))
                 self.samples_layout.addWidget(picture, row, column)
 
     def sample_labels(self) -> list[QLabel]:

@@ -30,6 +30,7 @@ from desktop.core.onnx_model import OnnxModel
 from desktop.core.registry import ModelInfo, ModelProblem
 from desktop.ui.fonts import cjk_font
 from desktop.ui.file_drop import dropped_path
+from desktop.ui.i18n import tr, tr_noop, translated, translated_label
 from desktop.ui.results.job_worker import JobRunnerMixin
 from desktop.ui.results.report_view import ReportView
 
@@ -50,17 +51,19 @@ def summary_text(result: dict[str, Any]) -> str:
     """One paragraph: the scores, then what was left out and why."""
     metrics = result["metrics"]["test"]
     lines = [
-        f"{result['model']['title']}: accuracy {metrics['accuracy']:.1%}, top-5 {metrics['top5']:.1%}, "
-        f"loss {metrics['loss']:.3f} on {metrics['n']} images of {len(result['evaluated_classes'])} "
-        f"characters in {result['folder']}."
+        tr("{title}: accuracy {accuracy:.1%}, top-5 {top5:.1%}, loss {loss:.3f} on {n} images of {classes} "
+           "characters in {folder}.", title=result["model"]["title"], accuracy=metrics["accuracy"],
+           top5=metrics["top5"], loss=metrics["loss"], n=metrics["n"], classes=len(result["evaluated_classes"]),
+           folder=result["folder"])
     ]
     ignored = result.get("ignored_classes") or {}
     if ignored:
-        listing = ", ".join(f"{name} ({count} files)" for name, count in ignored.items())
-        lines.append(f"Ignored {len(ignored)} folders that are not characters of this model: {listing}.")
+        listing = ", ".join(tr("{name} ({n} files)", name=name, n=count) for name, count in ignored.items())
+        lines.append(tr("Ignored {n} folders that are not characters of this model: {listing}.", n=len(ignored),
+                        listing=listing))
     unreadable = result.get("unreadable") or []
     if unreadable:
-        lines.append(f"Could not read {len(unreadable)} files (listed below); they were left out.")
+        lines.append(tr("Could not read {n} files (listed below); they were left out.", n=len(unreadable)))
     return "\n".join(lines)
 
 
@@ -90,27 +93,31 @@ class EvaluateView(JobRunnerMixin, QWidget):
         self.folder_edit = QLineEdit()
         self.folder_edit.setObjectName("evaluateFolderEdit")
         self.folder_edit.setAccessibleName("Test set folder")
-        self.folder_edit.setPlaceholderText("A folder of <character>/<image> files, e.g. the course's mandarin set")
+        translated(self.folder_edit.setPlaceholderText,
+                   "A folder of <character>/<image> files, e.g. the course's mandarin set")
         self.folder_edit.textChanged.connect(self._update_buttons)
-        self.choose_button = QPushButton("Choose folder…")
+        self.choose_button = QPushButton()
+        translated(self.choose_button.setText, "Choose folder…", owner=self.choose_button)
         self.choose_button.setObjectName("evaluateChooseFolder")
         self.choose_button.setAccessibleName("Choose the test set folder")
         self.choose_button.clicked.connect(self.choose_folder)
 
-        self.run_button = QPushButton("Run")
+        self.run_button = QPushButton()
+        translated(self.run_button.setText, "Run", owner=self.run_button)
         self.run_button.setObjectName("evaluateRunButton")
         self.run_button.setAccessibleName("Run the evaluation")
         self.run_button.clicked.connect(self.run)
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton()
+        translated(self.cancel_button.setText, "Cancel", owner=self.cancel_button)
         self.cancel_button.setObjectName("evaluateCancelButton")
         self.cancel_button.setAccessibleName("Cancel the evaluation")
         self.cancel_button.clicked.connect(self.cancel)
         self.progress_bar = QProgressBar()
         self.progress_bar.setObjectName("evaluateProgress")
         self.progress_bar.setAccessibleName("Evaluation progress")
-        self.progress_bar.setFormat("%v of %m images")
+        translated(self.progress_bar.setFormat, "%v of %m images", owner=self.progress_bar)
 
-        self.message = QLabel("Choose a model and a folder of <character>/<image> files, or drop a folder here.")
+        self.message = QLabel(tr("Choose a model and a folder of <character>/<image> files, or drop a folder here."))
         self.message.setObjectName("evaluateMessage")
         self.message.setAccessibleName("Evaluation summary")
         self.message.setWordWrap(True)
@@ -122,13 +129,13 @@ class EvaluateView(JobRunnerMixin, QWidget):
         self.problems.hide()
 
         self.report_view = ReportView(name="evaluateReport")
-        self.report_view.show_message("The accuracy, mistakes and confusion matrix appear here after Run.")
+        self.report_view.show_message(tr("The accuracy, mistakes and confusion matrix appear here after Run."))
         self.report_view.setAccessibleName("Evaluation result")
 
         choose_row = QHBoxLayout()
-        choose_row.addWidget(QLabel("Model:"))
+        choose_row.addWidget(translated_label("Model:"))
         choose_row.addWidget(self.model_combo, stretch=1)
-        choose_row.addWidget(QLabel("Folder:"))
+        choose_row.addWidget(translated_label("Folder:"))
         choose_row.addWidget(self.folder_edit, stretch=2)
         choose_row.addWidget(self.choose_button)
         run_row = QHBoxLayout()
@@ -161,7 +168,7 @@ class EvaluateView(JobRunnerMixin, QWidget):
         self.folder_edit.setText(str(folder))
 
     def choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Choose a folder of <character>/<image> files",
+        folder = QFileDialog.getExistingDirectory(self, tr("Choose a folder of <character>/<image> files"),
                                                   self.folder_edit.text())
         if folder:
             self.set_folder(folder)
@@ -185,7 +192,7 @@ class EvaluateView(JobRunnerMixin, QWidget):
             return
         self.problems.clear()
         self.problems.hide()
-        self._start_job(run_evaluation(model_path, folder), f"Evaluating {Path(model_path).name} on {folder}…")
+        self._start_job(run_evaluation(model_path, folder), tr("Evaluating {name} on {folder}…", name=Path(model_path).name, folder=folder))
 
     def _on_finished(self, result: dict[str, Any]) -> None:
         self._finish(True)
@@ -195,7 +202,7 @@ class EvaluateView(JobRunnerMixin, QWidget):
         for path, reason in unreadable[:MAX_LISTED_PROBLEMS]:
             self.problems.addItem(f"{path}: {reason}")
         if len(unreadable) > MAX_LISTED_PROBLEMS:
-            self.problems.addItem(f"… and {len(unreadable) - MAX_LISTED_PROBLEMS} more")
+            self.problems.addItem(tr("… and {n:,} more", n=len(unreadable) - MAX_LISTED_PROBLEMS))
         # As tall as its lines, up to a few: one unreadable file should not take half the view.
         rows = min(self.problems.count(), 5)
         self.problems.setFixedHeight(self.problems.sizeHintForRow(0) * rows + 2 * self.problems.frameWidth() + 4
@@ -206,12 +213,12 @@ class EvaluateView(JobRunnerMixin, QWidget):
 
     def _on_failed(self, message: str) -> None:
         self._finish(False)
-        self.message.setText(f"Could not evaluate: {message}")
+        self.message.setText(tr("Could not evaluate: {reason}", reason=message))
         self.evaluation_failed.emit(message)
 
     def _on_cancelled(self) -> None:
         self._finish(False)
-        self.message.setText("Evaluation cancelled.")
+        self.message.setText(tr("Evaluation cancelled."))
 
     def _update_buttons(self) -> None:
         running = self.is_running()

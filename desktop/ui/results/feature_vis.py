@@ -14,6 +14,7 @@ from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from desktop.ui.fonts import cjk_font
+from desktop.ui.i18n import tr
 from desktop.ui.results.gallery import ImageGallery
 
 FILTER_PIXELS = 14  # each filter weight becomes a square this many pixels wide
@@ -72,10 +73,10 @@ class FeatureVisualisations(QWidget):
             box = QWidget()
             column = QVBoxLayout(box)
             column.setContentsMargins(0, 0, 0, 0)
-            column.addWidget(self._label(f"<b>{layer}</b>: the input that most excites each filter"))
+            column.addWidget(self._label(tr("<b>{layer}</b>: the input that most excites each filter", layer=layer)))
             gallery = self._gallery(f"vis_{layer}", f"Feature visualisations of {layer}", QSize(60, 80))
             for i, picture in enumerate(pictures):
-                gallery.add_image(picture, f"{i + 1}", tooltip=f"{layer} filter {i + 1}")
+                gallery.add_image(picture, f"{i + 1}", tooltip=tr("{layer} filter {n}", layer=layer, n=i + 1))
             column.addWidget(gallery)
             self.grid.addWidget(box, row, 0)
             if filters is not None and (layer == filter_layer or (row == 0 and filter_layer not in layers)):
@@ -90,7 +91,7 @@ class FeatureVisualisations(QWidget):
             box = QWidget()
             column = QVBoxLayout(box)
             column.setContentsMargins(0, 0, 0, 0)
-            column.addWidget(self._label("<b>Classes</b>: the input that the model finds most like each character"))
+            column.addWidget(self._label(tr("<b>Classes</b>: the input that the model finds most like each character")))
             gallery = self._gallery("vis_classes", "Feature visualisations of the classes", QSize(60, 80))
             for name, pictures in classes.items():
                 gallery.add_image(pictures[0] if pictures else None, name, tooltip=name)
@@ -102,12 +103,13 @@ class FeatureVisualisations(QWidget):
         column = QVBoxLayout(box)
         column.setContentsMargins(0, 0, 0, 0)
         kh, kw = filters.weights.shape[1:3]
-        column.addWidget(self._label(f"<b>{filters.layer}</b> filters ({kh}×{kw}; red positive, blue negative)"))
+        column.addWidget(self._label(tr("<b>{layer}</b> filters ({h}×{w}; red positive, blue negative)",
+                                        layer=filters.layer, h=kh, w=kw)))
         gallery = self._gallery("filters", f"First-layer filters of {filters.layer}",
                                 QSize(kw * FILTER_PIXELS, kh * FILTER_PIXELS))
         scale = float(np.abs(filters.weights).max()) or 1.0  # one scale, so filters compare
         for i, kernel in enumerate(filters.weights):
             gallery.add_image(filter_image(kernel, scale), f"{i + 1}",
-                              tooltip=f"filter {i + 1}, bias {filters.bias[i]:+.3f}")
+                              tooltip=tr("filter {n}, bias {bias:+.3f}", n=i + 1, bias=filters.bias[i]))
         column.addWidget(gallery)
         return box

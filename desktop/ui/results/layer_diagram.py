@@ -9,6 +9,7 @@ from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from desktop.ui.fonts import cjk_font
+from desktop.ui.i18n import tr
 from desktop.ui.results.tables import shape_text
 
 BOX_WIDTH = 300
@@ -73,7 +74,7 @@ class LayerDiagram(QWidget):
             params = layer.get("params")
             detail = shape_text(layer.get("output_shape"))
             if params:
-                detail += f"   {int(params):,} params"
+                detail += tr("   {n:,} params", n=int(params))
             painter.drawText(rect.adjusted(8, BOX_HEIGHT / 2, -8, -2), LEFT_MIDDLE, detail)
             if i + 1 < len(self.layers):
                 self._arrow(painter, QPointF(rect.center().x(), rect.bottom()),

@@ -14,7 +14,9 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from desktop.core.atomic import atomic_path
 from desktop.ui.fonts import cjk_font
+from desktop.ui.i18n import tr, translated
 
 #: A chart never shown on screen (a hidden tab) is grabbed at least this big.
 EXPORT_MIN_SIZE = (480, 320)
@@ -27,38 +29,49 @@ def slug(text: str) -> str:
 
 
 def make_plot(title: str = "", x_label: str = "", y_label: str = "") -> pg.PlotWidget:
-    """A white pyqtgraph plot with black axes and CJK-capable tick labels."""
+    """A white pyqtgraph plot with black axes and CJK-capable tick labels.
+
+    ``title`` and the axis labels are English sources, shown translated and kept so.
+    """
     plot = pg.PlotWidget(background="w")
     plot.setMinimumHeight(PLOT_HEIGHT)
     item = plot.getPlotItem()
     if title:
-        item.setTitle(title, color="k")
+        translated(lambda text: item.setTitle(text, color="k"), title, owner=plot)
     for side in ("left", "bottom"):
         axis = item.getAxis(side)
         axis.setPen(pg.mkPen("k"))
         axis.setTextPen(pg.mkPen("k"))
         axis.setStyle(tickFont=cjk_font(9))
     if x_label:
-        item.setLabel("bottom", x_label, color="k")
+        translated(lambda text: item.setLabel("bottom", text, color="k"), x_label, owner=plot)
     if y_label:
-        item.setLabel("left", y_label, color="k")
+        translated(lambda text: item.setLabel("left", text, color="k"), y_label, owner=plot)
     item.showGrid(x=True, y=True, alpha=0.15)
     return plot
 
 
 class PlotCard(QGroupBox):
-    """A section: a title, a "Save PNG…" button and the content widget (the part that is exported)."""
+    """A section: a title, a "Save PNG…" button and the content widget (the part that is exported).
 
-    def __init__(self, title: str, content: QWidget, parent: QWidget | None = None, note: str = ""):
-        super().__init__(title, parent)
+    ``title`` is the English source: it names the card and its PNG file, and is shown translated.
+    """
+
+    def __init__(self, title: str, content: QWidget, parent: QWidget | None = None, note: str = "",
+                 source: str | None = None, **fmt):
+        super().__init__(parent)
+        # ``source`` (with ``fmt``): the shown title when ``title`` is made on the fly.
+        translated(self.setTitle, source or title, owner=self, **fmt)
         self.name = slug(title)
         self.setObjectName(f"card_{self.name}")
         self.setAccessibleName(title)
         self.content = content
-        self.save_button = QPushButton("Save PNG…")
+        self.save_button = QPushButton()
+        translated(self.save_button.setText, "Save PNG…", owner=self.save_button)
         self.save_button.setObjectName(f"save_{self.name}")
         self.save_button.setAccessibleName(f"Save {title} as PNG")
-        self.save_button.setToolTip(f"Save this chart ({title}) as a PNG image")
+        translated(self.save_button.setToolTip, "Save this chart ({title}) as a PNG image", owner=self.save_button,
+                   title=lambda: tr(title))
         self.save_button.clicked.connect(self.save_dialog)
         header = QHBoxLayout()
         self.note = QLabel(note)
@@ -79,12 +92,16 @@ class PlotCard(QGroupBox):
             widget.resize(max(widget.width(), widget.sizeHint().width(), EXPORT_MIN_SIZE[0]),
                           max(widget.height(), widget.sizeHint().height(), EXPORT_MIN_SIZE[1]))
         pixmap = widget.grab()
-        if pixmap.isNull() or not pixmap.save(str(path), "PNG"):
-            raise OSError(f"{path}: the image could not be written")
+        if pixmap.isNull():
+            raise OSError(tr("{path}: the image could not be written", path=path))
+        with atomic_path(path, make_parents=False) as temp:
+            if not pixmap.save(str(temp), "PNG"):
+                raise OSError(tr("{path}: the image could not be written", path=path))
         return path
 
     def save_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, f"Save {self.title()}", f"{self.name}.png", "PNG images (*.png)")
+        path, _ = QFileDialog.getSaveFileName(self, tr("Save {title}", title=self.title()), f"{self.name}.png",
+                                              tr("PNG images (*.png)"))
         if not path:
             return
         if not path.lower().endswith(".png"):

@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from desktop.core.contract import report_path
 from desktop.core.model_filters import ModelFilters, ModelFiltersError, first_layer_filters
 from desktop.core.report import ReportError, feature_visualisation_images, load_report
+from desktop.ui.i18n import tr
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +31,8 @@ class LoadedReport:
 
 
 def missing_report_message(onnx_path: Path) -> str:
-    return (f"{onnx_path.name} has no report: {report_path(onnx_path)} does not exist. "
-            "The training package writes it beside the model on export (python -m training export).")
+    return tr("{name} has no report: {path} does not exist. The training package writes it beside the model on "
+              "export (python -m training export).", name=onnx_path.name, path=report_path(onnx_path))
 
 
 def read_everything(onnx_path: str | Path) -> LoadedReport:
@@ -65,7 +66,7 @@ class _LoadJob(QRunnable):
             self.signals.failed.emit(self.request_id, str(exc))
         except Exception as exc:  # anything else in a damaged file must not reach the thread pool
             log.exception("reading the report of %s failed", self.onnx_path)
-            self.signals.failed.emit(self.request_id, f"{report_path(self.onnx_path)}: cannot be shown ({exc})")
+            self.signals.failed.emit(self.request_id, tr("{path}: cannot be shown ({reason})", path=report_path(self.onnx_path), reason=exc))
         else:
             self.signals.loaded.emit(self.request_id, result)
 

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QComboBox, QGroupBox, QHBoxLayout, QLabel, QScroll
 
 from desktop.core.report import confusion_examples, decode_png, feature_visualisation_images
 from desktop.ui.fonts import cjk_font
+from desktop.ui.i18n import tr, tr_noop, translated, translated_item, translated_label
 from desktop.ui.results.bars import LEAST_LEGIBLE, ClassBarChart, ConfidenceHistograms, sorted_accuracy
 from desktop.ui.results.confusion import ConfusionMatrixView
 from desktop.ui.results.curves import TrainingCurves, has_curves
@@ -27,9 +28,16 @@ from desktop.ui.results.tables import LayerTable, MetricsTable, summary_line
 
 log = logging.getLogger(__name__)
 
-MOST_CONFIDENT_FIRST = "Most confident first"
-LEAST_CONFIDENT_FIRST = "Least confident first"
-NO_REPORT_MESSAGE = "No report to show."
+MOST_CONFIDENT_FIRST = tr_noop("Most confident first")
+LEAST_CONFIDENT_FIRST = tr_noop("Least confident first")
+NO_REPORT_MESSAGE = tr_noop("No report to show.")
+#: Made by ``ReportView._build_sections`` when first needed (a pyqtgraph plot costs tens of ms).
+SECTION_ATTRIBUTES = frozenset({
+    "curves", "curves_card", "metrics_table", "metrics_box", "layer_table", "summary_label", "summary_box",
+    "diagram", "diagram_card", "confusion", "confusion_card", "cell_label", "cell_gallery", "failed_gallery",
+    "failed_card", "sort_combo", "confidence", "confidence_card", "per_class", "per_class_card",
+    "least_legible", "least_legible_card", "features", "features_card", "sections",
+})
 
 
 def _image(entry: dict[str, Any]) -> np.ndarray | None:
@@ -47,11 +55,16 @@ def _image(entry: dict[str, Any]) -> np.ndarray | None:
 def _caption(failure: dict[str, Any]) -> str:
     if failure.get("label"):
         return str(failure["label"])
-    return f"{failure.get('predicted', '?')} not {failure.get('true', '?')} ({float(failure.get('confidence', 0)):.0%})"
+    return tr("{predicted} not {true} ({confidence:.0%})", predicted=failure.get("predicted", "?"),
+              true=failure.get("true", "?"), confidence=float(failure.get("confidence", 0)))
 
 
 class ReportView(QScrollArea):
-    """A scrolling column of sections; build once, then ``set_report`` as often as needed."""
+    """A scrolling column of sections; build once, then ``set_report`` as often as needed.
+
+    The sections (and their charts) are made when the first report is set, or when one of them is
+    asked for: a view that only ever shows a message costs no charts.
+    """
 
     def __init__(self, parent: QWidget | None = None, name: str = "reportView"):
         super().__init__(parent)
@@ -65,31 +78,50 @@ class ReportView(QScrollArea):
         self.title_label.setObjectName("reportTitle")
         self.title_label.setWordWrap(True)
         self.title_label.setFont(cjk_font())
-        self.message_label = QLabel(NO_REPORT_MESSAGE)
+        self.message_label = QLabel(tr(NO_REPORT_MESSAGE))
         self.message_label.setObjectName("reportMessage")
         self.message_label.setWordWrap(True)
         self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.message_label.setStyleSheet("QLabel { color: #9c2a00; padding: 6px; }")
 
+        self._built = False
+        body = QWidget()
+        body.setObjectName("reportBody")
+        self._column = QVBoxLayout(body)
+        self._column.addWidget(self.title_label)
+        self._column.addWidget(self.message_label)
+        self._column.addStretch()
+        self.setWidget(body)
+        self.set_report(None)
+
+    def __getattr__(self, name: str):
+        # Reached only for attributes not made yet: a section asked for before any report builds them all.
+        if name in SECTION_ATTRIBUTES and not self.__dict__.get("_built", True):
+            self._build_sections()
+            return getattr(self, name)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def _build_sections(self) -> None:
+        self._built = True
         self.curves = TrainingCurves()
         self.curves_card = PlotCard("Training curves", self.curves,
-                                    note="Training (blue) and validation (orange); "
-                                         "the dashed line is the epoch kept by early stopping.")
+                                    note=tr("Training (blue) and validation (orange); "
+                                            "the dashed line is the epoch kept by early stopping."))
 
         self.metrics_table = MetricsTable()
-        self.metrics_box = self._group("Metrics", self.metrics_table)
+        self.metrics_box = self._group(tr_noop("Metrics"), self.metrics_table)
 
         self.layer_table = LayerTable()
         self.summary_label = QLabel()
         self.summary_label.setObjectName("modelSummaryTotals")
-        self.summary_box = self._group("Model summary", self.layer_table, self.summary_label)
+        self.summary_box = self._group(tr_noop("Model summary"), self.layer_table, self.summary_label)
         self.diagram = LayerDiagram()
         self.diagram_card = PlotCard("Layer diagram", self.diagram)
 
         self.confusion = ConfusionMatrixView()
         self.confusion_card = PlotCard("Confusion matrix", self.confusion,
-                                       note="Scroll to zoom, drag to pan; click a cell to see its images.")
-        self.cell_label = QLabel("Click a cell to see its images.")
+                                       note=tr("Scroll to zoom, drag to pan; click a cell to see its images."))
+        self.cell_label = QLabel(tr("Click a cell to see its images."))
         self.cell_label.setObjectName("confusionCellLabel")
         self.cell_label.setFont(cjk_font(11))
         self.cell_gallery = ImageGallery("confusionExamples", "Images of the chosen confusion-matrix cell")
@@ -103,21 +135,23 @@ class ReportView(QScrollArea):
         self.sort_combo = QComboBox()
         self.sort_combo.setObjectName("failedSortOrder")
         self.sort_combo.setAccessibleName("Sort failed predictions by confidence")
-        self.sort_combo.addItems([MOST_CONFIDENT_FIRST, LEAST_CONFIDENT_FIRST])
+        for index, source in enumerate((MOST_CONFIDENT_FIRST, LEAST_CONFIDENT_FIRST)):
+            self.sort_combo.addItem(source)
+            translated_item(self.sort_combo, index, source)
         self.sort_combo.currentIndexChanged.connect(lambda _i: self._fill_failures())
         sort_row = QHBoxLayout()
-        sort_row.addWidget(QLabel("Sort:"))
+        sort_row.addWidget(translated_label("Sort:"))
         sort_row.addWidget(self.sort_combo)
         sort_row.addStretch()
         self.failed_card.layout().insertLayout(1, sort_row)
 
         self.confidence = ConfidenceHistograms()
         self.confidence_card = PlotCard("Confidence", self.confidence,
-                                        note="The top probability when the prediction was right, "
-                                             "and when it was wrong.")
+                                        note=tr("The top probability when the prediction was right, "
+                                                "and when it was wrong."))
         self.per_class = ClassBarChart("perClassAccuracy", "Accuracy per class (sorted)")
         self.per_class_card = PlotCard("Per-class accuracy", self.per_class)
-        self.least_legible = ClassBarChart("leastLegible", f"The {LEAST_LEGIBLE} least legible characters")
+        self.least_legible = ClassBarChart("leastLegible", tr("The {n} least legible characters", n=LEAST_LEGIBLE))
         self.least_legible_card = PlotCard("Least legible characters", self.least_legible)
         self.features = FeatureVisualisations()
         self.features_card = PlotCard("What the layers learn", self.features)
@@ -134,26 +168,25 @@ class ReportView(QScrollArea):
             "least_legible": self.least_legible_card,
             "features": self.features_card,
         }
-        body = QWidget()
-        body.setObjectName("reportBody")
-        column = QVBoxLayout(body)
-        column.addWidget(self.title_label)
-        column.addWidget(self.message_label)
+        for widget in self.sections.values():
+            widget.hide()  # set_report shows the sections its report has
         summary_row = QHBoxLayout()
         summary_row.addWidget(self.summary_box, stretch=3)
         summary_row.addWidget(self.diagram_card, stretch=2)
+        position = self._column.count() - 1  # above the stretch
         for key, widget in self.sections.items():
             if key == "summary":
-                column.addLayout(summary_row)
+                self._column.insertLayout(position, summary_row)
             elif key != "diagram":
-                column.addWidget(widget)
-        column.addStretch()
-        self.setWidget(body)
-        self.set_report(None)
+                self._column.insertWidget(position, widget)
+            else:
+                continue
+            position += 1
 
     @staticmethod
     def _group(title: str, *widgets: QWidget) -> QGroupBox:
-        box = QGroupBox(title)
+        box = QGroupBox()
+        translated(box.setTitle, title, owner=box)  # an English source
         box.setObjectName(f"group_{title.lower().replace(' ', '_')}")
         layout = QVBoxLayout(box)
         for widget in widgets:
@@ -162,9 +195,13 @@ class ReportView(QScrollArea):
 
     # -- public ----------------------------------------------------------------------------------
     def cards(self) -> list[PlotCard]:
+        if not self._built:
+            return []
         return [w for w in self.sections.values() if isinstance(w, PlotCard)]
 
     def visible_sections(self) -> list[str]:
+        if not self._built:
+            return []
         return [key for key, widget in self.sections.items() if not widget.isHidden()]
 
     def show_message(self, text: str) -> None:
@@ -173,7 +210,7 @@ class ReportView(QScrollArea):
         self.title_label.setText("")
         self.message_label.setText(text)
         self.message_label.show()
-        for widget in self.sections.values():
+        for widget in self.sections.values() if self._built else ():
             widget.hide()
 
     def message(self) -> str:
@@ -187,15 +224,17 @@ class ReportView(QScrollArea):
         thread by the caller; without ``feature_images`` they are read here from ``base_dir``.
         """
         if report is None:
-            self.show_message(NO_REPORT_MESSAGE)
+            self.show_message(tr(NO_REPORT_MESSAGE))
             return
+        if not self._built:
+            self._build_sections()
         self.report = report
         self.message_label.hide()
         names = list(report.get("class_names") or [])
         model = report.get("model") or {}
-        title = model.get("title") or model.get("name") or "Report"
+        title = model.get("title") or model.get("name") or tr("Report")
         trained_on = report.get("trained_on")
-        self.title_label.setText(f"<h2>{title}</h2>" + (f"<p>Trained on {trained_on}</p>" if trained_on else ""))
+        self.title_label.setText(f"<h2>{title}</h2>" + (tr("<p>Trained on {data}</p>", data=trained_on) if trained_on else ""))
 
         self.curves_card.setVisible(has_curves(report))
         if has_curves(report):
@@ -218,7 +257,7 @@ class ReportView(QScrollArea):
         self.confusion_card.setVisible(bool(matrix) and bool(names))
         if matrix and names:
             self.confusion.set_matrix(matrix, names)
-            self.cell_label.setText("Click a cell to see its images.")
+            self.cell_label.setText(tr("Click a cell to see its images."))
             self.cell_gallery.clear()
 
         failures = report.get("failed_predictions")
@@ -246,7 +285,7 @@ class ReportView(QScrollArea):
             self.features.set_content(feature_images, model_filters)
 
     def sort_failures(self, most_confident_first: bool) -> None:
-        self.sort_combo.setCurrentText(MOST_CONFIDENT_FIRST if most_confident_first else LEAST_CONFIDENT_FIRST)
+        self.sort_combo.setCurrentIndex(0 if most_confident_first else 1)  # MOST_ / LEAST_CONFIDENT_FIRST
 
     def failure_captions(self) -> list[str]:
         return self.failed_gallery.captions()
@@ -258,11 +297,12 @@ class ReportView(QScrollArea):
         names = self.report.get("class_names") or []
         count = int(self.confusion.matrix[true_index, predicted_index])
         examples = confusion_examples(self.report, true_index, predicted_index)
-        text = f"{names[true_index]} → {names[predicted_index]}, {count:,} image{'s' if count != 1 else ''}"
+        text = f"{names[true_index]} → {names[predicted_index]}, "
+        text += (tr("{n:,} image") if count == 1 else tr("{n:,} images")).format(n=count)
         if count and not examples:
-            text += " (the report keeps no images of this cell)"
+            text += tr(" (the report keeps no images of this cell)")
         elif len(examples) < count:
-            text += f" (showing {len(examples)})"
+            text += tr(" (showing {n})", n=len(examples))
         self.cell_label.setText(text)
         self.cell_gallery.clear()
         for example in examples:
@@ -278,7 +318,7 @@ class ReportView(QScrollArea):
 
     # -- private ---------------------------------------------------------------------------------
     def _fill_failures(self) -> None:
-        descending = self.sort_combo.currentText() == MOST_CONFIDENT_FIRST
+        descending = self.sort_combo.currentIndex() == 0  # MOST_CONFIDENT_FIRST
         ordered = sorted(self._failures, key=lambda pair: float(pair[0].get("confidence", 0.0)), reverse=descending)
         self.failed_gallery.clear()
         for failure, image in ordered:
@@ -287,6 +327,7 @@ class ReportView(QScrollArea):
         total = (self.report or {}).get("failed_total")
         shown = len(self._failures)
         if total is not None and total > shown:
-            self.failed_card.note.setText(f"The {shown} most confident of {total:,} mistakes.")
+            self.failed_card.note.setText(tr("The {shown} most confident of {total:,} mistakes.", shown=shown,
+                                             total=total))
         else:
-            self.failed_card.note.setText(f"{shown:,} mistake{'s' if shown != 1 else ''}.")
+            self.failed_card.note.setText((tr("{n:,} mistake.") if shown == 1 else tr("{n:,} mistakes.")).format(n=shown))

@@ -6,7 +6,9 @@ from typing import Any
 
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QWidget
 
-SPLITS = (("train", "Training"), ("validation", "Validation"), ("test", "Test"))
+from desktop.ui.i18n import tr, tr_noop, translated_headers
+
+SPLITS = (("train", tr_noop("Training")), ("validation", tr_noop("Validation")), ("test", tr_noop("Test")))
 
 
 def human_size(n_bytes: float) -> str:
@@ -42,11 +44,11 @@ class MetricsTable(QTableWidget):
         super().__init__(0, 5, parent)
         self.setObjectName("metricsTable")
         self.setAccessibleName("Loss, accuracy and top-5 per split")
-        self.setHorizontalHeaderLabels(["Split", "Images", "Loss", "Accuracy", "Top-5"])
+        translated_headers(self, ["Split", "Images", "Loss", "Accuracy", "Top-5"])
         _read_only(self)
 
     def set_metrics(self, metrics: dict[str, dict[str, Any]]) -> None:
-        rows = [(label, metrics[key]) for key, label in SPLITS if isinstance(metrics.get(key), dict)]
+        rows = [(tr(label), metrics[key]) for key, label in SPLITS if isinstance(metrics.get(key), dict)]
         rows += [(key, value) for key, value in metrics.items()
                  if key not in dict(SPLITS) and isinstance(value, dict)]
         self.setRowCount(len(rows))
@@ -74,7 +76,7 @@ class LayerTable(QTableWidget):
         super().__init__(0, 4, parent)
         self.setObjectName("layerTable")
         self.setAccessibleName("Model summary: layers, output shapes and parameters")
-        self.setHorizontalHeaderLabels(["Layer", "Type", "Output shape", "Params"])
+        translated_headers(self, ["Layer", "Type", "Output shape", "Params"])
         _read_only(self)
 
     def set_layers(self, layers: list[dict[str, Any]]) -> None:
@@ -93,8 +95,8 @@ def summary_line(report: dict[str, Any]) -> str:
     total = report.get("total_params")
     if total is None:
         total = sum(int(layer.get("params") or 0) for layer in report.get("layers") or [])
-    text = f"Total params: {int(total):,} ({human_size(int(total) * 4)} as float32)"
+    text = tr("Total params: {n:,} ({size} as float32)", n=int(total), size=human_size(int(total) * 4))
     size = report.get("size_bytes")
     if size:
-        text += f" · model file: {human_size(size)}"
+        text += tr(" · model file: {size}", size=human_size(size))
     return text

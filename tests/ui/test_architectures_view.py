@@ -1,0 +1,139 @@
+"""The Architectures tab on a small classics.json, a missing one and a broken one; show_tab in the panel."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QImage
+
+from desktop.ui.i18n import notifier
+from desktop.ui.results.architectures_view import ArchitecturesView, default_source
+from desktop.ui.results.panel import ResultsPanel
+from tests import experiment_examples as examples
+
+
+def shown_view(qtbot, source) -> ArchitecturesView:
+    view = ArchitecturesView(source=source)
+    qtbot.addWidget(view)
+    view.resize(1200, 800)
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        view.show()
+    return view
+
+
+def test_the_gallery_shows_each_architecture(qtbot, tmp_path):
+    view = shown_view(qtbot, examples.write(tmp_path / "classics.json", examples.classics()))
+    assert view.message() == "" and view.splitter.isVisible()
+    assert view.architecture_keys() == ["lenet5", "alexnet", "resnet50"]
+    assert view.arch_list.item(0).text() == "LeNet-5 (1998)"
+    # LeNet-5 first: its story, numbers, layer table and diagram.
+    assert "LeNet-5" in view.title_label.text() and "LeCun" in view.title_label.text()
+    assert "document recognition" in view.title_label.text()
+    assert "61,706" in view.numbers_label.text() and "not an ILSVRC entry" in view.numbers_label.text()
+    assert "--model lenet5" in view.numbers_label.text()
+    assert "Read cheques" in view.facts_label.text()
+    table = view.layer_table
+    assert table.rowCount() == 9
+    assert [table.item(1, c).text() for c in range(4)] == ["conv1", "Conv2D", "(None, 28, 28, 6)", "156"]
+    assert table.item(6, 3).text() == "48,120"
+    assert len(view.diagram.layers) == 9
+    # Another one.
+    assert view.choose("alexnet") and view.current_key() == "alexnet"
+    assert table.rowCount() == 3 and table.item(2, 0).text() == "fc8"
+    assert "AlexNet" in view.title_label.text() and "15.3 %" in view.numbers_label.text()
+    assert "62,378,344" in view.numbers_label.text()
+    assert not view.choose("vgg16")
+    view.arch_list.setCurrentRow(2)
+    assert view.current_key() == "resnet50" and table.item(1, 1).text() == "Add"
+    assert view.facts_label.isHidden()  # no facts, no empty list
+    notifier().language_changed.emit("en")  # texts made from the data are made again
+    assert view.current_key() == "resnet50" and table.rowCount() == 3 and "ResNet-50" in view.title_label.text()
+
+
+def test_datasets_table_and_ilsvrc_chart(qtbot, tmp_path):
+    view = shown_view(qtbot, examples.write(tmp_path / "classics.json", examples.classics()))
+    table = view.datasets_table
+    headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+    assert headers == ["Data set", "Year", "Images", "Train", "Validation", "Test", "Classes", "Image size"]
+    assert table.rowCount() == 4
+    assert [table.item(3, c).text() for c in range(table.columnCount())] == \
+        ["ImageNet (ILSVRC-2012)", "2012", "1,431,167", "1,281,167", "50,000", "100,000", "1,000",
+         "about 400×350 colour"]
+    assert table.item(0, 4).text() == "–"  # MNIST has no validation split of its own
+    bars = view.ilsvrc_bars
+    assert bars is not None and bars in view.ilsvrc_plot.getPlotItem().items
+    assert np.allclose(bars.opts["height"], [15.3, 3.57])
+    labels = [i.textItem.toPlainText() for i in view.ilsvrc_plot.getPlotItem().items if isinstance(i, pg.TextItem)]
+    assert labels == ["AlexNet\n15.3 %", "ResNet-50\n3.57 %"]
+    ticks = view.ilsvrc_plot.getPlotItem().getAxis("bottom")._tickLevels[0]
+    assert [t for _, t in ticks] == ["2012", "2015"]
+
+
+def test_charts_export_as_png(qtbot, tmp_path):
+    view = shown_view(qtbot, examples.write(tmp_path / "classics.json", examples.classics()))
+    files = view.export_plots(tmp_path / "out")
+    assert [f.name for f in files] == ["ilsvrc_top_5_error.png", "architecture_diagram_lenet5.png"]
+    for file in files:
+        image = QImage(str(file))
+        assert image.width() > 50 and image.height() > 50
+        assert len({image.pixel(x, y) for x in range(0, image.width(), 7) for y in range(0, image.height(), 7)}) > 2
+
+
+def test_a_missing_gallery_gives_a_message(qtbot, tmp_path):
+    missing = tmp_path / "architectures" / "classics.json"
+    view = ArchitecturesView(source=missing)
+    qtbot.addWidget(view)
+    with qtbot.waitSignal(view.load_failed, timeout=10_000):
+        view.show()
+    assert str(missing) in view.message() and "no such" in view.message()
+    assert "python -m training classics" in view.message()
+    assert not view.splitter.isVisible() and view.export_plots(tmp_path / "out") == []
+
+
+def test_a_broken_gallery_gives_a_message_and_keeps_the_shown_one(qtbot, tmp_path):
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"schema": 1, "architectures": [', encoding="utf-8")
+    view = ArchitecturesView(source=broken)
+    qtbot.addWidget(view)
+    with qtbot.waitSignal(view.load_failed, timeout=10_000):
+        view.show()
+    assert str(broken) in view.message() and "not valid JSON" in view.message()
+    good = examples.write(tmp_path / "classics.json", examples.classics())
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        view.load(good)
+    no_layers = examples.classics()
+    del no_layers["architectures"][0]["layers"]
+    with qtbot.waitSignal(view.load_failed, timeout=10_000):
+        view.load(examples.write(tmp_path / "no_layers.json", no_layers))
+    assert "no_layers.json: architecture 1 lacks layers" in view.message()
+    assert view.architecture_keys() == ["lenet5", "alexnet", "resnet50"] and view.layer_table.rowCount() == 9
+
+
+class FakeHost(QObject):
+    models_ready = Signal(object, object)
+
+
+def test_show_tab_selects_tabs_of_a_real_results_panel(qtbot):
+    panel = ResultsPanel(FakeHost())
+    qtbot.addWidget(panel)
+    panel.show()
+    names = [panel.tabs.widget(i).objectName() for i in range(panel.tabs.count())]
+    assert "architecturesTab" in names and "experimentsTab" in names
+    titles = [panel.tabs.tabText(i) for i in range(panel.tabs.count())]
+    assert titles[-2:] == ["Architectures", "Experiments"]
+    assert panel.show_tab("architecturesTab")
+    assert panel.tabs.currentWidget() is panel.architectures_view
+    assert panel.show_tab("experimentsTab") and panel.tabs.currentWidget() is panel.experiments_view
+    assert panel.show_tab("modelsTab") and panel.tabs.currentIndex() == 0
+    assert panel.show_tab("datasetView") and panel.tabs.currentWidget() is panel.dataset_view
+    assert panel.show_tab("architectures") and panel.tabs.currentWidget() is panel.architectures_view
+    assert not panel.show_tab("noSuchTab") and panel.tabs.currentWidget() is panel.architectures_view
+    # Shown for the first time: the gallery is read (the shipped file, or a message when it is absent).
+    qtbot.waitUntil(lambda: not panel.architectures_view.is_loading(), timeout=10_000)
+    view = panel.architectures_view
+    if default_source().is_file():
+        assert view.data is not None and "lenet5" in view.architecture_keys(), view.message()
+    else:
+        assert "classics.json" in view.message()
+    panel.shutdown()
