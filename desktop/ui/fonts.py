@@ -53,3 +53,66 @@ def cjk_font(point_size: float | None = None, pixel_size: int | None = None) -> 
     elif point_size is not None:
         font.setPointSizeF(point_size)
     return font
+
+
+FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
+_bundled_loaded = False
+_app_families: list[str] | None = None  # the application font's families before any CJK fallback
+
+
+def load_bundled_fonts() -> list[str]:
+    """Register the fonts shipped in ``assets/fonts`` (installers ship a CJK face there); their families.
+
+    Machines without any CJK font (a bare Linux install) then still render Chinese.
+    """
+    global _bundled_loaded
+    from desktop.core.contract import assets_dir
+
+    families: list[str] = []
+    if _bundled_loaded:
+        return families
+    _bundled_loaded = True
+    folder = assets_dir() / "fonts"
+    if folder.is_dir():
+        for path in sorted(folder.iterdir()):
+            if path.suffix.lower() in FONT_SUFFIXES:
+                font_id = QFontDatabase.addApplicationFont(str(path))
+                if font_id >= 0:
+                    families += QFontDatabase.applicationFontFamilies(font_id)
+    if families:
+        cjk_family.cache_clear()
+    return families
+
+
+def apply_language_font(language: str) -> None:
+    """Give the application font a CJK fallback while Chinese is the interface language.
+
+    The system face still draws Latin text; Chinese glyphs come from the CJK family (YaHei,
+    PingFang SC, Noto Sans CJK SC or the bundled face), not from whatever Qt's fallback finds first
+    (often a bitmap-looking serif on Windows). English restores the original families.
+    """
+    global _app_families
+    from PySide6.QtGui import QGuiApplication
+
+    if not isinstance(QGuiApplication.instance(), QGuiApplication):
+        return
+    font = QGuiApplication.font()
+    if _app_families is None:
+        _app_families = list(font.families()) or [font.family()]
+    families = list(_app_families)
+    if language.startswith("zh"):
+        load_bundled_fonts()
+        family = cjk_family()
+        if family and family not in families:
+            families.append(family)
+    if families != list(font.families()):
+        font.setFamilies(families)
+        QGuiApplication.setFont(font)
+
+
+def ui_font_has_cjk() -> bool:
+    """Whether the application font's families include one that writes Simplified Chinese."""
+    from PySide6.QtGui import QGuiApplication
+
+    chinese = set(QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese))
+    return any(name in chinese for name in QGuiApplication.font().families())

@@ -24,6 +24,8 @@ import numpy as np
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
 from desktop.core.contract import assets_dir
+from desktop.core.images import ImageDecodeError, decode_rgb
+from desktop.ui.i18n import tr
 
 log = logging.getLogger(__name__)
 
@@ -60,14 +62,15 @@ def read_image_rgb(path: str | Path) -> np.ndarray:
     try:
         data = np.fromfile(path, dtype=np.uint8)
     except FileNotFoundError:
-        raise FrameSourceError(f"Cannot open the image {path}: the file does not exist.") from None
+        raise FrameSourceError(tr("Cannot open the image {path}: the file does not exist.", path=path)) from None
     except OSError as exc:
-        raise FrameSourceError(f"Cannot open the image {path}: {exc.strerror or exc}.") from None
-    image = cv2.imdecode(data, cv2.IMREAD_COLOR) if data.size else None
-    if image is None:
-        raise FrameSourceError(f"Cannot read the image {path}: the file is damaged or not an image format "
-                               "this app can read (JPEG, PNG, BMP, TIFF, WebP).")
-    return to_rgb(image)
+        raise FrameSourceError(tr("Cannot open the image {path}: {reason}.", path=path,
+                                  reason=exc.strerror or exc)) from None
+    try:
+        return decode_rgb(data, unreadable=tr("the file is damaged or not an image format this app can read "
+                                              "(JPEG, PNG, BMP, TIFF, WebP)"))
+    except ImageDecodeError as exc:
+        raise FrameSourceError(tr("Cannot read the image {path}: {reason}.", path=path, reason=exc)) from None
 
 
 def sample_image_paths() -> list[Path]:
@@ -145,7 +148,7 @@ class _CaptureThread(QThread):
             self.failed.emit(str(exc))
         except Exception as exc:  # a driver or codec error must end the source, not the app
             log.exception("the picture source %s failed", self._source.description)
-            self.failed.emit(f"{self._source.description} failed: {exc}")
+            self.failed.emit(tr("{source} failed: {reason}", source=self._source.description, reason=exc))
 
 
 class FrameSource(QObject):
@@ -180,7 +183,7 @@ class FrameSource(QObject):
     @property
     def description(self) -> str:
         """Human words for the source, used in messages: "the camera 0", "the video clip.avi"."""
-        return "the picture source"
+        return tr("the picture source")
 
     @property
     def frames_captured(self) -> int:
@@ -319,8 +322,9 @@ class _VideoCaptureSource(FrameSource):
                 continue
             failures += 1
             if failures >= FAILED_READS_BEFORE_ERROR:
-                raise FrameSourceError(f"{self.description[0].upper()}{self.description[1:]} stopped sending "
-                                       "pictures. Is it unplugged, or in use by another program?")
+                text = tr("{source} stopped sending pictures. Is it unplugged, or in use by another program?",
+                          source=self.description)
+                raise FrameSourceError(text[:1].upper() + text[1:])
             self._stop_requested.wait(_RETRY_PAUSE_S)
 
 
@@ -333,14 +337,14 @@ class CameraSource(_VideoCaptureSource):
 
     @property
     def description(self) -> str:
-        return f"the camera {self.index}"
+        return tr("the camera {index}", index=self.index)
 
     def _open(self) -> cv2.VideoCapture:
         capture = cv2.VideoCapture(self.index, _camera_backend())
         if not capture.isOpened():
             capture.release()
-            raise FrameSourceError(f"No camera found at index {self.index}. Check that it is plugged in "
-                                   "and not in use by another program, or choose another camera.")
+            raise FrameSourceError(tr("No camera found at index {index}. Check that it is plugged in "
+                                      "and not in use by another program, or choose another camera.", index=self.index))
         return capture
 
 
@@ -358,16 +362,16 @@ class VideoFileSource(_VideoCaptureSource):
 
     @property
     def description(self) -> str:
-        return f"the video {self.path}"
+        return tr("the video {path}", path=self.path)
 
     def _open(self) -> cv2.VideoCapture:
         if not self.path.is_file():
-            raise FrameSourceError(f"Cannot open the video {self.path}: the file does not exist.")
+            raise FrameSourceError(tr("Cannot open the video {path}: the file does not exist.", path=self.path))
         capture = cv2.VideoCapture(str(self.path))
         if not capture.isOpened():
             capture.release()
-            raise FrameSourceError(f"Cannot open the video {self.path}: the file is damaged or not a "
-                                   "video format this app can read.")
+            raise FrameSourceError(tr("Cannot open the video {path}: the file is damaged or not a "
+                                      "video format this app can read.", path=self.path))
         if not self._requested_fps:
             own_fps = capture.get(cv2.CAP_PROP_FPS)
             self.fps = own_fps if math.isfinite(own_fps) and own_fps > 0 else DEFAULT_VIDEO_FPS
@@ -378,12 +382,12 @@ class VideoFileSource(_VideoCaptureSource):
 
     def _ended_early(self, frames_this_pass: int, capture: cv2.VideoCapture) -> str | None:
         if frames_this_pass == 0:
-            return f"The video {self.path} contains no picture this app can decode."
+            return tr("The video {path} contains no picture this app can decode.", path=self.path)
         # Containers announce their length; stopping well short of it means a damaged or
         # truncated file (or a stream that broke off), which the user should hear about.
         if self._expected_frames and frames_this_pass < self._expected_frames - 1:
-            return (f"The video {self.path} ended after {frames_this_pass} of {self._expected_frames} frames: "
-                    "the file is damaged or incomplete.")
+            return tr("The video {path} ended after {n} of {total} frames: the file is damaged or incomplete.",
+                      path=self.path, n=frames_this_pass, total=self._expected_frames)
         return None
 
 
@@ -396,7 +400,7 @@ class ImageFileSource(FrameSource):
 
     @property
     def description(self) -> str:
-        return f"the image {self.path}"
+        return tr("the image {path}", path=self.path)
 
     def _produce(self, thread: _CaptureThread) -> None:
         self._publish(thread, read_image_rgb(self.path))

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.atomic import write_bytes_atomic
 from desktop.core.registry import ModelProblem, default_model_folders
 from desktop.ui.camera.capture import RESOLUTIONS, SizedCameraSource
 from desktop.ui.camera.classifier_worker import PhotoClassifier, PhotoModelInfo, PhotoPrediction
@@ -41,23 +42,24 @@ from desktop.ui.camera.predictions_view import PredictionList
 from desktop.ui.camera.preview_view import PreviewView
 from desktop.ui.camera.rates import RateMeter
 from desktop.ui.file_drop import FileDropMixin
+from desktop.ui.i18n import notifier, tr, tr_noop, translated
 from desktop.ui.sources import CameraProbe, FrameSource, ImageFileSource, VideoFileSource, sample_image_paths
 
 log = logging.getLogger(__name__)
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp")
 VIDEO_SUFFIXES = (".avi", ".mp4", ".mov", ".mkv", ".webm", ".m4v", ".wmv", ".mpg", ".mpeg")
-IMAGE_FILTER = "Images ({})".format(" ".join(f"*{s}" for s in IMAGE_SUFFIXES))
-VIDEO_FILTER = "Videos ({})".format(" ".join(f"*{s}" for s in VIDEO_SUFFIXES))
+IMAGE_PATTERNS = " ".join(f"*{s}" for s in IMAGE_SUFFIXES)
+VIDEO_PATTERNS = " ".join(f"*{s}" for s in VIDEO_SUFFIXES)
 #: The model ticked first when it is there: the shipped ImageNet classifier.
 PREFERRED_PHOTO_MODEL = "imagenet-efficientnet-lite0.onnx"
 STATUS_INTERVAL_MS = 500
-LOADING_MESSAGE = "Loading the photo models…"
-NO_MODEL_MESSAGE = ("No photo model found. Build the ImageNet model with "
-                    "python -m training imagenet --base efficientnet-lite0, or put an exported photo model "
-                    "in your models folder.")
-NO_CAMERA_MESSAGE = ("No camera found. Plug one in and press Retry, or use a sample photo, an image, a folder "
-                     "or a video instead.")
+LOADING_MESSAGE = tr_noop("Loading the photo models…")
+NO_MODEL_MESSAGE = tr_noop("No photo model found. Build the ImageNet model with "
+                           "python -m training imagenet --base efficientnet-lite0, or put an exported photo model "
+                           "in your models folder.")
+NO_CAMERA_MESSAGE = tr_noop("No camera found. Plug one in and press Retry, or use a sample photo, an image, a folder "
+                            "or a video instead.")
 
 
 class CameraPanel(FileDropMixin, QWidget):
@@ -99,10 +101,11 @@ class CameraPanel(FileDropMixin, QWidget):
 
     # -- building ------------------------------------------------------------------------------
     def _button(self, text: str, name: str, accessible: str, tip: str, slot, checkable: bool = False) -> QPushButton:
-        button = QPushButton(text)
+        button = QPushButton()
+        translated(button.setText, text, owner=button)  # sources marked with tr_noop by the callers
         button.setObjectName(name)
         button.setAccessibleName(accessible)
-        button.setToolTip(tip)
+        translated(button.setToolTip, tip, owner=button)
         button.setCheckable(checkable)
         (button.toggled if checkable else button.clicked).connect(slot)
         return button
@@ -111,35 +114,36 @@ class CameraPanel(FileDropMixin, QWidget):
         self.camera_choice = QComboBox()
         self.camera_choice.setObjectName("cameraChoice")
         self.camera_choice.setAccessibleName("Camera")
-        self.camera_choice.setToolTip("The cameras that opened when the panel looked for them")
-        self.camera_choice.addItem("Camera 0", 0)
+        translated(self.camera_choice.setToolTip, "The cameras that opened when the panel looked for them")
+        self.camera_choice.addItem(tr("Camera {index}", index=0), 0)
         self.resolution_choice = QComboBox()
         self.resolution_choice.setObjectName("resolutionChoice")
         self.resolution_choice.setAccessibleName("Camera resolution")
         for width, height in RESOLUTIONS:
             self.resolution_choice.addItem(f"{width}×{height}", (width, height))
-        self.camera_button = self._button("Start camera", "startCameraButton", "Start the camera",
-                                          "Show the live picture of the chosen camera",
+        self.camera_button = self._button(tr_noop("Start camera"), "startCameraButton", "Start the camera",
+                                          tr_noop("Show the live picture of the chosen camera"),
                                           lambda: self.start_camera())
-        self.mirror_box = QCheckBox("Mirror")
+        self.mirror_box = QCheckBox()
+        translated(self.mirror_box.setText, "Mirror", owner=self.mirror_box)
         self.mirror_box.setObjectName("mirrorCheckBox")
         self.mirror_box.setAccessibleName("Mirror the picture")
-        self.mirror_box.setToolTip("Flip the picture left to right, like a mirror")
-        self.pause_button = self._button("Pause", "pauseButton", "Pause: freeze the frame",
-                                         "Freeze the current frame (the camera keeps running)", self.set_paused,
+        translated(self.mirror_box.setToolTip, "Flip the picture left to right, like a mirror")
+        self.pause_button = self._button(tr_noop("Pause"), "pauseButton", "Pause: freeze the frame",
+                                         tr_noop("Freeze the current frame (the camera keeps running)"), self.set_paused,
                                          checkable=True)
-        self.snapshot_button = self._button("Snapshot…", "snapshotButton", "Save a snapshot",
-                                            "Save the current frame as a PNG file", self.snapshot_dialog)
-        self.open_images_button = self._button("Images…", "openImagesButton", "Open image files",
-                                               "Classify photos from files", self.open_images_dialog)
-        self.open_folder_button = self._button("Folder…", "openFolderButton", "Open a folder of images",
-                                               "Step through the photos of a folder", self.open_folder_dialog)
-        self.open_video_button = self._button("Video…", "openVideoButton", "Open a video file",
-                                              "Play a video file instead of the camera", self.open_video_dialog)
+        self.snapshot_button = self._button(tr_noop("Snapshot…"), "snapshotButton", "Save a snapshot",
+                                            tr_noop("Save the current frame as a PNG file"), self.snapshot_dialog)
+        self.open_images_button = self._button(tr_noop("Images…"), "openImagesButton", "Open image files",
+                                               tr_noop("Classify photos from files"), self.open_images_dialog)
+        self.open_folder_button = self._button(tr_noop("Folder…"), "openFolderButton", "Open a folder of images",
+                                               tr_noop("Step through the photos of a folder"), self.open_folder_dialog)
+        self.open_video_button = self._button(tr_noop("Video…"), "openVideoButton", "Open a video file",
+                                              tr_noop("Play a video file instead of the camera"), self.open_video_dialog)
         self.previous_button = self._button("◀", "previousImageButton", "Previous image",
-                                            "The previous photo of the folder or selection", self.previous_image)
+                                            tr_noop("The previous photo of the folder or selection"), self.previous_image)
         self.next_button = self._button("▶", "nextImageButton", "Next image",
-                                        "The next photo of the folder or selection", self.next_image)
+                                        tr_noop("The next photo of the folder or selection"), self.next_image)
         self.position_label = QLabel("")
         self.position_label.setObjectName("imagePosition")
 
@@ -154,13 +158,15 @@ class CameraPanel(FileDropMixin, QWidget):
             files_row.addWidget(widget)
         files_row.addStretch()
         samples_row = QHBoxLayout()
-        samples_row.addWidget(QLabel("Samples:"))
+        samples_label = QLabel()
+        translated(samples_label.setText, "Samples:", owner=samples_label)
+        samples_row.addWidget(samples_label)
         self.sample_buttons: list[QToolButton] = []
         for path in sample_image_paths():
             button = QToolButton()
             button.setObjectName(f"sample_{path.stem}")
             button.setAccessibleName(f"Sample photo {path.stem}")
-            button.setToolTip(f"Classify the sample photo {path.name}")
+            translated(button.setToolTip, "Classify the sample photo {name}", owner=button, name=path.name)
             button.setText(path.stem)
             button.setIcon(QIcon(str(path)))
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
@@ -178,13 +184,13 @@ class CameraPanel(FileDropMixin, QWidget):
         self.error_label.setObjectName("cameraErrorText")
         self.error_label.setWordWrap(True)
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.retry_button = self._button("Retry", "retryButton", "Retry the picture source",
-                                         "Try the camera or file again", self.retry)
+        self.retry_button = self._button(tr_noop("Retry"), "retryButton", "Retry the picture source",
+                                         tr_noop("Try the camera or file again"), self.retry)
         error_layout = QHBoxLayout(self.error_bar)
         error_layout.addWidget(self.error_label, stretch=1)
         error_layout.addWidget(self.retry_button)
         self.error_bar.hide()
-        self.status_label = QLabel(LOADING_MESSAGE)
+        self.status_label = QLabel(tr(LOADING_MESSAGE))
         self.status_label.setObjectName("cameraStatus")
         self.status_label.setAccessibleName("Camera status")
         self.status_label.setWordWrap(True)
@@ -206,7 +212,7 @@ class CameraPanel(FileDropMixin, QWidget):
         self.model_list = QListWidget()
         self.model_list.setObjectName("cameraModelList")
         self.model_list.setAccessibleName("Photo models to compare")
-        self.model_list.setToolTip("Tick two or more models to run them side by side on the same frame")
+        translated(self.model_list.setToolTip, "Tick two or more models to run them side by side on the same frame")
         self.model_list.setMaximumHeight(110)
         self.predictions_box = QWidget()
         self.predictions_layout = QVBoxLayout(self.predictions_box)
@@ -220,7 +226,9 @@ class CameraPanel(FileDropMixin, QWidget):
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(QLabel("<b>Compare models</b>"))
+        compare_label = QLabel()
+        translated(compare_label.setText, "<b>Compare models</b>", owner=compare_label)
+        right_layout.addWidget(compare_label)
         right_layout.addWidget(self.model_list)
         right_layout.addWidget(scroll, stretch=1)
 
@@ -236,6 +244,10 @@ class CameraPanel(FileDropMixin, QWidget):
         self._status_timer.setInterval(STATUS_INTERVAL_MS)
         self._status_timer.timeout.connect(self._update_rates)
         self._update_navigation()
+        notifier().language_changed.connect(self._on_language_changed)
+
+    def _on_language_changed(self, _language: str) -> None:
+        self.pause_button.setText(tr("Resume") if self.is_paused() else tr("Pause"))
 
     def _connect(self) -> None:
         self.classifier.models_ready.connect(self._on_models_ready)
@@ -272,25 +284,25 @@ class CameraPanel(FileDropMixin, QWidget):
         if self._probe is None:
             self._probe = CameraProbe(parent=self)
             self._probe.found.connect(self._on_cameras_found)
-        self._set_status("Looking for cameras…")
+        self._set_status(tr("Looking for cameras…"))
         self._probe.start()
 
     def _on_cameras_found(self, cameras: list[int]) -> None:
         current = self.camera_choice.currentData()
         self.camera_choice.clear()
         for index in cameras or [0]:
-            self.camera_choice.addItem(f"Camera {index}", index)
+            self.camera_choice.addItem(tr("Camera {index}", index=index), index)
         if current in cameras:
             self.camera_choice.setCurrentIndex(self.camera_choice.findData(current))
         if not cameras:
             if self._source is None and self._frame is None:
-                self._show_error(NO_CAMERA_MESSAGE, self.find_cameras)
+                self._show_error(tr(NO_CAMERA_MESSAGE), self.find_cameras)
             else:
-                self._set_status("No camera found.")
+                self._set_status(tr("No camera found."))
         elif self._source is None and self._frame is None:
             self.start_camera(cameras[0])
         else:
-            self._set_status(f"Found {len(cameras)} camera(s).")
+            self._set_status(tr("Found {n} camera(s).", n=len(cameras)))
 
     def resolution(self) -> tuple[int, int]:
         return tuple(self.resolution_choice.currentData())
@@ -310,7 +322,7 @@ class CameraPanel(FileDropMixin, QWidget):
             self.camera_choice.setCurrentIndex(self.camera_choice.findData(index))
         source = SizedCameraSource(int(index), self.resolution(), parent=self)
         self._stills = []
-        self._start_source(source, f"Camera {index}", lambda: self.start_camera(index))
+        self._start_source(source, tr("Camera {index}", index=index), lambda: self.start_camera(index))
 
     def _restart_camera(self) -> None:
         if isinstance(self._source, SizedCameraSource):
@@ -321,7 +333,7 @@ class CameraPanel(FileDropMixin, QWidget):
         """Play a video file through the same capture code as a camera."""
         path = Path(path)
         self._stills = []
-        self._start_source(VideoFileSource(path, loop=loop, fps=fps, parent=self), f"Video {path.name}",
+        self._start_source(VideoFileSource(path, loop=loop, fps=fps, parent=self), tr("Video {name}", name=path.name),
                            lambda: self.start_video(path, loop, fps))
 
     def open_images(self, paths: Sequence[str | Path]) -> bool:
@@ -338,8 +350,8 @@ class CameraPanel(FileDropMixin, QWidget):
         folder = Path(folder)
         images = sorted(p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES) if folder.is_dir() else []
         if not images:
-            self._show_error(f"The folder {folder} contains no image this app can read "
-                             f"({', '.join(IMAGE_SUFFIXES)}).", lambda: self.open_folder(folder))
+            self._show_error(tr("The folder {folder} contains no image this app can read ({suffixes}).",
+                                folder=folder, suffixes=", ".join(IMAGE_SUFFIXES)), lambda: self.open_folder(folder))
             return False
         return self.open_images(images)
 
@@ -370,17 +382,19 @@ class CameraPanel(FileDropMixin, QWidget):
         return self.open_images([dropped])
 
     def open_images_dialog(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "Open images", "", IMAGE_FILTER)
+        paths, _ = QFileDialog.getOpenFileNames(self, tr("Open images"), "",
+                                                tr("Images ({patterns})", patterns=IMAGE_PATTERNS))
         if paths:
             self.open_images(paths)
 
     def open_folder_dialog(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Open a folder of images")
+        folder = QFileDialog.getExistingDirectory(self, tr("Open a folder of images"))
         if folder:
             self.open_folder(folder)
 
     def open_video_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open a video", "", VIDEO_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self, tr("Open a video"), "",
+                                              tr("Videos ({patterns})", patterns=VIDEO_PATTERNS))
         if path:
             self.start_video(path)
 
@@ -398,7 +412,8 @@ class CameraPanel(FileDropMixin, QWidget):
         source.error.connect(self._on_source_error)
         source.ended.connect(self._on_source_ended)
         source.start()
-        self._set_status(f"Showing: {name}")
+        log.info("camera panel: showing %s", source.description)
+        self._set_status(tr("Showing: {name}", name=name))
         self._update_navigation()
 
     def stop_source(self) -> None:
@@ -443,7 +458,8 @@ class CameraPanel(FileDropMixin, QWidget):
         if isinstance(source, ImageFileSource):
             return  # a photo: its one frame stays on screen
         self.stop_source()
-        self._show_error(f"The video {getattr(source, 'path', '')} ended. Retry plays it again.", self._retry)
+        self._show_error(tr("The video {path} ended. Retry plays it again.", path=getattr(source, 'path', '')),
+                         self._retry)
 
     def _show_error(self, message: str, retry: Callable[[], object] | None) -> None:
         self._retry = retry
@@ -463,9 +479,10 @@ class CameraPanel(FileDropMixin, QWidget):
         if self.pause_button.isChecked() != paused:
             self.pause_button.setChecked(paused)  # emits toggled, which calls back here
             return
-        self.pause_button.setText("Resume" if paused else "Pause")
+        self.pause_button.setText(tr("Resume") if paused else tr("Pause"))
         self.pause_button.setAccessibleName("Resume the live picture" if paused else "Pause: freeze the frame")
-        self._set_status("Paused: the frame is frozen." if paused else f"Showing: {getattr(self, '_source_name', '')}")
+        self._set_status(tr("Paused: the frame is frozen.") if paused
+                         else tr("Showing: {name}", name=getattr(self, "_source_name", "")))
 
     def is_paused(self) -> bool:
         return self.pause_button.isChecked()
@@ -493,25 +510,26 @@ class CameraPanel(FileDropMixin, QWidget):
             path = path.with_name(path.name + ".png")
         frame = self._frame
         if frame is None:
-            self._set_status("There is no picture to save yet.")
+            self._set_status(tr("There is no picture to save yet."))
             return False
         ok, data = cv2.imencode(".png", cv2.cvtColor(frame, cv2.COLOR_RGB2BGR))
         try:
             if not ok:
-                raise OSError("the picture could not be encoded")
-            path.write_bytes(data.tobytes())
+                raise OSError(tr("the picture could not be encoded"))
+            write_bytes_atomic(path, data.tobytes(), make_parents=False)
         except OSError as exc:
-            message = f"Cannot save the snapshot {path}: {getattr(exc, 'strerror', None) or exc}."
+            message = tr("Cannot save the snapshot {path}: {reason}.", path=path,
+                         reason=getattr(exc, "strerror", None) or exc)
             self._set_status(message)
             self.message.emit(message)
             return False
-        self.message.emit(f"Snapshot saved: {path}")
-        self._set_status(f"Snapshot saved: {path}")
+        self.message.emit(tr("Snapshot saved: {path}", path=path))
+        self._set_status(tr("Snapshot saved: {path}", path=path))
         return True
 
     def snapshot_dialog(self) -> None:
         default = f"snapshot-{time.strftime('%Y%m%d-%H%M%S')}.png"
-        path, _ = QFileDialog.getSaveFileName(self, "Save a snapshot", default, "PNG image (*.png)")
+        path, _ = QFileDialog.getSaveFileName(self, tr("Save a snapshot"), default, tr("PNG image (*.png)"))
         if path:
             self.save_snapshot(path)
 
@@ -526,6 +544,7 @@ class CameraPanel(FileDropMixin, QWidget):
         chosen = set(self.chosen_models())
         self._models, self._problems = list(models), list(problems)
         self._models_loaded = True
+        log.info("camera panel: %d photo model(s) ready", len(models))
         if not chosen:
             preferred = [m for m in models if m.path.name == PREFERRED_PHOTO_MODEL]
             imagenet = [m for m in models if m.task == "imagenet"]
@@ -538,14 +557,14 @@ class CameraPanel(FileDropMixin, QWidget):
             item.setData(Qt.ItemDataRole.UserRole, str(info.path))
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if str(info.path) in chosen else Qt.CheckState.Unchecked)
-            item.setToolTip(f"{info.task} model, {len(info.class_names)} classes, input "
-                            f"{info.input_shape[0]}×{info.input_shape[1]}")
+            item.setToolTip(tr("{task} model, {n} classes, input {h}×{w}", task=info.task, n=len(info.class_names),
+                               h=info.input_shape[0], w=info.input_shape[1]))
             self.model_list.addItem(item)
         self.model_list.blockSignals(False)
         if not models:
-            self._set_status(NO_MODEL_MESSAGE)
-        elif self.status_label.text() == LOADING_MESSAGE:
-            self._set_status(f"{len(models)} photo model(s) ready.")
+            self._set_status(tr(NO_MODEL_MESSAGE))
+        elif self.status_label.text() == tr(LOADING_MESSAGE):
+            self._set_status(tr("{n} photo model(s) ready.", n=len(models)))
         self._on_model_choice_changed()
 
     def chosen_models(self) -> list[str]:
@@ -584,6 +603,10 @@ class CameraPanel(FileDropMixin, QWidget):
         self._classified_serial = -1
         self._classify_if_free()
 
+    def is_classifying(self) -> bool:
+        """True while a frame is with the classifier."""
+        return self._in_flight is not None
+
     def _classify_if_free(self) -> None:
         models = list(self.prediction_lists)
         if self._frame is None or not models or self._in_flight is not None:
@@ -611,7 +634,7 @@ class CameraPanel(FileDropMixin, QWidget):
         if request_id != self._in_flight:
             return
         self._in_flight = None
-        self._set_status(f"The model could not classify this picture: {message}")
+        self._set_status(tr("The model could not classify this picture: {message}", message=message))
 
     def prediction_lines(self) -> dict[str, list[str]]:
         """What each ticked model shows now: ``{model path: ["wnid - name NN%", ...]}``."""
@@ -624,8 +647,8 @@ class CameraPanel(FileDropMixin, QWidget):
     def rates_text(self) -> str:
         """``Preview 29.8 fps · classified 12.0 /s · inference 23 ms`` (inference per model, summed)."""
         inference = sum(self._inference_ms.get(p, 0.0) for p in self.prediction_lists)
-        return (f"Preview {self.preview_rate.rate():.1f} fps · classified {self.classify_rate.rate():.1f} /s · "
-                f"inference {inference:.0f} ms")
+        return tr("Preview {preview:.1f} fps · classified {classified:.1f} /s · inference {inference:.0f} ms",
+                  preview=self.preview_rate.rate(), classified=self.classify_rate.rate(), inference=inference)
 
     def _update_rates(self) -> None:
         self.rates_label.setText(self.rates_text())

@@ -7,6 +7,8 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from desktop.ui.i18n import tr
+
 
 def as_qimage(rgb: np.ndarray) -> QImage:
     """A QImage that shares the memory of a contiguous RGB uint8 [H, W, 3] array (keep it alive)."""
@@ -27,7 +29,7 @@ class PreviewView(QWidget):
         self._painted_serial = 0
         self._serial = 0
         self.frames_painted = 0
-        self.placeholder = "No picture yet: choose a camera, a sample photo or a file."
+        self.placeholder = tr("No picture yet: choose a camera, a sample photo or a file.")
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt naming)
         return QSize(640, 480)

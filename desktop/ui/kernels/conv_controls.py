@@ -8,14 +8,15 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel, QSpinBox, QWidget
 
 from desktop.core.convolution import PADDINGS, ConvSettings
+from desktop.ui.i18n import tr_noop, translated, translated_item, translated_label
 
 PADDING_TITLES = {
-    "valid": "valid (no padding)",
-    "zero": "zero (\"same\")",
-    "replicate": "replicate the edge",
-    "reflect": "reflect (mirror)",
+    "valid": tr_noop("valid (no padding)"),
+    "zero": tr_noop("zero (\"same\")"),
+    "replicate": tr_noop("replicate the edge"),
+    "reflect": tr_noop("reflect (mirror)"),
 }
-POOL_TITLES = {"none": "none", "max": "max", "average": "average"}
+POOL_TITLES = {"none": tr_noop("none"), "max": tr_noop("max"), "average": tr_noop("average")}
 MAX_STEP = 8
 
 
@@ -36,15 +37,15 @@ def _spin(name: str, accessible: str, low: int, high: int, value: int, tip: str)
     box.setAccessibleName(accessible)
     box.setRange(low, high)
     box.setValue(value)
-    box.setToolTip(tip)
+    translated(box.setToolTip, tip, owner=box)  # an English source marked by the caller
     return box
 
 
 def _pair(first: QSpinBox, second: QSpinBox) -> QHBoxLayout:
     row = QHBoxLayout()
-    row.addWidget(QLabel("rows"))
+    row.addWidget(translated_label("rows"))
     row.addWidget(first)
-    row.addWidget(QLabel("cols"))
+    row.addWidget(translated_label("cols"))
     row.addWidget(second)
     return row
 
@@ -63,14 +64,18 @@ class ConvControls(QWidget):
         self.padding_box.setAccessibleName("Padding")
         for key in PADDINGS:
             self.padding_box.addItem(PADDING_TITLES[key], key)
-        self.padding_box.setToolTip("How the image is extended at its borders before the kernel slides over it")
-        self.stride_rows = _spin("strideRows", "Stride in rows", 1, MAX_STEP, 1, "How far the kernel moves down each step")
-        self.stride_cols = _spin("strideCols", "Stride in columns", 1, MAX_STEP, 1, "How far the kernel moves right each step")
+            translated_item(self.padding_box, self.padding_box.count() - 1, PADDING_TITLES[key])
+        translated(self.padding_box.setToolTip, "How the image is extended at its borders before the kernel slides over it")
+        self.stride_rows = _spin("strideRows", "Stride in rows", 1, MAX_STEP, 1,
+                                 tr_noop("How far the kernel moves down each step"))
+        self.stride_cols = _spin("strideCols", "Stride in columns", 1, MAX_STEP, 1,
+                                 tr_noop("How far the kernel moves right each step"))
         self.dilation_rows = _spin("dilationRows", "Dilation in rows", 1, MAX_STEP, 1,
-                                   "Gap between kernel taps down: 2 spreads a 3×3 kernel over 5×5 pixels")
+                                   tr_noop("Gap between kernel taps down: 2 spreads a 3×3 kernel over 5×5 pixels"))
         self.dilation_cols = _spin("dilationCols", "Dilation in columns", 1, MAX_STEP, 1,
-                                   "Gap between kernel taps across")
-        self.relu_box = QCheckBox("ReLU (negative → 0)")
+                                   tr_noop("Gap between kernel taps across"))
+        self.relu_box = QCheckBox()
+        translated(self.relu_box.setText, "ReLU (negative → 0)", owner=self.relu_box)
         self.relu_box.setObjectName("reluBox")
         self.relu_box.setAccessibleName("Apply ReLU")
         self.pool_mode = QComboBox()
@@ -78,22 +83,25 @@ class ConvControls(QWidget):
         self.pool_mode.setAccessibleName("Pooling")
         for key, title in POOL_TITLES.items():
             self.pool_mode.addItem(title, key)
-        self.pool_size = _spin("poolSize", "Pooling window size", 1, MAX_STEP, 2, "Pooling window: size × size pixels")
-        self.pool_stride = _spin("poolStride", "Pooling stride", 1, MAX_STEP, 2, "How far the pooling window moves")
+            translated_item(self.pool_mode, self.pool_mode.count() - 1, title)
+        self.pool_size = _spin("poolSize", "Pooling window size", 1, MAX_STEP, 2,
+                               tr_noop("Pooling window: size × size pixels"))
+        self.pool_stride = _spin("poolStride", "Pooling stride", 1, MAX_STEP, 2,
+                                 tr_noop("How far the pooling window moves"))
 
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
-        form.addRow("Padding", self.padding_box)
-        form.addRow("Stride", _pair(self.stride_rows, self.stride_cols))
-        form.addRow("Dilation", _pair(self.dilation_rows, self.dilation_cols))
+        form.addRow(translated_label("Padding"), self.padding_box)
+        form.addRow(translated_label("Stride"), _pair(self.stride_rows, self.stride_cols))
+        form.addRow(translated_label("Dilation"), _pair(self.dilation_rows, self.dilation_cols))
         form.addRow("", self.relu_box)
         pool_row = QHBoxLayout()
         pool_row.addWidget(self.pool_mode)
-        pool_row.addWidget(QLabel("size"))
+        pool_row.addWidget(translated_label("size"))
         pool_row.addWidget(self.pool_size)
-        pool_row.addWidget(QLabel("stride"))
+        pool_row.addWidget(translated_label("stride"))
         pool_row.addWidget(self.pool_stride)
-        form.addRow("Pooling", pool_row)
+        form.addRow(translated_label("Pooling"), pool_row)
 
         for combo in (self.padding_box, self.pool_mode):
             combo.currentIndexChanged.connect(self._on_change)

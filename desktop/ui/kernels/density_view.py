@@ -45,10 +45,14 @@ from desktop.core.densities import (
     read_claims_csv,
     sum_terms,
 )
+from desktop.ui.i18n import tr, tr_noop, translated, translated_item, translated_label
 
 CLAIMS = "claims"
-CHOICES = {"uniform": "Uniform", "exponential": "Exponential", "gamma": "Gamma", "normal": "Normal",
-           CLAIMS: "Claims histogram (CSV)"}
+CHOICES = {"uniform": tr_noop("Uniform"), "exponential": tr_noop("Exponential"), "gamma": tr_noop("Gamma"),
+           "normal": tr_noop("Normal"), CLAIMS: tr_noop("Claims histogram (CSV)")}
+#: How parameters are shown (keys are desktop.core.densities' parameter names).
+PARAMETER_TITLES = {"a": "a", "b": "b", "rate": tr_noop("rate λ"), "shape": tr_noop("shape k"),
+                    "scale": tr_noop("scale θ"), "mu": "μ", "sigma": "σ"}
 GRID_POINTS = 401
 DEFAULT_SAMPLES = 20_000
 MAX_SAMPLES = 2_000_000
@@ -151,7 +155,8 @@ class DistributionPicker(QGroupBox):
     changed = Signal()
 
     def __init__(self, title: str, name: str, parent: QWidget | None = None):
-        super().__init__(title, parent)
+        super().__init__(parent)
+        translated(self.setTitle, title, owner=self)  # an English source marked by the caller
         self.setObjectName(name)
         self.setAccessibleName(title)
         self.family = QComboBox()
@@ -159,18 +164,19 @@ class DistributionPicker(QGroupBox):
         self.family.setAccessibleName(f"{title}: distribution")
         for key, label in CHOICES.items():
             self.family.addItem(label, key)
+            translated_item(self.family, self.family.count() - 1, label)
         self._claims: np.ndarray | None = None
         self._set_claims_enabled(False)
         self.family.currentIndexChanged.connect(self._rebuild_parameters)
         self._form = QFormLayout(self)
-        self._form.addRow("Distribution", self.family)
+        self._form.addRow(translated_label("Distribution"), self.family)
         self._spins: dict[str, QDoubleSpinBox] = {}
         self._rebuild_parameters()
 
     def _set_claims_enabled(self, enabled: bool) -> None:
         item = self.family.model().item(self.family.findData(CLAIMS))
         item.setEnabled(enabled)
-        item.setToolTip("" if enabled else "Load a claims CSV file first.")
+        item.setToolTip("" if enabled else tr("Load a claims CSV file first."))
 
     def set_claims(self, values: np.ndarray) -> None:
         self._claims = np.asarray(values, dtype=np.float64)
@@ -196,11 +202,11 @@ class DistributionPicker(QGroupBox):
                 spin.setRange(low + 0.001 if parameter.minimum is not None else low, 1000.0)
                 spin.setValue(parameter.default)
                 spin.valueChanged.connect(self.changed)
-                self._form.addRow(parameter.name, spin)
+                self._form.addRow(tr(PARAMETER_TITLES.get(parameter.name, parameter.name)), spin)
                 self._spins[parameter.name] = spin
         else:
             count = 0 if self._claims is None else self._claims.size
-            self._form.addRow(QLabel(f"{count} claim sizes from the CSV file"))
+            self._form.addRow(QLabel(tr("{n} claim sizes from the CSV file", n=count)))
         self.changed.emit()
 
     def set_choice(self, key: str, **parameters: float) -> None:
@@ -216,7 +222,7 @@ class DistributionPicker(QGroupBox):
         """The chosen distribution; ValueError with a readable message for impossible parameters."""
         if self.key() == CLAIMS:
             if self._claims is None:
-                raise ValueError("load a claims CSV file first")
+                raise ValueError(tr("load a claims CSV file first"))
             return Empirical(self._claims)
         values = {name: spin.value() for name, spin in self._spins.items()}
         return DISTRIBUTIONS[self.key()](**values)
@@ -238,8 +244,8 @@ class DensityConvolutionView(QWidget):
 
     # -- layout ------------------------------------------------------------------------------
     def _build(self) -> None:
-        self.first_picker = DistributionPicker("X₁ with density f", "FirstDistribution")
-        self.second_picker = DistributionPicker("X₂ with density g", "SecondDistribution")
+        self.first_picker = DistributionPicker(tr_noop("X₁ with density f"), "FirstDistribution")
+        self.second_picker = DistributionPicker(tr_noop("X₂ with density g"), "SecondDistribution")
         for picker in (self.first_picker, self.second_picker):
             picker.changed.connect(self.recompute)
 
@@ -251,11 +257,13 @@ class DensityConvolutionView(QWidget):
         self.samples_box.setValue(DEFAULT_SAMPLES)
         self.samples_box.setGroupSeparatorShown(True)
         self.samples_box.valueChanged.connect(self.recompute)
-        self.resample_button = QPushButton("Simulate again")
+        self.resample_button = QPushButton()
+        translated(self.resample_button.setText, "Simulate again", owner=self.resample_button)
         self.resample_button.setObjectName("ResampleButton")
         self.resample_button.setAccessibleName("Simulate again")
         self.resample_button.clicked.connect(self.resample)
-        self.csv_button = QPushButton("Load claims CSV…")
+        self.csv_button = QPushButton()
+        translated(self.csv_button.setText, "Load claims CSV…", owner=self.csv_button)
         self.csv_button.setObjectName("LoadClaimsCsvButton")
         self.csv_button.setAccessibleName("Load claim sizes from a CSV file")
         self.csv_button.clicked.connect(self._choose_csv)
@@ -271,15 +279,15 @@ class DensityConvolutionView(QWidget):
         self.plot.setBackground("w")
         self.plot.showGrid(x=True, y=True, alpha=0.2)
         self.plot.setLabel("bottom", "x, s")
-        self.plot.setLabel("left", "density")
+        translated(lambda text: self.plot.setLabel("left", text), "density", owner=self.plot)
         self.plot.addLegend(offset=(-10, 10))
         self.histogram_item = pg.PlotDataItem(stepMode="center", fillLevel=0, brush=HIST_BRUSH,
-                                              pen=pg.mkPen(120, 120, 120), name="simulated X₁ + X₂")
+                                              pen=pg.mkPen(120, 120, 120), name=tr("simulated X₁ + X₂"))
         self.terms_item = pg.PlotDataItem(pen=TERMS_PEN, fillLevel=0, brush=TERMS_BRUSH,
-                                          name="f(x)·g(s − x): its area is f ⋆ g(s)")
+                                          name=tr("f(x)·g(s − x): its area is f ⋆ g(s)"))
         self.f_item = pg.PlotDataItem(pen=F_PEN, name="f")
         self.g_item = pg.PlotDataItem(pen=G_PEN, name="g")
-        self.h_item = pg.PlotDataItem(pen=H_PEN, name="f ⋆ g (numerical)")
+        self.h_item = pg.PlotDataItem(pen=H_PEN, name=tr("f ⋆ g (numerical)"))
         for item in (self.histogram_item, self.terms_item, self.f_item, self.g_item, self.h_item):
             self.plot.addItem(item)
         self.point_marker = pg.ScatterPlotItem(size=10, brush=pg.mkBrush(214, 39, 40), pen=pg.mkPen("k"))
@@ -290,7 +298,7 @@ class DensityConvolutionView(QWidget):
         self.plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.plot.scene().sigMouseClicked.connect(self._on_mouse_clicked)
 
-        self.sum_label = QLabel("Hover over or click the plot to see the sum behind a point of f ⋆ g.")
+        self.sum_label = QLabel(tr("Hover over or click the plot to see the sum behind a point of f ⋆ g."))
         self.sum_label.setObjectName("DensitySumLabel")
         self.sum_label.setAccessibleName("Discrete sum behind the chosen point")
         self.sum_label.setWordWrap(True)
@@ -307,7 +315,7 @@ class DensityConvolutionView(QWidget):
         controls.addWidget(self.first_picker)
         controls.addWidget(self.second_picker)
         form = QFormLayout()
-        form.addRow("Simulated samples", self.samples_box)
+        form.addRow(translated_label("Simulated samples"), self.samples_box)
         controls.addLayout(form)
         buttons = QHBoxLayout()
         buttons.addWidget(self.resample_button)
@@ -343,7 +351,8 @@ class DensityConvolutionView(QWidget):
         self.recompute()
 
     def _choose_csv(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open claim sizes", "", "CSV files (*.csv *.txt);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(self, tr("Open claim sizes"), "",
+                                              tr("CSV files (*.csv *.txt);;All files (*)"))
         if path:
             self.load_csv(path)
 
@@ -352,12 +361,12 @@ class DensityConvolutionView(QWidget):
         try:
             claims = read_claims_csv(path)
         except CsvError as exc:
-            self._show_message(f"Cannot use this claims file: {exc}", error=True)
+            self._show_message(tr("Cannot use this claims file: {reason}", reason=exc), error=True)
             return False
         for picker in (self.first_picker, self.second_picker):
             picker.set_claims(claims)
-        self._show_message(f"Loaded {claims.size} claim sizes from {Path(path).name}. "
-                           "Choose “Claims histogram (CSV)” for X₁ or X₂.")
+        self._show_message(tr("Loaded {n} claim sizes from {file}. Choose “Claims histogram (CSV)” for X₁ or X₂.",
+                              n=claims.size, file=Path(path).name))
         return True
 
     def message(self) -> str:
@@ -380,7 +389,7 @@ class DensityConvolutionView(QWidget):
             first = self.first_picker.distribution()
             second = self.second_picker.distribution()
         except ValueError as exc:
-            self._show_message(f"Check the parameters: {exc}.", error=True)
+            self._show_message(tr("Check the parameters: {reason}.", reason=exc), error=True)
             return
         curves = compute_curves(first, second, self.samples_box.value(), self._seed)
         if self.message_label.styleSheet():  # an earlier parameter problem is solved now
@@ -412,8 +421,8 @@ class DensityConvolutionView(QWidget):
         self._fill_table(curves, index, terms)
         used = int(np.count_nonzero(terms))
         self.sum_label.setText(
-            f"f ⋆ g({s_value:.4g}) ≈ Σⱼ f(xⱼ)·g({s_value:.4g} − xⱼ)·Δx with Δx = {curves.dx:.4g}: "
-            f"{used} non-zero term{'s' if used != 1 else ''} of {terms.size}, total <b>{total:.6g}</b>")
+            tr("f ⋆ g({s:.4g}) ≈ Σⱼ f(xⱼ)·g({s:.4g} − xⱼ)·Δx with Δx = {dx:.4g}: {used} non-zero term(s) of "
+               "{n}, total <b>{total:.6g}</b>", s=s_value, dx=curves.dx, used=used, n=terms.size, total=total))
         return index, terms, total
 
     def selected_sum(self) -> tuple[int, np.ndarray, float] | None:
@@ -431,7 +440,7 @@ class DensityConvolutionView(QWidget):
             for col, value in enumerate((curves.grid[j], curves.f[j], curves.g[k], terms[j])):
                 self.terms_table.setItem(row, col, QTableWidgetItem(f"{value:.4g}"))
         total_row = rows.size
-        self.terms_table.setItem(total_row, 0, QTableWidgetItem("total"))
+        self.terms_table.setItem(total_row, 0, QTableWidgetItem(tr("total")))
         for col in (1, 2):
             self.terms_table.setItem(total_row, col, QTableWidgetItem(""))
         self.terms_table.setItem(total_row, 3, QTableWidgetItem(f"{terms.sum():.6g}"))

@@ -27,11 +27,14 @@ from PySide6.QtWidgets import (
 
 from desktop.core.convolution import COURSE_KERNEL
 from desktop.core.kernels import PRESETS, Kernel, expand_to_channels, per_channel_filters, stack_filters
+from desktop.ui.i18n import tr, tr_noop, translated, translated_item, translated_label
 
 MAX_KERNEL = 7
 MAX_SHOWN_FILTERS_NAMES = 64
-COURSE_PRESET = Kernel("course_x", "Course \"X\" kernel", COURSE_KERNEL,
-                       description="The course's 3×3 kernel of its 5×5 worked example.")
+# Titles and descriptions are English sources (those of desktop.core.kernels are extracted from there);
+# the editor shows them through tr().
+COURSE_PRESET = Kernel("course_x", tr_noop("Course \"X\" kernel"), COURSE_KERNEL,
+                       description=tr_noop("The course's 3×3 kernel of its 5×5 worked example."))
 EDITOR_PRESETS: dict[str, Kernel] = {**PRESETS, COURSE_PRESET.name: COURSE_PRESET}
 APPLY_PER_CHANNEL = "per_channel"  # the bank becomes C filters, filter c on channel c only
 APPLY_ALL_CHANNELS = "all_channels"  # the bank becomes one filter spanning every channel
@@ -98,17 +101,24 @@ class KernelEditor(QWidget):
         self.preset_box = QComboBox()
         self.preset_box.setObjectName("presetBox")
         self.preset_box.setAccessibleName("Kernel preset")
-        self.preset_box.addItem("Choose a preset…", "")
+        self.preset_box.addItem("", "")
+        translated_item(self.preset_box, 0, "Choose a preset…")
         for kernel in EDITOR_PRESETS.values():
             self.preset_box.addItem(kernel.title, kernel.name)
-            self.preset_box.setItemData(self.preset_box.count() - 1, kernel.description, Qt.ItemDataRole.ToolTipRole)
+            index = self.preset_box.count() - 1
+            translated_item(self.preset_box, index, kernel.title)
+            translated(lambda text, i=index: self.preset_box.setItemData(i, text, Qt.ItemDataRole.ToolTipRole),
+                       kernel.description, owner=self.preset_box)
         self.apply_box = QComboBox()
         self.apply_box.setObjectName("presetApplyBox")
         self.apply_box.setAccessibleName("Apply the preset to")
-        self.apply_box.addItem("one filter per colour channel (keeps colour)", APPLY_PER_CHANNEL)
-        self.apply_box.addItem("one filter over all channels (one output)", APPLY_ALL_CHANNELS)
-        self.apply_box.addItem("the shown filter only", APPLY_TO_FILTER)
-        self.apply_box.setToolTip(
+        for source, data in ((tr_noop("one filter per colour channel (keeps colour)"), APPLY_PER_CHANNEL),
+                             (tr_noop("one filter over all channels (one output)"), APPLY_ALL_CHANNELS),
+                             (tr_noop("the shown filter only"), APPLY_TO_FILTER)):
+            self.apply_box.addItem(source, data)
+            translated_item(self.apply_box, self.apply_box.count() - 1, source)
+        translated(
+            self.apply_box.setToolTip,
             "Per channel: filter c looks only at channel c, so a blur stays in colour (C filters → C outputs).\n"
             "All channels: one filter spans every channel with the grid divided by C (one grey output).\n"
             "Shown filter: replace only the filter shown below, to build a bank of different filters."
@@ -118,20 +128,22 @@ class KernelEditor(QWidget):
         self.size_box.setAccessibleName("Kernel size")
         self.size_box.setRange(1, MAX_KERNEL)
         self.size_box.setSuffix(" px")
-        self.size_box.setToolTip("Kernel size k × k (1 to 7); weights keep their place around the centre")
+        translated(self.size_box.setToolTip, "Kernel size k × k (1 to 7); weights keep their place around the centre")
         self.filter_box = QComboBox()
         self.filter_box.setObjectName("filterBox")
         self.filter_box.setAccessibleName("Filter shown")
         self.filter_box.setMinimumContentsLength(14)
         self.filter_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.add_button = self._button("Add filter", "addFilterButton", "Add a filter (one more output channel)")
-        self.remove_button = self._button("Remove filter", "removeFilterButton", "Remove the shown filter")
+        self.add_button = self._button(tr_noop("Add filter"), "addFilterButton",
+                                       tr_noop("Add a filter (one more output channel)"))
+        self.remove_button = self._button(tr_noop("Remove filter"), "removeFilterButton",
+                                          tr_noop("Remove the shown filter"))
         self.bias_box = QDoubleSpinBox()
         self.bias_box.setObjectName("biasBox")
         self.bias_box.setAccessibleName("Bias of the shown filter")
         self.bias_box.setRange(-10000, 10000)
         self.bias_box.setDecimals(3)
-        self.bias_box.setToolTip("Added to the weighted sum of this filter")
+        translated(self.bias_box.setToolTip, "Added to the weighted sum of this filter")
         self.description = QLabel()
         self.description.setObjectName("kernelDescription")
         self.description.setWordWrap(True)
@@ -139,17 +151,17 @@ class KernelEditor(QWidget):
         self.grids_row = QHBoxLayout()
 
         presets = QHBoxLayout()
-        presets.addWidget(QLabel("Preset"))
+        presets.addWidget(translated_label("Preset"))
         presets.addWidget(self.preset_box, 1)
-        presets.addWidget(QLabel("for"))
+        presets.addWidget(translated_label("for"))
         presets.addWidget(self.apply_box, 1)
         filters = QHBoxLayout()
         filters.addWidget(self.filter_box, 1)
         filters.addWidget(self.add_button)
         filters.addWidget(self.remove_button)
-        filters.addWidget(QLabel("Size"))
+        filters.addWidget(translated_label("Size"))
         filters.addWidget(self.size_box)
-        filters.addWidget(QLabel("Bias"))
+        filters.addWidget(translated_label("Bias"))
         filters.addWidget(self.bias_box)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -167,10 +179,11 @@ class KernelEditor(QWidget):
         self.apply_preset("identity", APPLY_PER_CHANNEL)
 
     def _button(self, text: str, name: str, accessible: str) -> QPushButton:
-        button = QPushButton(text)
+        button = QPushButton()
+        translated(button.setText, text, owner=button)  # English sources marked by the callers
         button.setObjectName(name)
         button.setAccessibleName(accessible)
-        button.setToolTip(accessible)
+        translated(button.setToolTip, accessible, owner=button)
         return button
 
     # -- the bank ----------------------------------------------------------------------------
@@ -224,26 +237,26 @@ class KernelEditor(QWidget):
         if apply_to == APPLY_PER_CHANNEL and self._channels > 1:
             names = ("R", "G", "B") if self._channels == 3 else [str(c) for c in range(self._channels)]
             bank = per_channel_filters(grid, self._channels)
-            self.set_filters([Filter(f"{kernel.title} on {names[c]}", bank[c], kernel.bias)
-                              for c in range(self._channels)], kernel.description, name)
+            self.set_filters([Filter(tr("{title} on {channel}", title=tr(kernel.title), channel=names[c]), bank[c],
+                                     kernel.bias) for c in range(self._channels)], tr(kernel.description), name)
             return
-        new = Filter(kernel.title, expand_to_channels(grid, self._channels), kernel.bias)
+        new = Filter(tr(kernel.title), expand_to_channels(grid, self._channels), kernel.bias)
         if not self._filters or apply_to != APPLY_TO_FILTER:
-            self.set_filters([new], kernel.description, name)
+            self.set_filters([new], tr(kernel.description), name)
             return
         size = grid.shape[0]
         for f in self._filters:
             f.weights = resize_centred(f.weights, size)
         self._filters[self._selected] = new
-        self._description = kernel.description
+        self._description = tr(kernel.description)
         self._refresh()
 
     def _channels_from_preset(self, kernel: Kernel) -> None:
         weights = kernel.weights if kernel.channels == self._channels else adapt_channels(kernel.weights, self._channels)
-        note = kernel.description
+        note = tr(kernel.description)
         if kernel.channels != self._channels:
-            note += f" (This input has {self._channels} channel(s), so its weights were combined.)"
-        self.set_filters([Filter(kernel.title, weights, kernel.bias)], note, kernel.name)
+            note += tr(" (This input has {n} channel(s), so its weights were combined.)", n=self._channels)
+        self.set_filters([Filter(tr(kernel.title), weights, kernel.bias)], note, kernel.name)
 
     def set_kernel_size(self, size: int) -> None:
         size = int(min(max(size, 1), MAX_KERNEL))
@@ -257,7 +270,7 @@ class KernelEditor(QWidget):
         size = self.kernel_size()
         weights = np.zeros((size, size, self._channels), np.float32)
         weights[size // 2, size // 2, :] = 1.0 / self._channels  # a grey copy: a neutral start to edit
-        self._filters.append(Filter(f"Filter {len(self._filters) + 1}", weights))
+        self._filters.append(Filter(tr("Filter {n}", n=len(self._filters) + 1), weights))
         self._selected = len(self._filters) - 1
         # The next preset then fills this new filter instead of replacing the bank.
         self.apply_box.setCurrentIndex(self.apply_box.findData(APPLY_TO_FILTER))
@@ -296,7 +309,7 @@ class KernelEditor(QWidget):
             self.changed.emit()
 
     def _channel_title(self, c: int) -> str:
-        return ("R", "G", "B")[c] if self._channels == 3 else f"channel {c}"
+        return ("R", "G", "B")[c] if self._channels == 3 else tr("channel {c}", c=c)
 
     def _refresh(self, emit: bool = True) -> None:
         current = self._filters[self._selected]
@@ -346,9 +359,10 @@ class KernelEditor(QWidget):
             self._grids.append(grid)
         for c, grid in enumerate(self._grids):
             title = grid.parentWidget().findChild(QLabel)
-            title.setText(f"<b>{self._channel_title(c)}</b> weights")
+            title.setText(tr("<b>{channel}</b> weights", channel=self._channel_title(c)))
             grid.setAccessibleName(f"Kernel weights for {self._channel_title(c)}")
-            grid.setToolTip(f"The {kh}×{kw} weights this filter applies to {self._channel_title(c)}; type to edit")
+            grid.setToolTip(tr("The {h}×{w} weights this filter applies to {channel}; type to edit", h=kh, w=kw,
+                               channel=self._channel_title(c)))
             grid.blockSignals(True)
             grid.setRowCount(kh)
             grid.setColumnCount(kw)

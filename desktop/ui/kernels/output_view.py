@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.convolution import WeightedSum
+from desktop.ui.i18n import tr, tr_noop, translated, translated_headers, translated_item
 
 from .tensor_view import PixelView, format_value
 
@@ -43,9 +44,10 @@ def normalise_for_display(plane: np.ndarray, mode: str) -> np.ndarray:
 
 def range_note(output: np.ndarray, mode: str) -> str:
     low, high = float(output.min()), float(output.max())
-    shown = (f"each channel's own min → black, max → white" if mode == STRETCH
-             else "values below 0 shown black, above 255 white")
-    return f"Output values range from {format_value(low)} to {format_value(high)}; for viewing, {shown}."
+    shown = (tr("each channel's own min → black, max → white") if mode == STRETCH
+             else tr("values below 0 shown black, above 255 white"))
+    return tr("Output values range from {low} to {high}; for viewing, {shown}.", low=format_value(low),
+              high=format_value(high), shown=shown)
 
 
 class _Thumbnail(QWidget):
@@ -79,13 +81,15 @@ class OutputView(QWidget):
         self.mode_box = QComboBox()
         self.mode_box.setObjectName("displayModeBox")
         self.mode_box.setAccessibleName("How outputs are shown")
-        self.mode_box.addItem("Stretch each channel min…max", STRETCH)
-        self.mode_box.addItem("Clip to 0…255", CLIP)
-        self.colour_box = QCheckBox("Three channels as colour")
+        for source, data in ((tr_noop("Stretch each channel min…max"), STRETCH), (tr_noop("Clip to 0…255"), CLIP)):
+            self.mode_box.addItem(source, data)
+            translated_item(self.mode_box, self.mode_box.count() - 1, source)
+        self.colour_box = QCheckBox()
+        translated(self.colour_box.setText, "Three channels as colour", owner=self.colour_box)
         self.colour_box.setObjectName("outputColourBox")
         self.colour_box.setAccessibleName("Show three output channels as one colour picture")
         self.colour_box.setChecked(True)
-        self.colour_box.setToolTip("With three filters (say, a blur per colour channel) show them as R, G, B")
+        translated(self.colour_box.setToolTip, "With three filters (say, a blur per colour channel) show them as R, G, B")
         self.shape_label = QLabel()
         self.shape_label.setObjectName("outputShapeLabel")
         self.shape_label.setAccessibleName("Output shape")
@@ -139,7 +143,7 @@ class OutputView(QWidget):
         self._output = np.asarray(output, np.float32)
         self._titles = list(titles)
         h, w, f = self._output.shape
-        self.shape_label.setText(f"<b>Output</b> {h} × {w} × {f}")
+        self.shape_label.setText(tr("<b>Output</b> {h} × {w} × {f}", h=h, w=w, f=f))
         while len(self._thumbs) > f:
             thumb = self._thumbs.pop()
             self.grid.removeWidget(thumb)
@@ -174,7 +178,7 @@ class OutputView(QWidget):
         self.colour_view.setVisible(as_colour)
         for index, thumb in enumerate(self._thumbs):
             plane = self._output[:, :, index]
-            title = self._titles[index] if index < len(self._titles) else f"Filter {index + 1}"
+            title = self._titles[index] if index < len(self._titles) else tr("Filter {n}", n=index + 1)
             thumb.title.setText(f"<b>{index + 1}</b> {title} <span style='color:#777'>"
                                 f"({format_value(float(plane.min()))} … {format_value(float(plane.max()))})</span>")
             thumb.pixels.set_image(normalise_for_display(plane, mode), plane)
@@ -193,7 +197,7 @@ class WeightedSumView(QWidget):
         self.setObjectName("weightedSumView")
         self.setAccessibleName("Weighted sum of the hovered output pixel")
         self.last_sum: WeightedSum | None = None
-        self.summary = QLabel("Point at an output pixel to see the weighted sum that made it.")
+        self.summary = QLabel(tr("Point at an output pixel to see the weighted sum that made it."))
         self.summary.setObjectName("weightedSumSummary")
         self.summary.setAccessibleName("Weighted sum")
         self.summary.setWordWrap(True)
@@ -201,7 +205,7 @@ class WeightedSumView(QWidget):
         self.table = QTableWidget(0, 4)
         self.table.setObjectName("weightedSumTable")
         self.table.setAccessibleName("Inputs, weights and products under the kernel")
-        self.table.setHorizontalHeaderLabels(["input pixel", "input", "weight", "product"])
+        translated_headers(self.table, ["input pixel", "input", "weight", "product"])
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         layout = QVBoxLayout(self)
@@ -212,7 +216,7 @@ class WeightedSumView(QWidget):
     def clear(self) -> None:
         self.last_sum = None
         self.table.setRowCount(0)
-        self.summary.setText("Point at an output pixel to see the weighted sum that made it.")
+        self.summary.setText(tr("Point at an output pixel to see the weighted sum that made it."))
 
     def show_sum(self, ws: WeightedSum, channel_names: list[str], pooled_note: str = "") -> None:
         self.last_sum = ws
@@ -236,8 +240,7 @@ class WeightedSumView(QWidget):
                 self.table.setItem(n, k, item)
         products = float(ws.products.sum(dtype=np.float64))
         relu = "" if ws.output == ws.total else f" → ReLU → {format_value(ws.output)}"
-        self.summary.setText(
-            f"{pooled_note}Output ({ws.out_row}, {ws.out_col}) of filter {ws.filter_index + 1}: "
-            f"Σ {kh * kw * channels} products = {format_value(products)}, + bias {format_value(ws.bias)} "
-            f"= {format_value(ws.total)}{relu}"
-        )
+        self.summary.setText(pooled_note + tr(
+            "Output ({row}, {col}) of filter {n}: Σ {terms} products = {products}, + bias {bias} = {total}",
+            row=ws.out_row, col=ws.out_col, n=ws.filter_index + 1, terms=kh * kw * channels,
+            products=format_value(products), bias=format_value(ws.bias), total=format_value(ws.total)) + relu)

@@ -42,6 +42,7 @@ from desktop.core.convolution import (
     weighted_sum_at,
 )
 from desktop.ui.file_drop import FileDropMixin
+from desktop.ui.i18n import tr, tr_noop, translated, translated_item, translated_label, translated_tab
 
 from .conv_controls import ConvControls
 from .conv_worker import ConvJob, ConvolutionWorker, ConvResult
@@ -53,8 +54,8 @@ log = logging.getLogger(__name__)
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp")
 VIDEO_SUFFIXES = (".avi", ".mp4", ".mov", ".mkv", ".webm", ".m4v")
-IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp)"
-VIDEO_FILTER = "Videos (*.avi *.mp4 *.mov *.mkv *.webm *.m4v)"
+IMAGE_PATTERNS = "*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp"
+VIDEO_PATTERNS = "*.avi *.mp4 *.mov *.mkv *.webm *.m4v"
 CNN_FILE = "casia55-cnn.onnx"
 COURSE_INPUT = "course"
 DRAWING_INPUT = "drawing"
@@ -102,7 +103,7 @@ def _stepper_or_placeholder(kind: str) -> QWidget:
         return DensityConvolutionView()
     except ImportError as exc:
         log.warning("the %s view is unavailable: %s", kind, exc)
-        label = QLabel(f"This view is not available in this installation ({exc}).")
+        label = QLabel(tr("This view is not available in this installation ({reason}).", reason=exc))
         label.setObjectName(f"{kind}Placeholder")
         return label
 
@@ -124,7 +125,7 @@ class KernelsPanel(FileDropMixin, QWidget):
         self._current_drawing = current_drawing
         self._input = as_tensor(COURSE_IMAGE.astype(np.uint8))
         self._colour_input = self._input  # the picture before any grey conversion
-        self._input_name = "the course's 5×5 example"
+        self._input_name = tr("the course's 5×5 example")
         self._source = None  # a running live FrameSource
         self._camera_probe = None
         self._request_id = 0
@@ -148,34 +149,39 @@ class KernelsPanel(FileDropMixin, QWidget):
         self.input_box = QComboBox()
         self.input_box.setObjectName("inputBox")
         self.input_box.setAccessibleName("Input picture")
-        self.input_box.setToolTip("What the kernels slide over")
+        translated(self.input_box.setToolTip, "What the kernels slide over")
         for path in _sample_paths():
-            self.input_box.addItem(f"Photo: {path.stem}", str(path))
-        self.input_box.addItem("The course's 5×5 example", COURSE_INPUT)
-        self.input_box.addItem("Your drawing on the Write panel", DRAWING_INPUT)
-        self.input_box.addItem("Live camera", CAMERA_INPUT)
+            self.input_box.addItem(path.stem, str(path))
+            translated_item(self.input_box, self.input_box.count() - 1, "Photo: {name}", name=path.stem)
+        for source, data in ((tr_noop("The course's 5×5 example"), COURSE_INPUT),
+                             (tr_noop("Your drawing on the Write panel"), DRAWING_INPUT),
+                             (tr_noop("Live camera"), CAMERA_INPUT)):
+            self.input_box.addItem(source, data)
+            translated_item(self.input_box, self.input_box.count() - 1, source)
         self.camera_box = QComboBox()
         self.camera_box.setObjectName("cameraBox")
         self.camera_box.setAccessibleName("Camera")
-        self.camera_box.setToolTip("Which camera to use (searching for cameras takes a moment)")
-        self.camera_box.addItem("Camera 0", 0)
+        translated(self.camera_box.setToolTip, "Which camera to use (searching for cameras takes a moment)")
+        self.camera_box.addItem(tr("Camera {index}", index=0), 0)
         self.camera_box.hide()
-        self.open_image_button = self._button("Open image…", "openKernelImageButton", "Open an image file")
-        self.open_video_button = self._button("Open video…", "openKernelVideoButton",
-                                              "Open a video file as a live input")
-        self.grey_box = QCheckBox("Grey (1 channel)")
+        self.open_image_button = self._button(tr_noop("Open image…"), "openKernelImageButton",
+                                              tr_noop("Open an image file"))
+        self.open_video_button = self._button(tr_noop("Open video…"), "openKernelVideoButton",
+                                              tr_noop("Open a video file as a live input"))
+        self.grey_box = QCheckBox()
+        translated(self.grey_box.setText, "Grey (1 channel)", owner=self.grey_box)
         self.grey_box.setObjectName("greyInputBox")
         self.grey_box.setAccessibleName("Turn the input grey")
-        self.grey_box.setToolTip("Use the luminance only: H × W × 1, as the character CNN sees pictures")
-        self.cnn_button = self._button("Load the CNN's first-layer filters", "loadCnnFiltersButton",
-                                       "Load the first-layer filters of the shipped character CNN")
+        translated(self.grey_box.setToolTip, "Use the luminance only: H × W × 1, as the character CNN sees pictures")
+        self.cnn_button = self._button(tr_noop("Load the CNN's first-layer filters"), "loadCnnFiltersButton",
+                                       tr_noop("Load the first-layer filters of the shipped character CNN"))
         self.status_label = QLabel()
         self.status_label.setObjectName("kernelsStatus")
         self.status_label.setAccessibleName("Kernels panel status")
         self.status_label.setWordWrap(True)
 
         top = QHBoxLayout()
-        top.addWidget(QLabel("Input"))
+        top.addWidget(translated_label("Input"))
         top.addWidget(self.input_box, 1)
         top.addWidget(self.camera_box)
         top.addWidget(self.open_image_button)
@@ -203,9 +209,9 @@ class KernelsPanel(FileDropMixin, QWidget):
         middle = QWidget()
         middle_layout = QVBoxLayout(middle)
         middle_layout.setContentsMargins(0, 0, 0, 0)
-        middle_layout.addWidget(QLabel("<b>Kernels</b> (one output channel per filter)"))
+        middle_layout.addWidget(translated_label("<b>Kernels</b> (one output channel per filter)"))
         middle_layout.addWidget(self.kernel_editor)
-        middle_layout.addWidget(QLabel("<b>Layer settings</b>"))
+        middle_layout.addWidget(translated_label("<b>Layer settings</b>"))
         middle_layout.addWidget(self.controls)
         middle_layout.addWidget(self.formula_label)
         middle_layout.addWidget(self.error_label)
@@ -233,6 +239,9 @@ class KernelsPanel(FileDropMixin, QWidget):
         self.tabs.addTab(image_tab, "Image")
         self.tabs.addTab(self.stepper, "Step through")
         self.tabs.addTab(self.density_view, "Beyond images")
+        translated_tab(self.tabs, image_tab, "Image")
+        translated_tab(self.tabs, self.stepper, "Step through")
+        translated_tab(self.tabs, self.density_view, "Beyond images")
         for button in self.tabs.tabBar().findChildren(QAbstractButton):  # Qt's tab scroll arrows
             button.setAccessibleName(button.objectName() or "Scroll the tabs")
 
@@ -242,10 +251,12 @@ class KernelsPanel(FileDropMixin, QWidget):
         layout.addWidget(self.tabs, 1)
 
     def _button(self, text: str, name: str, accessible: str) -> QPushButton:
-        button = QPushButton(text)
+        """``text`` and ``accessible`` (also the tool tip) are English sources marked by the callers."""
+        button = QPushButton()
+        translated(button.setText, text, owner=button)
         button.setObjectName(name)
         button.setAccessibleName(accessible)
-        button.setToolTip(accessible)
+        translated(button.setToolTip, accessible, owner=button)
         return button
 
     def _connect(self) -> None:
@@ -275,9 +286,9 @@ class KernelsPanel(FileDropMixin, QWidget):
             return self.start_camera(self.camera_box.currentData() or 0)
         self.stop_live()
         if choice == COURSE_INPUT:
-            self.set_input(COURSE_IMAGE.astype(np.uint8), "the course's 5×5 example")
-            self.kernel_editor.set_filters([Filter(COURSE_PRESET.title, COURSE_PRESET.weights)], COURSE_PRESET.description,
-                                            COURSE_PRESET.name)
+            self.set_input(COURSE_IMAGE.astype(np.uint8), tr("the course's 5×5 example"))
+            self.kernel_editor.set_filters([Filter(tr(COURSE_PRESET.title), COURSE_PRESET.weights)],
+                                           tr(COURSE_PRESET.description), COURSE_PRESET.name)
             self.controls.set_padding("valid")
             self.controls.set_stride(1, 1)
             self.controls.set_dilation(1, 1)
@@ -292,7 +303,7 @@ class KernelsPanel(FileDropMixin, QWidget):
         self._colour_input = tensor
         self._input_name = name
         self._apply_input(tensor)
-        self._set_status(f"Input: {name}")
+        self._set_status(tr("Input: {name}", name=name))
 
     def _apply_input(self, tensor: np.ndarray) -> None:
         if self.grey_box.isChecked():
@@ -322,18 +333,20 @@ class KernelsPanel(FileDropMixin, QWidget):
         self.stop_live()
         drawing = self._current_drawing() if self._current_drawing is not None else None
         if drawing is None:
-            self._set_status("There is no drawing yet: write a character on the Write panel first.", error=True)
+            self._set_status(tr("There is no drawing yet: write a character on the Write panel first."), error=True)
             return False
-        self.set_input(drawing, "your drawing on the Write panel")
+        self.set_input(drawing, tr("your drawing on the Write panel"))
         return True
 
     def open_image_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open an image", "", IMAGE_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self, tr("Open an image"), "",
+                                              tr("Images ({patterns})", patterns=IMAGE_PATTERNS))
         if path:
             self.load_image_file(path)
 
     def open_video_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open a video", "", VIDEO_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self, tr("Open a video"), "",
+                                              tr("Videos ({patterns})", patterns=VIDEO_PATTERNS))
         if path:
             self.start_video(path)
 
@@ -347,7 +360,7 @@ class KernelsPanel(FileDropMixin, QWidget):
     def start_camera(self, index: int) -> bool:
         from desktop.ui.sources import CameraSource
 
-        return self._start_source(CameraSource(int(index), self), f"camera {index}")
+        return self._start_source(CameraSource(int(index), self), tr("camera {index}", index=index))
 
     def start_video(self, path: str | Path) -> bool:
         """Play a video file through the same live path as the camera."""
@@ -362,7 +375,7 @@ class KernelsPanel(FileDropMixin, QWidget):
         source.frame.connect(self._on_frame)
         source.error.connect(self._on_source_error)
         source.start()
-        self._set_status(f"Live input: {name}")
+        self._set_status(tr("Live input: {name}", name=name))
         return True
 
     def stop_live(self) -> None:
@@ -394,11 +407,11 @@ class KernelsPanel(FileDropMixin, QWidget):
         current = self.camera_box.currentData()
         self.camera_box.clear()
         for index in cameras or [0]:
-            self.camera_box.addItem(f"Camera {index}", index)
+            self.camera_box.addItem(tr("Camera {index}", index=index), index)
         if current in cameras:
             self.camera_box.setCurrentIndex(self.camera_box.findData(current))
         if not cameras:
-            self._set_status("No camera found. Plug one in and choose Live camera again.", error=True)
+            self._set_status(tr("No camera found. Plug one in and choose Live camera again."), error=True)
 
     def _restart_camera(self) -> None:
         if self.input_box.currentData() == CAMERA_INPUT:
@@ -424,11 +437,12 @@ class KernelsPanel(FileDropMixin, QWidget):
             self._input = to_grey(self._colour_input)
             self.tensor_view.set_tensor(self._input)
         self.kernel_editor.set_channels(self._input.shape[2])
-        filters = [Filter(f"{found.layer} filter {i + 1}", found.weights[i], float(found.bias[i]))
+        filters = [Filter(tr("{layer} filter {n}", layer=found.layer, n=i + 1), found.weights[i], float(found.bias[i]))
                    for i in range(found.weights.shape[0])]
-        self.kernel_editor.set_filters(filters, f"The {len(filters)} first-layer filters ({found.layer}) of "
-                                                f"{path.name}, learned from handwriting.")
-        self._set_status(f"Loaded {len(filters)} filters of layer {found.layer} from {path.name}")
+        self.kernel_editor.set_filters(filters, tr("The {n} first-layer filters ({layer}) of {file}, learned from "
+                                                   "handwriting.", n=len(filters), layer=found.layer, file=path.name))
+        self._set_status(tr("Loaded {n} filters of layer {layer} from {file}", n=len(filters), layer=found.layer,
+                            file=path.name))
         return True
 
     # -- convolution -------------------------------------------------------------------------
@@ -445,26 +459,29 @@ class KernelsPanel(FileDropMixin, QWidget):
             oh, ow = output_size(h, w, kh, kw, settings)
             top, bottom, left, right = padding_amounts(h, w, kh, kw, settings)
             lines = [
-                f"rows: {output_size_formula(h, kh, top + bottom, settings.stride[0], settings.dilation[0])}",
-                f"columns: {output_size_formula(w, kw, left + right, settings.stride[1], settings.dilation[1])}",
+                tr("rows: {formula}", formula=output_size_formula(h, kh, top + bottom, settings.stride[0],
+                                                                  settings.dilation[0])),
+                tr("columns: {formula}", formula=output_size_formula(w, kw, left + right, settings.stride[1],
+                                                                     settings.dilation[1])),
             ]
-            shape = f"{h} × {w} × {self._input.shape[2]} → conv → {oh} × {ow} × {kernels.shape[0]}"
+            shape = f"{h} × {w} × {self._input.shape[2]} → {tr('conv')} → {oh} × {ow} × {kernels.shape[0]}"
             if pooling.enabled:
                 ph, pw = pool_output_size(oh, ow, pooling.size, pooling.stride)
-                lines.append(f"{pooling.mode} pooling: ⌊({oh} − {pooling.size[0]}) / {pooling.stride[0]}⌋ + 1 = {ph}, "
+                lines.append((tr("max pooling:") if pooling.mode == "max" else tr("average pooling:"))
+                             + f" ⌊({oh} − {pooling.size[0]}) / {pooling.stride[0]}⌋ + 1 = {ph}, "
                              f"⌊({ow} − {pooling.size[1]}) / {pooling.stride[1]}⌋ + 1 = {pw}")
-                shape += f" → pool → {ph} × {pw} × {kernels.shape[0]}"
+                shape += f" → {tr('pool')} → {ph} × {pw} × {kernels.shape[0]}"
         except ConvSettingsError as exc:
             self._settings_error = str(exc)
-            self.error_label.setText(f"These settings have no output: {exc}")
+            self.error_label.setText(tr("These settings have no output: {reason}", reason=exc))
             self.error_label.show()
             self.output_view.setEnabled(False)
             return
         self._settings_error = ""
         self.error_label.hide()
         self.output_view.setEnabled(True)
-        self.formula_label.setText(f"<b>Output shape</b> {shape}<br>out = ⌊(in + padding − dilation·(k − 1) − 1) "
-                                   f"/ stride⌋ + 1<br>" + "<br>".join(lines))
+        self.formula_label.setText(tr("<b>Output shape</b> {shape}<br>out = ⌊(in + padding − dilation·(k − 1) − 1) "
+                                      "/ stride⌋ + 1<br>", shape=shape) + "<br>".join(lines))
         self._request_id += 1
         self.worker.submit(ConvJob(self._request_id, self._input.astype(np.float32), kernels, bias, settings, pooling))
         self._sync_stepper(kernels, bias, settings)
@@ -480,7 +497,7 @@ class KernelsPanel(FileDropMixin, QWidget):
             return  # an older job finishing late
         self._shown_id = result.request_id
         if result.error:
-            self.error_label.setText(f"These settings have no output: {result.error}")
+            self.error_label.setText(tr("These settings have no output: {reason}", reason=result.error))
             self.error_label.show()
             self.output_ready.emit(result.request_id)
             return
@@ -514,16 +531,17 @@ class KernelsPanel(FileDropMixin, QWidget):
         note = ""
         conv_row, conv_col = row, col
         if job.pooling.enabled:
-            (sr, sc), (tr, tc) = job.pooling.size, job.pooling.stride
-            window = self._result.conv[row * tr:row * tr + sr, col * tc:col * tc + sc, filter_index]
+            (sr, sc), (step_r, step_c) = job.pooling.size, job.pooling.stride
+            window = self._result.conv[row * step_r:row * step_r + sr, col * step_c:col * step_c + sc, filter_index]
             if job.pooling.mode == "max":
                 r, c = np.unravel_index(int(np.argmax(window)), window.shape)
-                note = f"{job.pooling.mode} pooling took {format_value(float(window.max()))} from a {sr}×{sc} window. "
+                note = tr("max pooling took {value} from a {h}×{w} window. ", value=format_value(float(window.max())),
+                          h=sr, w=sc)
             else:
                 r, c = 0, 0
-                note = (f"average pooling: the mean of {window.size} outputs = {format_value(float(window.mean()))}; "
-                        f"the first of them: ")
-            conv_row, conv_col = row * tr + int(r), col * tc + int(c)
+                note = tr("average pooling: the mean of {n} outputs = {value}; the first of them: ", n=window.size,
+                          value=format_value(float(window.mean())))
+            conv_row, conv_col = row * step_r + int(r), col * step_c + int(c)
         ws = weighted_sum_at(job.image, job.kernels, job.bias, job.settings, conv_row, conv_col, filter_index)
         names = TensorView.channel_names(job.image.shape[2])
         self.sum_view.show_sum(ws, names, note)
@@ -544,7 +562,7 @@ class KernelsPanel(FileDropMixin, QWidget):
         # A camera nobody looks at only costs CPU (and keeps its light on).
         if self.is_live() and self.input_box.currentData() == CAMERA_INPUT:
             self.stop_live()
-            self._set_status("The camera stopped while the panel is hidden; choose Live camera to restart it.")
+            self._set_status(tr("The camera stopped while the panel is hidden; choose Live camera to restart it."))
         super().hideEvent(event)
 
     def showEvent(self, event) -> None:  # noqa: N802

@@ -37,6 +37,7 @@ from desktop.core.convolution import (
     padding_amounts,
     weighted_sum_at,
 )
+from desktop.ui.i18n import notifier, tr, tr_noop, translated, translated_label
 
 DEFAULT_STEPS_PER_SECOND = 2
 MAX_STEPS_PER_SECOND = 20
@@ -172,10 +173,10 @@ class ConvolutionStepper(QWidget):
     # -- layout ------------------------------------------------------------------------------
     def _build(self) -> None:
         self.input_grid = NumberGrid("StepperInputGrid")
-        self.input_grid.setToolTip("The input with the kernel's footprint highlighted; hatched cells are padding.")
+        translated(self.input_grid.setToolTip, "The input with the kernel's footprint highlighted; hatched cells are padding.")
         self.kernel_grid = NumberGrid("StepperKernelGrid")
         self.products_grid = NumberGrid("StepperProductsGrid")
-        self.products_grid.setToolTip("Each input value under the footprint times its kernel weight.")
+        translated(self.products_grid.setToolTip, "Each input value under the footprint times its kernel weight.")
         self.output_grid = NumberGrid("StepperOutputGrid")
 
         self.sum_label = QLabel()
@@ -195,18 +196,20 @@ class ConvolutionStepper(QWidget):
         self.error_label.hide()
 
         grids = QGridLayout()
-        for column, (title, grid) in enumerate((("Input", self.input_grid), ("Kernel", self.kernel_grid),
-                                                ("Products", self.products_grid), ("Output", self.output_grid))):
-            heading = QLabel(f"<b>{title}</b>")
+        for column, (title, grid) in enumerate(((tr_noop("Input"), self.input_grid), (tr_noop("Kernel"), self.kernel_grid),
+                                                (tr_noop("Products"), self.products_grid),
+                                                (tr_noop("Output"), self.output_grid))):
+            heading = QLabel()
+            translated(heading.setText, "<b>{title}</b>", owner=heading, title=lambda t=title: tr(t))
             heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
             grids.addWidget(heading, 0, column)
             grids.addWidget(grid, 1, column)
             grids.setColumnStretch(column, 3 if grid is self.input_grid else 2)
 
-        self.back_button = self._button("◀ Step back", "StepperBackButton", "Step back", self.step_back)
-        self.play_button = self._button("▶ Play", "StepperPlayButton", "Play or pause", self._toggle_play)
+        self.back_button = self._button(tr_noop("◀ Step back"), "StepperBackButton", "Step back", self.step_back)
+        self.play_button = self._button(tr_noop("▶ Play"), "StepperPlayButton", "Play or pause", self._toggle_play)
         self.play_button.setCheckable(True)
-        self.forward_button = self._button("Step ▶", "StepperForwardButton", "Step forward", self.step_forward)
+        self.forward_button = self._button(tr_noop("Step ▶"), "StepperForwardButton", "Step forward", self.step_forward)
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setObjectName("StepperScrubSlider")
         self.slider.setAccessibleName("Output position")
@@ -216,7 +219,7 @@ class ConvolutionStepper(QWidget):
         self.speed_box.setAccessibleName("Steps per second")
         self.speed_box.setRange(1, MAX_STEPS_PER_SECOND)
         self.speed_box.setValue(DEFAULT_STEPS_PER_SECOND)
-        self.speed_box.setSuffix(" steps/s")
+        translated(self.speed_box.setSuffix, " steps/s", owner=self.speed_box)
         self.speed_box.valueChanged.connect(self._apply_speed)
         self.position_label = QLabel()
         self.position_label.setObjectName("StepperPositionLabel")
@@ -227,7 +230,7 @@ class ConvolutionStepper(QWidget):
             controls.addWidget(widget)
         controls.addWidget(self.slider, 1)
         controls.addWidget(self.position_label)
-        controls.addWidget(QLabel("Speed"))
+        controls.addWidget(translated_label("Speed"))
         controls.addWidget(self.speed_box)
 
         layout = QVBoxLayout(self)
@@ -237,9 +240,17 @@ class ConvolutionStepper(QWidget):
         layout.addWidget(self.error_label)
         layout.addLayout(controls)
         self._apply_speed(self.speed_box.value())
+        notifier().language_changed.connect(self._on_language_changed)
+
+    def _on_language_changed(self, _language: str) -> None:
+        self._show_playing(self.is_playing())
+        if self._padded.size and not self._error:
+            self._show_shape()
+            self._refresh()
 
     def _button(self, text: str, name: str, accessible: str, slot) -> QPushButton:
-        button = QPushButton(text)
+        button = QPushButton()
+        translated(button.setText, text, owner=button)  # an English source marked by the caller
         button.setObjectName(name)
         button.setAccessibleName(accessible)
         button.clicked.connect(slot)
@@ -368,7 +379,7 @@ class ConvolutionStepper(QWidget):
     def _show_playing(self, playing: bool) -> None:
         self.play_button.blockSignals(True)
         self.play_button.setChecked(playing)
-        self.play_button.setText("⏸ Pause" if playing else "▶ Play")
+        self.play_button.setText(tr("⏸ Pause") if playing else tr("▶ Play"))
         self.play_button.blockSignals(False)
 
     @Slot(int)
@@ -395,10 +406,10 @@ class ConvolutionStepper(QWidget):
         (k_h, k_w), (in_h, in_w) = self._kernel.shape, self._image.shape
         top, bottom, left, right = self._padding
         s, d = self._settings.stride, self._settings.dilation
-        self.shape_label.setText(
-            f"Output {self._out_shape[0]}×{self._out_shape[1]} — rows: "
-            f"{output_size_formula(in_h, k_h, top + bottom, s[0], d[0])}; columns: "
-            f"{output_size_formula(in_w, k_w, left + right, s[1], d[1])}")
+        self.shape_label.setText(tr(
+            "Output {h}×{w} — rows: {rows}; columns: {cols}", h=self._out_shape[0], w=self._out_shape[1],
+            rows=output_size_formula(in_h, k_h, top + bottom, s[0], d[0]),
+            cols=output_size_formula(in_w, k_w, left + right, s[1], d[1])))
 
     def _refresh(self) -> None:
         if self._error:
@@ -426,8 +437,8 @@ class ConvolutionStepper(QWidget):
         done[(out_row, out_col)] = CURRENT_COLOUR
         self.output_grid.set_cells(self.revealed_output(), done, outlined={(out_row, out_col)})
         self.sum_label.setText(self.sum_text(ws))
-        self.position_label.setText(f"output ({out_row}, {out_col}) — step {self._position + 1} of "
-                                    f"{self.position_count()}")
+        self.position_label.setText(tr("output ({row}, {col}) — step {n} of {total}", row=out_row, col=out_col,
+                                       n=self._position + 1, total=self.position_count()))
 
     def sum_text(self, ws: WeightedSum | None = None) -> str:
         """The weighted sum written out: ``1·1 + 1·0 + … = 4`` (with bias and ReLU when used)."""
@@ -436,7 +447,7 @@ class ConvolutionStepper(QWidget):
                  for x, w in zip(ws.inputs.reshape(-1), ws.weights.reshape(-1))]
         text = " + ".join(terms)
         if ws.bias:
-            text += f" + bias {format_number(ws.bias)}"
+            text += tr(" + bias {bias}", bias=format_number(ws.bias))
         text += f" = {format_number(ws.total)}"
         if self._settings.relu:
             text += f"; ReLU → {format_number(ws.output)}"

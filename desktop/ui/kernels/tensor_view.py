@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.ui.i18n import notifier, tr, tr_noop, translated
+
 MIN_ZOOM = 0.1
 MAX_ZOOM = 64.0
 GRID_FROM_PX = 8  # draw pixel borders once a pixel is this many screen pixels wide
@@ -53,10 +55,10 @@ def uint8_wrap_note(value: int) -> str:
     one = np.array([1], dtype=np.uint8)
     plus_one = int((byte + one)[0])  # array arithmetic wraps silently, as image libraries do
     top = int((np.array([255], np.uint8) + one)[0])
-    return (
-        f"uint8 holds 8 bits: 0…255 (0x00…0xFF). 255 + 1 = {top} in uint8 because 256 = 0x100 needs a 9th bit, "
-        f"which is dropped (sums wrap modulo 256). Here {value} + 1 = {plus_one}. "
-        "That is why convolution works in float32."
+    return tr(
+        "uint8 holds 8 bits: 0…255 (0x00…0xFF). 255 + 1 = {top} in uint8 because 256 = 0x100 needs a 9th bit, "
+        "which is dropped (sums wrap modulo 256). Here {value} + 1 = {plus_one}. "
+        "That is why convolution works in float32.", top=top, value=value, plus_one=plus_one
     )
 
 
@@ -239,18 +241,20 @@ class TensorView(QWidget):
         self.channel_box.setAccessibleName("Channel shown")
         self.channel_box.setMinimumContentsLength(12)
         self.channel_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.channel_box.setToolTip("Show all channels as a colour picture, one channel, or every channel side by side")
-        self.tint_box = QCheckBox("Tint")
+        translated(self.channel_box.setToolTip,
+                   "Show all channels as a colour picture, one channel, or every channel side by side")
+        self.tint_box = QCheckBox()
+        translated(self.tint_box.setText, "Tint", owner=self.tint_box)
         self.tint_box.setObjectName("tintBox")
         self.tint_box.setAccessibleName("Tint each channel in its colour")
-        self.tint_box.setToolTip("Show the red channel in red, green in green, blue in blue instead of grey")
-        self.zoom_in = self._tool("+", "zoomInButton", "Zoom in", lambda: self.pixels.set_zoom(self.pixels.view.zoom() * 2))
-        self.zoom_out = self._tool("−", "zoomOutButton", "Zoom out", lambda: self.pixels.set_zoom(self.pixels.view.zoom() / 2))
-        self.zoom_fit = self._tool("Fit", "zoomFitButton", "Fit the whole image", lambda: self.pixels.fit())
+        translated(self.tint_box.setToolTip, "Show the red channel in red, green in green, blue in blue instead of grey")
+        self.zoom_in = self._tool("+", "zoomInButton", tr_noop("Zoom in"), lambda: self.pixels.set_zoom(self.pixels.view.zoom() * 2))
+        self.zoom_out = self._tool("−", "zoomOutButton", tr_noop("Zoom out"), lambda: self.pixels.set_zoom(self.pixels.view.zoom() / 2))
+        self.zoom_fit = self._tool(tr_noop("Fit"), "zoomFitButton", tr_noop("Fit the whole image"), lambda: self.pixels.fit())
         self.pixels = ZoomablePixels("inputPixels", "Input image")
-        self.pixels.setToolTip("Ctrl + mouse wheel zooms; zoom far in to read every pixel's value")
+        translated(self.pixels.setToolTip, "Ctrl + mouse wheel zooms; zoom far in to read every pixel's value")
         self.pixels.view.hovered.connect(self._on_hover)
-        self.value_label = QLabel("Point at a pixel to read its value.")
+        self.value_label = QLabel(tr("Point at a pixel to read its value."))
         self.value_label.setObjectName("pixelValueLabel")
         self.value_label.setAccessibleName("Value under the cursor")
         self.value_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -274,13 +278,23 @@ class TensorView(QWidget):
         layout.addWidget(self.wrap_label)
         self.channel_box.currentIndexChanged.connect(self._redraw)
         self.tint_box.toggled.connect(self._redraw)
+        notifier().language_changed.connect(self._on_language_changed)
+
+    def _on_language_changed(self, _language: str) -> None:
+        index = self.channel_box.currentIndex()
+        self._fill_channel_box(self._tensor.shape[2])
+        self.channel_box.blockSignals(True)
+        self.channel_box.setCurrentIndex(index)
+        self.channel_box.blockSignals(False)
+        self.shape_label.setText(self._shape_text())
+        self.wrap_label.setText(uint8_wrap_note(255))
 
     def _tool(self, text: str, name: str, accessible: str, slot) -> QToolButton:
         button = QToolButton()
-        button.setText(text)
+        translated(button.setText, text, owner=button)  # English sources marked by the callers
         button.setObjectName(name)
         button.setAccessibleName(accessible)
-        button.setToolTip(accessible)
+        translated(button.setToolTip, accessible, owner=button)
         button.clicked.connect(slot)
         return button
 
@@ -294,22 +308,26 @@ class TensorView(QWidget):
             tensor = tensor[:, :, None]
         channels_changed = tensor.shape[2] != self._tensor.shape[2]
         self._tensor = tensor
-        h, w, c = tensor.shape
-        self.shape_label.setText(f"<b>Shape</b> H × W × C = {h} × {w} × {c}  ({tensor.dtype})")
+        c = tensor.shape[2]
+        self.shape_label.setText(self._shape_text())
         if channels_changed or self.channel_box.count() == 0:
             self._fill_channel_box(c)
         self._redraw()
+
+    def _shape_text(self) -> str:
+        h, w, c = self._tensor.shape
+        return tr("<b>Shape</b> H × W × C = {h} × {w} × {c}  ({dtype})", h=h, w=w, c=c, dtype=self._tensor.dtype)
 
     def _fill_channel_box(self, channels: int) -> None:
         names = self.channel_names(channels)
         self.channel_box.blockSignals(True)
         self.channel_box.clear()
         if channels == 3:
-            self.channel_box.addItem("All (colour)", "all")
+            self.channel_box.addItem(tr("All (colour)"), "all")
         for index, name in enumerate(names):
-            self.channel_box.addItem(f"Channel {name}" if channels == 3 else f"Channel {index}", index)
+            self.channel_box.addItem(tr("Channel {name}", name=name if channels == 3 else index), index)
         if channels > 1:
-            self.channel_box.addItem("Side by side", "side")
+            self.channel_box.addItem(tr("Side by side"), "side")
         self.channel_box.blockSignals(False)
         self.tint_box.setEnabled(channels == 3)
 
@@ -376,7 +394,7 @@ class TensorView(QWidget):
                 parts.append(f"{names[c]} = {int(value)} = 0x{int(value):02X}")
             else:
                 parts.append(f"{names[c]} = {format_value(float(value))}")
-        return f"row {row}, column {col}: " + ", ".join(parts)
+        return tr("row {row}, column {col}: ", row=row, col=col) + ", ".join(parts)
 
     def _on_hover(self, row: int, col: int) -> None:
         if row < 0:

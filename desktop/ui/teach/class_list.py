@@ -6,12 +6,15 @@ from typing import Sequence
 
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QListWidget, QPushButton, QVBoxLayout, QWidget
 
+from desktop.ui.i18n import tr_noop, translated
+
 
 def _button(text: str, name: str, accessible: str, tip: str) -> QPushButton:
-    button = QPushButton(text)
+    button = QPushButton()
+    translated(button.setText, text, owner=button)  # English sources marked by the callers
     button.setObjectName(name)
     button.setAccessibleName(accessible)
-    button.setToolTip(tip)
+    translated(button.setToolTip, tip, owner=button)
     return button
 
 
@@ -30,14 +33,16 @@ class ClassList(QWidget):
         self.name_edit = QLineEdit()
         self.name_edit.setObjectName("teachClassName")
         self.name_edit.setAccessibleName("Class name")
-        self.name_edit.setPlaceholderText("Class name")
-        self.add_button = _button("Add", "teachAddClass", "Add a class", "Add a class with the name typed above")
-        self.rename_button = _button("Rename", "teachRenameClass", "Rename the selected class",
-                                     "Give the selected class the name typed above")
-        self.delete_button = _button("Delete", "teachDeleteClass", "Delete the selected class",
-                                     "Delete the selected class and its samples")
-        self.up_button = _button("▲", "teachMoveClassUp", "Move the class up", "Move the selected class up")
-        self.down_button = _button("▼", "teachMoveClassDown", "Move the class down", "Move the selected class down")
+        translated(self.name_edit.setPlaceholderText, "Class name", owner=self.name_edit)
+        self.add_button = _button(tr_noop("Add"), "teachAddClass", "Add a class",
+                                  tr_noop("Add a class with the name typed above"))
+        self.rename_button = _button(tr_noop("Rename"), "teachRenameClass", "Rename the selected class",
+                                     tr_noop("Give the selected class the name typed above"))
+        self.delete_button = _button(tr_noop("Delete"), "teachDeleteClass", "Delete the selected class",
+                                     tr_noop("Delete the selected class and its samples"))
+        self.up_button = _button("▲", "teachMoveClassUp", "Move the class up", tr_noop("Move the selected class up"))
+        self.down_button = _button("▼", "teachMoveClassDown", "Move the class down",
+                                   tr_noop("Move the selected class down"))
         buttons = QHBoxLayout()
         for button in (self.add_button, self.rename_button, self.delete_button, self.up_button, self.down_button):
             buttons.addWidget(button)

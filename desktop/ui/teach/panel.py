@@ -41,12 +41,14 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.contract import assets_dir
+from desktop.core.model_check import open_model_checked
 from desktop.core.onnx_model import OnnxModel
 from desktop.core.teach import project as teach
 from desktop.core.teach.embeddings import EmbeddingCache
 from desktop.core.teach.export import export_merged_onnx
 from desktop.core.teach.head import HeadResult, predict_head, train_head
 from desktop.core.teach.project import ProjectError, TeachProject
+from desktop.ui.i18n import tr, tr_noop, translated, translated_item, translated_tab
 from desktop.ui.results.job_worker import JobWorker
 from desktop.ui.sources import CameraSource, FrameSource, read_image_rgb
 from desktop.ui.teach.class_list import ClassList
@@ -62,7 +64,7 @@ DEFAULT_PROJECT_NAME = "My project"
 AUGMENTED_COPIES = 2
 RECORD_RATES = (1, 2, 5, 10, 15)  # frames per second saved while "hold to record" is held
 DEFAULT_RECORD_RATE = 5
-IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.webp *.tif *.tiff)"
+IMAGE_PATTERNS = "*.png *.jpg *.jpeg *.bmp *.webp *.tif *.tiff"
 
 
 def teach_root() -> Path:
@@ -111,10 +113,12 @@ class _Relay(QObject):
 
 
 def _button(text: str, name: str, accessible: str, tip: str, slot=None) -> QPushButton:
-    button = QPushButton(text)
+    """``text`` and ``tip`` are English sources marked with tr_noop by the callers."""
+    button = QPushButton()
+    translated(button.setText, text, owner=button)
     button.setObjectName(name)
     button.setAccessibleName(accessible)
-    button.setToolTip(tip)
+    translated(button.setToolTip, tip, owner=button)
     if slot is not None:
         button.clicked.connect(lambda _=False: slot())
     return button
@@ -167,21 +171,21 @@ class TeachPanel(QWidget):
         self.project_label = QLabel()
         self.project_label.setObjectName("teachProjectName")
         self.project_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.new_button = _button("New…", "teachNewProject", "New project", "Start a new, empty project",
+        self.new_button = _button(tr_noop("New…"), "teachNewProject", "New project", tr_noop("Start a new, empty project"),
                                   self.new_project_dialog)
-        self.open_button = _button("Open…", "teachOpenProject", "Open a project",
-                                   "Open a project folder (its project.json) or a project archive (.zip)",
+        self.open_button = _button(tr_noop("Open…"), "teachOpenProject", "Open a project",
+                                   tr_noop("Open a project folder (its project.json) or a project archive (.zip)"),
                                    self.open_project_dialog)
-        self.save_as_button = _button("Save as…", "teachSaveAs", "Save the project in another folder",
-                                      "Copy the project into another folder and keep working there",
+        self.save_as_button = _button(tr_noop("Save as…"), "teachSaveAs", "Save the project in another folder",
+                                      tr_noop("Copy the project into another folder and keep working there"),
                                       self.save_as_dialog)
-        self.archive_button = _button("Save archive…", "teachSaveArchive", "Save the project as one archive",
-                                      "Images, labels and settings in one .zip file", self.save_archive_dialog)
-        self.export_button = _button("Export ONNX", "teachExportOnnx", "Export the model as ONNX",
-                                     "One ONNX file (feature extractor + your classes) for the Camera panel",
+        self.archive_button = _button(tr_noop("Save archive…"), "teachSaveArchive", "Save the project as one archive",
+                                      tr_noop("Images, labels and settings in one .zip file"), self.save_archive_dialog)
+        self.export_button = _button(tr_noop("Export ONNX"), "teachExportOnnx", "Export the model as ONNX",
+                                     tr_noop("One ONNX file (feature extractor + your classes) for the Camera panel"),
                                      lambda: self.export_onnx())
-        self.dataset_button = _button("Export dataset…", "teachExportDataset", "Export the samples as class folders",
-                                      "Copy the samples into one folder per class", self.export_dataset_dialog)
+        self.dataset_button = _button(tr_noop("Export dataset…"), "teachExportDataset", "Export the samples as class folders",
+                                      tr_noop("Copy the samples into one folder per class"), self.export_dataset_dialog)
         top = QHBoxLayout()
         top.addWidget(self.project_label, stretch=1)
         for button in (self.new_button, self.open_button, self.save_as_button, self.archive_button,
@@ -195,31 +199,33 @@ class TeachPanel(QWidget):
         self.samples_title = QLabel()
         self.samples_title.setObjectName("teachSamplesTitle")
         self.grid = SampleGrid()
-        self.add_files_button = _button("Images…", "teachAddImages", "Add image files to the class",
-                                        "Add image files to the selected class", self.add_files_dialog)
-        self.add_folder_button = _button("Folder…", "teachAddFolder", "Add a folder of images to the class",
-                                         "Add every image of a folder to the selected class", self.add_folder_dialog)
-        self.add_drawing_button = _button("From Write", "teachAddDrawing", "Add the Write canvas drawing",
-                                          "Add the drawing on the Write panel's canvas as a sample",
+        self.add_files_button = _button(tr_noop("Images…"), "teachAddImages", "Add image files to the class",
+                                        tr_noop("Add image files to the selected class"), self.add_files_dialog)
+        self.add_folder_button = _button(tr_noop("Folder…"), "teachAddFolder", "Add a folder of images to the class",
+                                         tr_noop("Add every image of a folder to the selected class"), self.add_folder_dialog)
+        self.add_drawing_button = _button(tr_noop("From Write"), "teachAddDrawing", "Add the Write canvas drawing",
+                                          tr_noop("Add the drawing on the Write panel's canvas as a sample"),
                                           self.add_drawing)
-        self.delete_samples_button = _button("Delete sample", "teachDeleteSamples", "Delete the selected samples",
-                                             "Delete the selected samples (or press Delete)",
+        self.delete_samples_button = _button(tr_noop("Delete sample"), "teachDeleteSamples", "Delete the selected samples",
+                                             tr_noop("Delete the selected samples (or press Delete)"),
                                              lambda: self.delete_samples(self.grid.selected_rows()))
         self.camera_choice = QComboBox()
         self.camera_choice.setObjectName("teachCameraChoice")
         self.camera_choice.setAccessibleName("Camera")
         for index in range(4):
-            self.camera_choice.addItem(f"Camera {index}", index)
-        self.camera_button = _button("Start camera", "teachCameraButton", "Start the camera",
-                                     "Show the camera (live preview once trained)")
+            self.camera_choice.addItem(tr("Camera {index}", index=index), index)
+            translated_item(self.camera_choice, index, "Camera {index}", index=index)
+        self.camera_button = _button(tr_noop("Start camera"), "teachCameraButton", "Start the camera",
+                                     tr_noop("Show the camera (live preview once trained)"))
         self.camera_button.setCheckable(True)
-        self.record_button = _button("Hold to record", "teachRecordButton", "Hold to record camera samples",
-                                     "Keep the button pressed to save camera frames into the selected class")
+        self.record_button = _button(tr_noop("Hold to record"), "teachRecordButton", "Hold to record camera samples",
+                                     tr_noop("Keep the button pressed to save camera frames into the selected class"))
         self.rate_choice = QComboBox()
         self.rate_choice.setObjectName("teachRecordRate")
         self.rate_choice.setAccessibleName("Recording rate in frames per second")
         for rate in RECORD_RATES:
-            self.rate_choice.addItem(f"{rate} / s", rate)
+            self.rate_choice.addItem(tr("{rate} / s", rate=rate), rate)
+            translated_item(self.rate_choice, self.rate_choice.count() - 1, "{rate} / s", rate=rate)
         self.rate_choice.setCurrentIndex(RECORD_RATES.index(DEFAULT_RECORD_RATE))
         self._record_timer = QTimer(self)
         add_row = QHBoxLayout()
@@ -238,7 +244,8 @@ class TeachPanel(QWidget):
         middle_layout.addLayout(camera_row)
 
         # Right: train, advanced settings, preview, under the hood.
-        self.augment_box = QCheckBox("Augment (flip, crop, rotate, brightness)")
+        self.augment_box = QCheckBox()
+        translated(self.augment_box.setText, "Augment (flip, crop, rotate, brightness)", owner=self.augment_box)
         self.augment_box.setObjectName("teachAugment")
         self.augment_box.setAccessibleName("Augment the samples while training")
         self.epochs_spin = QSpinBox()
@@ -249,19 +256,22 @@ class TeachPanel(QWidget):
         self.rate_spin.setDecimals(5)
         self.rate_spin.setRange(0.00001, 1.0)
         self.rate_spin.setSingleStep(0.001)
-        advanced = QGroupBox("Advanced")
+        advanced = QGroupBox()
+        translated(advanced.setTitle, "Advanced", owner=advanced)
         advanced.setObjectName("teachAdvanced")
         form = QFormLayout(advanced)
-        for label, spin, name in (("Epochs", self.epochs_spin, "teachEpochs"),
-                                  ("Batch size", self.batch_spin, "teachBatchSize"),
-                                  ("Learning rate", self.rate_spin, "teachLearningRate")):
+        for label, spin, name in ((tr_noop("Epochs"), self.epochs_spin, "teachEpochs"),
+                                  (tr_noop("Batch size"), self.batch_spin, "teachBatchSize"),
+                                  (tr_noop("Learning rate"), self.rate_spin, "teachLearningRate")):
             spin.setObjectName(name)
             spin.setAccessibleName(label)
-            form.addRow(label, spin)
-        self.train_button = _button("Train", "teachTrainButton", "Train the model",
-                                    "Embed every sample and train the classifier", self.train)
-        self.cancel_button = _button("Cancel", "teachCancelButton", "Cancel the running job",
-                                     "Stop training, adding or exporting", self.cancel)
+            row_label = QLabel()
+            translated(row_label.setText, label, owner=row_label)
+            form.addRow(row_label, spin)
+        self.train_button = _button(tr_noop("Train"), "teachTrainButton", "Train the model",
+                                    tr_noop("Embed every sample and train the classifier"), self.train)
+        self.cancel_button = _button(tr_noop("Cancel"), "teachCancelButton", "Cancel the running job",
+                                     tr_noop("Stop training, adding or exporting"), self.cancel)
         self.progress_bar = QProgressBar()
         self.progress_bar.setObjectName("teachProgress")
         self.progress_bar.setAccessibleName("Progress of the running job")
@@ -272,8 +282,8 @@ class TeachPanel(QWidget):
         train_row.addWidget(self.cancel_button)
         train_row.addWidget(self.progress_bar, stretch=1)
         self.preview = PreviewView()
-        self.preview_file_button = _button("Preview a photo…", "teachPreviewFile", "Preview a photo file",
-                                           "Classify a photo file with the trained model", self.preview_file_dialog)
+        self.preview_file_button = _button(tr_noop("Preview a photo…"), "teachPreviewFile", "Preview a photo file",
+                                           tr_noop("Classify a photo file with the trained model"), self.preview_file_dialog)
         self.under_the_hood = UnderTheHood()
         hood_scroll = QScrollArea()
         hood_scroll.setObjectName("teachUnderTheHoodScroll")
@@ -289,6 +299,8 @@ class TeachPanel(QWidget):
         self.tabs.setAccessibleName("Preview and under the hood")
         self.tabs.addTab(preview_page, "Preview")
         self.tabs.addTab(hood_scroll, "Under the hood")
+        translated_tab(self.tabs, preview_page, "Preview")
+        translated_tab(self.tabs, hood_scroll, "Under the hood")
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -355,7 +367,8 @@ class TeachPanel(QWidget):
             # A damaged project is left as it is; work goes on in a fresh folder beside it.
             fresh = unused_folder(folder.parent, folder.name)
             self._set_project(teach.new_project(fresh, folder.name))
-            self._say(f"{exc}. Started a new project in {fresh} instead; the damaged one was not changed.")
+            self._say(tr("{reason}. Started a new project in {folder} instead; the damaged one was not changed.",
+                         reason=exc, folder=fresh))
 
     def _set_project(self, project: TeachProject) -> None:
         self.project = project
@@ -370,7 +383,7 @@ class TeachPanel(QWidget):
         for widget in (self.epochs_spin, self.batch_spin, self.rate_spin, self.augment_box):
             widget.blockSignals(False)
         self.preview.bars.set_classes([])
-        self.preview.caption.setText("Train the model to see its predictions here.")
+        self.preview.caption.setText(tr("Train the model to see its predictions here."))
         self._refresh(0)
 
     def _refresh(self, current: int | None = None) -> None:
@@ -383,8 +396,8 @@ class TeachPanel(QWidget):
     def _show_samples(self) -> None:
         teach_class = self.current_class()
         self.grid.sample_model.set_paths(teach_class.samples if teach_class else [])
-        self.samples_title.setText(f"<b>{teach_class.name}</b>: {len(teach_class.samples)} sample(s)"
-                                   if teach_class else "Add a class to start.")
+        self.samples_title.setText(tr("<b>{name}</b>: {n} sample(s)", name=teach_class.name, n=len(teach_class.samples))
+                                   if teach_class else tr("Add a class to start."))
 
     def current_class(self) -> teach.TeachClass | None:
         row = self.classes.current()
@@ -397,7 +410,7 @@ class TeachPanel(QWidget):
         try:
             teach.save_project(self.project)
         except (ProjectError, OSError) as exc:
-            self._say(f"Could not save the project: {exc}")
+            self._say(tr("Could not save the project: {reason}", reason=exc))
             return False
         return True
 
@@ -412,7 +425,7 @@ class TeachPanel(QWidget):
         except (ProjectError, OSError) as exc:
             self._say(str(exc))
             return False
-        self._say(f"New project in {folder}.")
+        self._say(tr("New project in {folder}.", folder=folder))
         return True
 
     def open_project(self, path: str | Path) -> bool:
@@ -424,20 +437,20 @@ class TeachPanel(QWidget):
             else:
                 project = teach.open_project(path.parent if path.name == teach.PROJECT_FILE else path)
         except (ProjectError, OSError) as exc:
-            self._say(f"Could not open the project: {exc}")
+            self._say(tr("Could not open the project: {reason}", reason=exc))
             return False
         self._set_project(project)
-        self._say(f"Opened {project.name} ({project.folder}).")
+        self._say(tr("Opened {name} ({folder}).", name=project.name, folder=project.folder))
         return True
 
     def save_project_as(self, folder: str | Path) -> bool:
         try:
             teach.save_project(self.project, folder)
         except (ProjectError, OSError) as exc:
-            self._say(f"Could not save the project: {exc}")
+            self._say(tr("Could not save the project: {reason}", reason=exc))
             return False
         self._refresh()
-        self._say(f"Saved the project in {folder}.")
+        self._say(tr("Saved the project in {folder}.", folder=folder))
         return True
 
     def save_archive(self, zip_path: str | Path) -> bool:
@@ -447,9 +460,9 @@ class TeachPanel(QWidget):
         try:
             teach.save_archive(self.project, zip_path)
         except (ProjectError, OSError) as exc:
-            self._say(f"Could not write the archive {zip_path}: {exc}")
+            self._say(tr("Could not write the archive {path}: {reason}", path=zip_path, reason=exc))
             return False
-        self._say(f"Saved the project archive {zip_path}.")
+        self._say(tr("Saved the project archive {path}.", path=zip_path))
         return True
 
     # -- classes -------------------------------------------------------------------------------
@@ -469,7 +482,7 @@ class TeachPanel(QWidget):
             return False
         self.classes.name_edit.clear()
         self._edited(len(self.project.classes) - 1)
-        self._say(f"Added the class {name.strip()!r}.")
+        self._say(tr("Added the class {name!r}.", name=name.strip()))
         return True
 
     def rename_class(self, new_name: str) -> bool:
@@ -495,7 +508,7 @@ class TeachPanel(QWidget):
             self._say(str(exc))
             return False
         self._edited(row)
-        self._say(f"Deleted the class {removed.name!r} and its {len(removed.samples)} sample(s).")
+        self._say(tr("Deleted the class {name!r} and its {n} sample(s).", name=removed.name, n=len(removed.samples)))
         return True
 
     def move_class(self, step: int) -> bool:
@@ -513,7 +526,7 @@ class TeachPanel(QWidget):
     def _target_class(self) -> str | None:
         teach_class = self.current_class()
         if teach_class is None:
-            self._say("Add a class first, then its samples.")
+            self._say(tr("Add a class first, then its samples."))
             return None
         return teach_class.name
 
@@ -531,14 +544,15 @@ class TeachPanel(QWidget):
         def done(result) -> None:
             added, problems = result
             self._edited()
-            text = f"Added {len(added)} sample(s) to {name!r}."
+            text = tr("Added {n} sample(s) to {name!r}.", n=len(added), name=name)
             if problems:
                 shown = "; ".join(f"{path.name}: {reason}" for path, reason in problems[:3])
-                more = f" and {len(problems) - 3} more" if len(problems) > 3 else ""
-                text += f" Skipped {len(problems)} file(s) that are not readable images ({shown}{more})."
+                more = tr(" and {n} more", n=len(problems) - 3) if len(problems) > 3 else ""
+                text += tr(" Skipped {n} file(s) that are not readable images ({shown}{more}).", n=len(problems),
+                           shown=shown, more=more)
             self._say(text)
 
-        return self._start_job(job, f"Adding images to {name!r}…", done)
+        return self._start_job(job, tr("Adding images to {name!r}…", name=name), done)
 
     def add_image(self, rgb: np.ndarray) -> Path | None:
         name = self._target_class()
@@ -547,7 +561,7 @@ class TeachPanel(QWidget):
         try:
             path = teach.add_image(self.project, name, rgb)
         except (ProjectError, OSError) as exc:
-            self._say(f"Could not add the sample: {exc}")
+            self._say(tr("Could not add the sample: {reason}", reason=exc))
             return None
         return path
 
@@ -556,7 +570,7 @@ class TeachPanel(QWidget):
             return False
         drawing = self._current_drawing() if self._current_drawing is not None else None
         if drawing is None:
-            self._say("Draw something on the Write panel's canvas first.")
+            self._say(tr("Draw something on the Write panel's canvas first."))
             return False
         if self.add_image(drawing_to_rgb(drawing)) is None:
             return False
@@ -572,7 +586,7 @@ class TeachPanel(QWidget):
         for row in sorted(rows, reverse=True):
             teach.remove_sample(self.project, teach_class.name, row)
         self._edited()
-        self._say(f"Deleted {len(rows)} sample(s) from {teach_class.name!r}.")
+        self._say(tr("Deleted {n} sample(s) from {name!r}.", n=len(rows), name=teach_class.name))
         return len(rows)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt naming)
@@ -599,7 +613,7 @@ class TeachPanel(QWidget):
         if self.camera_button.isChecked() != running:
             self.camera_button.setChecked(running)  # toggled calls back here
             return
-        self.camera_button.setText("Stop camera" if running else "Start camera")
+        self.camera_button.setText(tr("Stop camera") if running else tr("Start camera"))
         self.camera_button.setAccessibleName("Stop the camera" if running else "Start the camera")
         if not running:
             self.stop_recording()
@@ -634,7 +648,7 @@ class TeachPanel(QWidget):
         self.set_camera_running(True)
         self._recorded_before = len(self.current_class().samples)
         self._record_timer.start(round(1000 / int(self.rate_choice.currentData())))
-        self._say(f"Recording into {self.current_class().name!r}…")
+        self._say(tr("Recording into {name!r}…", name=self.current_class().name))
 
     def stop_recording(self) -> None:
         if not self._record_timer.isActive():
@@ -643,8 +657,8 @@ class TeachPanel(QWidget):
         teach_class = self.current_class()
         self._edited()
         if teach_class is not None:
-            self._say(f"Recorded {len(teach_class.samples) - self._recorded_before} sample(s) "
-                      f"into {teach_class.name!r}.")
+            self._say(tr("Recorded {n} sample(s) into {name!r}.", n=len(teach_class.samples) - self._recorded_before,
+                         name=teach_class.name))
 
     def _record_frame(self) -> None:
         if self._frame is None or self._recorded_serial == self._frame_serial:
@@ -663,6 +677,7 @@ class TeachPanel(QWidget):
             return False
         self.progress_bar.setRange(0, 0)
         self._say(busy_text)
+        log.info("teach panel: %s", busy_text)
         worker = JobWorker(job, self)
         self._job = worker
 
@@ -687,7 +702,7 @@ class TeachPanel(QWidget):
         def cancelled() -> None:
             finish(False)
             self._refresh()
-            self._say("Cancelled.")
+            self._say(tr("Cancelled."))
 
         worker.progress.connect(self._on_progress)
         worker.finished.connect(finished)
@@ -704,7 +719,7 @@ class TeachPanel(QWidget):
     def cancel(self) -> None:
         if self._job is not None:
             self._job.cancel()
-            self._say("Cancelling…")
+            self._say(tr("Cancelling…"))
 
     def _update_buttons(self) -> None:
         # A job reads or writes the project's files: nothing else edits the project meanwhile (a save
@@ -724,7 +739,8 @@ class TeachPanel(QWidget):
         """The extractor is loaded once, in whichever worker needs it first."""
         with self._extractor_lock:
             if self._cache is None:
-                self._extractor = OnnxModel(self.extractor_path)
+                # A user's own extractor is opened in a child process first (it may crash onnxruntime).
+                self._extractor = open_model_checked(self.extractor_path, warm_up=False)
                 self._cache = EmbeddingCache(self._extractor, embedding_cache_dir())
             return self._cache
 
@@ -743,22 +759,22 @@ class TeachPanel(QWidget):
         try:
             paths, labels = teach.training_samples(self.project)
         except ProjectError as exc:
-            self._say(f"Cannot train yet: {exc}.")
+            self._say(tr("Cannot train yet: {reason}.", reason=exc))
             return False
         names = list(self.project.class_names)
         settings = teach.TrainSettings(**vars(self.project.settings))
         relay = self._relay
 
         def job(progress, cancelled):
-            relay.phase.emit(f"Embedding {len(paths)} samples…")
+            relay.phase.emit(tr("Embedding {n} samples…", n=len(paths)))
             cache = self._embedding_cache()
             x = cache.embed(paths, progress, cancelled)
             augmented = None
             if settings.augment:
-                relay.phase.emit(f"Embedding {AUGMENTED_COPIES} augmented copies of each sample…")
+                relay.phase.emit(tr("Embedding {n} augmented copies of each sample…", n=AUGMENTED_COPIES))
                 extra = cache.embed_augmented(paths, AUGMENTED_COPIES, settings.seed, progress, cancelled)
                 augmented = (extra, np.repeat(np.arange(len(paths)), AUGMENTED_COPIES))  # file-major order
-            relay.phase.emit(f"Training the classifier for {settings.epochs} epochs…")
+            relay.phase.emit(tr("Training the classifier for {n} epochs…", n=settings.epochs))
             return train_head(x, labels, len(names), settings, progress, cancelled, class_names=names,
                               on_epoch=lambda epoch, metrics: relay.epoch.emit(epoch, metrics), augmented=augmented)
 
@@ -767,15 +783,16 @@ class TeachPanel(QWidget):
             self.under_the_hood.set_result(result, names)
             self.preview.bars.set_classes(names)
             last = result.history[max(result.history)]
-            held = f", held-out accuracy {last['val_accuracy']:.0%}" if len(result.holdout) else ""
-            self.preview.caption.setText("Drop a photo on the picture or start the camera.")
-            self._say(f"Trained on {len(paths)} samples: training accuracy {last['accuracy']:.0%}{held}.")
+            held = tr(", held-out accuracy {value:.0%}", value=last["val_accuracy"]) if len(result.holdout) else ""
+            self.preview.caption.setText(tr("Drop a photo on the picture or start the camera."))
+            self._say(tr("Trained on {n} samples: training accuracy {value:.0%}{held}.", n=len(paths),
+                         value=last["accuracy"], held=held))
             self.trained.emit()
             if self._frame is not None:
                 self._request_preview(self._frame)
 
         self.under_the_hood.start()
-        return self._start_job(job, "Preparing to train…", done)
+        return self._start_job(job, tr("Preparing to train…"), done)
 
     # -- preview -------------------------------------------------------------------------------
     def preview_image(self, path: str | Path) -> bool:
@@ -787,7 +804,7 @@ class TeachPanel(QWidget):
             return False
         self.preview.picture.set_rgb(rgb)
         if self.head is None:
-            self._say("Train the model first; then the preview shows what it thinks.")
+            self._say(tr("Train the model first; then the preview shows what it thinks."))
             return False
         self._request_preview(rgb)
         return True
@@ -822,7 +839,7 @@ class TeachPanel(QWidget):
             finish()
 
         def failed(text: str) -> None:
-            self._say(f"The preview failed: {text}")
+            self._say(tr("The preview failed: {reason}", reason=text))
             finish()
 
         worker.finished.connect(finished)
@@ -844,16 +861,16 @@ class TeachPanel(QWidget):
     def export_onnx(self, path: str | Path | None = None) -> bool:
         """One ONNX file (extractor + head); by default into the user's models folder."""
         if self.head is None:
-            self._say("Train the model before exporting it.")
+            self._say(tr("Train the model before exporting it."))
             return False
         if self.trained_classes != self.project.class_names:
-            self._say("The classes changed since the last training: train again, then export.")
+            self._say(tr("The classes changed since the last training: train again, then export."))
             return False
         if path is None:
             path = self.default_export_path()
             if path is None:
-                path, _ = QFileDialog.getSaveFileName(self, "Export ONNX", f"{file_stem(self.project.name)}.onnx",
-                                                      "ONNX model (*.onnx)")
+                path, _ = QFileDialog.getSaveFileName(self, tr("Export ONNX"), f"{file_stem(self.project.name)}.onnx",
+                                                      tr("ONNX model (*.onnx)"))
                 if not path:
                     return False
         target = Path(path)
@@ -864,10 +881,10 @@ class TeachPanel(QWidget):
             return export_merged_onnx(self.extractor_path, head, names, target, title)
 
         def done(written) -> None:
-            self._say(f"Exported {written}. The Camera panel lists it as {title!r}.")
+            self._say(tr("Exported {path}. The Camera panel lists it as {title!r}.", path=written, title=title))
             self.model_exported.emit(Path(written))
 
-        return self._start_job(job, f"Exporting {target.name}…", done)
+        return self._start_job(job, tr("Exporting {name}…", name=target.name), done)
 
     def export_dataset(self, folder: str | Path) -> bool:
         project, folder = self.project, Path(folder)
@@ -876,49 +893,50 @@ class TeachPanel(QWidget):
             progress(0, 0)
             return teach.export_dataset(project, folder)
 
-        return self._start_job(job, f"Exporting the samples to {folder}…",
-                               lambda written: self._say(f"Exported the samples as class folders in {written}."))
+        return self._start_job(job, tr("Exporting the samples to {folder}…", folder=folder),
+                               lambda written: self._say(tr("Exported the samples as class folders in {folder}.",
+                                                            folder=written)))
 
     # -- dialogs -------------------------------------------------------------------------------
     def new_project_dialog(self) -> None:
-        name, ok = QInputDialog.getText(self, "New project", "Project name:")
+        name, ok = QInputDialog.getText(self, tr("New project"), tr("Project name:"))
         if ok and name.strip():
             self.new_project(unused_folder(teach_root(), name.strip()), name.strip())
 
     def open_project_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open a Teach project", str(teach_root()),
-                                              "Teach projects (project.json *.zip)")
+        path, _ = QFileDialog.getOpenFileName(self, tr("Open a Teach project"), str(teach_root()),
+                                              tr("Teach projects (project.json *.zip)"))
         if path:
             self.open_project(path)
 
     def save_as_dialog(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Save the project in an empty folder")
+        folder = QFileDialog.getExistingDirectory(self, tr("Save the project in an empty folder"))
         if folder:
             self.save_project_as(folder)
 
     def save_archive_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save the project archive", f"{file_stem(self.project.name)}.zip",
-                                              "Project archive (*.zip)")
+        path, _ = QFileDialog.getSaveFileName(self, tr("Save the project archive"), f"{file_stem(self.project.name)}.zip",
+                                              tr("Project archive (*.zip)"))
         if path:
             self.save_archive(path)
 
     def export_dataset_dialog(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Export the samples into a folder")
+        folder = QFileDialog.getExistingDirectory(self, tr("Export the samples into a folder"))
         if folder:
             self.export_dataset(folder)
 
     def add_files_dialog(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "Add images", "", IMAGE_FILTER)
+        paths, _ = QFileDialog.getOpenFileNames(self, tr("Add images"), "", tr("Images ({patterns})", patterns=IMAGE_PATTERNS))
         if paths:
             self.add_files(paths)
 
     def add_folder_dialog(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Add a folder of images")
+        folder = QFileDialog.getExistingDirectory(self, tr("Add a folder of images"))
         if folder:
             self.add_files([folder])
 
     def preview_file_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Preview a photo", "", IMAGE_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self, tr("Preview a photo"), "", tr("Images ({patterns})", patterns=IMAGE_PATTERNS))
         if path:
             self.preview_image(path)
 

@@ -11,6 +11,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage, QPixmap
 from PySide6.QtWidgets import QGridLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
 
 from desktop.ui.file_drop import dropped_path
+from desktop.ui.i18n import tr, translated
 
 PICTURE_SIDE = 200
 
@@ -64,7 +65,10 @@ class PreviewPicture(QLabel):
     image_dropped = Signal(str)
 
     def __init__(self, parent: QWidget | None = None):
-        super().__init__("Drop a photo here, or start the camera", parent)
+        super().__init__(parent)
+        # Only while no picture is shown: setText would replace the picture.
+        translated(lambda text: self.setText(text) if self.pixmap().isNull() else None,
+                   "Drop a photo here, or start the camera", owner=self)
         self.setObjectName("teachPreviewPicture")
         self.setAccessibleName("Preview picture (drop a photo here)")
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -104,7 +108,7 @@ class PreviewView(QWidget):
         self.setObjectName("teachPreview")
         self.picture = PreviewPicture()
         self.bars = ConfidenceBars()
-        self.caption = QLabel("Train the model to see its predictions here.")
+        self.caption = QLabel(tr("Train the model to see its predictions here."))
         self.caption.setObjectName("teachPreviewCaption")
         self.caption.setWordWrap(True)
         layout = QVBoxLayout(self)

@@ -6,6 +6,7 @@ from typing import Sequence
 
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from desktop.ui.i18n import tr, translated
 from desktop.ui.results.bars import ClassBarChart
 from desktop.ui.results.confusion import ConfusionMatrixView
 from desktop.ui.results.curves import TrainingCurves
@@ -22,7 +23,7 @@ class UnderTheHood(QWidget):
         self.setObjectName("teachUnderTheHood")
         self.setAccessibleName("Under the hood: how training went")
         self.curves = TrainingCurves()
-        self.summary = QLabel("Not trained yet.")
+        self.summary = QLabel(tr("Not trained yet."))
         self.summary.setObjectName("teachTrainingSummary")
         self.summary.setWordWrap(True)
         self.per_class = ClassBarChart("teachPerClassAccuracy", "Held-out accuracy per class")
@@ -55,6 +56,8 @@ class UnderTheHood(QWidget):
         last = result.history[max(result.history)]
         held = len(result.holdout)
         self.summary.setText(
-            f"{len(result.history)} epochs on {len(result.train)} samples: training accuracy "
-            f"{last['accuracy']:.0%}, loss {last['loss']:.3f}; held-out ({held} samples) accuracy "
-            + (f"{last['val_accuracy']:.0%}, loss {last['val_loss']:.3f}." if held else "n/a."))
+            tr("{epochs} epochs on {n} samples: training accuracy {accuracy:.0%}, loss {loss:.3f}; held-out "
+               "({held} samples) accuracy ", epochs=len(result.history), n=len(result.train),
+               accuracy=last["accuracy"], loss=last["loss"], held=held)
+            + (tr("{accuracy:.0%}, loss {loss:.3f}.", accuracy=last["val_accuracy"], loss=last["val_loss"]) if held
+               else tr("n/a.")))

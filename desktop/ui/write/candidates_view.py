@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.characters import CharacterInfo, CharacterTableError, character_info
 from desktop.ui.fonts import cjk_font
+from desktop.ui.i18n import tr
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +113,7 @@ class CandidateButton(QPushButton):
             spoken = f"{char}, {spoken_percent(probability)}"
         self.setAccessibleName(spoken)
         self.setAccessibleDescription("Click to copy the character to the clipboard")
-        self.setToolTip(f"Copy {char} to the clipboard")
+        self.setToolTip(tr("Copy {char} to the clipboard", char=char))
 
     def _apply_fonts(self) -> None:
         base = self.font().pointSizeF()
@@ -183,7 +184,7 @@ class CandidatesView(QWidget):
     def set_candidates(self, candidates: Sequence[CandidateLike]) -> None:
         """Show these candidates, best first (the caller ranks them)."""
         if not candidates:
-            self.set_message("No candidates")
+            self.set_message(tr("No candidates"))
             return
         self.message_label.hide()
         while len(self._buttons) < len(candidates):
@@ -221,6 +222,6 @@ class CandidatesView(QWidget):
         if not char:
             return
         QGuiApplication.clipboard().setText(char)
-        self.copied_label.setText(f"Copied {char}")
+        self.copied_label.setText(tr("Copied {char}", char=char))
         self._copied_timer.start()
         self.candidate_copied.emit(char)

@@ -16,11 +16,12 @@ from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from desktop.core.contract import FEATURE_PREFIX
+from desktop.ui.i18n import tr, tr_noop, translated
 
 GAP = 1  # px between tiles
 GAP_COLOUR = (235, 120, 110)  # a warm line that cannot be mistaken for activation grey
 MIN_TILE_HEIGHT = 60  # px: small late-layer maps are enlarged to at least this
-EMPTY_TEXT = "Feature maps appear here while you write (CNN models only)."
+EMPTY_TEXT = tr_noop("Feature maps appear here while you write (CNN models only).")
 
 
 @dataclass(frozen=True)
@@ -104,12 +105,13 @@ class LayerSection(QWidget):
     def show_maps(self, maps: np.ndarray) -> None:
         rgb, self.layout_info = tile_channels(np.asarray(maps))
         h, w, c = maps.shape
-        self.title.setText(f"<b>{display_name(self.layer)}</b>: {c} channels, {h} × {w} each")
+        self.title.setText(tr("<b>{layer}</b>: {c} channels, {h} × {w} each", layer=display_name(self.layer), c=c, h=h, w=w))
         self.image = rgb_qimage(rgb)
         self.grid.setPixmap(QPixmap.fromImage(self.image))
         description = f"{display_name(self.layer)}: {c} feature maps of {h} by {w} pixels"
         self.grid.setAccessibleName(description)
-        self.grid.setToolTip(f"{display_name(self.layer)}: one tile per channel, brightest = strongest response")
+        self.grid.setToolTip(tr("{layer}: one tile per channel, brightest = strongest response",
+                                layer=display_name(self.layer)))
 
 
 class FeatureMapsView(QWidget):
@@ -121,7 +123,8 @@ class FeatureMapsView(QWidget):
         self.setAccessibleName("Feature maps")
         self._sections: dict[str, LayerSection] = {}
 
-        self.empty_label = QLabel(EMPTY_TEXT)
+        self.empty_label = QLabel()
+        translated(self.empty_label.setText, EMPTY_TEXT, owner=self.empty_label)
         self.empty_label.setObjectName("featureMapsEmpty")
         self.empty_label.setWordWrap(True)
         self._content = QWidget()

@@ -8,10 +8,11 @@ from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QP
 from PySide6.QtWidgets import QLabel, QSizePolicy, QToolTip, QVBoxLayout, QWidget
 
 from desktop.core.contract import CHAR_INPUT_HEIGHT, CHAR_INPUT_WIDTH
+from desktop.ui.i18n import tr, tr_noop, translated
 
 CAPTION = f"What the model sees ({CHAR_INPUT_HEIGHT} × {CHAR_INPUT_WIDTH})"
-HOVER_PROMPT = "Point at a pixel to read its value"
-EMPTY_TEXT = "No input yet"
+HOVER_PROMPT = tr_noop("Point at a pixel to read its value")
+EMPTY_TEXT = tr_noop("No input yet")
 BORDER = QColor(120, 120, 120)
 
 
@@ -74,7 +75,7 @@ class InputImage(QWidget):
             # No SmoothPixmapTransform: nearest neighbour, so every input pixel is a visible square.
             painter.drawImage(rect, self.image)
         else:
-            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, EMPTY_TEXT)
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, tr(EMPTY_TEXT))
         painter.setPen(QPen(BORDER, 1))
         painter.drawRect(rect.adjusted(-1, -1, 0, 0))
         painter.end()
@@ -97,10 +98,12 @@ class ModelInputView(QWidget):
         self.setAccessibleName("What the model sees")
         self._input: np.ndarray | None = None
 
-        self.caption = QLabel(CAPTION)
+        self.caption = QLabel()
+        translated(self.caption.setText, "What the model sees ({h} × {w})", owner=self.caption,
+                   h=CHAR_INPUT_HEIGHT, w=CHAR_INPUT_WIDTH)  # CAPTION in English
         self.caption.setObjectName("modelInputCaption")
         self.image_widget = InputImage(self)
-        self.value_label = QLabel(HOVER_PROMPT)
+        self.value_label = QLabel(tr(HOVER_PROMPT))
         self.value_label.setObjectName("modelInputValue")
         self.value_label.setAccessibleName("Pixel value under the cursor")
         layout = QVBoxLayout(self)
@@ -122,7 +125,7 @@ class ModelInputView(QWidget):
                                  f"got shape {np.shape(x)}")
             self._input = values.copy()
             self.image_widget.image = grey_qimage(as_grey_image(values))
-        self.value_label.setText(HOVER_PROMPT if x is not None else "")
+        self.value_label.setText(tr(HOVER_PROMPT) if x is not None else "")
         self.image_widget.setToolTip("")
         self.image_widget.update()
 
@@ -133,13 +136,13 @@ class ModelInputView(QWidget):
         """The hover text for one input pixel: 0-based row and column, as in the array."""
         if self._input is None:
             return ""
-        return f"row {row}, column {col}: value {float(self._input[row, col]):.1f}"
+        return tr("row {row}, column {col}: value {value:.1f}", row=row, col=col, value=float(self._input[row, col]))
 
     def hover(self, pos: QPointF | None, global_pos=None) -> None:
         """Update the value line and tooltip for a cursor position on the image (None: the cursor left)."""
         pixel = self.image_widget.pixel_at(pos) if pos is not None and self._input is not None else None
         if pixel is None:
-            self.value_label.setText(HOVER_PROMPT if self._input is not None else "")
+            self.value_label.setText(tr(HOVER_PROMPT) if self._input is not None else "")
             self.image_widget.setToolTip("")
             QToolTip.hideText()
             return

@@ -42,6 +42,7 @@ from desktop.core.recognition import (
 )
 from desktop.core.registry import ModelInfo, ModelProblem, preferred_character_model
 from desktop.ui.file_drop import FileDropMixin
+from desktop.ui.i18n import tr, tr_noop, translated
 from desktop.ui.workers import ModelHost
 from desktop.ui.write.candidates_view import CandidatesView
 from desktop.ui.write.canvas import DrawingCanvas
@@ -54,18 +55,19 @@ log = logging.getLogger(__name__)
 THROTTLE_MS = 30
 TOP_K = 5
 PEN_WIDTH_RANGE = (2, 40)
-EMPTY_MESSAGE = "Write a character on the canvas, or open an image of one."
-LOADING_MESSAGE = "Loading the models…"
-NO_MODEL_MESSAGE = "No character model found. Build one with: python -m training build-assets"
-IMAGE_FILTER = "Images ({})".format(" ".join(f"*{s}" for s in IMAGE_SUFFIXES))
+# English sources; shown through tr().
+EMPTY_MESSAGE = tr_noop("Write a character on the canvas, or open an image of one.")
+LOADING_MESSAGE = tr_noop("Loading the models…")
+NO_MODEL_MESSAGE = tr_noop("No character model found. Build one with: python -m training build-assets")
+IMAGE_PATTERNS = " ".join(f"*{s}" for s in IMAGE_SUFFIXES)
 
 
 def _tool_button(text: str, name: str, tip: str) -> QToolButton:
     button = QToolButton()
-    button.setText(text)
+    translated(button.setText, text, owner=button)
     button.setObjectName(name)
     button.setAccessibleName(text)
-    button.setToolTip(tip)
+    translated(button.setToolTip, tip, owner=button)
     button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
     return button
 
@@ -104,20 +106,23 @@ class WritePanel(FileDropMixin, QWidget):
         self.drawing_area.addWidget(self.canvas)
         self.drawing_area.addWidget(self.image_view)
 
-        self.undo_button = _tool_button("Undo", "undoButton", "Take back the last stroke (Ctrl+Z)")
-        self.redo_button = _tool_button("Redo", "redoButton", "Put the stroke back (Ctrl+Shift+Z)")
-        self.clear_button = _tool_button("Clear", "clearButton", "Start again with an empty canvas (Esc)")
-        self.open_button = _tool_button("Open image…", "openImageButton", "Recognise a picture of a character (Ctrl+O)")
+        self.undo_button = _tool_button(tr_noop("Undo"), "undoButton", tr_noop("Take back the last stroke (Ctrl+Z)"))
+        self.redo_button = _tool_button(tr_noop("Redo"), "redoButton", tr_noop("Put the stroke back (Ctrl+Shift+Z)"))
+        self.clear_button = _tool_button(tr_noop("Clear"), "clearButton", tr_noop("Start again with an empty canvas (Esc)"))
+        self.open_button = _tool_button(tr_noop("Open image…"), "openImageButton",
+                                        tr_noop("Recognise a picture of a character (Ctrl+O)"))
         self.pen_width_slider = QSlider(Qt.Orientation.Horizontal)
         self.pen_width_slider.setObjectName("penWidthSlider")
         self.pen_width_slider.setAccessibleName("Pen width")
         self.pen_width_slider.setRange(*PEN_WIDTH_RANGE)
         self.pen_width_slider.setValue(round(self.canvas.pen_width()))
-        self.pen_width_slider.setToolTip("Pen width in pixels: the model sees the same line")
+        translated(self.pen_width_slider.setToolTip, "Pen width in pixels: the model sees the same line")
         self.pen_width_slider.setMaximumWidth(160)
-        pen_label = QLabel("Pen")
+        pen_label = QLabel()
+        translated(pen_label.setText, "Pen", owner=pen_label)
         pen_label.setBuddy(self.pen_width_slider)
-        self.grid_checkbox = QCheckBox("米字格 grid")
+        self.grid_checkbox = QCheckBox()
+        translated(self.grid_checkbox.setText, "米字格 grid", owner=self.grid_checkbox)
         self.grid_checkbox.setObjectName("gridCheckBox")
         self.grid_checkbox.setAccessibleName("Show the 米字格 guide grid")
         self.grid_checkbox.setChecked(self.canvas.grid_visible())
@@ -132,7 +137,7 @@ class WritePanel(FileDropMixin, QWidget):
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addLayout(toolbar)
         left_layout.addWidget(self.drawing_area, stretch=1)
-        self.status_label = QLabel(LOADING_MESSAGE)
+        self.status_label = QLabel(tr(LOADING_MESSAGE))
         self.status_label.setObjectName("writeStatus")
         self.status_label.setWordWrap(True)
         left_layout.addWidget(self.status_label)
@@ -140,18 +145,21 @@ class WritePanel(FileDropMixin, QWidget):
         self.model_list = QListWidget()
         self.model_list.setObjectName("compareModelList")
         self.model_list.setAccessibleName("Models to compare")
-        self.model_list.setToolTip("Tick the models to run side by side on the same drawing")
+        translated(self.model_list.setToolTip, "Tick the models to run side by side on the same drawing")
         self.model_list.setMaximumHeight(90)
         self.views_row = QHBoxLayout()
         views_box = QWidget()
         views_box.setLayout(self.views_row)
         self.input_view = ModelInputView()
         self.feature_view = FeatureMapsView()
-        features_label = QLabel("<b>Feature maps</b> of the CNN")
+        features_label = QLabel()
+        translated(features_label.setText, "<b>Feature maps</b> of the CNN", owner=features_label)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(QLabel("<b>Compare models</b>"))
+        compare_label = QLabel()
+        translated(compare_label.setText, "<b>Compare models</b>", owner=compare_label)
+        right_layout.addWidget(compare_label)
         right_layout.addWidget(self.model_list)
         right_layout.addWidget(views_box, stretch=2)
         lower = QHBoxLayout()
@@ -213,6 +221,17 @@ class WritePanel(FileDropMixin, QWidget):
         items = (self.model_list.item(i) for i in range(self.model_list.count()))
         return [it.data(Qt.ItemDataRole.UserRole) for it in items if it.checkState() == Qt.CheckState.Checked]
 
+    def set_chosen_models(self, paths: list[str]) -> None:
+        """Tick exactly these models (paths as listed), then recognise again."""
+        wanted = {str(p) for p in paths}
+        self.model_list.blockSignals(True)
+        for i in range(self.model_list.count()):
+            item = self.model_list.item(i)
+            checked = item.data(Qt.ItemDataRole.UserRole) in wanted
+            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+        self.model_list.blockSignals(False)
+        self._on_model_choice_changed(None)
+
     def candidate_view(self, path: str | None = None) -> CandidatesView | None:
         """The candidates column of a model (default: the first chosen one)."""
         if path is None:
@@ -258,7 +277,7 @@ class WritePanel(FileDropMixin, QWidget):
         self._models_loaded = True
         self._rebuild_views()
         if not chars:
-            self.status_label.setText(NO_MODEL_MESSAGE)
+            self.status_label.setText(tr(NO_MODEL_MESSAGE))
         self.recognise_now()
 
     def _on_model_choice_changed(self, _item: QListWidgetItem) -> None:
@@ -279,7 +298,7 @@ class WritePanel(FileDropMixin, QWidget):
                 view.setObjectName(f"candidates_{Path(path).stem}")
                 view.setAccessibleName(f"Candidates of {self._models[path].title}")
                 view.set_title(self._models[path].title)
-                view.candidate_copied.connect(lambda char: self.message.emit(f"Copied {char} to the clipboard"))
+                view.candidate_copied.connect(lambda char: self.message.emit(tr("Copied {char} to the clipboard", char=char)))
                 self._views[path] = view
             self.views_row.insertWidget(index, view)
         if not self._features_model():
@@ -329,16 +348,16 @@ class WritePanel(FileDropMixin, QWidget):
             self._shown_request = self._latest_request
             for view in self._views.values():
                 view.clear()
-                view.set_message(EMPTY_MESSAGE)
+                view.set_message(tr(EMPTY_MESSAGE))
             self.feature_view.set_features(None)
             if self._models_loaded and self._models:
-                self.status_label.setText(EMPTY_MESSAGE)
+                self.status_label.setText(tr(EMPTY_MESSAGE))
             return
         paths = self.chosen_models()
         if not paths:
             self._shown_request = self._latest_request  # nothing to wait for
             if self._models_loaded:
-                self.status_label.setText(NO_MODEL_MESSAGE if not self._models else "Tick a model to compare.")
+                self.status_label.setText(tr(NO_MODEL_MESSAGE) if not self._models else tr("Tick a model to compare."))
             return
         self._host.request(self._latest_request, x, paths, with_features=self._features_model() is not None)
 
@@ -352,7 +371,7 @@ class WritePanel(FileDropMixin, QWidget):
             self._report(str(exc))
             return False
         except EmptyDrawing:
-            self._report(f"{path}: the image holds no dark ink on light paper to recognise")
+            self._report(tr("{path}: the image holds no dark ink on light paper to recognise", path=path))
             return False
         height, width = grey.shape
         qimage = QImage(np.ascontiguousarray(grey).data, width, height, width, QImage.Format.Format_Grayscale8).copy()
@@ -363,13 +382,14 @@ class WritePanel(FileDropMixin, QWidget):
         self._image_path = path
         self._current_input = x
         self._update_buttons()
-        self.status_label.setText(f"Recognising the image {path.name}")
-        self.message.emit(f"Opened {path}")
+        self.status_label.setText(tr("Recognising the image {name}", name=path.name))
+        self.message.emit(tr("Opened {path}", path=path))
         self.recognise_now()
         return True
 
     def open_image_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open an image of a character", "", IMAGE_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self, tr("Open an image of a character"), "",
+                                              tr("Images ({patterns})", patterns=IMAGE_PATTERNS))
         if path:
             self.load_image(path)
 
@@ -397,7 +417,7 @@ class WritePanel(FileDropMixin, QWidget):
             if path == features_path:
                 self.feature_view.set_features({k: v[0] for k, v in features.items()} if features else None)
         if self._image_path is None:
-            self.status_label.setText("Keep writing: the candidates follow your strokes.")
+            self.status_label.setText(tr("Keep writing: the candidates follow your strokes."))
         self._shown_request = request_id
         self.predictions_shown.emit(request_id)
 
@@ -405,7 +425,7 @@ class WritePanel(FileDropMixin, QWidget):
     def _on_failed(self, request_id: int, message: str) -> None:
         if request_id == self._latest_request:
             self._shown_request = request_id
-            self._report(f"Recognition failed: {message}")
+            self._report(tr("Recognition failed: {message}", message=message))
 
     def set_zoom(self, factor: float) -> None:
         """Presentation zoom: widgets with fixed pixel sizes grow with the font."""
