@@ -6,13 +6,15 @@ thread) and shows which model files were skipped, and why, without stopping anyo
 
 from __future__ import annotations
 
+import logging
 import platform
 import sys
+import time
 from pathlib import Path
 from typing import Callable
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -31,14 +33,29 @@ from desktop import __version__
 from desktop.core.contract import assets_dir
 from desktop.core.registry import ModelInfo, ModelProblem, default_model_folders
 from desktop.ui.camera.panel import CameraPanel
+from desktop.ui.i18n import (
+    SYSTEM,
+    available_languages,
+    language_setting,
+    notifier,
+    save_language_setting,
+    set_language,
+    tr,
+    tr_noop,
+    translated,
+)
 from desktop.ui.kernels.panel import KernelsPanel
+from desktop.ui.lessons.dock import LessonsDock
 from desktop.ui.results.panel import ResultsPanel
 from desktop.ui.teach.panel import TeachPanel
 from desktop.ui.workers import ModelHost
 from desktop.ui.write.panel import WritePanel
 
+log = logging.getLogger(__name__)
+
 WINDOW_TITLE = "CNN Classroom"
-PANELS = ("Write", "Camera", "Teach", "Kernels", "Results")
+# Names are identifiers in code; the sidebar and menus show them through tr(name).
+PANELS = (tr_noop("Write"), tr_noop("Camera"), tr_noop("Teach"), tr_noop("Kernels"), tr_noop("Results"))
 COMING_SOON: dict[str, str] = {}  # panel name -> what it will do, for panels not built yet
 ZOOM_STEPS = (0.8, 0.9, 1.0, 1.15, 1.3, 1.5, 1.75, 2.0, 2.5, 3.0)
 DEFAULT_ZOOM_INDEX = ZOOM_STEPS.index(1.0)
@@ -48,7 +65,7 @@ def coming_soon_page(name: str) -> QWidget:
     page = QWidget()
     page.setObjectName(f"{name.lower()}Panel")
     page.setAccessibleName(f"{name} panel (coming soon)")
-    text = QLabel(f"<h2>{name}</h2><p><i>Coming soon.</i></p><p>{COMING_SOON[name]}</p>")
+    text = QLabel(f"<h2>{tr(name)}</h2><p><i>{tr('Coming soon.')}</i></p><p>{tr(COMING_SOON[name])}</p>")
     text.setWordWrap(True)
     text.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
     text.setMaximumWidth(640)
@@ -93,17 +110,18 @@ def about_text(user_models: Path | None = None) -> str:
     characters = assets_dir() / "characters"
     licence_file = strokes / "ARPHICPL.TXT"
     return (
-        f"<h2>{WINDOW_TITLE} {__version__}</h2>"
-        "<p>An offline classroom for convolutional neural networks: draw, photograph, train and look inside.</p>"
+        f"<h2>{tr('CNN Classroom')} {__version__}</h2>"
+        f"<p>{tr('An offline classroom for convolutional neural networks: draw, photograph, train and look inside.')}</p>"
         f"<table>{rows}</table>"
-        "<h3>Models</h3>"
-        f"<p>Shipped: <code>{assets_dir() / 'models'}</code><br>"
-        f"Yours (put exported <code>.onnx</code> files here): <code>{user_models or 'none'}</code></p>"
-        "<h3>Bundled data</h3>"
-        f"<p><b>Stroke data</b> (<code>assets/strokes/hanzi-writer-data</code>): {_first_paragraphs(strokes / 'README.md')}"
-        f" The licence text is in <code>{licence_file.name}</code>"
-        f"{'' if licence_file.is_file() else ' (missing from this installation)'}.</p>"
-        f"<p><b>Character table</b> (<code>assets/characters</code>): {_first_paragraphs(characters / 'README.md', 4)}</p>"
+        f"<h3>{tr('Models')}</h3>"
+        f"<p>{tr('Shipped:')} <code>{assets_dir() / 'models'}</code><br>"
+        f"{tr('Yours (put exported <code>.onnx</code> files here):')} <code>{user_models or tr('none')}</code></p>"
+        f"<h3>{tr('Bundled data')}</h3>"
+        # The data READMEs are quoted as written (English): they carry the licences' exact wording.
+        f"<p><b>{tr('Stroke data')}</b> (<code>assets/strokes/hanzi-writer-data</code>): {_first_paragraphs(strokes / 'README.md')}"
+        f" {tr('The licence text is in {file}', file=f'<code>{licence_file.name}</code>')}"
+        f"{'' if licence_file.is_file() else tr(' (missing from this installation)')}.</p>"
+        f"<p><b>{tr('Character table')}</b> (<code>assets/characters</code>): {_first_paragraphs(characters / 'README.md', 4)}</p>"
     )
 
 
@@ -123,7 +141,7 @@ class SkippedModelsBanner(QFrame):
         self.close_button.setText("✕")
         self.close_button.setObjectName("dismissSkippedModels")
         self.close_button.setAccessibleName("Dismiss the skipped models message")
-        self.close_button.setToolTip("Dismiss")
+        translated(self.close_button.setToolTip, "Dismiss", owner=self.close_button)
         self.close_button.clicked.connect(self.hide)
         layout = QHBoxLayout(self)
         layout.addWidget(self.label, stretch=1)
@@ -135,7 +153,7 @@ class SkippedModelsBanner(QFrame):
             self.hide()
             return
         lines = "".join(f"<li><b>{p.path.name}</b> ({p.path.parent}): {p.reason}</li>" for p in problems)
-        self.label.setText(f"{len(problems)} model file(s) skipped; everything else works:<ul>{lines}</ul>")
+        self.label.setText(tr("{n} model file(s) skipped; everything else works:", n=len(problems)) + f"<ul>{lines}</ul>")
         self.show()
 
 
@@ -168,11 +186,13 @@ class MainWindow(QMainWindow):
 
     models_ready = Signal(object, object)  # re-emitted from the host once the window has shown them
 
-    def __init__(self, models_dir: str | Path | None = None, parent: QWidget | None = None):
+    def __init__(self, models_dir: str | Path | None = None, parent: QWidget | None = None,
+                 teach_project: str | Path | None = None):
         super().__init__(parent)
         self.setObjectName("mainWindow")
-        self.setWindowTitle(WINDOW_TITLE)
+        translated(self.setWindowTitle, "CNN Classroom", owner=self)  # WINDOW_TITLE
         self.models_dir = Path(models_dir) if models_dir is not None else None
+        self._teach_project = teach_project  # the Teach panel's first project (None: the default one)
         self.models: list[ModelInfo] = []
         self.problems: list[ModelProblem] = []
         self._base_font = QFont(QApplication.font())
@@ -184,6 +204,8 @@ class MainWindow(QMainWindow):
         self.sidebar.setObjectName("panelSwitcher")
         self.sidebar.setAccessibleName("Panels")
         self.sidebar.addItems(PANELS)
+        for row, name in enumerate(PANELS):
+            translated(self.sidebar.item(row).setText, name, owner=self.sidebar)
         self.sidebar.setFixedWidth(120)
         self.stack = QStackedWidget()
         self.stack.setObjectName("panelStack")
@@ -215,7 +237,7 @@ class MainWindow(QMainWindow):
         outer.addLayout(row, stretch=1)
         self.setCentralWidget(central)
         self.statusBar().setObjectName("statusBar")
-        self.statusBar().showMessage("Loading the models…")
+        self.statusBar().showMessage(tr("Loading the models…"))
 
         self._build_menus()
         self.resize(1200, 780)
@@ -251,7 +273,8 @@ class MainWindow(QMainWindow):
     def _build_teach(self) -> QWidget:
         # The Teach panel exports into the user's models folder; the Camera panel then lists the model.
         panel = TeachPanel(current_drawing=self.write_panel.current_input,
-                           model_folders=default_model_folders(self.models_dir), user_models_dir=self.models_dir)
+                           model_folders=default_model_folders(self.models_dir), user_models_dir=self.models_dir,
+                           project_folder=self._teach_project)
         panel.message.connect(self._show_message)
         panel.model_exported.connect(self._on_model_exported)
         return panel
@@ -278,8 +301,10 @@ class MainWindow(QMainWindow):
         return self._pages["Teach"].ensure()
 
     # -- menus -----------------------------------------------------------------------------------
-    def _action(self, menu, text: str, name: str, shortcut, slot, checkable: bool = False) -> QAction:
-        action = QAction(text, self)
+    def _action(self, menu, text: str, name: str, shortcut, slot, checkable: bool = False, **fmt) -> QAction:
+        """A menu command; ``text`` is the English source (marked with tr_noop), shown translated."""
+        action = QAction(self)
+        translated(action.setText, text, owner=action, **fmt)
         action.setObjectName(name)
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
@@ -290,40 +315,89 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        self.open_action = self._action(file_menu, "&Open image…", "openImageAction", QKeySequence.StandardKey.Open,
+        file_menu = bar.addMenu("")
+        translated(file_menu.setTitle, "&File", owner=file_menu)
+        self.open_action = self._action(file_menu, tr_noop("&Open image…"), "openImageAction", QKeySequence.StandardKey.Open,
                                         self._open_image)
         file_menu.addSeparator()
-        self.quit_action = self._action(file_menu, "&Quit", "quitAction", "Ctrl+Q", self.close)
+        self.quit_action = self._action(file_menu, tr_noop("&Quit"), "quitAction", "Ctrl+Q", self.close)
 
-        edit_menu = bar.addMenu("&Edit")
-        self.undo_action = self._action(edit_menu, "&Undo", "undoAction", "Ctrl+Z", self.write_panel.undo)
-        self.redo_action = self._action(edit_menu, "&Redo", "redoAction", "Ctrl+Shift+Z", self.write_panel.redo)
-        self.clear_action = self._action(edit_menu, "&Clear", "clearAction", "Esc", self.write_panel.clear)
+        edit_menu = bar.addMenu("")
+        translated(edit_menu.setTitle, "&Edit", owner=edit_menu)
+        self.undo_action = self._action(edit_menu, tr_noop("&Undo"), "undoAction", "Ctrl+Z", self.write_panel.undo)
+        self.redo_action = self._action(edit_menu, tr_noop("&Redo"), "redoAction", "Ctrl+Shift+Z", self.write_panel.redo)
+        self.clear_action = self._action(edit_menu, tr_noop("&Clear"), "clearAction", "Esc", self.write_panel.clear)
 
-        view_menu = bar.addMenu("&View")
+        view_menu = bar.addMenu("")
+        translated(view_menu.setTitle, "&View", owner=view_menu)
         self.panel_actions = []
         for index, name in enumerate(PANELS):
-            action = self._action(view_menu, f"&{index + 1} {name}", f"show{name}Action", f"Ctrl+{index + 1}",
-                                  lambda _=False, i=index: self.show_panel(i))
+            action = self._action(view_menu, tr_noop("&{n} {panel}"), f"show{name}Action", f"Ctrl+{index + 1}",
+                                  lambda _=False, i=index: self.show_panel(i), n=index + 1,
+                                  panel=lambda name=name: tr(name))
             self.panel_actions.append(action)
         view_menu.addSeparator()
-        self.zoom_in_action = self._action(view_menu, "Presentation zoom &in", "zoomInAction",
+        self.zoom_in_action = self._action(view_menu, tr_noop("Presentation zoom &in"), "zoomInAction",
                                            QKeySequence.StandardKey.ZoomIn, lambda: self.set_zoom_index(self._zoom_index + 1))
-        self.zoom_out_action = self._action(view_menu, "Presentation zoom &out", "zoomOutAction",
+        self.zoom_out_action = self._action(view_menu, tr_noop("Presentation zoom &out"), "zoomOutAction",
                                             QKeySequence.StandardKey.ZoomOut, lambda: self.set_zoom_index(self._zoom_index - 1))
-        self.zoom_reset_action = self._action(view_menu, "&Reset zoom", "zoomResetAction", "Ctrl+0",
+        self.zoom_reset_action = self._action(view_menu, tr_noop("&Reset zoom"), "zoomResetAction", "Ctrl+0",
                                               lambda: self.set_zoom_index(DEFAULT_ZOOM_INDEX))
         # Ctrl++ without Shift on keyboards where "+" needs no Shift, and Ctrl+= where it does.
         self.zoom_in_action.setShortcuts([QKeySequence("Ctrl++"), QKeySequence("Ctrl+=")])
         view_menu.addSeparator()
-        self.grid_action = self._action(view_menu, "米字格 &grid", "gridAction", None, self.write_panel.set_grid_visible,
+        self.grid_action = self._action(view_menu, tr_noop("米字格 &grid"), "gridAction", None, self.write_panel.set_grid_visible,
                                         checkable=True)
         self.grid_action.setChecked(self.write_panel.grid_checkbox.isChecked())
         self.write_panel.grid_checkbox.toggled.connect(self.grid_action.setChecked)
+        self._build_language_menu(view_menu)
+        view_menu.addSeparator()
+        # Built with the menus, before the saved layout is restored, so the dock's place comes back.
+        self.lessons_dock = LessonsDock(self)
+        self.lessons_dock.add_to_menu(view_menu)
 
-        help_menu = bar.addMenu("&Help")
-        self.about_action = self._action(help_menu, "&About CNN Classroom", "aboutAction", None, self.show_about)
+        help_menu = bar.addMenu("")
+        translated(help_menu.setTitle, "&Help", owner=help_menu)
+        self.about_action = self._action(help_menu, tr_noop("&About CNN Classroom"), "aboutAction", None, self.show_about)
+
+    def _build_language_menu(self, view_menu) -> None:
+        """View > Language: each language by its own name, or the system's; switches live and is remembered."""
+        menu = view_menu.addMenu("")
+        menu.setObjectName("languageMenu")
+        translated(menu.setTitle, "&Language", owner=menu)
+        self.language_menu = menu
+        group = QActionGroup(self)
+        group.setExclusive(True)
+        self.language_actions: dict[str, QAction] = {}
+        choices = [(code, name) for code, name in available_languages()] + [(SYSTEM, None)]
+        saved = language_setting()
+        for code, name in choices:
+            action = QAction(self)
+            action.setObjectName(f"language_{code}Action")
+            if name is None:
+                translated(action.setText, "Follow the &system", owner=action)
+            else:
+                action.setText(name)  # a language's own name, the same in every interface language
+            action.setCheckable(True)
+            action.setChecked(code == saved)
+            action.triggered.connect(lambda _=False, c=code: self.choose_language(c))
+            group.addAction(action)
+            menu.addAction(action)
+            self.language_actions[code] = action
+        notifier().language_changed.connect(self._on_language_changed)
+
+    def choose_language(self, choice: str) -> None:
+        """Switch the interface to ``choice`` ("en", "zh_CN" or "system") now and remember it."""
+        save_language_setting(choice)
+        self.language_actions[choice].setChecked(True)
+        set_language(choice)
+
+    def _on_language_changed(self, _language: str) -> None:
+        # The zoomed window font was copied from the application font: take over its new families
+        # (a CJK fallback for Chinese) without changing the zoom.
+        self._base_font.setFamilies(QApplication.font().families())
+        self.set_zoom_index(self._zoom_index)
+        self.statusBar().showMessage(tr("Interface language: English"), 4000)
 
     # -- commands --------------------------------------------------------------------------------
     def show_panel(self, index: int) -> None:
@@ -351,12 +425,12 @@ class MainWindow(QMainWindow):
         self.setFont(font)
         self.sidebar.setFixedWidth(round(120 * factor))
         self.write_panel.set_zoom(factor)
-        self.statusBar().showMessage(f"Zoom {factor:.0%}", 2000)
+        self.statusBar().showMessage(tr("Zoom {factor:.0%}", factor=factor), 2000)
 
     def show_about(self) -> QMessageBox:
         box = QMessageBox(self)
         box.setObjectName("aboutBox")
-        box.setWindowTitle(f"About {WINDOW_TITLE}")
+        box.setWindowTitle(tr("About {title}", title=tr("CNN Classroom")))
         box.setTextFormat(Qt.TextFormat.RichText)
         box.setText(about_text(self.models_dir))
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -367,10 +441,10 @@ class MainWindow(QMainWindow):
     def _on_models_ready(self, models: list[ModelInfo], problems: list[ModelProblem]) -> None:
         self.models, self.problems = list(models), list(problems)
         self.banner.show_problems(self.problems)
-        found = f"{len(models)} model(s) ready"
+        found = tr("{n} model(s) ready", n=len(models))
         if problems:
             names = ", ".join(p.path.name for p in problems)
-            self.statusBar().showMessage(f"{found}; skipped {len(problems)}: {names}")
+            self.statusBar().showMessage(tr("{found}; skipped {n}: {names}", found=found, n=len(problems), names=names))
         else:
             self.statusBar().showMessage(found, 5000)
         self.models_ready.emit(self.models, self.problems)
@@ -387,7 +461,7 @@ class MainWindow(QMainWindow):
         self.show_panel(int(settings.value("window/panel", 0)))
         self.set_zoom_index(int(settings.value("view/zoom_index", DEFAULT_ZOOM_INDEX)))
         self.write_panel.set_grid_visible(str(settings.value("view/grid", "true")).lower() == "true")
-        self.statusBar().showMessage("Loading the models…")
+        self.statusBar().showMessage(tr("Loading the models…"))
 
     def save_settings(self) -> None:
         settings = QSettings()
@@ -398,10 +472,33 @@ class MainWindow(QMainWindow):
         settings.setValue("view/grid", "true" if self.write_panel.grid_checkbox.isChecked() else "false")
         settings.sync()
 
+    def running_work(self) -> list[str]:
+        """The background work going on now, in words (logged when the window closes)."""
+        work = []
+        camera = self._pages["Camera"].panel
+        if camera is not None:
+            source = camera.source()
+            if source is not None and source.is_running():
+                work.append("capture")
+            if camera.is_classifying():
+                work.append("classification")
+        teach = self._pages["Teach"].panel
+        if teach is not None and teach.is_busy():
+            work.append("a Teach job")
+        return work
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt naming)
+        started = time.perf_counter()
+        work = self.running_work()
+        log.info("closing the window%s", f" while running: {', '.join(work)}" if work else "")
         self.save_settings()
+        teach = self._pages["Teach"].panel
+        if teach is not None:
+            teach.cancel()  # a job checks the flag between steps while the others stop
         self.host.shutdown()
+        self.lessons_dock.shutdown()
         for page in self._pages.values():
             if page.panel is not None:
                 page.panel.shutdown()
+        log.info("window closed in %.0f ms", 1000 * (time.perf_counter() - started))
         super().closeEvent(event)

@@ -1,0 +1,395 @@
+"""The Lessons dock of the main window: loading lessons, running steps, keys and presentation mode.
+
+Keys (window shortcuts, so they work whichever panel has the focus; enabled only while they apply,
+so no Python code runs for the app's other events and every other key reaches its widget untouched):
+
+- Page Down / Page Up (what presenter clickers send) go to the next / previous step while the
+  sidebar is open with a lesson, except when the focus is in a text field or a number box, where
+  the keys keep their usual meaning. In presentation mode they always move the lesson.
+- Right / Left do the same while the focus is inside the sidebar.
+- F5 enters and leaves presentation mode (full screen, presentation zoom, large lesson text);
+  Esc leaves it (and does not clear the Write canvas while presenting).
+
+A step's action runs when the step is entered (choosing a lesson, Next, Previous); "Run again"
+runs it once more. Lessons are read on a worker thread the first time the sidebar is shown.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Sequence
+
+from PySide6.QtCore import QEvent, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QApplication,
+    QDockWidget,
+    QFileDialog,
+    QLineEdit,
+    QPlainTextEdit,
+    QTextEdit,
+    QWidget,
+)
+
+from desktop.core.lessons import (
+    Lesson,
+    LessonError,
+    LessonProblem,
+    action_summary,
+    load_lesson,
+    load_lessons,
+    shipped_lessons_dir,
+)
+from desktop.ui import i18n
+from desktop.ui.i18n import tr, tr_noop, translated
+from desktop.ui.lessons.actions import ActionContext, ActionError, run_action
+from desktop.ui.lessons.sidebar import LessonSidebar
+from desktop.ui.results.job_worker import JobWorker
+
+log = logging.getLogger(__name__)
+
+PRESENT_ZOOM = 1.5  # the window's presentation zoom in presentation mode (at least)
+PRESENT_TEXT_SCALE = 1.6  # lesson text relative to the zoomed window font
+LESSON_FILTER = tr_noop("Lessons (*.json)")
+NEXT_KEYS = (Qt.Key.Key_PageDown,)
+PREVIOUS_KEYS = (Qt.Key.Key_PageUp,)
+ARROW_KEYS = {Qt.Key.Key_Right: 1, Qt.Key.Key_Left: -1}
+
+
+def current_language() -> str:
+    """The interface language code ("en", "zh_CN"); lessons pick their text by its first part."""
+    getter = getattr(i18n, "current_language", None)
+    code = getter() if callable(getter) else ""
+    return code if isinstance(code, str) and code else "en"
+
+
+def user_lessons_dir() -> Path:
+    from desktop.ui.app import app_data_dir
+
+    return app_data_dir() / "lessons"
+
+
+def _types_text(widget: QWidget | None) -> bool:
+    """True for widgets where Page Up/Down move a cursor or change a value the user is editing."""
+    if widget is None:
+        return False
+    if isinstance(widget, (QLineEdit, QAbstractSpinBox)):
+        return True
+    if isinstance(widget, (QTextEdit, QPlainTextEdit)):
+        return not widget.isReadOnly()
+    return False
+
+
+class LessonsDock(QDockWidget):
+    """The sidebar in a dock, with the View menu's actions; ``folders`` default to shipped + user."""
+
+    #: Lessons (re)loaded: (lessons, problems).
+    lessons_loaded = Signal(object, object)
+    #: A step's action ran: (step index, error message or "").
+    step_done = Signal(int, str)
+    presentation_changed = Signal(bool)
+
+    def __init__(self, window, folders: Sequence[str | Path] | None = None):
+        super().__init__(window)
+        self.main_window = window
+        self.setObjectName("lessonsDock")
+        self.setAccessibleName("Lessons")
+        translated(self.setWindowTitle, "Lessons", owner=self)
+        self.setAllowedAreas(Qt.DockWidgetArea.LeftDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea)
+        self.folders = [Path(f) for f in folders] if folders is not None else None
+        self.sidebar = LessonSidebar()
+        self.setWidget(self.sidebar)
+        self._loader: JobWorker | None = None
+        self._loaded = False
+        self._opened: list[Path] = []  # lesson files opened by hand this session
+        self._presenting = False
+        self._saved_state = Qt.WindowState.WindowNoState
+        self._saved_zoom = 1.0
+        self._keys_active = False  # the sidebar is open, or presenting
+        self._suspended: list[tuple[QAction, list[QKeySequence]]] = []  # window actions whose Esc we hold
+        self.context = ActionContext(window, self._deferred_failure)
+
+        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self)
+        self.setMinimumWidth(260)
+        self.hide()  # opened from the View menu (Ctrl+L); the window remembers it afterwards
+
+        self.toggle_action = self.toggleViewAction()
+        self.toggle_action.setObjectName("lessonsAction")
+        # Its text is the dock's (translated) title: Qt keeps the two in step.
+        self.toggle_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.present_action = QAction(self)
+        self.present_action.setObjectName("presentationAction")
+        translated(self.present_action.setText, "&Presentation mode", owner=self.present_action)
+        self.present_action.setCheckable(True)
+        self.present_action.setShortcut(QKeySequence(Qt.Key.Key_F5))
+        self.present_action.toggled.connect(self.set_presenting)
+        self.open_action = QAction(self)
+        self.open_action.setObjectName("openLessonAction")
+        translated(self.open_action.setText, "Open &lesson file…", owner=self.open_action)
+        self.open_action.triggered.connect(self.open_lesson_dialog)
+        window.addAction(self.present_action)  # F5 works even when no menu holds it
+        self._shortcuts: dict[Qt.Key, QShortcut] = {}
+        for key in (*NEXT_KEYS, *PREVIOUS_KEYS, *ARROW_KEYS, Qt.Key.Key_Escape):
+            shortcut = QShortcut(QKeySequence(key), window)
+            shortcut.setObjectName(f"lessonKey_{key.name}")
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)  # dialogs and other windows keep their keys
+            shortcut.setEnabled(False)
+            shortcut.activated.connect(lambda k=key: self._on_key(k))
+            self._shortcuts[key] = shortcut
+
+        self.sidebar.step_entered.connect(self.run_step)
+        self.sidebar.run_requested.connect(lambda: self.run_step(self.sidebar.step_index()))
+        self.sidebar.open_requested.connect(self.open_lesson_dialog)
+        self.sidebar.present_toggled.connect(self.present_action.setChecked)
+        self.visibilityChanged.connect(self._on_visibility)
+        i18n.notifier().language_changed.connect(self._on_language_changed)
+        self.sidebar.set_language(current_language())
+        app = QApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.shutdown)
+            app.focusChanged.connect(self._on_focus_changed)  # one call per focus change, not per event
+        self._follows_focus = app is not None
+
+    def add_to_menu(self, menu) -> None:
+        menu.addAction(self.toggle_action)
+        menu.addAction(self.present_action)
+        menu.addAction(self.open_action)
+
+    # -- loading ---------------------------------------------------------------------------------
+    def lesson_folders(self) -> list[Path]:
+        if self.folders is not None:
+            return list(self.folders)
+        return [shipped_lessons_dir(), user_lessons_dir()]
+
+    def is_loaded(self) -> bool:
+        return self._loaded
+
+    def load(self) -> None:
+        """Read the lesson folders on a worker thread; ``lessons_loaded`` follows."""
+        if self._loader is not None:
+            return
+        folders = self.lesson_folders()
+        opened = list(self._opened)
+
+        def job(_progress, _cancelled):
+            lessons, problems = load_lessons(folders)
+            for path in opened:
+                try:
+                    lessons.append(load_lesson(path))
+                except LessonError as exc:
+                    problems.append(LessonProblem(path, str(exc)))
+            return lessons, problems
+
+        self._loader = JobWorker(job, self)
+        self._loader.finished.connect(self._on_loaded)
+        self._loader.failed.connect(lambda text: self._on_loaded(([], [LessonProblem(Path(), text)])))
+        self._loader.start()
+
+    def _on_loaded(self, result) -> None:
+        loader, self._loader = self._loader, None
+        if loader is not None:
+            loader.wait()
+            loader.deleteLater()
+        lessons, problems = result
+        first = not self._loaded
+        self._loaded = True
+        self.sidebar.set_lessons(lessons, problems)
+        self._update_keys()
+        for problem in problems:
+            log.warning("lesson skipped: %s", problem.reason)
+        if first:  # back where the teacher left off, without changing the panels yet
+            settings = QSettings()
+            lesson_id = str(settings.value("lessons/lesson", ""))
+            if lesson_id:
+                self.sidebar.select_lesson(lesson_id, int(settings.value("lessons/step", 0)), enter=False)
+        self.lessons_loaded.emit(lessons, problems)
+
+    def _on_visibility(self, visible: bool) -> None:
+        # The keys only mean something while the sidebar is open (or presenting).
+        self._set_keys_active(visible or self._presenting)
+        if visible and not self._loaded:
+            self.load()
+
+    def _set_keys_active(self, on: bool) -> None:
+        self._keys_active = on
+        self._update_keys()
+
+    def open_lesson_dialog(self) -> None:
+        folder = user_lessons_dir()
+        path, _ = QFileDialog.getOpenFileName(self, tr("Open a lesson file"), str(folder if folder.is_dir() else ""),
+                                              tr(LESSON_FILTER))
+        if path:
+            self.open_lesson_file(path)
+
+    def open_lesson_file(self, path: str | Path) -> Lesson | None:
+        """Add one lesson file and show it; a broken file is listed with its reason."""
+        path = Path(path)
+        self.show()
+        try:
+            lesson = load_lesson(path)  # one small file the user picked: read it now, the answer is needed now
+        except LessonError as exc:
+            self.sidebar.add_problem(LessonProblem(path, str(exc)))
+            self._message(tr("This lesson file cannot be used: {reason}", reason=str(exc)))
+            return None
+        if path not in self._opened:
+            self._opened.append(path)
+        lessons = [existing for existing in self.sidebar.lessons if existing.id != lesson.id] + [lesson]
+        problems = [p for p in self.sidebar.problems if p.path != path]
+        self.sidebar.set_lessons(lessons, problems)
+        self.sidebar.select_lesson(lesson.id)
+        self._update_keys()
+        self._message(tr("Opened the lesson {title}. Put the file in {folder} to have it every time.",
+                         title=lesson.title_in(self.sidebar.language()), folder=str(user_lessons_dir())))
+        return lesson
+
+    # -- steps -----------------------------------------------------------------------------------
+    def run_step(self, index: int) -> str:
+        """Carry out step ``index``'s action; returns the problem shown ("" when it worked)."""
+        lesson = self.sidebar.lesson()
+        if lesson is None or not 0 <= index < len(lesson.steps):
+            return ""
+        settings = QSettings()
+        settings.setValue("lessons/lesson", lesson.id)
+        settings.setValue("lessons/step", index)
+        step = lesson.steps[index]
+        error = ""
+        try:
+            run_action(self.context, step.action)
+        except ActionError as exc:
+            error = str(exc)
+        except Exception as exc:  # noqa: BLE001 - a lesson must not take the window down; the log has the rest
+            log.exception("lesson %s step %d: %s", lesson.id, index + 1, action_summary(step.action))
+            error = tr("This step could not set up the panel: {reason}", reason=str(exc) or type(exc).__name__)
+        if error:
+            self.sidebar.set_action_message(error)
+            self._message(error)
+        self.step_done.emit(index, error)
+        return error
+
+    def _deferred_failure(self, text: str) -> None:
+        self.sidebar.set_action_message(text)
+        self._message(text)
+
+    def _message(self, text: str) -> None:
+        self.main_window.statusBar().showMessage(text, 10_000)
+
+    def _on_language_changed(self, code: str) -> None:
+        self.sidebar.set_language(code or current_language())
+
+    # -- presentation mode -----------------------------------------------------------------------
+    def is_presenting(self) -> bool:
+        return self._presenting
+
+    def set_presenting(self, on: bool) -> None:
+        """Full screen, the presentation zoom and large lesson text; off restores the window."""
+        on = bool(on)
+        if on == self._presenting:
+            return
+        window = self.main_window
+        self._presenting = on
+        if on:
+            from desktop.ui.main_window import ZOOM_STEPS
+
+            self._saved_state = window.windowState()
+            self._saved_zoom = window.zoom()
+            target = max(window.zoom(), PRESENT_ZOOM)
+            window.set_zoom_index(min(range(len(ZOOM_STEPS)), key=lambda i: abs(ZOOM_STEPS[i] - target)))
+            self.show()
+            self._set_keys_active(True)
+            window.setWindowState(self._saved_state | Qt.WindowState.WindowFullScreen)
+            self.sidebar.set_text_scale(PRESENT_TEXT_SCALE)
+            if not self._loaded:
+                self.load()
+        else:
+            from desktop.ui.main_window import ZOOM_STEPS
+
+            window.setWindowState(self._saved_state & ~Qt.WindowState.WindowFullScreen)
+            index = min(range(len(ZOOM_STEPS)), key=lambda i: abs(ZOOM_STEPS[i] - self._saved_zoom))
+            window.set_zoom_index(index)
+            self.sidebar.set_text_scale(1.0)
+        for widget in (self.present_action, self.sidebar.present_button):
+            widget.blockSignals(True)
+            widget.setChecked(on)
+            widget.blockSignals(False)
+        self._hold_escape(on)
+        self._set_keys_active(on or self.isVisible())
+        self.presentation_changed.emit(on)
+
+    # -- keys ------------------------------------------------------------------------------------
+    def _on_focus_changed(self, _old, _new) -> None:
+        if self._keys_active:
+            self._update_keys()
+
+    def _update_keys(self) -> None:
+        """Enable exactly the step keys that apply now; the others stay with the focused widget."""
+        for key, shortcut in self._shortcuts.items():
+            shortcut.setEnabled(self._keys_active and self._key_move(key) is not None)
+
+    def _on_key(self, key: Qt.Key) -> None:
+        move = self._key_move(key)
+        if move is None:  # the state changed without telling us (say, no lesson any more)
+            self._forward(key)
+        elif move == 0:
+            self.set_presenting(False)
+        elif move > 0:
+            self.sidebar.next_step()
+        else:
+            self.sidebar.previous_step()
+
+    def _forward(self, key: Qt.Key) -> None:
+        """Give a key the rules leave alone to the focused widget, as if no shortcut had taken it."""
+        target = QApplication.focusWidget() or self.main_window
+        self._shortcuts[key].setEnabled(False)  # a key sent by hand is offered to the shortcuts again
+        try:
+            QApplication.sendEvent(target, QKeyEvent(QEvent.Type.KeyPress, key, Qt.KeyboardModifier.NoModifier))
+        finally:
+            self._update_keys()
+
+    def _hold_escape(self, hold: bool) -> None:
+        """While presenting, Esc leaves presentation mode: the window's own Esc (Edit > Clear) waits, so
+        the two shortcuts are never ambiguous and the Write canvas is not cleared."""
+        escape = QKeySequence(Qt.Key.Key_Escape)
+        if hold and not self._suspended:
+            for action in self.main_window.findChildren(QAction):
+                keys = action.shortcuts()
+                if escape in keys:
+                    self._suspended.append((action, keys))
+                    action.setShortcuts([k for k in keys if k != escape])
+        elif not hold:
+            for action, keys in self._suspended:
+                try:
+                    action.setShortcuts(keys)
+                except RuntimeError:  # deleted meanwhile
+                    pass
+            self._suspended = []
+
+    def _key_move(self, key: Qt.Key) -> int | None:
+        """+1 / -1 for a step key that applies now, 0 for "leave presentation", None otherwise.
+
+        (Keys with modifiers never get here: the shortcuts are the bare keys.)
+        """
+        if self._presenting and key == Qt.Key.Key_Escape:
+            return 0
+        if self.isHidden() or self.sidebar.lesson() is None:
+            return None
+        focus = QApplication.focusWidget()
+        if key in NEXT_KEYS or key in PREVIOUS_KEYS:
+            if not self._presenting and _types_text(focus):
+                return None
+            return 1 if key in NEXT_KEYS else -1
+        if key in ARROW_KEYS and not _types_text(focus) and (
+                self._presenting or (focus is not None and self.isAncestorOf(focus))):
+            return ARROW_KEYS[key]
+        return None
+
+    def shutdown(self) -> None:
+        self._set_keys_active(False)
+        self._hold_escape(False)
+        app = QApplication.instance()
+        if app is not None and self._follows_focus:  # shut down twice: the window closed, then the app quits
+            app.focusChanged.disconnect(self._on_focus_changed)
+            self._follows_focus = False
+        if self._loader is not None:
+            self._loader.shutdown()

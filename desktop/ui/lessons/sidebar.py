@@ -1,0 +1,292 @@
+"""The lesson sidebar's widgets: lesson chooser, step title and text, step x of n, the buttons.
+
+The sidebar only shows lessons and says what the user asked for (``step_entered`` when a step is
+entered by choosing a lesson or moving, ``run_requested`` for "Run again"); carrying out a step's
+action is the dock's job.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTextBrowser,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core.lessons import Lesson, LessonProblem
+from desktop.ui.i18n import tr, tr_noop, translated
+
+ERROR_STYLE = "color: #b00020;"
+TITLE_SCALE = 1.3  # the step title a little larger than the text
+
+
+class LessonSidebar(QWidget):
+    """Shows one lesson at a time; ``language`` picks the text of lessons written in several."""
+
+    #: The user entered step ``index`` (chose a lesson, Next, Previous): run its action.
+    step_entered = Signal(int)
+    #: "Run again": the current step's action once more.
+    run_requested = Signal()
+    open_requested = Signal()
+    present_toggled = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("lessonSidebar")
+        self.setAccessibleName("Lessons")
+        self.lessons: list[Lesson] = []
+        self.problems: list[LessonProblem] = []
+        self._lesson: Lesson | None = None
+        self._step = 0
+        self._language = "en"
+        self._text_scale = 1.0
+
+        self.chooser = QComboBox()
+        self.chooser.setObjectName("lessonChooser")
+        self.chooser.setAccessibleName("Lesson")
+        self.chooser.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.chooser.setMinimumContentsLength(12)
+        self.open_button = QToolButton()
+        self.open_button.setObjectName("openLessonButton")
+        self.open_button.setAccessibleName("Open a lesson file")
+        translated(self.open_button.setText, "Open…", owner=self.open_button)
+        translated(self.open_button.setToolTip, "Open a lesson file (.json)", owner=self.open_button)
+        self.problems_label = QLabel()
+        self.problems_label.setObjectName("lessonProblems")
+        self.problems_label.setAccessibleName("Lesson files that could not be read")
+        self.problems_label.setWordWrap(True)
+        self.problems_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.problems_label.setStyleSheet(ERROR_STYLE)
+        self.problems_label.hide()
+        self.title_label = QLabel()
+        self.title_label.setObjectName("lessonStepTitle")
+        self.title_label.setAccessibleName("Step title")
+        self.title_label.setWordWrap(True)
+        self.text = QTextBrowser()
+        self.text.setObjectName("lessonText")
+        self.text.setAccessibleName("Step text")
+        self.text.setOpenExternalLinks(True)
+        self.action_label = QLabel()
+        self.action_label.setObjectName("lessonActionStatus")
+        self.action_label.setAccessibleName("What the step did")
+        self.action_label.setWordWrap(True)
+        self.action_label.setStyleSheet(ERROR_STYLE)
+        self.action_label.hide()
+        self.previous_button = self._button("previousStepButton", "Previous step", tr_noop("◀ Previous"),
+                                            tr_noop("The previous step (Page Up)"))
+        self.next_button = self._button("nextStepButton", "Next step", tr_noop("Next ▶"),
+                                        tr_noop("The next step (Page Down)"))
+        self.position_label = QLabel()
+        self.position_label.setObjectName("lessonStepPosition")
+        self.position_label.setAccessibleName("Step number")
+        self.position_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.run_button = self._button("runStepButton", "Run the step again", tr_noop("Run again"),
+                                       tr_noop("Put the panels into this step's state again"))
+        self.present_button = self._button("presentButton", "Presentation mode", tr_noop("Present"),
+                                           tr_noop("Full screen with large text (F5; Esc leaves)"))
+        self.present_button.setCheckable(True)
+
+        top = QHBoxLayout()
+        top.addWidget(self.chooser, 1)
+        top.addWidget(self.open_button)
+        nav = QHBoxLayout()
+        nav.addWidget(self.previous_button)
+        nav.addWidget(self.position_label, 1)
+        nav.addWidget(self.next_button)
+        tools = QHBoxLayout()
+        tools.addWidget(self.run_button)
+        tools.addStretch()
+        tools.addWidget(self.present_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(top)
+        layout.addWidget(self.problems_label)
+        layout.addWidget(self.title_label)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.action_label)
+        layout.addLayout(nav)
+        layout.addLayout(tools)
+
+        self.chooser.activated.connect(self._on_chosen)
+        self.previous_button.clicked.connect(self.previous_step)
+        self.next_button.clicked.connect(self.next_step)
+        self.run_button.clicked.connect(self.run_requested)
+        self.open_button.clicked.connect(self.open_requested)
+        self.present_button.toggled.connect(self.present_toggled)
+        self._apply_fonts()
+        self._show()
+
+    def _button(self, name: str, accessible: str, text: str, tip: str) -> QPushButton:
+        button = QPushButton()
+        button.setObjectName(name)
+        button.setAccessibleName(accessible)
+        translated(button.setText, text, owner=button)
+        translated(button.setToolTip, tip, owner=button)
+        return button
+
+    # -- content ---------------------------------------------------------------------------------
+    def set_lessons(self, lessons: list[Lesson], problems: list[LessonProblem]) -> None:
+        """Offer ``lessons``; the lesson shown stays if it is still there (by id)."""
+        current = self._lesson.id if self._lesson is not None else None
+        self.lessons = list(lessons)
+        self.problems = list(problems)
+        self._fill_chooser()
+        self._show_problems()
+        kept = next((i for i, lesson in enumerate(self.lessons) if lesson.id == current), None)
+        if kept is not None:
+            self._lesson = self.lessons[kept]
+            self._step = min(self._step, len(self._lesson.steps) - 1)
+            self.chooser.setCurrentIndex(kept)
+        elif self.lessons:
+            self._lesson, self._step = self.lessons[0], 0
+            self.chooser.setCurrentIndex(0)
+        else:
+            self._lesson, self._step = None, 0
+        self._show()
+
+    def add_problem(self, problem: LessonProblem) -> None:
+        self.problems = [p for p in self.problems if p.path != problem.path] + [problem]
+        self._show_problems()
+
+    def lesson(self) -> Lesson | None:
+        return self._lesson
+
+    def step_index(self) -> int:
+        return self._step
+
+    def step_count(self) -> int:
+        return len(self._lesson.steps) if self._lesson is not None else 0
+
+    def current_step(self):
+        return self._lesson.steps[self._step] if self._lesson is not None else None
+
+    def language(self) -> str:
+        return self._language
+
+    def set_language(self, code: str) -> None:
+        self._language = code or "en"
+        self._fill_chooser()
+        self._show()
+
+    # -- moving ----------------------------------------------------------------------------------
+    def select_lesson(self, lesson_id: str, step: int = 0, enter: bool = True) -> bool:
+        """Show lesson ``lesson_id`` at ``step``; ``enter`` runs the step's action too."""
+        index = next((i for i, lesson in enumerate(self.lessons) if lesson.id == lesson_id), None)
+        if index is None:
+            return False
+        self.chooser.setCurrentIndex(index)
+        self._lesson = self.lessons[index]
+        self.go_to(step, enter)
+        return True
+
+    def go_to(self, index: int, enter: bool = True) -> None:
+        if self._lesson is None:
+            return
+        self._step = max(0, min(index, len(self._lesson.steps) - 1))
+        self._show()
+        if enter:
+            self.step_entered.emit(self._step)
+
+    def next_step(self) -> bool:
+        """The next step (False at the last one, where nothing changes)."""
+        if self._lesson is None or self._step >= len(self._lesson.steps) - 1:
+            return False
+        self.go_to(self._step + 1)
+        return True
+
+    def previous_step(self) -> bool:
+        if self._lesson is None or self._step == 0:
+            return False
+        self.go_to(self._step - 1)
+        return True
+
+    def _on_chosen(self, index: int) -> None:
+        if 0 <= index < len(self.lessons):
+            self._lesson = self.lessons[index]
+            self.go_to(0)
+
+    # -- showing ---------------------------------------------------------------------------------
+    def set_action_message(self, text: str) -> None:
+        self.action_label.setText(text)
+        self.action_label.setVisible(bool(text))
+
+    def set_text_scale(self, scale: float) -> None:
+        """Lesson text ``scale`` times the sidebar's font (presentation mode makes it large)."""
+        self._text_scale = scale
+        self._apply_fonts()
+
+    def text_point_size(self) -> float:
+        return self.text.font().pointSizeF()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt naming)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # the window's presentation zoom changed
+            self._apply_fonts()
+
+    def _apply_fonts(self) -> None:
+        base = self.font()
+        for widget, scale, bold in ((self.text, self._text_scale, False),
+                                    (self.title_label, self._text_scale * TITLE_SCALE, True)):
+            font = QFont(base)
+            if base.pointSizeF() > 0:
+                font.setPointSizeF(base.pointSizeF() * scale)
+            else:
+                font.setPixelSize(max(1, round(base.pixelSize() * scale)))
+            font.setBold(bold)
+            widget.setFont(font)
+        # The document keeps its own default font: set it too, or Markdown text stays small.
+        self.text.document().setDefaultFont(self.text.font())
+
+    def _fill_chooser(self) -> None:
+        self.chooser.blockSignals(True)
+        current = self.chooser.currentIndex()
+        self.chooser.clear()
+        for lesson in self.lessons:
+            self.chooser.addItem(lesson.title_in(self._language), lesson.id)
+            tip = str(lesson.path) if lesson.path is not None else ""
+            if lesson.author:
+                tip = f"{lesson.author}\n{tip}"
+            self.chooser.setItemData(self.chooser.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
+        if 0 <= current < self.chooser.count():
+            self.chooser.setCurrentIndex(current)
+        self.chooser.blockSignals(False)
+
+    def _show_problems(self) -> None:
+        if not self.problems:
+            self.problems_label.hide()
+            return
+        lines = "".join(f"<li>{_escape(p.reason)}</li>" for p in self.problems)
+        self.problems_label.setText(tr("{n} lesson file(s) could not be read; the others work:", n=len(self.problems))
+                                    + f"<ul>{lines}</ul>")
+        self.problems_label.setToolTip("\n".join(str(p.path) for p in self.problems))
+        self.problems_label.show()
+
+    def _show(self) -> None:
+        step = self.current_step()
+        has = step is not None
+        for widget in (self.previous_button, self.next_button, self.run_button):
+            widget.setEnabled(has)
+        if not has:
+            self.title_label.setText("")
+            self.text.setMarkdown(tr("No lesson is loaded. Open a lesson file, or put lesson files in your "
+                                     "lessons folder."))
+            self.position_label.setText("")
+            return
+        self.title_label.setText(step.title_in(self._language))
+        self.text.setMarkdown(step.text_in(self._language))
+        self.position_label.setText(tr("Step {n} of {total}", n=self._step + 1, total=len(self._lesson.steps)))
+        self.previous_button.setEnabled(self._step > 0)
+        self.next_button.setEnabled(self._step < len(self._lesson.steps) - 1)
+        self.run_button.setEnabled(bool(step.action))
+        self.set_action_message("")
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
