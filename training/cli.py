@@ -18,7 +18,7 @@ from .errors import TrainingError
 #: command -> (module, one-line help). Modules are imported only when their command runs.
 COMMANDS = {
     "synth": ("training.commands.synth", "write synthetic handwriting in CASIA layout (Train|Test/<char>/<n>.png)"),
-    "train": ("training.commands.train", "train the logistic or CNN character model on a CASIA-style dataset"),
+    "train": ("training.commands.train", "train a character model (course or classic architecture) on a CASIA-style dataset"),
     "evaluate": ("training.evaluate", "evaluate a training run or an ONNX model; write the report and plots"),
     "export": ("training.export", "export a training run to ONNX with metadata and check it against Keras"),
     "visualize": ("training.visualize", "render what the first conv filters and each class respond to (gradient ascent)"),
@@ -26,6 +26,9 @@ COMMANDS = {
     "transfer": ("training.commands.transfer", "transfer learning on class folders of photos: frozen ImageNet base + new head, optional fine-tuning"),
     "import-teachable": ("training.commands.import_teachable", "convert a Teachable Machine Keras export (.h5 + labels.txt) to ONNX"),
     "build-assets": ("training.commands.build_assets", "rebuild the shipped character models from synthetic data"),
+    "compare": ("training.commands.compare", "train several character models on the same images and compare accuracy, size and speed"),
+    "classics": ("training.commands.classics", "write the layer tables and facts of LeNet-5, AlexNet, Inception and ResNet (classics.json)"),
+    "tune": ("training.commands.tune", "search the CNN's hyperparameters with KerasTuner (random, bayesian, hyperband)"),
 }
 
 

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Callable
 
 from desktop.core.contract import CHAR_INPUT_HEIGHT, CHAR_INPUT_WIDTH, INPUT_NAME
 
+from . import classic
+
 if TYPE_CHECKING:
     import keras
 
@@ -57,6 +59,11 @@ def cnn(num_classes: int) -> "keras.Model":
 MODELS: dict[str, tuple[Callable[[int], "keras.Model"], str]] = {
     "logistic": (logistic, "probabilities"),
     "cnn": (cnn, "logits"),
+    # Classic architectures scaled to the 80x60 characters (training/classic.py).
+    "lenet5": (classic.lenet5, "logits"),
+    "alexnet": (classic.alexnet, "logits"),
+    "inception": (classic.inception, "logits"),
+    "resnet": (classic.resnet, "logits"),
 }
 
 
