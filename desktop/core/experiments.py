@@ -13,11 +13,12 @@ with the file's path. Qt-free, so the views run these on a worker thread.
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from desktop.core import json_files
 
 CLASSICS_SCHEMA = 1
 COMPARE_NAME = "compare.json"
@@ -45,26 +46,7 @@ class Experiment:
 # -- reading -------------------------------------------------------------------------------------
 def read_json_object(path: str | Path, what: str = "file") -> dict[str, Any]:
     """The JSON object in ``path``; ExperimentError for a missing, empty, unreadable or non-object file."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ExperimentError(f"{path}: no such {what}") from None
-    except IsADirectoryError:
-        raise ExperimentError(f"{path}: is a folder, not a {what}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ExperimentError(f"{path}: the {what} cannot be read ({exc})") from exc
-    if not text.strip():
-        raise ExperimentError(f"{path}: the {what} is empty")
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ExperimentError(f"{path}: the {what} is not valid JSON (line {exc.lineno}: {exc.msg})") from exc
-    except RecursionError:  # json nests on the C stack: "[[[[..." thousands deep
-        raise ExperimentError(f"{path}: the {what} is not valid JSON (nested too deeply)") from None
-    if not isinstance(data, dict):
-        raise ExperimentError(f"{path}: the {what} is not a JSON object")
-    return data
+    return json_files.read_json_object(path, what, ExperimentError)
 
 
 def _is_number(value: Any) -> bool:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ import numpy as np
 
 from desktop.core.contract import report_path
 from desktop.core.images import ImageDecodeError, decode_image
+from desktop.core.json_files import read_json_object
 
 #: Keys without which a report is not a report.
 REQUIRED_KEYS = ("class_names",)
@@ -30,20 +30,7 @@ class ReportError(ValueError):
 def load_report(path: str | Path) -> dict[str, Any]:
     """The report at ``path`` as a dict; :class:`ReportError` for a missing, corrupt or foreign file."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ReportError(f"{path}: no such report file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ReportError(f"{path}: the report cannot be read ({exc})") from exc
-    try:
-        report = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ReportError(f"{path}: the report is not valid JSON (line {exc.lineno}: {exc.msg})") from exc
-    except RecursionError:  # json nests on the C stack: "[[[[..." thousands deep
-        raise ReportError(f"{path}: the report is not valid JSON (nested too deeply)") from None
-    if not isinstance(report, dict):
-        raise ReportError(f"{path}: the report is not a JSON object")
+    report = read_json_object(path, "report", ReportError, missing="report file")
     missing = [key for key in REQUIRED_KEYS if key not in report]
     if missing:
         raise ReportError(f"{path}: the report lacks {', '.join(missing)}")

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
-    QListWidgetItem,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -43,6 +42,7 @@ from desktop.ui.camera.preview_view import PreviewView
 from desktop.ui.camera.rates import RateMeter
 from desktop.ui.file_drop import FileDropMixin
 from desktop.ui.i18n import notifier, tr, tr_noop, translated
+from desktop.ui.model_checklist import add_model_item, check_paths, checked_paths
 from desktop.ui.sources import CameraProbe, FrameSource, ImageFileSource, VideoFileSource, sample_image_paths
 
 log = logging.getLogger(__name__)
@@ -553,13 +553,9 @@ class CameraPanel(FileDropMixin, QWidget):
         self.model_list.blockSignals(True)
         self.model_list.clear()
         for info in models:
-            item = QListWidgetItem(info.label)
-            item.setData(Qt.ItemDataRole.UserRole, str(info.path))
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if str(info.path) in chosen else Qt.CheckState.Unchecked)
-            item.setToolTip(tr("{task} model, {n} classes, input {h}×{w}", task=info.task, n=len(info.class_names),
-                               h=info.input_shape[0], w=info.input_shape[1]))
-            self.model_list.addItem(item)
+            add_model_item(self.model_list, info.label, info.path, str(info.path) in chosen,
+                           tr("{task} model, {n} classes, input {h}×{w}", task=info.task, n=len(info.class_names),
+                              h=info.input_shape[0], w=info.input_shape[1]))
         self.model_list.blockSignals(False)
         if not models:
             self._set_status(tr(NO_MODEL_MESSAGE))
@@ -569,17 +565,10 @@ class CameraPanel(FileDropMixin, QWidget):
 
     def chosen_models(self) -> list[str]:
         """Paths of the ticked models, in list order."""
-        items = (self.model_list.item(i) for i in range(self.model_list.count()))
-        return [item.data(Qt.ItemDataRole.UserRole) for item in items if item.checkState() == Qt.CheckState.Checked]
+        return checked_paths(self.model_list)
 
     def set_chosen_models(self, paths: Sequence[str | Path]) -> None:
-        wanted = {str(p) for p in paths}
-        self.model_list.blockSignals(True)
-        for i in range(self.model_list.count()):
-            item = self.model_list.item(i)
-            checked = item.data(Qt.ItemDataRole.UserRole) in wanted
-            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
-        self.model_list.blockSignals(False)
+        check_paths(self.model_list, paths)
         self._on_model_choice_changed()
 
     def _on_model_choice_changed(self, *_args) -> None:

@@ -1,14 +1,14 @@
-"""Read small files (experiments, the architecture gallery) off the GUI thread, one request at a time.
+"""Read files (experiments, the architecture gallery, model reports) off the GUI thread, one at a time.
 
-The same pattern as :class:`~desktop.ui.results.report_loader.ReportLoader`: ``load(function, *args)``
-returns a request id and ``loaded(id, result)`` or ``failed(id, message)`` follows, so a view
-whose choice changed meanwhile can drop a late answer.
+``load(function, *args)`` returns a request id and ``loaded(id, result)`` or ``failed(id, message)``
+follows, so a view whose choice changed meanwhile can drop a late answer.
+:class:`~desktop.ui.results.report_loader.ReportLoader` is built on it.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
@@ -17,37 +17,56 @@ from desktop.core.experiments import ExperimentError
 log = logging.getLogger(__name__)
 
 
+#: Words an unexpected failure: ``(args of the request, exception) -> message``.
+Describe = Callable[[tuple, Exception], str]
+
+
+def cannot_be_shown(args: tuple, exc: Exception) -> str:
+    """The default wording: the first argument (the file) and the reason."""
+    where = f"{args[0]}: " if args else ""
+    return f"{where}cannot be shown ({exc})"
+
+
 class _Signals(QObject):
     loaded = Signal(int, object)
     failed = Signal(int, str)
 
 
 class _Job(QRunnable):
-    def __init__(self, request_id: int, function: Callable[..., Any], args: tuple, signals: _Signals):
+    def __init__(self, request_id: int, function: Callable[..., Any], args: tuple, signals: _Signals,
+                 expected: tuple[type[Exception], ...], describe: Describe):
         super().__init__()
         self.request_id, self.function, self.args, self.signals = request_id, function, args, signals
+        self.expected, self.describe = expected, describe
 
     def run(self) -> None:
         try:
             result = self.function(*self.args)
-        except ExperimentError as exc:
+        except self.expected as exc:  # these already say what is wrong, naming the file
             self.signals.failed.emit(self.request_id, str(exc))
         except Exception as exc:  # anything else in a damaged file must not reach the thread pool
             log.exception("reading %s failed", self.args)
-            where = f"{self.args[0]}: " if self.args else ""
-            self.signals.failed.emit(self.request_id, f"{where}cannot be shown ({exc})")
+            self.signals.failed.emit(self.request_id, self.describe(self.args, exc))
         else:
             self.signals.loaded.emit(self.request_id, result)
 
 
 class BackgroundLoader(QObject):
-    """``load(function, *args)`` -> request id; then ``loaded(id, result)`` or ``failed(id, message)``."""
+    """``load(function, *args)`` -> request id; then ``loaded(id, result)`` or ``failed(id, message)``.
+
+    An exception of ``expected`` fails with its own message; any other is logged and worded by
+    ``describe``.
+    """
 
     loaded = Signal(int, object)
     failed = Signal(int, str)
 
-    def __init__(self, parent: QObject | None = None):
+    def __init__(self, parent: QObject | None = None,
+                 expected: type[Exception] | Sequence[type[Exception]] = ExperimentError,
+                 describe: Describe = cannot_be_shown):
         super().__init__(parent)
+        self._expected = (expected,) if isinstance(expected, type) else tuple(expected)
+        self._describe = describe
         self._signals = _Signals()
         self._signals.loaded.connect(self.loaded)
         self._signals.failed.connect(self.failed)
@@ -57,7 +76,7 @@ class BackgroundLoader(QObject):
 
     def load(self, function: Callable[..., Any], *args: Any) -> int:
         self._next_id += 1
-        self._pool.start(_Job(self._next_id, function, args, self._signals))
+        self._pool.start(_Job(self._next_id, function, args, self._signals, self._expected, self._describe))
         return self._next_id
 
     def wait(self, timeout_ms: int = 10_000) -> bool:

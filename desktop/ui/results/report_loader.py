@@ -7,19 +7,17 @@ model choice changed meanwhile can drop a late answer.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, Signal
 
 from desktop.core.contract import report_path
 from desktop.core.model_filters import ModelFilters, ModelFiltersError, first_layer_filters
 from desktop.core.report import ReportError, feature_visualisation_images, load_report
 from desktop.ui.i18n import tr
-
-log = logging.getLogger(__name__)
+from desktop.ui.results.file_loader import BackgroundLoader
 
 
 @dataclass
@@ -49,26 +47,8 @@ def read_everything(onnx_path: str | Path) -> LoadedReport:
     return LoadedReport(report, path.parent, filters, feature_visualisation_images(report, path.parent))
 
 
-class _Signals(QObject):
-    loaded = Signal(int, object)
-    failed = Signal(int, str)
-
-
-class _LoadJob(QRunnable):
-    def __init__(self, request_id: int, onnx_path: Path, signals: _Signals):
-        super().__init__()
-        self.request_id, self.onnx_path, self.signals = request_id, onnx_path, signals
-
-    def run(self) -> None:
-        try:
-            result = read_everything(self.onnx_path)
-        except ReportError as exc:
-            self.signals.failed.emit(self.request_id, str(exc))
-        except Exception as exc:  # anything else in a damaged file must not reach the thread pool
-            log.exception("reading the report of %s failed", self.onnx_path)
-            self.signals.failed.emit(self.request_id, tr("{path}: cannot be shown ({reason})", path=report_path(self.onnx_path), reason=exc))
-        else:
-            self.signals.loaded.emit(self.request_id, result)
+def _cannot_be_shown(args: tuple, exc: Exception) -> str:
+    return tr("{path}: cannot be shown ({reason})", path=report_path(args[0]), reason=exc)
 
 
 class ReportLoader(QObject):
@@ -79,18 +59,13 @@ class ReportLoader(QObject):
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
-        self._signals = _Signals()
-        self._signals.loaded.connect(self.loaded)
-        self._signals.failed.connect(self.failed)
-        self._next_id = 0
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
+        self._loader = BackgroundLoader(self, ReportError, _cannot_be_shown)
+        self._loader.loaded.connect(self.loaded)
+        self._loader.failed.connect(self.failed)
 
     def load(self, onnx_path: str | Path) -> int:
-        self._next_id += 1
-        self._pool.start(_LoadJob(self._next_id, Path(onnx_path), self._signals))
-        return self._next_id
+        return self._loader.load(read_everything, Path(onnx_path))
 
     def wait(self, timeout_ms: int = 10_000) -> bool:
         """Wait for the jobs in flight (on exit)."""
-        return self._pool.waitForDone(timeout_ms)
+        return self._loader.wait(timeout_ms)

@@ -43,6 +43,7 @@ from desktop.core.recognition import (
 from desktop.core.registry import ModelInfo, ModelProblem, preferred_character_model
 from desktop.ui.file_drop import FileDropMixin
 from desktop.ui.i18n import tr, tr_noop, translated
+from desktop.ui.model_checklist import add_model_item, check_paths, checked_paths
 from desktop.ui.workers import ModelHost
 from desktop.ui.write.candidates_view import CandidatesView
 from desktop.ui.write.canvas import DrawingCanvas
@@ -218,18 +219,11 @@ class WritePanel(FileDropMixin, QWidget):
 
     def chosen_models(self) -> list[str]:
         """Paths of the ticked models, in list order."""
-        items = (self.model_list.item(i) for i in range(self.model_list.count()))
-        return [it.data(Qt.ItemDataRole.UserRole) for it in items if it.checkState() == Qt.CheckState.Checked]
+        return checked_paths(self.model_list)
 
     def set_chosen_models(self, paths: list[str]) -> None:
         """Tick exactly these models (paths as listed), then recognise again."""
-        wanted = {str(p) for p in paths}
-        self.model_list.blockSignals(True)
-        for i in range(self.model_list.count()):
-            item = self.model_list.item(i)
-            checked = item.data(Qt.ItemDataRole.UserRole) in wanted
-            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
-        self.model_list.blockSignals(False)
+        check_paths(self.model_list, paths)
         self._on_model_choice_changed(None)
 
     def candidate_view(self, path: str | None = None) -> CandidatesView | None:
@@ -267,12 +261,7 @@ class WritePanel(FileDropMixin, QWidget):
         self.model_list.clear()
         ordered = sorted(chars, key=lambda m: (m is not first, m is not logistic, m.path.name))
         for m in ordered:
-            item = QListWidgetItem(m.label)
-            item.setData(Qt.ItemDataRole.UserRole, str(m.path))
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if str(m.path) in ticked else Qt.CheckState.Unchecked)
-            item.setToolTip(f"{m.title}\n{m.path}")
-            self.model_list.addItem(item)
+            add_model_item(self.model_list, m.label, m.path, str(m.path) in ticked, f"{m.title}\n{m.path}")
         self.model_list.blockSignals(False)
         self._models_loaded = True
         self._rebuild_views()
