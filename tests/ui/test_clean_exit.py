@@ -28,7 +28,8 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 @pytest.fixture(scope="module")
 def inputs(tmp_path_factory) -> tuple[Path, Path]:
     folder = tmp_path_factory.mktemp("inputs")
-    return write_video(folder / "clip.avi"), write_teach_project(folder / "shapes")
+    # Enough photos that embedding them outlasts the close even on a fast machine.
+    return write_video(folder / "clip.avi"), write_teach_project(folder / "shapes", per_class=1000)
 
 
 def check(result: dict, busy: str) -> None:
@@ -41,8 +42,9 @@ def check(result: dict, busy: str) -> None:
 @pytest.mark.parametrize("how", ["window", "SIGTERM", "SIGINT"])
 def test_closing_while_capturing_and_classifying_exits_cleanly(tmp_path, inputs, how):
     result = close_and_time("camera", how, tmp_path / "home", *inputs)
-    # By the window's own timer the photo models may still be loading on a slow machine.
-    check(result, "capture" if how == "window" else "capture, classification")
+    # Capture is always running; whether a frame is being classified at that very moment is luck
+    # (a fast machine classifies a frame in well under the time between two frames).
+    check(result, "capture")
 
 
 @pytest.mark.parametrize("how", ["window", "SIGTERM"])
