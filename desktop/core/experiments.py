@@ -2,7 +2,8 @@
 
 Three JSON files written by the training package (see README, "Experiments"):
 
-- ``assets/architectures/classics.json``: famous CNNs with their real layer tables, and data sets;
+- ``assets/architectures/classics.json``: famous CNNs with their real layer tables, and data sets
+  (optional ``*_zh`` keys hold the Simplified Chinese texts);
 - ``<out>/compare.json`` (``"kind": "compare"``): several models trained on one data set;
 - ``<out>/tuning.json`` (``"kind": "tuning"``): the trials of a search, rewritten after every trial.
 
@@ -108,12 +109,17 @@ def load_classics(path: str | Path) -> dict[str, Any]:
         check.text(arch, "name", where)
         for key in ("year", "total_params", "ilsvrc_top5_error"):
             check.number_or_null(arch, key, where)
-        for key in ("authors", "paper", "summary"):
+        for key in ("authors", "paper", "summary", "summary_zh"):
             if arch.get(key) is not None and not isinstance(arch[key], str):
                 raise check.fail(f"{where}: {key} is not text")
-        facts = arch.get("facts")
-        if facts is not None and (not isinstance(facts, list) or not all(isinstance(f, str) for f in facts)):
-            raise check.fail(f"{where}: facts is not a list of texts")
+        for key in ("facts", "facts_zh"):
+            facts = arch.get(key)
+            if facts is not None and (not isinstance(facts, list) or not all(isinstance(f, str) for f in facts)):
+                raise check.fail(f"{where}: {key} is not a list of texts")
+        # The Chinese facts replace the English ones one for one.
+        if arch.get("facts_zh") is not None and len(arch["facts_zh"]) != len(arch.get("facts") or []):
+            raise check.fail(f"{where}: facts_zh has {len(arch['facts_zh'])} entries but facts has "
+                             f"{len(arch.get('facts') or [])} (they must match one for one)")
         layers = check.list_of_objects(arch, "layers", where)
         for j, layer in enumerate(layers):
             if "name" not in layer or "type" not in layer:
@@ -130,6 +136,9 @@ def load_classics(path: str | Path) -> dict[str, Any]:
             check.require(item, ("name",), f"data set {i + 1}")
             for key in ("year", "images", "train", "test", "classes"):
                 check.number_or_null(item, key, f"data set {item['name']!r}")
+            for key in ("image_size_zh", "description_zh"):
+                if item.get(key) is not None and not isinstance(item[key], str):
+                    raise check.fail(f"data set {item['name']!r}: {key} is not text")
     return data
 
 

@@ -48,6 +48,18 @@ def test_a_running_search_without_best_and_optional_parts_loads(tmp_path):
     assert load_classics(examples.write(tmp_path / "classics.json", classics))["datasets"] == []
 
 
+def test_chinese_texts_are_optional_and_load(tmp_path):
+    classics = examples.classics()
+    lenet = classics["architectures"][0]
+    lenet.update(summary_zh="两级卷积与池化。", facts_zh=["为银行读取支票。", "约 6 万个参数。"])
+    classics["architectures"][2].update(facts_zh=[])  # no facts, no Chinese facts
+    classics["datasets"][0].update(image_size_zh="28×28 灰度", description_zh="手写数字")
+    loaded = load_classics(examples.write(tmp_path / "classics.json", classics))
+    assert loaded["architectures"][0]["facts_zh"] == ["为银行读取支票。", "约 6 万个参数。"]
+    assert loaded["datasets"][0]["image_size_zh"] == "28×28 灰度"
+    assert "summary_zh" not in loaded["architectures"][1]  # English only is still a good file
+
+
 def test_load_experiment_dispatches_on_kind_and_accepts_a_folder(tmp_path):
     compare = examples.write(tmp_path / "a" / "compare.json", examples.compare())
     tuning = examples.write(tmp_path / "b" / "tuning.json", examples.tuning())
@@ -107,6 +119,15 @@ CLASSICS_BREAKS = [
     (lambda d: d["architectures"][1].update(ilsvrc_top5_error="15.3"), "ilsvrc_top5_error is not a number"),
     (lambda d: d["architectures"][0].update(total_params=True), "total_params is not a number"),
     (lambda d: d["architectures"][0].update(facts="one fact"), "facts is not a list of texts"),
+    (lambda d: d["architectures"][0].update(facts_zh=["只有一条。"]),
+     "'lenet5': facts_zh has 1 entries but facts has 2 \\(they must match one for one\\)"),
+    (lambda d: d["architectures"][2].update(facts_zh=["多出来的一条。"]),
+     "'resnet50': facts_zh has 1 entries but facts has 0"),
+    (lambda d: d["architectures"][0].update(facts_zh="两条事实"), "'lenet5': facts_zh is not a list of texts"),
+    (lambda d: d["architectures"][0].update(facts_zh=["一", 2]), "'lenet5': facts_zh is not a list of texts"),
+    (lambda d: d["architectures"][1].update(summary_zh=["摘要"]), "'alexnet': summary_zh is not text"),
+    (lambda d: d["datasets"][1].update(image_size_zh=32), "data set 'CIFAR-10': image_size_zh is not text"),
+    (lambda d: d["datasets"][0].update(description_zh={"zh": "手写数字"}), "'MNIST': description_zh is not text"),
     (lambda d: d["architectures"][0]["layers"][2].pop("type"), "layer 3 lacks name or type"),
     (lambda d: d["architectures"][0]["layers"][1].update(params="156"), "layer 'conv1'.*params is not a number"),
     (lambda d: d["architectures"][2].update(key="lenet5"), "two architectures share a key"),

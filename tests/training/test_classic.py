@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -160,6 +161,29 @@ def test_classics_json_on_a_subset(tmp_path):
     assert module["total_params"] == 163_696 and module["trainable_model"] == "inception"
     assert module["layers"][-1]["output_shape"] == [None, 28, 28, 256]
     assert main(["classics", "--only", "lenet7", "--out", str(out)]) == 2
+
+
+def _figures(text: str) -> set[float]:
+    """The numbers in a text, with "60 million" and "6000 万" (or "1.5 billion" and "15 亿") read alike."""
+    scale = {"million": 1e6, "billion": 1e9, "万": 1e4, "亿": 1e8}
+    found = re.findall(r"(\d+(?:[.,]\d+)*)\s*(million|billion|万|亿)?", text)
+    return {round(float(number.replace(",", "")) * scale.get(unit, 1), 6) for number, unit in found}
+
+
+def test_chinese_texts_match_the_english_ones():
+    for key, (_, _, info) in classics.ARCHITECTURES.items():
+        assert info["summary_zh"] and len(info["facts_zh"]) == len(info["facts"]), key
+        assert _figures(info["summary"]) == _figures(info["summary_zh"]), key
+        for english, chinese in zip(info["facts"], info["facts_zh"]):
+            if "分之一" not in chinese:  # "12 times fewer" reads as a fraction in Chinese
+                assert _figures(english) == _figures(chinese), (key, english, chinese)
+    for dataset in classics.DATASETS:
+        assert dataset["image_size_zh"] and dataset["description_zh"], dataset["name"]
+    shipped = json.loads((ROOT / "assets" / "architectures" / "classics.json").read_text(encoding="utf-8"))
+    for entry in shipped["architectures"]:  # the shipped file was written from these texts
+        info = classics.ARCHITECTURES[entry["key"]][2]
+        assert (entry["summary_zh"], entry["facts_zh"]) == (info["summary_zh"], info["facts_zh"])
+    assert shipped["datasets"] == classics.DATASETS
 
 
 def test_shipped_classics_json():

@@ -137,3 +137,53 @@ def test_show_tab_selects_tabs_of_a_real_results_panel(qtbot):
     else:
         assert "classics.json" in view.message()
     panel.shutdown()
+
+
+def with_chinese(document):
+    """The example gallery with Chinese texts for LeNet-5 and MNIST (AlexNet and ResNet-50 have none)."""
+    lenet = document["architectures"][0]
+    lenet["summary_zh"] = "两级卷积与池化，然后是三个全连接层。"
+    lenet["facts_zh"] = ["为银行读取支票。", "约 6 万个参数。"]
+    document["datasets"][0].update(image_size_zh="28×28 灰度", description="handwritten digits",
+                                   description_zh="手写数字")
+    return document
+
+
+def test_chinese_texts_follow_the_interface_language(qtbot, tmp_path):
+    from desktop.ui import i18n
+
+    view = shown_view(qtbot, examples.write(tmp_path / "classics.json", with_chinese(examples.classics())))
+    assert "Two convolution" in view.summary_label.text() and "Read cheques" in view.facts_label.text()
+    try:
+        assert i18n.set_language("zh_CN") == "zh_CN"
+        assert view.summary_label.text() == "两级卷积与池化，然后是三个全连接层。"
+        assert "为银行读取支票。" in view.facts_label.text() and "约 6 万个参数。" in view.facts_label.text()
+        assert "Read cheques" not in view.facts_label.text()
+        # Names, authors and paper titles stay as published; the numbers line is the interface's own.
+        assert "LeNet-5" in view.title_label.text() and "document recognition" in view.title_label.text()
+        assert "61,706" in view.numbers_label.text() and "Parameters" not in view.numbers_label.text()
+        mnist, cifar = view.datasets_table.item(0, 7), view.datasets_table.item(1, 7)
+        assert (mnist.text(), mnist.toolTip()) == ("28×28 灰度", "手写数字")
+        assert cifar.text() == "32×32 colour"  # no Chinese version: English
+        assert view.choose("alexnet")  # an architecture without Chinese texts shows its English ones
+        assert view.summary_label.text() == "ReLU, dropout and two GPUs." and "15.3 %" in view.facts_label.text()
+        assert view.choose("lenet5") and "两级卷积" in view.summary_label.text()
+    finally:
+        i18n.set_language("en")
+    assert view.current_key() == "lenet5"
+    assert view.summary_label.text().startswith("Two convolution") and "Read cheques" in view.facts_label.text()
+    assert view.datasets_table.item(0, 7).text() == "28×28 grey"
+    assert view.datasets_table.item(0, 0).toolTip() == "handwritten digits"
+
+
+def test_a_gallery_without_chinese_texts_stays_english_in_chinese(qtbot, tmp_path):
+    from desktop.ui import i18n
+
+    view = shown_view(qtbot, examples.write(tmp_path / "classics.json", examples.classics()))
+    try:
+        i18n.set_language("zh_CN")
+        assert view.summary_label.text() == "Two convolution and pooling stages, then three dense layers."
+        assert "Read cheques for banks." in view.facts_label.text()
+        assert view.datasets_table.item(0, 7).text() == "28×28 grey"
+    finally:
+        i18n.set_language("en")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
@@ -83,6 +85,36 @@ def test_the_comparison_charts_have_data(view):
     assert np.allclose(view.time_bars["train_seconds"].opts["height"], [5.5, 61.2, 30.0, 310.4])
     assert np.allclose(view.time_bars["inference_ms"].opts["height"], [0.02, 0.21, 0.11, 1.7])
     assert view.time_bars["train_seconds"] in view.train_time_plot.getPlotItem().items
+
+
+def test_known_model_titles_follow_the_interface_language(view):
+    from desktop.ui import i18n
+
+    def titles():
+        plot = view.accuracy_plot.getPlotItem()
+        labels = [i.textItem.toPlainText() for i in plot.items if isinstance(i, pg.TextItem)]
+        ticks = [t for _, t in view.train_time_plot.getPlotItem().getAxis("bottom")._tickLevels[0]]
+        return column_texts(view.compare_table, 0), labels, ticks
+
+    try:
+        i18n.set_language("zh_CN")
+        table, labels, ticks = titles()
+        # "CNN (course)" is one of training's titles; "Logistic regression" is not (a title of one's own).
+        assert sorted(table) == sorted(labels) == sorted(ticks)
+        assert set(table) == {"Logistic regression", "CNN（课程）", "LeNet-5", "ResNet (small)"}
+        assert labels == ["Logistic regression", "CNN（课程）", "LeNet-5", "ResNet (small)"]
+    finally:
+        i18n.set_language("en")
+    assert titles()[1] == ["Logistic regression", "CNN (course)", "LeNet-5", "ResNet (small)"]
+
+
+def test_every_title_of_training_is_marked_for_translation():
+    from desktop.ui.results.experiments_view import MODEL_TITLES
+
+    # The same titles as training's classic.TITLES (read as text: the app never imports training).
+    source = (Path(__file__).resolve().parents[2] / "training" / "classic.py").read_text(encoding="utf-8")
+    block = source[source.index("TITLES = {"):]
+    assert set(MODEL_TITLES) == set(re.findall(r'^    "[a-z0-9]+": "([^"]+)",$', block[:block.index("}")], re.M))
 
 
 def test_a_search_shows_its_trials_and_best(qtbot, view, root):

@@ -2,7 +2,8 @@
 
 Everything comes from ``assets/architectures/classics.json`` (written by the training package from
 real Keras definitions), read off the GUI thread when the tab is first shown. A missing or damaged
-file gives a message in the tab instead of the gallery.
+file gives a message in the tab instead of the gallery. Summaries, facts and data set texts show
+in Chinese under a Chinese interface when the file has them (``summary_zh``, ``facts_zh``…).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from PySide6.QtWidgets import (
 from desktop.core.contract import assets_dir
 from desktop.core.experiments import ilsvrc_entries, load_classics
 from desktop.ui.fonts import cjk_font
-from desktop.ui.i18n import notifier, tr, tr_noop, translated
+from desktop.ui.i18n import current_language, notifier, tr, tr_noop, translated
 from desktop.ui.results.file_loader import BackgroundLoader
 from desktop.ui.results.layer_diagram import LayerDiagram
 from desktop.ui.results.plot_card import PlotCard, make_plot
@@ -53,6 +54,18 @@ DATASET_COLUMNS = (("name", tr_noop("Data set")), ("year", tr_noop("Year")), ("i
 
 def default_source() -> Path:
     return assets_dir() / "architectures" / "classics.json"
+
+
+def localized(entry: dict[str, Any], key: str) -> Any:
+    """``entry[key + "_zh"]`` under a Chinese interface when the file has it, else ``entry[key]``.
+
+    classics.json carries its prose in both languages (names and paper titles only in the original).
+    """
+    if current_language().startswith("zh"):
+        value = entry.get(f"{key}_zh")
+        if value:
+            return value
+    return entry.get(key)
 
 
 def _count(value: Any) -> str:
@@ -280,8 +293,9 @@ class ArchitecturesView(QWidget):
         if arch.get("paper"):
             lines.append(f"<p><i>{esc(str(arch['paper']))}</i></p>")
         self.title_label.setText("".join(lines))
-        self.summary_label.setText(str(arch.get("summary") or ""))
-        self.summary_label.setVisible(bool(arch.get("summary")))
+        summary = localized(arch, "summary")
+        self.summary_label.setText(str(summary or ""))
+        self.summary_label.setVisible(bool(summary))
         numbers = []
         total = arch.get("total_params")
         if total is None:
@@ -300,7 +314,7 @@ class ArchitecturesView(QWidget):
             numbers.append(tr("A version for 80×60 characters trains as: python -m training train --model {name}",
                               name=arch["trainable_model"]))
         self.numbers_label.setText("<br>".join(html.escape(n) for n in numbers))
-        facts = arch.get("facts") or []
+        facts = localized(arch, "facts") or []
         self.facts_label.setText("<ul>" + "".join(f"<li>{esc(f)}</li>" for f in facts) + "</ul>" if facts else "")
         self.facts_label.setVisible(bool(facts))
         self.layer_table.set_layers(arch["layers"])
@@ -316,11 +330,12 @@ class ArchitecturesView(QWidget):
         table.setHorizontalHeaderLabels([tr(title) for _, title in columns])
         for r, dataset in enumerate(datasets):
             for c, (key, _) in enumerate(columns):
-                value = dataset.get(key)
+                value = localized(dataset, key) if key == "image_size" else dataset.get(key)
                 text = str(value) if key in ("name", "year", "image_size") and value is not None else _count(value)
                 item = QTableWidgetItem(text)
-                if dataset.get("description"):
-                    item.setToolTip(str(dataset["description"]))
+                description = localized(dataset, "description")
+                if description:
+                    item.setToolTip(str(description))
                 if key not in ("name", "image_size"):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 table.setItem(r, c, item)

@@ -79,6 +79,10 @@ PLOT_MAX_HEIGHT = 420
 MAX_COMPARE_ROWS = 12
 MAX_TRIAL_ROWS = 15
 KIND_TITLES = {"compare": tr_noop("model comparison"), "tuning": tr_noop("hyperparameter search")}
+#: The titles ``python -m training compare`` gives its models (training's classic.TITLES): shown translated.
+MODEL_TITLES = (tr_noop("Logistic regression (course)"), tr_noop("CNN (course)"), tr_noop("LeNet-5 (1998)"),
+                tr_noop("AlexNet (2012, scaled down)"), tr_noop("Inception (GoogLeNet-style, 2014)"),
+                tr_noop("ResNet (2015, small)"))
 
 
 def default_root() -> Path:
@@ -171,6 +175,12 @@ def fit_height(table: QTableWidget, max_rows: int) -> None:
     if table.horizontalScrollBar().isVisible() or table.horizontalHeader().length() > table.viewport().width():
         height += table.horizontalScrollBar().sizeHint().height()
     table.setFixedHeight(max(height + 2 * table.frameWidth() + 4, 80))
+
+
+def model_title(row: dict[str, Any]) -> str:
+    """A comparison row's title in the interface language; titles of other models stay as written."""
+    title = str(row.get("title") or row["model"])
+    return tr(title) if title in MODEL_TITLES else title
 
 
 def entry_label(path: Path) -> str:
@@ -496,7 +506,7 @@ class ExperimentsView(QWidget):
         for r, row in enumerate(rows):
             for c, (key, _, kind) in enumerate(COMPARE_COLUMNS):
                 if key == "title":
-                    name = str(row.get("title") or row["model"])
+                    name = model_title(row)
                     item = SortItem(name, name.lower())
                     item.setToolTip(str(row["model"]))
                 elif kind == "epochs":
@@ -531,7 +541,7 @@ class ExperimentsView(QWidget):
             accuracy = row.get("test_accuracy", row.get("val_accuracy"))
             if accuracy is None:
                 continue
-            label = pg.TextItem(str(row.get("title") or row["model"]), color="k", anchor=(0.5, 1.2))
+            label = pg.TextItem(model_title(row), color="k", anchor=(0.5, 1.2))
             label.setPos(math.log10(row["params"]), accuracy)  # the view's x is log10 in log mode
             item.addItem(label)
         item.setLabel("bottom", tr("parameters (log scale)"), color="k")
@@ -544,7 +554,7 @@ class ExperimentsView(QWidget):
 
     def _plot_times(self, rows: list[dict[str, Any]]) -> None:
         self.time_bars = {}
-        names = [str(row.get("title") or row["model"]) for row in rows]
+        names = [model_title(row) for row in rows]
         pairs = ((self.train_time_plot, "train_seconds", tr("training time (s)"), TIME_BRUSH),
                  (self.inference_plot, "inference_ms", tr("inference (ms per image)"), INFERENCE_BRUSH))
         for plot, key, label, brush in pairs:

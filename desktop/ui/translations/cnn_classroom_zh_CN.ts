@@ -1967,6 +1967,36 @@ Shown filter: replace only the filter shown below, to build a bank of different 
     </message>
     <message>
         <location filename="../results/experiments_view.py"/>
+        <source>Logistic regression (course)</source>
+        <translation>逻辑回归（课程）</translation>
+    </message>
+    <message>
+        <location filename="../results/experiments_view.py"/>
+        <source>CNN (course)</source>
+        <translation>CNN（课程）</translation>
+    </message>
+    <message>
+        <location filename="../results/experiments_view.py"/>
+        <source>LeNet-5 (1998)</source>
+        <translation>LeNet-5（1998）</translation>
+    </message>
+    <message>
+        <location filename="../results/experiments_view.py"/>
+        <source>AlexNet (2012, scaled down)</source>
+        <translation>AlexNet（2012，缩小版）</translation>
+    </message>
+    <message>
+        <location filename="../results/experiments_view.py"/>
+        <source>Inception (GoogLeNet-style, 2014)</source>
+        <translation>Inception（GoogLeNet 式，2014）</translation>
+    </message>
+    <message>
+        <location filename="../results/experiments_view.py"/>
+        <source>ResNet (2015, small)</source>
+        <translation>ResNet（2015，小型）</translation>
+    </message>
+    <message>
+        <location filename="../results/experiments_view.py"/>
         <source>Shipped experiments and the files you opened</source>
         <translation>随附的实验和你打开的文件</translation>
     </message>
