@@ -188,3 +188,14 @@ def test_not_a_weights_file(tmp_path):
     path.write_bytes(b"hello, this is text")
     with pytest.raises(PthFormatError, match="notes.pth"):
         load_state_dict(path)
+
+
+@pytest.mark.parametrize("payload", [
+    pickle.dumps({"x": bytearray(b"abc")}, protocol=5),  # BYTEARRAY8
+    b"\x80\x05\x97\x98.",  # PROTO 5, NEXT_BUFFER, READONLY_BUFFER, STOP: an out-of-band buffer
+], ids=["bytearray8", "next_buffer"])
+def test_refuses_protocol_5_buffer_opcodes_before_unpickling(tmp_path, payload):
+    path = tmp_path / "buffers.pth"
+    path.write_bytes(payload)
+    with pytest.raises(PthFormatError, match=r"buffers\.pth: the pickle uses (BYTEARRAY8|NEXT_BUFFER)"):
+        load_state_dict(path)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import collections
 import io
 import pickle
+import pickletools
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,6 +87,28 @@ def _allowed_globals() -> dict[tuple[str, str], object]:
     return allowed
 
 
+# Protocol-5 buffer opcodes: a state dict never uses them, and a damaged file that does can make the
+# C unpickler free a bytearray while a view still exports it ("deallocated bytearray object has
+# exported buffers"), so they are refused before unpickling.
+_BUFFER_OPCODES = frozenset({"BYTEARRAY8", "NEXT_BUFFER", "READONLY_BUFFER"})
+
+
+def _refuse_buffer_opcodes(stream, source: Path) -> None:
+    """Walk the next pickle's opcodes (without running them) and rewind; refuse buffer opcodes."""
+    start = stream.tell()
+    try:
+        for opcode, _arg, _pos in pickletools.genops(stream):
+            if opcode.name in _BUFFER_OPCODES:
+                raise PthFormatError(f"{source}: the pickle uses {opcode.name}, which a weights file never needs "
+                                     "(the file may be damaged or malicious)")
+    except PthFormatError:
+        raise
+    except Exception as exc:  # genops reads any bytes: a damaged stream fails here in many ways
+        raise PthFormatError(f"{source}: not a valid pickle ({exc.__class__.__name__}: {exc})") from None
+    finally:
+        stream.seek(start)
+
+
 class _StateDictUnpickler(pickle.Unpickler):
     """An unpickler that knows only the globals of a tensor state dict."""
 
@@ -93,7 +116,12 @@ class _StateDictUnpickler(pickle.Unpickler):
 
     def __init__(self, file, source: Path):
         super().__init__(file)
+        self._file = file
         self._source = source
+
+    def load(self):
+        _refuse_buffer_opcodes(self._file, self._source)
+        return super().load()
 
     def find_class(self, module: str, name: str):
         try:
