@@ -19,6 +19,7 @@ The choice ("system", "en" or "zh_CN") is kept in QSettings under ``language``.
 
 from __future__ import annotations
 
+import functools
 import logging
 from pathlib import Path
 from typing import Callable
@@ -50,7 +51,11 @@ class _Notifier(QObject):
 
 
 _notifier: _Notifier | None = None
-_bindings: list[tuple[object, Callable[[str], None], str, dict]] = []
+# Bindings per owner, dropped the moment the owner is destroyed. Holding a binding past its owner
+# would keep Python wrappers of C++ objects that are gone (list items made by Qt, say); shiboken
+# could then hand out such a stale wrapper for a new object at the same address.
+_bindings: dict[int, tuple[QObject, list[tuple[Callable[[str], None], str, dict]]]] = {}
+_unowned: list[tuple[Callable[[str], None], str, dict]] = []
 
 
 def notifier() -> _Notifier:
@@ -65,8 +70,42 @@ def translated(setter: Callable[[str], None], source: str, owner: QObject | None
     """Call ``setter(tr(source))`` now and after every language switch while ``owner`` lives."""
     setter(tr(source, **fmt))
     if owner is None:
-        owner = getattr(setter, "__self__", None)
-    _bindings.append((owner, setter, source, fmt))
+        owner = _qobject_owner(getattr(setter, "__self__", None))
+    binding = (setter, source, fmt)
+    if not isinstance(owner, QObject):
+        _unowned.append(binding)
+        return
+    key = id(owner)
+    entry = _bindings.get(key)
+    if entry is None or entry[0] is not owner:
+        entry = _bindings[key] = (owner, [])
+        owner.destroyed.connect(functools.partial(_forget, key))
+    entry[1].append(binding)
+
+
+def _qobject_owner(obj):
+    """``obj`` if it is a QObject, else the widget that holds it (a list, table or tree item's view)."""
+    if obj is None or isinstance(obj, QObject):
+        return obj
+    for name in ("listWidget", "tableWidget", "treeWidget", "model"):
+        holder = getattr(obj, name, None)
+        if callable(holder):
+            try:
+                widget = holder()
+            except RuntimeError:
+                return None
+            if isinstance(widget, QObject):
+                return widget
+    return None
+
+
+def _forget(key: int, *_args) -> None:
+    _bindings.pop(key, None)
+
+
+def binding_count() -> int:
+    """How many texts follow a language switch (a long session must not pile them up)."""
+    return sum(len(entry[1]) for entry in _bindings.values()) + len(_unowned)
 
 
 def translated_label(source: str, parent=None, /, **fmt):
@@ -106,16 +145,20 @@ def retranslate_all() -> None:
     """Re-apply every bound text (called after the translator changed); forgets dead owners."""
     from shiboken6 import isValid
 
-    alive = []
-    for owner, setter, source, fmt in _bindings:
-        if owner is not None and isinstance(owner, QObject) and not isValid(owner):
+    for key, (owner, bindings) in list(_bindings.items()):
+        if not isValid(owner):
+            _bindings.pop(key, None)
             continue
+        for setter, source, fmt in bindings:
+            try:
+                setter(tr(source, **fmt))
+            except RuntimeError:  # part of the owner (an item, a child) went away before it
+                pass
+    for setter, source, fmt in list(_unowned):
         try:
             setter(tr(source, **fmt))
-        except RuntimeError:  # the C++ object went away between the check and the call
-            continue
-        alive.append((owner, setter, source, fmt))
-    _bindings[:] = alive
+        except RuntimeError:
+            _unowned.remove((setter, source, fmt))
 
 
 def tr_noop(source: str) -> str:

@@ -204,8 +204,10 @@ class MainWindow(QMainWindow):
         self.sidebar.setObjectName("panelSwitcher")
         self.sidebar.setAccessibleName("Panels")
         self.sidebar.addItems(PANELS)
+        sidebar = self.sidebar
         for row, name in enumerate(PANELS):
-            translated(self.sidebar.item(row).setText, name, owner=self.sidebar)
+            # Found by row each time: a binding never holds an item Qt made (and deletes) itself.
+            translated(lambda text, row=row: sidebar.item(row).setText(text), name, owner=sidebar)
         self.sidebar.setFixedWidth(120)
         self.stack = QStackedWidget()
         self.stack.setObjectName("panelStack")

@@ -255,3 +255,18 @@ def test_qt_dialog_buttons_are_translated_too(language) -> None:
     language("zh_CN")
     assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "取消"
     assert QApplication.instance() is not None
+
+
+def test_bindings_go_with_their_window(qtbot) -> None:
+    """A closed window leaves no bound texts behind: none pile up, none outlive the widgets they set."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    before = i18n.binding_count()
+    window = MainWindow()
+    assert i18n.binding_count() > before + 20  # menus, panel names, the Write panel's texts
+    window.host.shutdown()
+    window.deleteLater()
+    del window
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert i18n.binding_count() <= before + 5  # what other panels' singletons may keep
+    i18n.retranslate_all()  # nothing left refers to a deleted widget
