@@ -25,20 +25,33 @@ def strokes_dir() -> Path:
     return assets_dir() / "strokes" / "hanzi-writer-data"
 
 
+def read_stroke_file(path: str | Path) -> list[np.ndarray]:
+    """All strokes of one hanzi-writer-data file: ``(n, 2)`` x, y arrays, y down, in the 1024 box.
+
+    The one reader of this format: the training package's synthesiser and the app's sample
+    drawings see the same strokes and the same errors.
+    """
+    path = Path(path)
+    try:
+        medians = json.loads(path.read_text(encoding="utf-8"))["medians"]
+        strokes = [np.array([[float(x), Y_FLIP - float(y)] for x, y in m], dtype=np.float64) for m in medians]
+    except (OSError, ValueError, KeyError, TypeError, RecursionError) as exc:
+        raise StrokeDataError(f"{path}: not a readable hanzi-writer-data stroke file "
+                              f"({type(exc).__name__}: {exc})") from None
+    if not strokes or any(len(s) == 0 for s in strokes):
+        raise StrokeDataError(f"{path}: the character has no stroke centre-lines")
+    if not all(np.isfinite(s).all() and np.abs(s).max() <= 1e6 for s in strokes):
+        raise StrokeDataError(f"{path}: stroke coordinates must be finite numbers in the 1024 box")
+    return strokes
+
+
 def character_strokes(char: str, folder: str | Path | None = None) -> list[np.ndarray]:
     """The strokes of ``char`` in writing order: ``(n, 2)`` x, y arrays, y down, in the 1024 box."""
     folder = Path(folder) if folder is not None else strokes_dir()
     path = folder / f"{char}.json"
     if len(char) != 1 or not path.is_file():
         raise StrokeDataError(f"there is no stroke data for \u201c{char}\u201d in {folder}")
-    try:
-        medians = json.loads(path.read_text(encoding="utf-8"))["medians"]
-        strokes = [np.array([[float(x), Y_FLIP - float(y)] for x, y in m], dtype=np.float64) for m in medians]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise StrokeDataError(f"{path}: not a readable stroke file ({exc})") from None
-    if not strokes or any(len(s) == 0 for s in strokes):
-        raise StrokeDataError(f"{path}: the character has no strokes")
-    return strokes
+    return read_stroke_file(path)
 
 
 def fit_to_square(strokes: list[np.ndarray], left: float, top: float, side: float) -> list[np.ndarray]:
