@@ -47,6 +47,7 @@ from desktop.ui.i18n import (
 from desktop.ui.kernels.panel import KernelsPanel
 from desktop.ui.lessons.dock import LessonsDock
 from desktop.ui.results.panel import ResultsPanel
+from desktop.ui.saved_settings import whole_number_setting
 from desktop.ui.teach.panel import TeachPanel
 from desktop.ui.workers import ModelHost
 from desktop.ui.write.panel import WritePanel
@@ -195,6 +196,7 @@ class MainWindow(QMainWindow):
         self._teach_project = teach_project  # the Teach panel's first project (None: the default one)
         self.models: list[ModelInfo] = []
         self.problems: list[ModelProblem] = []
+        self._models_known = False  # the host has announced its scan (possibly finding no model)
         self._base_font = QFont(QApplication.font())
         self._zoom_index = DEFAULT_ZOOM_INDEX
 
@@ -260,9 +262,13 @@ class MainWindow(QMainWindow):
         return panel
 
     def _build_results(self) -> QWidget:
-        panel = ResultsPanel(self.host)
+        # Fed by the window, not the host: the host's queued announcement may already be on its way
+        # when this panel is built (starting on Results), and a connection made after the emit never
+        # receives it. The window's own signal is emitted in this thread once it has the list, so
+        # the panel either finds the list here or receives it later; there is no gap between.
+        panel = ResultsPanel(self)
         panel.message.connect(self._show_message)
-        if self.models:  # the host announced its models before this panel existed
+        if self._models_known:
             panel.set_models(self.models, self.problems)
         return panel
 
@@ -442,6 +448,7 @@ class MainWindow(QMainWindow):
     # -- models ----------------------------------------------------------------------------------
     def _on_models_ready(self, models: list[ModelInfo], problems: list[ModelProblem]) -> None:
         self.models, self.problems = list(models), list(problems)
+        self._models_known = True
         self.banner.show_problems(self.problems)
         found = tr("{n} model(s) ready", n=len(models))
         if problems:
@@ -460,8 +467,11 @@ class MainWindow(QMainWindow):
         state = settings.value("window/state")
         if isinstance(state, QByteArray):
             self.restoreState(state)
-        self.show_panel(int(settings.value("window/panel", 0)))
-        self.set_zoom_index(int(settings.value("view/zoom_index", DEFAULT_ZOOM_INDEX)))
+        # Each value is checked: a settings file from another version, edited by hand or damaged
+        # gets the default for what it cannot give, never a dead panel or a crash.
+        self.show_panel(whole_number_setting(settings, "window/panel", 0, len(PANELS) - 1, default=0))
+        self.set_zoom_index(whole_number_setting(settings, "view/zoom_index", 0, len(ZOOM_STEPS) - 1,
+                                                 default=DEFAULT_ZOOM_INDEX))
         self.write_panel.set_grid_visible(str(settings.value("view/grid", "true")).lower() == "true")
         self.statusBar().showMessage(tr("Loading the models…"))
 

@@ -47,6 +47,7 @@ from desktop.ui.i18n import tr, tr_noop, translated
 from desktop.ui.lessons.actions import ActionContext, ActionError, run_action
 from desktop.ui.lessons.sidebar import LessonSidebar
 from desktop.ui.results.job_worker import JobWorker
+from desktop.ui.saved_settings import whole_number_setting
 
 log = logging.getLogger(__name__)
 
@@ -203,7 +204,8 @@ class LessonsDock(QDockWidget):
             settings = QSettings()
             lesson_id = str(settings.value("lessons/lesson", ""))
             if lesson_id:
-                self.sidebar.select_lesson(lesson_id, int(settings.value("lessons/step", 0)), enter=False)
+                step = whole_number_setting(settings, "lessons/step", 0, 10_000, default=0)
+                self.sidebar.select_lesson(lesson_id, step, enter=False)
         self.lessons_loaded.emit(lessons, problems)
 
     def _on_visibility(self, visible: bool) -> None:

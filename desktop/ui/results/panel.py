@@ -154,7 +154,9 @@ class ResultsPanel(QWidget):
 
     message = Signal(str)
 
-    def __init__(self, host, parent: QWidget | None = None):
+    def __init__(self, model_source, parent: QWidget | None = None):
+        """``model_source`` has a ``models_ready(models, problems)`` signal: the main window (which
+        re-emits the host's list once it holds it) or, standing alone, a model host."""
         super().__init__(parent)
         self.setObjectName("resultsPanel")
         self.setAccessibleName("Results panel")
@@ -215,7 +217,7 @@ class ResultsPanel(QWidget):
 
         self.compare_checkbox.toggled.connect(self.right.setVisible)
         self.export_button.clicked.connect(self._export_dialog)
-        host.models_ready.connect(self.set_models)
+        model_source.models_ready.connect(self.set_models)
         app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)
