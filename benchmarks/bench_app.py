@@ -20,6 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks.isolation import isolate_user_dirs, wait_until
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 TARGETS = {"pen_up_p50_ms": 15.0, "inference_ms": 2.0, "cold_start_s": 2.0, "rss_mb": 300.0,
            "results_panel_s": 0.5}
@@ -40,6 +42,7 @@ def resident_mb() -> float:
 def open_main_window(**kwargs):
     """The real main window, offscreen, shown and with its models loaded: ``(app, window)``."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    isolate_user_dirs()  # the user's saved "last panel" must not decide what is measured
     from desktop.ui.app import create_application
     from desktop.ui.main_window import MainWindow
 
@@ -49,9 +52,7 @@ def open_main_window(**kwargs):
     window.models_ready.connect(lambda models, problems: ready.append(models))
     window.resize(1200, 760)
     window.show()
-    while not ready:
-        app.processEvents()
-        time.sleep(0.005)
+    wait_until(lambda: bool(ready), "the window's models", pump=app.processEvents, poll_s=0.005)
     return app, window
 
 
@@ -59,8 +60,7 @@ def recognise_drawing(app, panel, strokes) -> None:
     """Put ``strokes`` on the Write panel's canvas, lift the pen, wait until the answer is shown."""
     panel.canvas.set_strokes(strokes)
     panel.canvas.stroke_finished.emit()
-    while not panel.is_up_to_date():
-        app.processEvents()
+    wait_until(panel.is_up_to_date, "the Write panel's answer", pump=app.processEvents)
 
 
 def pen_up_to_painted(drawings: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray, float, str]:
@@ -73,6 +73,9 @@ def pen_up_to_painted(drawings: int, seed: int = 0) -> tuple[np.ndarray, np.ndar
     from tests.ui.drawing import strokes_in_widget
 
     app, window = open_main_window()
+    from desktop.ui.main_window import PANELS
+
+    window.show_panel(PANELS.index("Write"))  # measured where it is painted, whatever else is open
     panel = window.write_panel
     chosen = panel.chosen_models()[0]
     view = panel.candidate_view()
@@ -98,14 +101,13 @@ def pen_up_to_painted(drawings: int, seed: int = 0) -> tuple[np.ndarray, np.ndar
         char = COURSE_CHARACTERS[i % len(COURSE_CHARACTERS)]
         canvas.set_strokes(strokes_in_widget(char, canvas.width(), canvas.height(), rng))
         panel.recognise_now()  # what the throttle would have sent while writing, answered before pen-up
-        while not panel.is_up_to_date():
-            app.processEvents()
+        wait_until(panel.is_up_to_date, f"the answer for drawing {i}", pump=app.processEvents)
         app.processEvents()
         PaintWatch.painted = False
         start = time.perf_counter()
         canvas.stroke_finished.emit()
-        while not (panel.is_up_to_date() and PaintWatch.painted):
-            app.processEvents()
+        wait_until(lambda: panel.is_up_to_date() and PaintWatch.painted,
+                   f"the candidates of drawing {i} to be painted", pump=app.processEvents)
         if i >= 5:
             seconds[i - 5] = time.perf_counter() - start
             inputs.append(strokes_to_input(canvas.strokes(), canvas.pen_width()))
@@ -126,6 +128,7 @@ def pen_up_to_painted(drawings: int, seed: int = 0) -> tuple[np.ndarray, np.ndar
 
 def cold_start(runs: int) -> list[float]:
     """Seconds for ``python -m desktop --smoke-test`` (window shown and painted, then exit)."""
+    isolate_user_dirs()
     env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
            "PYTHONPATH": os.pathsep.join(p for p in (str(REPO_ROOT), os.environ.get("PYTHONPATH", "")) if p)}
     times = []
@@ -142,32 +145,26 @@ def cold_start(runs: int) -> list[float]:
 def panel_build_once() -> dict[str, float]:
     """In this fresh process, with empty settings: seconds the GUI thread spends on the Results panel
     when "Results" is first chosen, and (the baseline, measured after it) on one chart of the panel."""
-    import tempfile
+    app, window = open_main_window()  # isolated settings: no saved "last panel" builds it at start
+    from desktop.ui.main_window import PANELS
+    from desktop.ui.results.plot_card import make_plot
 
-    from PySide6.QtCore import QSettings
-
-    with tempfile.TemporaryDirectory(prefix="bench-app-settings-") as folder:
-        QSettings.setDefaultFormat(QSettings.Format.IniFormat)  # a saved "last panel" would build it at start
-        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, folder)
-        app, window = open_main_window()
-        from desktop.ui.main_window import PANELS
-        from desktop.ui.results.plot_card import make_plot
-
+    start = time.perf_counter()
+    window.show_panel(PANELS.index("Results"))
+    results = time.perf_counter() - start
+    charts = []
+    for _ in range(3):
         start = time.perf_counter()
-        window.show_panel(PANELS.index("Results"))
-        results = time.perf_counter() - start
-        charts = []
-        for _ in range(3):
-            start = time.perf_counter()
-            make_plot("Accuracy", "epoch", "accuracy").deleteLater()
-            charts.append(time.perf_counter() - start)
-        window.close()
-        app.processEvents()
+        make_plot("Accuracy", "epoch", "accuracy").deleteLater()
+        charts.append(time.perf_counter() - start)
+    window.close()
+    app.processEvents()
     return {"chart_s": statistics.median(charts), "results_panel_s": results}
 
 
 def results_panel_first_show(runs: int) -> list[dict[str, float]]:
     """``panel_build_once`` in ``runs`` fresh interpreters (a second build in one process costs less)."""
+    isolate_user_dirs()
     env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
            "PYTHONPATH": os.pathsep.join(p for p in (str(REPO_ROOT), os.environ.get("PYTHONPATH", "")) if p)}
     found = []

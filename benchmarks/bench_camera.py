@@ -19,6 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks.isolation import isolate_user_dirs, wait_until
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 MODEL_NAME = "imagenet-efficientnet-lite0.onnx"
 TARGETS = {"preview_fps": 25.0, "classified_per_s": 10.0}
@@ -46,6 +48,7 @@ def run(model: Path, seconds: float, fps: float, warmup_s: float = 2.0) -> dict[
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QElapsedTimer, QTimer
 
+    isolate_user_dirs()
     from desktop.ui.app import create_application
     from desktop.ui.camera.panel import CameraPanel
 
@@ -65,9 +68,7 @@ def run(model: Path, seconds: float, fps: float, warmup_s: float = 2.0) -> dict[
         inference_ms: list[float] = []
         panel.classifier.classified.connect(lambda _id, results: inference_ms.extend(
             r.inference_ms for r in results.values()))
-        while not panel.models_loaded():
-            app.processEvents()
-            time.sleep(0.005)
+        wait_until(panel.models_loaded, "the Camera panel's photo models", pump=app.processEvents, poll_s=0.005)
         if not panel.chosen_models():
             raise SystemExit(f"{model} did not load as a photo model")
         panel.start_video(video, loop=True, fps=fps)

@@ -28,6 +28,8 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks.isolation import isolated_env
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 TARGET_S = 1.0
 THREAD_WARNING = "Destroyed while thread"
@@ -45,10 +47,7 @@ def app_env(home: Path) -> dict[str, str]:
     """The environment of a child app whose settings, data and logs all live under ``home``."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
            "PYTHONPATH": os.pathsep.join(p for p in (str(REPO_ROOT), os.environ.get("PYTHONPATH", "")) if p)}
-    for name in ("HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
-        folder = home / name.lower()
-        folder.mkdir(parents=True, exist_ok=True)
-        env[name] = str(folder)
+    env.update(isolated_env(home))
     return env
 
 

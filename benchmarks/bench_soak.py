@@ -36,6 +36,7 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 from benchmarks.bench_app import open_main_window, recognise_drawing, resident_mb  # noqa: E402
+from benchmarks.isolation import WaitTimedOut, isolate_user_dirs, wait_until  # noqa: E402
 
 TARGETS = {"growth_mb": 20.0}
 VIDEO_FPS = 30.0
@@ -173,9 +174,7 @@ def write_soak_video(path: Path, frames: int, size: tuple[int, int] = VIDEO_SIZE
 def soak_camera(app, panel, video: Path, frames: int, fps: float, warmup_frames: int,
                 progress=print) -> Phase:
     """Play ``video`` (``frames`` frames) once through the Camera ``panel`` while it classifies."""
-    while not panel.models_loaded():
-        app.processEvents()
-        time.sleep(0.005)
+    wait_until(panel.models_loaded, "the Camera panel's photo models", pump=app.processEvents, poll_s=0.005)
     classified = [0]
     panel.classifier.classified.connect(lambda *_: classified.__setitem__(0, classified[0] + 1))
     phase = Phase("Camera panel", frames, "frames")
@@ -185,7 +184,11 @@ def soak_camera(app, panel, video: Path, frames: int, fps: float, warmup_frames:
     next_sample = every
     measured = False
     started = time.perf_counter()
+    # The video plays once at ``fps``; ten times its length (and a minute) is surely stuck.
+    deadline = time.monotonic() + 60 + 10 * frames / fps
     while source.is_running():
+        if time.monotonic() > deadline:
+            raise WaitTimedOut(f"the {frames}-frame video was still playing after {deadline - started:.0f} s")
         app.processEvents()
         time.sleep(0.001)
         captured = source.frames_captured
@@ -280,18 +283,6 @@ def leftover_threads(before: ThreadCensus, after: ThreadCensus) -> list[str]:
     return extra + [f"QThread {name}" for name in after.qthreads]
 
 
-def isolate_settings(folder: Path) -> None:
-    """Keep the run away from the user's settings and data (and theirs away from the run)."""
-    from PySide6.QtCore import QSettings, QStandardPaths
-
-    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
-        (folder / name.lower()).mkdir(parents=True, exist_ok=True)
-        os.environ[name] = str(folder / name.lower())
-    QStandardPaths.setTestModeEnabled(True)
-    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
-        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(folder / "settings"))
-
-
 def _say(text: str) -> None:
     print(text, flush=True)  # progress shows up in a log file while a long run goes on
 
@@ -303,7 +294,7 @@ def run(recognitions: int, video_minutes: float, *, warmup: int = 200, fps: floa
     from desktop.ui.app import create_application
 
     work = Path(tempfile.mkdtemp(prefix="bench-soak-"))
-    isolate_settings(work / "user")
+    isolate_user_dirs()
     app = create_application()
     warm_libraries()
     before = thread_census()
