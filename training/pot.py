@@ -6,8 +6,10 @@ A ``.pot`` file is a run of records, all little-endian:
 bytes      field               meaning
 =========  ==================  ===========================================================
 2          uint16 sample size  the whole record, this field included
-4          tag code            GB2312 bytes of the character in the first two bytes, first
-                               byte first, then two zero bytes (``b"\\xb0\\xa1\\x00\\x00"`` = 啊)
+4          tag code            the character's GB2312/GBK code as a little-endian number:
+                               the two code bytes in reverse order, then two zero bytes
+                               (啊 = GB ``B0A1`` is stored ``A1 B0 00 00``); an ASCII character
+                               is the number ``byte << 8`` (``!`` is stored ``00 21 00 00``)
 2          uint16 strokes      number of strokes
 4 each     int16 x, int16 y    points of stroke 1, then the stroke end marker (-1, 0),
                                stroke 2 and its marker, ...
@@ -15,9 +17,11 @@ bytes      field               meaning
 =========  ==================  ===========================================================
 
 So the sample size is ``8 + 4 * (points + strokes + 1)``. Coordinates are tablet units with
-y pointing down. Only this first-two-bytes tag convention is read; a tag whose last two bytes
-are not zero is decoded from all four bytes (GBK), and fails as a bad record if that is not one
-character.
+y pointing down. The tag differs from the ``.gnt`` tag (:mod:`desktop.core.gnt`), whose GB bytes
+are stored first byte first; reading a ``.pot`` tag that way would swap the bytes, which usually
+gives another valid character, so a wrong order mislabels silently instead of failing. The
+OLHWDB character sets are printable ASCII symbols, GB2312 and a few hundred GBK-only
+characters, all one or two GB bytes; a tag whose last two bytes are not zero is a bad record.
 
 Bad records are handled as in :mod:`training.gnt`. A record whose declared size is sound is
 skipped on its own; one whose size field is unusable ends the file.
@@ -41,8 +45,21 @@ _MIN_SIZE = _SIZE.size + _HEAD.size + 4  # a record with no points: just the end
 _MAX_SIZE = 0xFFFF
 
 
-def _decode_tag(tag: bytes) -> str:
-    return char_from_tag(tag[:2] if tag[2:] == b"\x00\x00" else tag)
+def char_from_pot_tag(tag: bytes) -> str:
+    """The 4 tag bytes of a ``.pot`` record -> the character; ValueError when they are not one."""
+    if len(tag) != 4 or tag[2:] != b"\x00\x00":
+        raise ValueError(f"tag code {tag.hex(' ')} does not end with two zero bytes")
+    # A little-endian number whose big-endian bytes are the GB code; an ASCII code ends with a
+    # zero byte, which char_from_tag ignores.
+    return char_from_tag(tag[1::-1])
+
+
+def pot_tag_from_char(char: str) -> bytes:
+    """A character -> the 4 tag bytes of a ``.pot`` record (see the module docstring)."""
+    code = tag_from_char(char, 2)
+    if len(code) != 2:
+        raise ValueError(f"{char!r} needs {len(code)} GB bytes; a .pot tag holds 2")
+    return code[::-1] + b"\x00\x00"
 
 
 def _parse_points(body: bytes, stroke_count: int) -> list[np.ndarray] | str:
@@ -103,7 +120,7 @@ def iter_pot(
                 problems.report(index, f"inconsistent record: {strokes}")
             else:
                 try:
-                    char = _decode_tag(tag)
+                    char = char_from_pot_tag(tag)
                 except ValueError as exc:
                     problems.report(index, str(exc))
                 else:
@@ -146,11 +163,9 @@ def write_pot(path: str | Path, samples: Iterable[tuple[str, Sequence[np.ndarray
         for i, (char, strokes) in enumerate(samples):
             where = f"{path}: sample {i}"
             try:
-                tag = tag_from_char(char, 4)
+                tag = pot_tag_from_char(char)
             except ValueError as exc:
                 raise ValueError(f"{where}: {exc}") from None
-            if tag[2:] != b"\x00\x00":
-                raise ValueError(f"{where}: {char!r} needs more than the 2 tag bytes a .pot record stores")
             if not strokes:
                 raise ValueError(f"{where}: a character needs at least one stroke")
             points = _encode_strokes(strokes, where)

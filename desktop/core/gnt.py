@@ -6,14 +6,18 @@ A ``.gnt`` file is a run of records, all little-endian:
 bytes   field                  meaning
 ======  =====================  ==================================================
 4       uint32 sample size     the whole record, this field included: 10 + w * h
-2       tag code               the character's GB2312 bytes, first byte first
+2       tag code               the character's GB2312/GBK bytes, first byte first
 2       uint16 width           w
 2       uint16 height          h
 w * h   uint8 bitmap           row-major, 255 = paper, darker = ink
 ======  =====================  ==================================================
 
-Tag codes outside GB2312 are read and written as GBK (a superset). A one-byte (ASCII) character
-is stored as its byte followed by a zero byte.
+The tag is the GB code's bytes in reading order (啊 = GB ``B0A1`` is stored ``B0 A1``), unlike
+the ``.pot`` tag of the online files, which is a little-endian number (see the training
+package's ``.pot`` reader).
+Tag codes outside GB2312 are read and written as GBK (a superset): the HWDB character sets hold
+a few hundred GBK-only characters. A one-byte (ASCII) character is written as its byte followed
+by a zero byte; the zero byte is ignored on either side when reading.
 
 Readers yield only good records. A bad record is skipped with ``strict=False`` (its
 ``(file#index, reason)`` goes into the optional ``skipped`` list) and raises
@@ -27,6 +31,7 @@ from __future__ import annotations
 import logging
 import os
 import struct
+import unicodedata
 from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator
 
@@ -42,19 +47,19 @@ class RecordFileError(ValueError):
 
 
 def char_from_tag(tag: bytes) -> str:
-    """GB2312 (or GBK) tag bytes -> the character; zero padding bytes are ignored.
+    """GB2312 (or GBK) code bytes, first byte first -> the character; zero padding is ignored.
 
-    Raises ValueError when the bytes are not one GB2312/GBK character.
+    Raises ValueError when the bytes are not one GB2312/GBK character (control codes excluded).
     """
-    code = tag.rstrip(b"\x00")
+    code = tag.strip(b"\x00")
     if not code:
-        raise ValueError(f"empty tag code {tag!r}")
+        raise ValueError(f"empty tag code {tag.hex(' ') or '(no bytes)'}")
     for encoding in ("gb2312", "gbk"):
         try:
             char = code.decode(encoding)
         except UnicodeDecodeError:
             continue
-        if len(char) == 1:
+        if len(char) == 1 and unicodedata.category(char) != "Cc":  # a control code is never a written sample
             return char
     raise ValueError(f"tag code {tag.hex(' ')} is not a GB2312/GBK character")
 

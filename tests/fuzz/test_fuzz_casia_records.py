@@ -149,7 +149,7 @@ pot_point = st.tuples(st.integers(-3, 3) | st.integers(-32768, 32767), st.intege
 
 
 @fuzz_settings(1500)
-@given(tag=st.binary(min_size=4, max_size=4) | st.sampled_from([b"\xb4\xf3\x00\x00", b"a\x00\x00\x00"]),
+@given(tag=st.binary(min_size=4, max_size=4) | st.sampled_from([b"\xf3\xb4\x00\x00", b"\x00a\x00\x00"]),  # 大 and a, as .pot files store them
        strokes_count=st.integers(0, 65535) | st.integers(0, 4), points=st.lists(pot_point, max_size=40),
        size_delta=st.integers(-6, 6) | st.just(0), tail=st.binary(max_size=8))
 def test_pot_structured_records(workdir, tag, strokes_count, points, size_delta, tail):

@@ -1,4 +1,8 @@
-"""The .gnt reader and writer against the CASIA-HWDB record layout."""
+"""The .gnt reader and writer against the CASIA-HWDB record layout.
+
+Fixtures are packed byte by byte from the published layout: the 2-byte tag is the GB code first
+byte first (啊 = GB B0A1 is stored ``B0 A1``), unlike the little-endian number of a ``.pot`` tag.
+"""
 
 from __future__ import annotations
 
@@ -28,6 +32,13 @@ def record(tag: bytes, img: np.ndarray, size: int | None = None) -> bytes:
     return struct.pack("<I", 10 + w * h if size is None else size) + tag + struct.pack("<HH", w, h) + img.tobytes()
 
 
+# The tags of the known characters, spelled out byte by byte.
+KNOWN = {
+    "!": b"\x21\x00",  # ASCII: its byte, then a zero byte
+    "啊": b"\xb0\xa1",  # GB2312 level 1
+    "亍": b"\xd8\xa1",  # GB2312 level 2
+    "乂": b"\x81\x56",  # GBK only: HWDB1.0 + 1.2 hold 422 characters beyond GB2312
+}
 SAMPLES = [("东", bitmap(1, 30, 20)), ("鸟", bitmap(2, 11, 47)), ("A", bitmap(3, 5, 5)), ("东", bitmap(4, 64, 64))]
 
 
@@ -40,6 +51,32 @@ def test_reads_hand_packed_records(tmp_path):
     np.testing.assert_array_equal(got[0][1], img)
     np.testing.assert_array_equal(got[1][1], img.T)
     assert got[0][1].dtype == np.uint8 and got[0][1].shape == (7, 9)
+
+
+def test_reads_known_characters_packed_by_hand(tmp_path):
+    images = [bitmap(i, 3 + i, 5) for i in range(len(KNOWN))]
+    path = tmp_path / "known.gnt"
+    path.write_bytes(b"".join(record(tag, img) for tag, img in zip(KNOWN.values(), images)))
+    skipped = []
+    got = list(iter_gnt(path, skipped=skipped))
+    assert skipped == []
+    assert [c for _, c, _ in got] == list(KNOWN)
+    for (_, _, have), want in zip(got, images):
+        np.testing.assert_array_equal(have, want)
+
+
+def test_ascii_reads_with_the_zero_byte_on_either_side(tmp_path):
+    path = tmp_path / "ascii.gnt"
+    img = bitmap(0, 4, 4)
+    path.write_bytes(record(b"\x21\x00", img) + record(b"\x00\x21", img))
+    assert [c for c, _ in read_gnt(path, strict=True)] == ["!", "!"]
+
+
+def test_writer_matches_the_hand_packed_layout_of_known_characters(tmp_path):
+    images = [bitmap(i, 4, 2 + i) for i in range(len(KNOWN))]
+    path = tmp_path / "known.gnt"
+    write_gnt(path, zip(KNOWN, images))
+    assert path.read_bytes() == b"".join(record(tag, img) for tag, img in zip(KNOWN.values(), images))
 
 
 def test_writer_produces_the_documented_layout(tmp_path):
@@ -87,10 +124,11 @@ def test_inconsistent_size_stops_the_file(tmp_path):
 def test_undecodable_tag_skips_only_that_record(tmp_path):
     img = bitmap(0, 4, 4)
     path = tmp_path / "tag.gnt"
-    path.write_bytes(record(b"\xff\xff", img) + record("人".encode("gb2312"), img))
+    path.write_bytes(record(b"\xff\xff", img) + record(b"\x07\x00", img) + record(b"\xc8\xcb", img))  # ..., 人
     skipped = []
-    assert [(i, c) for i, c, _ in iter_gnt(path, skipped=skipped)] == [(1, "人")]
+    assert [(i, c) for i, c, _ in iter_gnt(path, skipped=skipped)] == [(2, "人")]
     assert skipped[0][0].endswith("tag.gnt#0") and "ff ff" in skipped[0][1]
+    assert skipped[1][0].endswith("tag.gnt#1") and "07 00 is not a GB2312/GBK character" in skipped[1][1]
 
 
 def test_missing_file_and_folder_are_data_errors(tmp_path):

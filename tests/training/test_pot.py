@@ -1,4 +1,9 @@
-"""The .pot reader and writer against the CASIA-OLHWDB record layout."""
+"""The .pot reader and writer against the CASIA-OLHWDB record layout.
+
+Fixtures are packed byte by byte from the published layout, with the tag as the real files hold
+it: the GB code as a little-endian number (GB ``B0A1`` is stored ``A1 B0 00 00``; ASCII ``!`` is
+the number ``0x2100``, stored ``00 21 00 00``). None of them comes from our own writer.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,7 @@ from desktop.core.framing import stretch_to_input
 from desktop.core.strokes import render
 from training.casia import load_pot
 from training.errors import DataError, UnknownCharacterError
-from training.pot import iter_pot, read_pot, write_pot
+from training.pot import char_from_pot_tag, iter_pot, read_pot, write_pot
 
 
 def pack(tag: bytes, strokes, *, stroke_count=None, size=None, end=(-1, -1)) -> bytes:
@@ -22,29 +27,115 @@ def pack(tag: bytes, strokes, *, stroke_count=None, size=None, end=(-1, -1)) -> 
     return struct.pack("<H", 2 + len(head) + len(body) if size is None else size) + head + body
 
 
+def tag_of(gb_code: int) -> bytes:
+    """The tag bytes of the GB code ``gb_code`` (e.g. 0xB0A1), built from the layout alone."""
+    return struct.pack("<I", gb_code)
+
+
+# The tags of the known characters, spelled out byte by byte.
+KNOWN = {
+    "!": b"\x00\x21\x00\x00",  # ASCII: the number 0x2100
+    "啊": b"\xa1\xb0\x00\x00",  # GB2312 level 1, B0A1 (the first level-1 character)
+    "亍": b"\xa1\xd8\x00\x00",  # GB2312 level 2, D8A1
+    "乂": b"\x56\x81\x00\x00",  # GBK only, 8156: OLHWDB1.0 + 1.2 hold 422 characters beyond GB2312
+}
 HENG = [[(10, 50), (60, 48), (110, 52)]]  # one horizontal stroke
 SHI = [[(20, 20), (100, 20)], [(60, 5), (60, 120)], [(30, 60), (90, 60), (95, 61)]]
 SAMPLES = [("东", SHI), ("鸟", HENG), ("1", [[(0, 0), (5, 9)]]), ("东", HENG + SHI)]
+REN = tag_of(0xC8CB)  # 人
 
 
 def as_lists(strokes):
     return [[tuple(map(int, p)) for p in s] for s in strokes]
 
 
-def test_reads_hand_packed_records(tmp_path):
+def test_known_tags_are_the_little_endian_gb_number():
+    assert [tag_of(code) for code in (0x2100, 0xB0A1, 0xD8A1, 0x8156)] == list(KNOWN.values())
+
+
+def test_reads_known_characters_packed_by_hand(tmp_path):
     path = tmp_path / "hand.pot"
-    path.write_bytes(pack(b"\xb0\xa1\x00\x00", SHI) + pack("鸟".encode("gb2312") + b"\0\0", HENG))
-    got = list(read_pot(path))
-    assert [c for c, _ in got] == ["啊", "鸟"]
-    assert as_lists(got[0][1]) == SHI and as_lists(got[1][1]) == HENG
-    assert all(s.dtype == np.float64 and s.shape[1] == 2 for s in got[0][1])
+    strokes = [SHI, HENG, SHI[:2], HENG + SHI]
+    path.write_bytes(b"".join(pack(tag, s) for tag, s in zip(KNOWN.values(), strokes)))
+    skipped = []
+    got = list(iter_pot(path, skipped=skipped))
+    assert skipped == []
+    assert [c for _, c, _ in got] == list(KNOWN)
+    assert [as_lists(s) for _, _, s in got] == strokes
+    assert all(s.dtype == np.float64 and s.shape[1] == 2 for s in got[0][2])
+
+
+def test_ascii_reads_with_the_zero_byte_on_either_side():
+    assert char_from_pot_tag(b"\x00\x21\x00\x00") == "!"  # as the real files hold it
+    assert char_from_pot_tag(b"\x21\x00\x00\x00") == "!"  # the number 0x21: the same character
+
+
+def test_gb_bytes_in_reading_order_would_be_other_characters():
+    """Why the byte order matters: swapped GB bytes are mostly another valid character."""
+    assert char_from_pot_tag(b"\xb0\xa1\x00\x00") == "“"  # GB A1B0, not 啊
+    assert char_from_pot_tag(b"\xd8\xa1\x00\x00") == "∝"  # GB A1D8, not 亍
+
+
+def test_a_writer_file_of_olhwdb1_0_reads_every_record_with_its_character(tmp_path):
+    """4,037 samples as one OLHWDB1.0 writer writes them: 171 symbols (94 ASCII, 77 GB2312
+    symbols), 3,740 level-1 characters and 126 beyond level 1 (level 2 and GBK-only)."""
+    def gb(code: int) -> str:
+        raw = bytes([code >> 8, code & 0xFF])
+        try:
+            return raw.decode("gb2312")
+        except UnicodeDecodeError:
+            return raw.decode("gbk")
+
+    def codes(first: int, last: int, encoding: str):
+        for hi in range(first, last + 1):
+            for lo in range(0x40, 0xFF):
+                try:
+                    if len(bytes([hi, lo]).decode(encoding)) == 1:
+                        yield hi << 8 | lo
+                except UnicodeDecodeError:
+                    pass
+
+    ascii_codes = [c << 8 for c in range(0x21, 0x7F)]  # stored as the number byte << 8
+    symbols = list(codes(0xA1, 0xA9, "gb2312"))[:77]
+    level1 = list(codes(0xB0, 0xD7, "gb2312"))[:3740]
+    level2 = list(codes(0xD8, 0xF7, "gb2312"))[:63]
+    gbk_only = list(codes(0x81, 0xA0, "gbk"))[:63]
+    all_codes = ascii_codes + symbols + level1 + level2 + gbk_only
+    assert len(all_codes) == 4037
+    path = tmp_path / "001.pot"
+    path.write_bytes(b"".join(pack(struct.pack("<I", code), HENG) for code in all_codes))
+    skipped = []
+    got = [c for _, c, _ in iter_pot(path, skipped=skipped)]
+    assert skipped == []
+    want = [chr(c >> 8) for c in ascii_codes] + [gb(c) for c in all_codes[len(ascii_codes):]]
+    assert got == want
+    assert got[:2] == ["!", '"'] and "啊" in got and "乂" in got
+
+
+def test_tags_that_are_not_one_character_skip_only_their_record(tmp_path):
+    path = tmp_path / "tags.pot"
+    bad = [b"\xa1\xb0\x01\x00", b"\x00\x00\x00\x00", b"\xff\xff\x00\x00", b"\x00\x07\x00\x00"]
+    path.write_bytes(b"".join(pack(tag, HENG) for tag in bad) + pack(KNOWN["啊"], HENG))
+    skipped = []
+    assert [(i, c) for i, c, _ in iter_pot(path, skipped=skipped)] == [(4, "啊")]
+    reasons = [reason for _, reason in skipped]
+    assert "a1 b0 01 00 does not end with two zero bytes" in reasons[0]
+    assert "empty tag code" in reasons[1]
+    assert all("is not a GB2312/GBK character" in r for r in reasons[2:])  # ff ff; a control code
+
+
+def test_writer_matches_the_hand_packed_layout(tmp_path):
+    path = tmp_path / "known.pot"
+    strokes = [SHI, HENG, SHI[:2], HENG + SHI]
+    write_pot(path, [(c, [np.array(s, float) for s in st]) for c, st in zip(KNOWN, strokes)])
+    assert path.read_bytes() == b"".join(pack(tag, s) for tag, s in zip(KNOWN.values(), strokes))
 
 
 def test_writer_produces_the_documented_layout(tmp_path):
     path = tmp_path / "one.pot"
     write_pot(path, [("东", [np.array(s, float) for s in SHI])])
     data = path.read_bytes()
-    assert data == pack(b"\xb6\xab\x00\x00", SHI)
+    assert data == pack(b"\xab\xb6\x00\x00", SHI)  # GB B6AB as a little-endian number
     points = sum(len(s) for s in SHI)
     assert struct.unpack_from("<H", data)[0] == 8 + 4 * (points + len(SHI) + 1) == len(data)
 
@@ -60,7 +151,7 @@ def test_round_trip_several_records_rounds_to_int16(tmp_path):
 
 def test_inconsistent_record_is_skipped_and_reading_goes_on(tmp_path):
     path = tmp_path / "bad.pot"
-    tag = "人".encode("gb2312") + b"\0\0"
+    tag = REN
     path.write_bytes(pack(tag, SHI) + pack(tag, SHI, stroke_count=5) + pack(tag, HENG, end=(7, 7)) + pack(tag, HENG))
     skipped = []
     assert [i for i, _, _ in iter_pot(path, skipped=skipped)] == [0, 3]
@@ -72,7 +163,7 @@ def test_inconsistent_record_is_skipped_and_reading_goes_on(tmp_path):
 
 
 def test_truncated_and_unusable_size_end_the_file(tmp_path):
-    tag = "人".encode("gb2312") + b"\0\0"
+    tag = REN
     cut = tmp_path / "cut.pot"
     cut.write_bytes((pack(tag, SHI) + pack(tag, HENG))[:-3])
     skipped = []
