@@ -21,6 +21,8 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
+from tests.qt_messages import cross_thread_warnings  # noqa: E402 (needs the checkout on sys.path)
+
 # Environment read once at import time by Qt, TensorFlow, Keras and matplotlib: set it before any
 # test module imports them. A user's own keras.json (say, another backend) must not leak in.
 _SESSION_DIR = Path(tempfile.mkdtemp(prefix="cnn-classroom-tests-"))
@@ -66,3 +68,18 @@ def isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: py
         for scope in (QSettings.Scope.UserScope, QSettings.Scope.SystemScope):
             QSettings.setPath(fmt, scope, settings_dir)
     return home
+
+
+@pytest.fixture(autouse=True)
+def no_cross_thread_qt_access(request: pytest.FixtureRequest):
+    """Fail the test when Qt reported a cross-thread object access while it ran (pytest-qt captures Qt's log)."""
+    try:
+        qtlog = request.getfixturevalue("qtlog")
+    except pytest.FixtureLookupError:  # pytest-qt absent: a training-only environment
+        yield
+        return
+    yield
+    found = cross_thread_warnings(record.message for record in qtlog.records)
+    if found and request.node.get_closest_marker("provokes_cross_thread_warning") is None:
+        pytest.fail("Qt reported an object used from a thread that does not own it:\n" + "\n".join(found),
+                    pytrace=False)

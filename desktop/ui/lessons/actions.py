@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from PySide6.QtCore import QPoint, QTimer
+from PySide6.QtCore import QCoreApplication, QObject, QPoint, QTimer
 from PySide6.QtWidgets import QWidget
 
 from desktop.core.stroke_samples import StrokeDataError, character_strokes, fit_to_square
@@ -100,12 +100,33 @@ def _show(window, name: str):
     }[name]()
 
 
+class _OneShot(QObject):
+    """Calls ``slot`` once, in the GUI thread, on the next emission of ``signal``.
+
+    A plain Python function connected to a signal runs in the thread that emits it: a model
+    worker's ``models_ready`` would run the lesson's slot, and its widget changes, in the worker
+    thread (Qt warned about timers and parents from another thread, and the app could crash). A
+    method of this object, which lives in the GUI thread, is called through the event queue instead.
+    """
+
+    def __init__(self, signal, slot: Callable[..., None]):
+        super().__init__(QCoreApplication.instance())  # the application object lives in the GUI thread
+        self._signal, self._slot = signal, slot
+        signal.connect(self.fire)
+
+    def fire(self, *args) -> None:
+        try:
+            self._signal.disconnect(self.fire)
+        except (RuntimeError, TypeError):  # already disconnected by an earlier queued delivery
+            return
+        self.setParent(None)
+        self.deleteLater()
+        self._slot(*args)
+
+
 def once(signal, slot: Callable[..., None]) -> None:
-    """Call ``slot`` on the next emission of ``signal`` only."""
-    def wrapper(*args) -> None:
-        signal.disconnect(wrapper)
-        slot(*args)
-    signal.connect(wrapper)
+    """Call ``slot`` on the next emission of ``signal`` only, in the GUI thread whoever emits it."""
+    _OneShot(signal, slot)
 
 
 def _sample_path(name: str) -> Path:
