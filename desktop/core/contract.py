@@ -14,6 +14,13 @@ INPUT_NAME = "image"
 LOGITS = "logits"
 PROBABILITIES = "probabilities"
 FEATURE_PREFIX = "features_"
+#: Optional pair for class activation maps ("Why?"): the last conv block's activations
+#: [N, h, w, C] and, per class, the gradient of its score with respect to them averaged over the
+#: h x w positions: [classes, C] when the same for every image (global-average-pooling + dense
+#: head: CAM), [N, classes, C] otherwise (Grad-CAM). The map for class k is ReLU(A . w[k]).
+CAM_FEATURES = "cam_features"
+CAM_WEIGHTS = "cam_weights"
+CAM_OUTPUTS = (CAM_FEATURES, CAM_WEIGHTS)
 
 #: The 55 course characters in Keras ``class_names`` (sorted code point) order.
 COURSE_CHARACTERS = "东主人从众出口吗吠哭啖因囡国大天太夫女妈山川工日明月朋木本林森水火炎牛犬玉王白竹羊美羔肉肤舟虎虫门闪问闲马鱼鸟"

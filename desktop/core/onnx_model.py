@@ -15,6 +15,9 @@ from typing import Any
 import numpy as np
 
 from desktop.core.contract import (
+    CAM_FEATURES,
+    CAM_OUTPUTS,
+    CAM_WEIGHTS,
     FEATURE_PREFIX,
     LOGITS,
     META_CLASS_NAMES,
@@ -140,7 +143,8 @@ class OnnxModel:
         self._feature_outputs = {
             o.name[len(FEATURE_PREFIX) :]: o.name for o in outputs if o.name.startswith(FEATURE_PREFIX)
         }
-        main = [o for o in outputs if not o.name.startswith(FEATURE_PREFIX)]
+        main = [o for o in outputs if not o.name.startswith(FEATURE_PREFIX) and o.name not in CAM_OUTPUTS]
+        self._check_cam_outputs({o.name: o for o in outputs})
         kind = self.output_kind
         if kind == "features":
             self._main_output = main[0].name if main else None
@@ -157,6 +161,29 @@ class OnnxModel:
                 f"output {out.name!r} has {width} classes but metadata class_names lists {len(self._class_names)}"
             )
         self._main_output = out.name
+
+    def _check_cam_outputs(self, outputs: dict) -> None:
+        """The optional CAM pair: both or neither, with shapes that fit together and the classes."""
+        present = [name for name in CAM_OUTPUTS if name in outputs]
+        self._cam_weights: np.ndarray | None = None  # filled on first use when the same for every image
+        if not present:
+            self._has_cam = False
+            return
+        if len(present) == 1:
+            raise self._fail(f"output {present[0]!r} needs its partner "
+                             f"{next(n for n in CAM_OUTPUTS if n not in present)!r} (the CAM outputs come as a pair)")
+        features, weights = outputs[CAM_FEATURES].shape or [], outputs[CAM_WEIGHTS].shape or []
+        if len(features) != 4 or len(weights) not in (2, 3):
+            raise self._fail(f"CAM outputs must be {CAM_FEATURES} [N, h, w, C] and {CAM_WEIGHTS} [classes, C] or "
+                             f"[N, classes, C], found {features} and {weights}")
+        channels, weight_channels = features[-1], weights[-1]
+        if isinstance(channels, int) and isinstance(weight_channels, int) and channels != weight_channels:
+            raise self._fail(f"{CAM_FEATURES} has {channels} channels but {CAM_WEIGHTS} weighs {weight_channels}")
+        classes = weights[-2]
+        if isinstance(classes, int) and classes != len(self._class_names):
+            raise self._fail(f"{CAM_WEIGHTS} has {classes} classes but metadata class_names lists "
+                             f"{len(self._class_names)}")
+        self._has_cam = True
 
     # -- properties --------------------------------------------------------------------------
     @property
@@ -192,6 +219,11 @@ class OnnxModel:
     def feature_names(self) -> list[str]:
         """Layer names of the extra ``features_<layer>`` outputs, e.g. ``["conv1", "conv2"]``."""
         return list(self._feature_outputs)
+
+    @property
+    def has_cam(self) -> bool:
+        """True when the model carries the optional ``cam_features`` / ``cam_weights`` outputs."""
+        return self._has_cam
 
     @property
     def metadata(self) -> dict[str, str]:
@@ -233,6 +265,40 @@ class OnnxModel:
         names = [self._main_output, *self._feature_outputs.values()]
         raw, *features = self._session.run(names, {self._input_name: self._as_batch(batch)})
         return self._to_probabilities(raw), dict(zip(self._feature_outputs, features))
+
+    def predict_log_proba(self, batch: np.ndarray) -> np.ndarray:
+        """Log-probabilities ``[N, classes]``: from logits without rounding a sure class to log(1) = 0."""
+        if self.output_kind not in (LOGITS, PROBABILITIES):
+            raise ValueError(f"{self._path.name} outputs {self.output_kind}, not class scores")
+        (raw,) = self._session.run([self._main_output], {self._input_name: self._as_batch(batch)})
+        raw = np.asarray(raw, dtype=np.float64)
+        if self.output_kind == LOGITS:
+            shifted = raw - raw.max(axis=-1, keepdims=True)
+            # log1p of the other classes' share: a class 40 logits ahead keeps a log-probability of
+            # -4e-18 rather than 0, so how much surer or less sure it gets still shows.
+            others = np.exp(shifted)
+            np.put_along_axis(others, raw.argmax(axis=-1)[..., None], 0.0, axis=-1)
+            return shifted - np.log1p(others.sum(axis=-1, keepdims=True))
+        return np.log(np.clip(raw, 1e-45, None))
+
+    def predict_with_cam(self, batch: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Probabilities, ``cam_features [N, h, w, C]`` and ``cam_weights [N, classes, C]`` in one run."""
+        if not self._has_cam:
+            raise ValueError(f"{self._path.name} has no CAM outputs ({CAM_FEATURES}, {CAM_WEIGHTS})")
+        x = self._as_batch(batch)
+        names = [self._main_output, CAM_FEATURES]
+        per_image = self._cam_weights is None
+        if per_image:
+            names.append(CAM_WEIGHTS)
+        raw, features, *weights = self._session.run(names, {self._input_name: x})
+        if per_image:
+            w = np.asarray(weights[0], dtype=np.float32)
+            if w.ndim == 2:  # the same for every image: fetched once, then only the activations are run
+                self._cam_weights = w
+            else:
+                return self._to_probabilities(raw), features, w
+        w = np.broadcast_to(self._cam_weights, (len(x), *self._cam_weights.shape))
+        return self._to_probabilities(raw), features, w
 
     def warm_up(self) -> None:
         """One dry run on blank paper so the first real prediction is not the slow one."""
