@@ -2,6 +2,8 @@
 
 ``python -m desktop recognize FILE...`` prints one JSON line per file with the top candidates of
 the shipped CNN, through the same framing the canvas uses; it never loads Qt.
+``python -m desktop import-teachable PATH --out OUT.onnx`` converts a Teachable Machine
+TensorFlow.js export to an ONNX photo model, without Qt or TensorFlow.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ PANEL_CHOICES = ("write", "camera", "teach", "kernels", "results")  # the window
 SMOKE_TEST_TIMEOUT_S = 10.0
 SMOKE_TEST_SETTLE_S = 0.3
 RECOGNIZE = "recognize"
+IMPORT_TEACHABLE = "import-teachable"
 CHECK_MODEL = "check-model"  # desktop.core.model_check.CHECK_MODEL_COMMAND; spelt here so --help stays Qt- and ORT-free
 
 
@@ -29,7 +32,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         prog="cnn-classroom",
         description="CNN Classroom: look inside neural networks.",
         epilog=f"'cnn-classroom {RECOGNIZE} FILE...' recognises image or stroke files without opening a window "
-               f"(see 'cnn-classroom {RECOGNIZE} --help').",
+               f"(see 'cnn-classroom {RECOGNIZE} --help'); 'cnn-classroom {IMPORT_TEACHABLE} PATH --out OUT.onnx' "
+               "converts a Teachable Machine TensorFlow.js export to an ONNX model.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--models-dir", metavar="DIR",
@@ -126,6 +130,37 @@ def recognize(argv: list[str]) -> int:
     return 1 if failures else 0
 
 
+def parse_import_teachable_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog=f"cnn-classroom {IMPORT_TEACHABLE}",
+        description="Convert a Teachable Machine image model, downloaded as TensorFlow.js (model.json, weights.bin, "
+                    "metadata.json; or the .zip, or their folder), to an ONNX model the Camera panel runs. "
+                    "The result is checked against a float64 reference before it is written.",
+    )
+    parser.add_argument("path", metavar="PATH", help="the export's folder, its model.json, or the downloaded .zip")
+    parser.add_argument("--out", required=True, metavar="OUT.onnx", help="ONNX file to write")
+    parser.add_argument("--title", help="title shown in the app (default: the class names)")
+    parser.add_argument("--labels", metavar="FILE",
+                        help="labels.txt or metadata.json to use instead of the export's own")
+    return parser.parse_args(argv)
+
+
+def import_teachable(argv: list[str]) -> int:
+    """The ``import-teachable`` subcommand: exit 0 when the file was written, 2 with the reason otherwise."""
+    args = parse_import_teachable_args(argv)
+    from desktop.core.teachable_machine import TeachableImportError
+    from desktop.core.teachable_machine import import_teachable as convert
+
+    try:
+        result = convert(args.path, args.out, labels=args.labels, title=args.title)
+    except TeachableImportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {result.path}: {len(result.class_names)} classes ({', '.join(result.class_names)}), "
+          f"max |onnxruntime - {result.reference}| = {result.max_difference:.2g} on the probabilities")
+    return 0
+
+
 def _wait_until_shown(app, window) -> bool:
     """Process events until the window is on screen (or give up), then a little longer so it paints."""
     deadline = time.monotonic() + SMOKE_TEST_TIMEOUT_S
@@ -167,6 +202,8 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == RECOGNIZE:
         return recognize(argv[1:])
+    if argv and argv[0] == IMPORT_TEACHABLE:
+        return import_teachable(argv[1:])
     if argv and argv[0] == CHECK_MODEL:
         # The child side of the user-model check: a frozen app has no "python -m", only itself.
         from desktop.core.model_check import main as check_model_main

@@ -99,9 +99,9 @@ def dense(name, units, activation, inbound=None, input_dim: int | None = None, u
     return entry
 
 
-def input_layer(name, size: int, channels: int = 3) -> dict:
+def input_layer(name, size: int, channels: int = 3, width: int | None = None) -> dict:
     return {"name": name, "class_name": "InputLayer",
-            "config": {"batch_input_shape": [None, size, size, channels], "dtype": "float32", "sparse": False,
+            "config": {"batch_input_shape": [None, size, width or size, channels], "dtype": "float32", "sparse": False,
                        "name": name},
             "inbound_nodes": []}
 

@@ -122,20 +122,23 @@ def import_export(export: KerasExport, out: str | Path, *, title: str | None = N
 
     from desktop.core.onnx_model import ModelContractError, OnnxModel
 
-    with atomic_path(out) as temp:
-        onnx.save(model, str(temp))
-        try:
-            actual = OnnxModel(temp).predict_proba(images)
-        except ModelContractError as exc:
-            raise TeachableImportError(f"{out}: not written, the converted model breaks the contract ({exc.reason})") \
-                from None
-        difference = float(np.max(np.abs(actual.astype(np.float64) - expected)))
-        if not difference <= tolerance:
-            raise TeachableImportError(f"{out}: not written, onnxruntime differs from the {reference_name} reference "
-                                       f"by {difference:.3g} (tolerance {tolerance:g})")
-        step()
-    write_json_atomic(report_path(out), import_report(export, graph, title, out.stat().st_size, difference,
-                                                      reference_name))
+    try:
+        with atomic_path(out) as temp:
+            onnx.save(model, str(temp))
+            try:
+                actual = OnnxModel(temp).predict_proba(images)
+            except ModelContractError as exc:
+                raise TeachableImportError(f"{out}: not written, the converted model breaks the contract "
+                                           f"({exc.reason})") from None
+            difference = float(np.max(np.abs(actual.astype(np.float64) - expected)))
+            if not difference <= tolerance:
+                raise TeachableImportError(f"{out}: not written, onnxruntime differs from the {reference_name} "
+                                           f"reference by {difference:.3g} (tolerance {tolerance:g})")
+            step()
+        write_json_atomic(report_path(out), import_report(export, graph, title, out.stat().st_size, difference,
+                                                          reference_name))
+    except OSError as exc:  # a folder the user cannot write to, a full disk
+        raise TeachableImportError(f"{out}: cannot write ({exc.strerror or exc})") from None
     step()
     return ImportResult(out, list(export.class_names), difference, reference_name, title)
 
@@ -153,7 +156,7 @@ def _stepper(progress: Progress | None, done: int) -> Callable[[], None]:
 
 def trained_on(export: KerasExport) -> str:
     stamp = export.metadata.get("timeStamp") if isinstance(export.metadata, dict) else None
-    kind = "Keras" if export.format == "keras-h5" else "Tensorflow.js"
+    kind = "Keras" if export.format == "keras-h5" else "TensorFlow.js"
     when = f" ({str(stamp)[:10]})" if isinstance(stamp, str) and stamp else ""
     return f"images taught in Teachable Machine{when}, {kind} export {export.source.name}"
 
