@@ -65,7 +65,8 @@ QT_PLUGINS = {
                "imageformats": ["qjpeg", "qgif", "qico", "qsvg", "qwebp", "qtiff", "qicns", "qmacheif"],
                "iconengines": ["qsvgicon"]},
     "win32": {"platforms": ["qwindows", "qoffscreen", "qminimal"],
-              "styles": ["qmodernwindowsstyle", "qwindowsvistastyle"],
+              # qwindowsvistastyle is not in the PySide6-Essentials wheel (Qt 6.7+ has the modern style).
+              "styles": ["qmodernwindowsstyle"],
               "imageformats": ["qjpeg", "qgif", "qico", "qsvg", "qwebp", "qtiff"],
               "iconengines": ["qsvgicon"]},
 }
@@ -171,13 +172,15 @@ def qt_plugin_binaries(key: str | None = None) -> list[tuple[str, str]]:
     return pairs
 
 
-#: Files no hook may bring in, by destination path: onnxruntime's C-API library on Linux (33 MB;
-#: the Python extension is self-contained, ``readelf -d`` lists no need for it), the GTK theme,
+#: Files no hook may bring in, by destination path: onnxruntime's C-API library (Linux 33 MB,
+#: ``onnxruntime.dll`` 23 MB, ``libonnxruntime.<version>.dylib`` 35 MB: the Python extension is
+#: self-contained on every platform; ``readelf -d``, ``objdump -p`` and the Mach-O load commands
+#: list no need for it), the GTK theme,
 #: and the Qt plugins for devices without a desktop session (eglfs, linuxfb, VNC, Vulkan display,
 #: their EGL device integrations, and the evdev/TUIO input plugins that only those platforms or an
 #: explicit QT_QPA_GENERIC_PLUGINS load). xcb, wayland, offscreen and minimal stay.
 UNWANTED_BINARIES = (
-    "onnxruntime/capi/libonnxruntime.so.", "platformthemes/libqgtk3.so",
+    "onnxruntime/capi/libonnxruntime.", "onnxruntime/capi/onnxruntime.dll", "platformthemes/libqgtk3.so",
     "platforms/libqeglfs.", "platforms/libqlinuxfb.", "platforms/libqvnc.", "platforms/libqvkkhrdisplay.",
     "platforms/libqminimalegl.", "plugins/egldeviceintegrations/", "plugins/generic/",
 )
@@ -299,8 +302,11 @@ def version() -> str:
     return match.group(1) if match else "0.0.0"
 
 
-def info_plist() -> dict:
-    """The macOS Info.plist entries (the camera prompt text is required, or macOS kills the app)."""
+def info_plist(minimum_macos: str = "11.0") -> dict:
+    """The macOS Info.plist entries (the camera prompt text is required, or macOS kills the app).
+
+    ``minimum_macos`` is what the build read from the bundled binaries (installer/macos_minimum.py).
+    """
     return {
         "CFBundleName": APP_NAME,
         "CFBundleDisplayName": APP_NAME,
@@ -311,6 +317,6 @@ def info_plist() -> dict:
                                     "samples for your own classes. Nothing leaves this computer.",
         "NSHighResolutionCapable": True,
         "NSRequiresAquaSystemAppearance": False,
-        "LSMinimumSystemVersion": "11.0",
+        "LSMinimumSystemVersion": minimum_macos,
         "LSApplicationCategoryType": "public.app-category.education",
     }

@@ -135,12 +135,16 @@ def test_the_font_is_found_from_the_environment_or_reported_clearly(tmp_path: Pa
 
 def test_unwanted_binaries_are_only_the_named_ones() -> None:
     assert bundle_spec.unwanted_binary("onnxruntime/capi/libonnxruntime.so.1.32.0")
+    # The same C-API library on Windows and macOS: the Python extension does not link it either.
+    assert bundle_spec.unwanted_binary("onnxruntime\\capi\\onnxruntime.dll")
+    assert bundle_spec.unwanted_binary("onnxruntime/capi/libonnxruntime.1.32.0.dylib")
     assert bundle_spec.unwanted_binary("PySide6\\Qt\\plugins\\platformthemes\\libqgtk3.so")
     assert bundle_spec.unwanted_binary("libcairo.so.2") and bundle_spec.unwanted_binary("libpango-1.0.so.0")
     for kept in ("onnxruntime/capi/libonnxruntime_providers_shared.so",
                  "onnxruntime/capi/onnxruntime_pybind11_state.cpython-311-x86_64-linux-gnu.so",
                  "PySide6/Qt/plugins/platforms/libqxcb.so", "PySide6/Qt/lib/libQt6Gui.so.6", "libxcb-cursor.so.0",
-                 "cv2/cv2.abi3.so", "onnxruntime/capi/onnxruntime.dll"):
+                 "cv2/cv2.abi3.so", "onnxruntime/capi/onnxruntime_providers_shared.dll",
+                 "onnxruntime/capi/onnxruntime_pybind11_state.pyd"):
         assert not bundle_spec.unwanted_binary(kept), kept
 
 
