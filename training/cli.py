@@ -24,7 +24,7 @@ COMMANDS = {
     "visualize": ("training.visualize", "render what the first conv filters and each class respond to (gradient ascent)"),
     "imagenet": ("training.commands.imagenet", "build, check and export an ImageNet photo model (EfficientNet-Lite, keras.applications)"),
     "transfer": ("training.commands.transfer", "transfer learning on class folders of photos: frozen ImageNet base + new head, optional fine-tuning"),
-    "import-teachable": ("training.commands.import_teachable", "convert a Teachable Machine Keras export (.h5 + labels.txt) to ONNX"),
+    "import-teachable": ("training.commands.import_teachable", "convert a Teachable Machine export (Keras .h5, TensorFlow.js model.json, or their .zip) to ONNX"),
     "build-assets": ("training.commands.build_assets", "rebuild the shipped character models from synthetic data"),
     "compare": ("training.commands.compare", "train several character models on the same images and compare accuracy, size and speed"),
     "classics": ("training.commands.classics", "write the layer tables and facts of LeNet-5, AlexNet, Inception and ResNet (classics.json)"),
