@@ -11,7 +11,7 @@ import platform
 import sys
 import time
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QFont, QKeySequence
@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
 from desktop import __version__
 from desktop.core.contract import assets_dir
 from desktop.core.registry import ModelInfo, ModelProblem, default_model_folders
-from desktop.ui.camera.panel import CameraPanel
 from desktop.ui.i18n import (
     SYSTEM,
     available_languages,
@@ -44,13 +43,16 @@ from desktop.ui.i18n import (
     tr_noop,
     translated,
 )
-from desktop.ui.kernels.panel import KernelsPanel
 from desktop.ui.lessons.dock import LessonsDock
-from desktop.ui.results.panel import ResultsPanel
 from desktop.ui.saved_settings import whole_number_setting
-from desktop.ui.teach.panel import TeachPanel
 from desktop.ui.workers import ModelHost
 from desktop.ui.write.panel import WritePanel
+
+if TYPE_CHECKING:  # imported where each panel is built: a start on Write loads none of them
+    from desktop.ui.camera.panel import CameraPanel
+    from desktop.ui.kernels.panel import KernelsPanel
+    from desktop.ui.results.panel import ResultsPanel
+    from desktop.ui.teach.panel import TeachPanel
 
 log = logging.getLogger(__name__)
 
@@ -257,6 +259,8 @@ class MainWindow(QMainWindow):
 
     def _build_kernels(self) -> QWidget:
         # The Kernels panel convolves the Write panel's drawing exactly as the model sees it.
+        from desktop.ui.kernels.panel import KernelsPanel
+
         panel = KernelsPanel(current_drawing=self.write_panel.current_input)
         panel.message.connect(self._show_message)
         return panel
@@ -266,6 +270,8 @@ class MainWindow(QMainWindow):
         # when this panel is built (starting on Results), and a connection made after the emit never
         # receives it. The window's own signal is emitted in this thread once it has the list, so
         # the panel either finds the list here or receives it later; there is no gap between.
+        from desktop.ui.results.panel import ResultsPanel
+
         panel = ResultsPanel(self)
         panel.message.connect(self._show_message)
         if self._models_known:
@@ -274,12 +280,16 @@ class MainWindow(QMainWindow):
 
     def _build_camera(self) -> QWidget:
         # The Camera panel loads its photo models and looks for cameras when it is first shown.
+        from desktop.ui.camera.panel import CameraPanel
+
         panel = CameraPanel(default_model_folders(self.models_dir))
         panel.message.connect(self._show_message)
         return panel
 
     def _build_teach(self) -> QWidget:
         # The Teach panel exports into the user's models folder; the Camera panel then lists the model.
+        from desktop.ui.teach.panel import TeachPanel
+
         panel = TeachPanel(current_drawing=self.write_panel.current_input,
                            model_folders=default_model_folders(self.models_dir), user_models_dir=self.models_dir,
                            project_folder=self._teach_project)
