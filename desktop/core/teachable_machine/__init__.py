@@ -1,6 +1,6 @@
 """Teachable Machine image models to contract ONNX files, without TensorFlow.
 
-Teachable Machine's "Tensorflow.js" download (``model.json`` + ``weights.bin`` + ``metadata.json``,
+Teachable Machine's "TensorFlow.js" download (``model.json`` + ``weights.bin`` + ``metadata.json``,
 often zipped) is read with numpy, its layers become an ONNX graph written with ``onnx.helper``,
 and onnxruntime is checked against a float64 numpy forward pass of the same layers before the
 file is written. The training package reuses the same converter for Keras ``.h5`` exports.

@@ -18,6 +18,7 @@ import math
 import posixpath
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
@@ -102,7 +103,7 @@ class _Zip:
         try:
             with self.archive.open(info) as handle:
                 data = handle.read(limit + 1)  # the header's size may lie: never read past the cap
-        except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError) as exc:
+        except (zipfile.BadZipFile, zlib.error, OSError, RuntimeError, NotImplementedError, EOFError) as exc:
             raise TeachableImportError(f"{self.where(name)}: cannot unpack ({exc})") from None
         if len(data) > limit or len(data) != info.file_size:
             raise TeachableImportError(f"{self.where(name)}: the zip's size for it is wrong (damaged zip)")
@@ -146,7 +147,7 @@ def _zip_has_h5(archive: zipfile.ZipFile) -> bool:
                for info in archive.infolist())
 
 
-_KERAS_HINT = ("a Teachable Machine Keras export (.h5): the app converts the Tensorflow.js export; "
+_KERAS_HINT = ("a Teachable Machine Keras export (.h5): the app converts the TensorFlow.js export; "
                "convert this one with 'python -m training import-teachable' (needs the train extra)")
 
 
@@ -187,7 +188,7 @@ def is_teachable_export(path: str | Path) -> bool:
         if data is None:
             return False
         model = json.loads(data.decode("utf-8-sig"))
-    except (OSError, ValueError, zipfile.BadZipFile, TeachableImportError):
+    except (OSError, ValueError, RecursionError, zipfile.BadZipFile, zlib.error, TeachableImportError):
         return False
     return isinstance(model, dict) and isinstance(model.get("modelTopology"), dict) and \
         isinstance(model.get("weightsManifest"), list)
@@ -211,7 +212,7 @@ def read_export(path: str | Path) -> KerasExport:
             if (path / "keras_model.h5").is_file():
                 raise TeachableImportError(f"{path}: {_KERAS_HINT}")
             raise TeachableImportError(f"{path}: no model.json in this folder; choose the folder of a "
-                                       "Teachable Machine Tensorflow.js export (model.json, weights.bin, metadata.json)")
+                                       "Teachable Machine TensorFlow.js export (model.json, weights.bin, metadata.json)")
         return _read(path / MODEL_JSON, _Folder(path))
     if path.suffix.lower() in (".h5", ".hdf5"):
         raise TeachableImportError(f"{path}: {_KERAS_HINT}")
@@ -222,7 +223,7 @@ def read_export(path: str | Path) -> KerasExport:
                 if _zip_has_h5(archive):
                     raise TeachableImportError(f"{path}: {_KERAS_HINT}")
                 raise TeachableImportError(f"{path}: the zip holds no model.json; not a Teachable Machine "
-                                           "Tensorflow.js export")
+                                           "TensorFlow.js export")
             return _read(path, _Zip(path, archive, member[: -len(MODEL_JSON)]))
     if path.suffix.lower() == ".zip":
         raise TeachableImportError(f"{path}: not a readable zip file")

@@ -20,9 +20,12 @@ from desktop.core.teachable_machine.errors import TeachableImportError
 
 MODEL_CLASSES = ("Sequential", "Model", "Functional")
 ACTIVATIONS = ("linear", "relu", "relu6", "sigmoid", "tanh", "softmax", "swish", "silu")
-#: A model bigger than this many operations or a larger input side is not a TM image model.
+#: Bounds on the work an import may cause (TM's MobileNet: ~150 operations, 224 pixels, ~60 million
+#: multiply-adds and ~5 million activations per image); a file past them is refused before it runs.
 MAX_OPERATIONS = 20_000
-MAX_INPUT_SIDE = 2048
+MAX_INPUT_SIDE = 1024
+MAX_MULTIPLY_ADDS = 5_000_000_000
+MAX_ACTIVATIONS = 100_000_000
 MAX_DEPTH = 64
 #: Keras layer classes the import understands (each has a ``_<class>`` method on the builder).
 SUPPORTED_LAYERS = ("Conv2D", "DepthwiseConv2D", "BatchNormalization", "ReLU", "Activation", "Softmax",
@@ -83,9 +86,19 @@ def build_graph(topology: dict, weights: dict[str, np.ndarray], where: str) -> L
     ``where`` names the file in messages. Every weight the layers need must be in ``weights`` with
     the right shape, and every weight in ``weights`` must be used.
     """
+    try:
+        return _build(topology, weights, where)
+    except TeachableImportError:
+        raise
+    except (TypeError, ValueError, KeyError, IndexError, AttributeError, OverflowError, RecursionError) as exc:
+        # A value of the wrong kind somewhere in a layer's config (a string for a size, ...)
+        raise TeachableImportError(f"{where}: the layer topology is malformed ({type(exc).__name__}: {exc})") from None
+
+
+def _build(topology: dict, weights: dict[str, np.ndarray], where: str) -> LayerGraph:
     builder = _Builder(weights, where)
     shape = _input_shape(topology, where)
-    if len(shape) != 3 or shape[2] != 3 or not all(isinstance(d, int) and 0 < d <= MAX_INPUT_SIDE for d in shape):
+    if len(shape) != 3 or shape[2] != 3 or not all(_is_whole(d) and 0 < d <= MAX_INPUT_SIDE for d in shape):
         raise TeachableImportError(f"{where}: the model takes {[None, *shape]}; expected photos [N, height, width, 3] "
                                    f"(at most {MAX_INPUT_SIDE} pixels a side)")
     first = builder.tensor(tuple(shape))
@@ -201,10 +214,20 @@ def _node_inputs(node: Any) -> list[tuple[str, int, int]]:
     return []
 
 
+def _is_whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _whole(value: Any, what: str, layer: str, where: str) -> int:
+    if not _is_whole(value):
+        raise TeachableImportError(f"{where}: layer {layer!r} has an unsupported {what} {value!r}")
+    return value
+
+
 def _pair(value: Any, what: str, layer: str, where: str) -> tuple[int, int]:
-    if isinstance(value, int) and not isinstance(value, bool):
+    if _is_whole(value):
         return value, value
-    if isinstance(value, list) and len(value) == 2 and all(isinstance(v, int) for v in value):
+    if isinstance(value, list) and len(value) == 2 and all(_is_whole(v) for v in value):
         return value[0], value[1]
     raise TeachableImportError(f"{where}: layer {layer!r} has an unsupported {what} {value!r}")
 
@@ -233,6 +256,8 @@ class _Builder:
         self.shapes: dict[int, tuple[int, ...]] = {}
         self.layers: list[LayerRow] = []
         self._names: set[str] = set()
+        self.multiply_adds = 0
+        self.activations = 0
 
     # -- bookkeeping --------------------------------------------------------------------------
     def tensor(self, shape: tuple[int, ...]) -> int:
@@ -248,6 +273,10 @@ class _Builder:
         if any(d <= 0 for d in shape):
             raise TeachableImportError(f"{self.where}: layer {name!r} would output an empty shape {list(shape)} "
                                        "(the input is too small for it)")
+        self.activations += math.prod(shape)
+        if self.activations > MAX_ACTIVATIONS:
+            raise TeachableImportError(f"{self.where}: the model's layers make more than {MAX_ACTIVATIONS:,} values "
+                                       "per image; far more than a Teachable Machine model")
         unique, n = name, 1
         while unique in self._names:
             n += 1
@@ -275,6 +304,13 @@ class _Builder:
                                        f"{layer!r} needs {list(shape)}")
         self.used.add(key)
         return value
+
+    def count_work(self, name: str, multiply_adds: int) -> None:
+        self.multiply_adds += max(multiply_adds, 0)
+        if self.multiply_adds > MAX_MULTIPLY_ADDS:
+            raise TeachableImportError(f"{self.where}: by layer {name!r} the model needs more than "
+                                       f"{MAX_MULTIPLY_ADDS / 1e9:g} billion multiply-adds per image; far more than "
+                                       "a Teachable Machine model")
 
     def row(self, name: str, cls: str, output: int, params: int) -> int:
         self.layers.append(LayerRow(name, cls, self.shapes[output], params))
@@ -405,7 +441,7 @@ class _Builder:
         dh, dw = _pair(config.get("dilation_rate", 1), "dilation_rate", name, self.where)
         if min(kh, kw, sh, sw, dh, dw) < 1:
             raise TeachableImportError(f"{self.where}: {cls} layer {name!r} has a zero or negative size")
-        if int(config.get("groups", 1) or 1) != 1:
+        if config.get("groups", 1) not in (1, None):
             raise TeachableImportError(f"{self.where}: {cls} layer {name!r} uses groups={config.get('groups')}; "
                                        "only 1 is supported")
         padding = str(config.get("padding", "valid")).lower()
@@ -416,19 +452,20 @@ class _Builder:
         else:
             raise TeachableImportError(f"{self.where}: {cls} layer {name!r} uses padding {padding!r}")
         if depthwise:
-            multiplier = int(config.get("depth_multiplier", 1))
+            multiplier = _whole(config.get("depth_multiplier", 1), "depth_multiplier", name, self.where)
             if multiplier < 1:
                 raise TeachableImportError(f"{self.where}: {cls} layer {name!r} has depth_multiplier {multiplier}")
             out_channels = channels * multiplier
             kernel = self.weight(name, cls, "depthwise_kernel", (kh, kw, channels, multiplier))
         else:
-            out_channels = int(config.get("filters", 0))
+            out_channels = _whole(config.get("filters"), "filters", name, self.where)
             kernel = self.weight(name, cls, "kernel", (kh, kw, channels, out_channels))
         weights = {"kernel": kernel}
         if config.get("use_bias", True):
             weights["bias"] = self.weight(name, cls, "bias", (out_channels,))
         shape = (conv_output(height, kh, sh, dh, top, bottom), conv_output(width, kw, sw, dw, left, right),
                  out_channels)
+        self.count_work(name, shape[0] * shape[1] * out_channels * kh * kw * (1 if depthwise else channels))
         y = self.op("depthwise" if depthwise else "conv", name, [x], shape,
                     {"strides": (sh, sw), "dilation": (dh, dw), "pads": (top, left, bottom, right)}, weights)
         y = self.activation(cls, name, config.get("activation"), y)
@@ -489,12 +526,12 @@ class _Builder:
     def _ZeroPadding2D(self, name, config, inputs):
         height, width, channels = self.spatial("ZeroPadding2D", name, inputs[0])
         padding = config.get("padding", 1)
-        if isinstance(padding, int):
+        if _is_whole(padding):
             pads = (padding, padding, padding, padding)
-        elif isinstance(padding, list) and len(padding) == 2 and all(isinstance(p, int) for p in padding):
+        elif isinstance(padding, list) and len(padding) == 2 and all(_is_whole(p) for p in padding):
             pads = (padding[0], padding[1], padding[0], padding[1])
         elif isinstance(padding, list) and len(padding) == 2 and all(
-                isinstance(p, list) and len(p) == 2 and all(isinstance(v, int) for v in p) for p in padding):
+                isinstance(p, list) and len(p) == 2 and all(_is_whole(v) for v in p) for p in padding):
             (top, bottom), (left, right) = padding
             pads = (top, left, bottom, right)
         else:
@@ -524,7 +561,8 @@ class _Builder:
         if len(self.shapes[x]) != 1:
             raise TeachableImportError(f"{self.where}: Dense layer {name!r} gets {[None, *self.shapes[x]]}; only a "
                                        "flat [N, features] input is supported (add Flatten or pooling before it)")
-        units = int(config.get("units", 0))
+        units = _whole(config.get("units"), "units", name, self.where)
+        self.count_work(name, self.shapes[x][0] * units)
         weights = {"kernel": self.weight(name, "Dense", "kernel", (self.shapes[x][0], units))}
         if config.get("use_bias", True):
             weights["bias"] = self.weight(name, "Dense", "bias", (units,))
@@ -543,7 +581,7 @@ class _Builder:
     def _Reshape(self, name, config, inputs):
         target = config.get("target_shape")
         size = math.prod(self.shapes[inputs[0]])
-        if not isinstance(target, list) or len(target) not in (1, 3) or not all(isinstance(d, int) for d in target) \
+        if not isinstance(target, list) or len(target) not in (1, 3) or not all(_is_whole(d) for d in target) \
                 or sum(d == -1 for d in target) > 1 or any(d == 0 or d < -1 for d in target):
             raise TeachableImportError(f"{self.where}: Reshape layer {name!r} to {target!r}; only [features] or "
                                        "[height, width, channels] shapes are supported")

@@ -19,9 +19,13 @@ def preprocess(rgb: np.ndarray) -> np.ndarray:
 
 def forward(graph: LayerGraph, rgb: np.ndarray) -> np.ndarray:
     """The model's output for a batch of RGB 0..255 images ``[N, H, W, 3]``, in float64."""
+    last_use = {tid: index for index, op in enumerate(graph.ops) for tid in op.inputs}
     values: dict[int, np.ndarray] = {0: preprocess(rgb)}
-    for op in graph.ops:
+    for index, op in enumerate(graph.ops):
         values[op.output] = _run(op, [values[i] for i in op.inputs])
+        for tid in op.inputs:  # keep only what later layers still read
+            if last_use[tid] == index and tid != graph.output:
+                values.pop(tid, None)
     return values[graph.output]
 
 
