@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
+    QProgressBar,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -34,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.atomic import write_bytes_atomic
-from desktop.core.registry import ModelProblem, default_model_folders
+from desktop.core.registry import ModelProblem, default_model_folders, shipped_models_dir
 from desktop.ui.camera.capture import RESOLUTIONS, SizedCameraSource
 from desktop.ui.camera.classifier_worker import PhotoClassifier, PhotoModelInfo, PhotoPrediction
 from desktop.ui.camera.predictions_view import PredictionList
@@ -43,7 +44,17 @@ from desktop.ui.camera.rates import RateMeter
 from desktop.ui.file_drop import FileDropMixin
 from desktop.ui.i18n import notifier, tr, tr_noop, translated
 from desktop.ui.model_checklist import add_model_item, check_paths, checked_paths
+from desktop.ui.results.job_worker import JobWorker
 from desktop.ui.sources import CameraProbe, FrameSource, ImageFileSource, VideoFileSource, sample_image_paths
+from desktop.ui.teachable_import import (
+    DIALOG_FILTER,
+    KERAS_EXPORT,
+    TFJS_EXPORT,
+    TeachableImport,
+    dropped_model_kind,
+    keras_export_message,
+    no_folder_message,
+)
 
 log = logging.getLogger(__name__)
 
@@ -62,19 +73,32 @@ NO_CAMERA_MESSAGE = tr_noop("No camera found. Plug one in and press Retry, or us
                             "or a video instead.")
 
 
+def user_folder(folders: Sequence[str | Path]) -> Path | None:
+    """The user's own models folder among ``folders``: the last one that is not the shipped one."""
+    own = [Path(f) for f in folders if Path(f).resolve() != shipped_models_dir().resolve()]
+    return own[-1] if own else None
+
+
 class CameraPanel(FileDropMixin, QWidget):
-    """Live photo classification. ``message(str)`` carries short notes for the window's status bar."""
+    """Live photo classification. ``message(str)`` carries short notes for the window's status bar;
+    ``model_imported(path)`` follows a Teachable Machine import into the user's models folder."""
 
     message = Signal(str)
+    model_imported = Signal(object)
 
     def __init__(self, model_folders: Sequence[str | Path] | None = None, parent: QWidget | None = None,
-                 probe_cameras: bool = True):
+                 probe_cameras: bool = True, user_models_dir: str | Path | None = None):
         super().__init__(parent)
         self.setObjectName("cameraPanel")
         self.setAccessibleName("Camera panel")
         self.setAcceptDrops(True)
         folders = list(model_folders) if model_folders is not None else default_model_folders()
+        # Imports go where the Teach panel exports: the user's models folder, which the classifier scans.
+        self.user_models_dir = Path(user_models_dir) if user_models_dir is not None else user_folder(folders)
         self.classifier = PhotoClassifier(folders)
+        self._import: TeachableImport | None = None
+        self._import_worker: JobWorker | None = None
+        self._select_after_scan: str | None = None
         self._probe_cameras = probe_cameras
         self._probe: CameraProbe | None = None
         self._source: FrameSource | None = None
@@ -230,6 +254,7 @@ class CameraPanel(FileDropMixin, QWidget):
         translated(compare_label.setText, "<b>Compare models</b>", owner=compare_label)
         right_layout.addWidget(compare_label)
         right_layout.addWidget(self.model_list)
+        right_layout.addLayout(self._build_import_rows())
         right_layout.addWidget(scroll, stretch=1)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -245,6 +270,31 @@ class CameraPanel(FileDropMixin, QWidget):
         self._status_timer.timeout.connect(self._update_rates)
         self._update_navigation()
         notifier().language_changed.connect(self._on_language_changed)
+
+    def _build_import_rows(self) -> QVBoxLayout:
+        self.import_button = self._button(tr_noop("Import Teachable Machine model…"), "importTeachableButton",
+                                          "Import a Teachable Machine model",
+                                          tr_noop("Convert a Teachable Machine TensorFlow.js export (its folder, "
+                                                  "model.json or .zip) into your models folder; you can also drop "
+                                                  "it on this panel"),
+                                          self.import_teachable_dialog)
+        self.import_progress = QProgressBar()
+        self.import_progress.setObjectName("importTeachableProgress")
+        self.import_progress.setAccessibleName("Progress of the Teachable Machine import")
+        self.import_progress.setRange(0, 1)
+        self.import_progress.hide()
+        self.import_cancel_button = self._button(tr_noop("Cancel"), "cancelImportButton", "Cancel the import",
+                                                 tr_noop("Stop converting the Teachable Machine model"),
+                                                 self.cancel_import)
+        self.import_cancel_button.hide()
+        # The progress row goes under the button: the model column is narrow at 1280 pixels.
+        progress_row = QHBoxLayout()
+        progress_row.addWidget(self.import_progress, stretch=1)
+        progress_row.addWidget(self.import_cancel_button)
+        rows = QVBoxLayout()
+        rows.addWidget(self.import_button)
+        rows.addLayout(progress_row)
+        return rows
 
     def _on_language_changed(self, _language: str) -> None:
         self.pause_button.setText(tr("Resume") if self.is_paused() else tr("Pause"))
@@ -274,6 +324,8 @@ class CameraPanel(FileDropMixin, QWidget):
         """Stop the picture source and the classifier thread (the window calls this on close)."""
         self._status_timer.stop()
         self.stop_source()
+        if self._import_worker is not None:
+            self._import_worker.shutdown()
         self.classifier.shutdown()
         if self._probe is not None:
             self._probe.wait()
@@ -373,8 +425,15 @@ class CameraPanel(FileDropMixin, QWidget):
         self._start_source(ImageFileSource(path, parent=self), path.name, lambda: self._show_still(index))
 
     def open_dropped(self, path: str) -> object:
-        """A file or folder dropped on the panel: a folder steps, a video plays, an image shows."""
+        """A file or folder dropped on the panel: a Teachable Machine export is imported, a folder
+        steps, a video plays, an image shows."""
         dropped = Path(path)
+        kind = dropped_model_kind(dropped)
+        if kind == TFJS_EXPORT:
+            return self.import_teachable(dropped)
+        if kind == KERAS_EXPORT:
+            self._show_error(keras_export_message(dropped), None)
+            return False
         if dropped.is_dir():
             return self.open_folder(dropped)
         if dropped.suffix.lower() in VIDEO_SUFFIXES:
@@ -397,6 +456,89 @@ class CameraPanel(FileDropMixin, QWidget):
                                               tr("Videos ({patterns})", patterns=VIDEO_PATTERNS))
         if path:
             self.start_video(path)
+
+    # -- Teachable Machine import ---------------------------------------------------------------
+    def import_teachable(self, path: str | Path) -> bool:
+        """Convert a Teachable Machine export into the user's models folder in a worker; once the
+        classifier has rescanned, the new model is the one ticked."""
+        path = Path(path)
+        if self._import_worker is not None:
+            self._set_status(tr("Wait for the running import to finish, or cancel it."))
+            return False
+        if dropped_model_kind(path) == KERAS_EXPORT:
+            self._show_error(keras_export_message(path), None)
+            return False
+        if self.user_models_dir is None:
+            self._show_error(no_folder_message(path), None)
+            return False
+        self.error_bar.hide()
+        self._import = TeachableImport(path, self.user_models_dir)
+        worker = JobWorker(self._import.job, self)
+        self._import_worker = worker
+        worker.progress.connect(self._on_import_progress)
+        worker.finished.connect(self._on_imported)
+        worker.failed.connect(self._on_import_failed)
+        worker.cancelled.connect(self._on_import_cancelled)
+        self.import_progress.setRange(0, 0)
+        for widget in (self.import_progress, self.import_cancel_button):
+            widget.show()
+        self.import_button.setEnabled(False)
+        self._set_status(tr("Converting the Teachable Machine model {name}…", name=path.name))
+        worker.start()
+        return True
+
+    def is_importing(self) -> bool:
+        return self._import_worker is not None
+
+    def cancel_import(self) -> None:
+        if self._import_worker is not None:
+            self._import_worker.cancel()
+            self._set_status(tr("Cancelling…"))
+
+    def import_teachable_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, tr("Import a Teachable Machine model (its model.json or .zip)"),
+                                              "", tr(DIALOG_FILTER))
+        if path:
+            self.import_teachable(path)
+
+    def _on_import_progress(self, done: int, total: int) -> None:
+        self.import_progress.setRange(0, max(total, 0))
+        self.import_progress.setValue(done)
+
+    def _end_import(self) -> TeachableImport | None:
+        worker, self._import_worker = self._import_worker, None
+        if worker is not None:
+            worker.wait()
+            worker.deleteLater()
+        for widget in (self.import_progress, self.import_cancel_button):
+            widget.hide()
+        self.import_button.setEnabled(True)
+        done, self._import = self._import, None
+        return done
+
+    def _on_imported(self, result) -> None:
+        self._end_import()
+        self._select_after_scan = str(result.path)
+        message = tr("Imported the Teachable Machine model as {path} ({n} classes); it agrees with the original "
+                     "within {difference:.1e}.", path=result.path, n=len(result.class_names),
+                     difference=result.max_difference)
+        self._set_status(message)
+        self.message.emit(message)
+        self.model_imported.emit(Path(result.path))
+        if self.classifier.is_running():
+            self.classifier.rescan()
+        else:
+            self.start_models()
+
+    def _on_import_failed(self, text: str) -> None:
+        self._end_import()
+        self._show_error(text, None)
+
+    def _on_import_cancelled(self) -> None:
+        job = self._end_import()
+        if job is not None:
+            job.discard()
+        self._set_status(tr("Import cancelled; nothing was written."))
 
     # -- the running source --------------------------------------------------------------------
     def _start_source(self, source: FrameSource, name: str, retry: Callable[[], object]) -> None:
@@ -545,6 +687,17 @@ class CameraPanel(FileDropMixin, QWidget):
         self._models, self._problems = list(models), list(problems)
         self._models_loaded = True
         log.info("camera panel: %d photo model(s) ready", len(models))
+        imported = self._select_after_scan
+        if imported is not None:
+            problem = next((p for p in problems if str(p.path) == imported), None)
+            if any(str(m.path) == imported for m in models):
+                chosen = {imported}  # a model just imported is what the user wants to see working
+                self._select_after_scan = None
+            elif problem is not None:
+                self._select_after_scan = None
+                self._show_error(tr("The imported model {name} cannot run here: {reason}",
+                                    name=Path(imported).name, reason=problem.reason), None)
+            # else a scan begun before the file was written: the next one lists it
         if not chosen:
             preferred = [m for m in models if m.path.name == PREFERRED_PHOTO_MODEL]
             imagenet = [m for m in models if m.task == "imagenet"]

@@ -2,11 +2,15 @@
 
 The project lives in a folder (by default under the user's app data); every edit is saved at once
 (atomic writes in :mod:`desktop.core.teach.project`), so there is no "unsaved changes" state.
-Long work never runs in the GUI thread: adding files, embedding + training, previews and exports
-are :class:`JobWorker` jobs (progress and cancel); the camera captures in its own thread
-(:mod:`desktop.ui.sources`). Training embeds every sample with the ImageNet feature extractor
-(cached per sample) and fits a softmax head in numpy; the export merges both into one ONNX file
-that the Camera panel lists as a photo model.
+Long work never runs in the GUI thread: adding files, embedding + training, previews, exports and
+Teachable Machine imports are :class:`JobWorker` jobs (progress and cancel); the camera captures in
+its own thread (:mod:`desktop.ui.sources`). Training embeds every sample with the ImageNet feature
+extractor (cached per sample) and fits a softmax head in numpy; the export merges both into one ONNX
+file that the Camera panel lists as a photo model.
+
+A Teachable Machine export dropped on the panel (or chosen with "Preview a Teachable Machine
+model…") is converted into the user's models folder, like an export, and the preview runs it until
+the user trains their own classes or opens another project; the project itself is not changed.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -43,6 +48,8 @@ from PySide6.QtWidgets import (
 from desktop.core.contract import assets_dir
 from desktop.core.model_check import open_model_checked
 from desktop.core.onnx_model import OnnxModel
+from desktop.core.photos import to_model_input
+from desktop.core.registry import open_checked
 from desktop.core.teach import project as teach
 from desktop.core.teach.embeddings import EmbeddingCache
 from desktop.core.teach.export import export_merged_onnx
@@ -55,6 +62,15 @@ from desktop.ui.teach.class_list import ClassList
 from desktop.ui.teach.preview import PreviewView
 from desktop.ui.teach.sample_grid import SampleGrid
 from desktop.ui.teach.train_view import UnderTheHood
+from desktop.ui.teachable_import import (
+    DIALOG_FILTER,
+    KERAS_EXPORT,
+    TFJS_EXPORT,
+    TeachableImport,
+    dropped_model_kind,
+    keras_export_message,
+    no_folder_message,
+)
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +119,23 @@ def drawing_to_rgb(drawing: np.ndarray) -> np.ndarray:
     """The Write canvas's model input (float32 grey [80, 60, 1], 0..255) as an RGB uint8 image."""
     grey = np.clip(np.asarray(drawing, dtype=np.float32)[..., 0], 0, 255).round().astype(np.uint8)
     return np.repeat(grey[:, :, None], 3, axis=2)
+
+
+@dataclass(frozen=True)
+class ImportedModel:
+    """A Teachable Machine model the preview runs until the user trains their own."""
+
+    path: Path
+    model: OnnxModel
+
+    @property
+    def class_names(self) -> list[str]:
+        return self.model.class_names
+
+    def predict(self, rgb: np.ndarray) -> np.ndarray:
+        """Probabilities for one RGB picture (runs in a worker)."""
+        x = to_model_input(rgb, self.model.input_shape[:2])
+        return self.model.predict_proba(x[None])[0]
 
 
 class _Relay(QObject):
@@ -157,6 +190,7 @@ class TeachPanel(QWidget):
         self._recorded_serial = -1
         self.head: HeadResult | None = None
         self.trained_classes: list[str] = []
+        self.imported: ImportedModel | None = None
         self.project: TeachProject = None  # type: ignore[assignment]  # set just below
         self._relay = _Relay(self)
         self._build()
@@ -284,6 +318,12 @@ class TeachPanel(QWidget):
         self.preview = PreviewView()
         self.preview_file_button = _button(tr_noop("Preview a photo…"), "teachPreviewFile", "Preview a photo file",
                                            tr_noop("Classify a photo file with the trained model"), self.preview_file_dialog)
+        self.import_button = _button(tr_noop("Preview a Teachable Machine model…"), "teachImportTeachable",
+                                     "Preview a Teachable Machine model",
+                                     tr_noop("Convert a Teachable Machine TensorFlow.js export (model.json or .zip) into "
+                                             "your models folder and preview it here until you train your own; you "
+                                             "can also drop the export on this panel"),
+                                     self.import_teachable_dialog)
         self.under_the_hood = UnderTheHood()
         hood_scroll = QScrollArea()
         hood_scroll.setObjectName("teachUnderTheHoodScroll")
@@ -294,6 +334,7 @@ class TeachPanel(QWidget):
         preview_layout = QVBoxLayout(preview_page)
         preview_layout.addWidget(self.preview)
         preview_layout.addWidget(self.preview_file_button)
+        preview_layout.addWidget(self.import_button)  # one per row: side by side they widen the window past 1280
         self.tabs = QTabWidget()
         self.tabs.setObjectName("teachTabs")
         self.tabs.setAccessibleName("Preview and under the hood")
@@ -340,7 +381,7 @@ class TeachPanel(QWidget):
         self.record_button.pressed.connect(self.start_recording)
         self.record_button.released.connect(self.stop_recording)
         self._record_timer.timeout.connect(self._record_frame)
-        self.preview.picture.image_dropped.connect(self.preview_image)
+        self.preview.picture.image_dropped.connect(self._dropped_on_preview)
         for spin in (self.epochs_spin, self.batch_spin, self.rate_spin):
             spin.editingFinished.connect(self._settings_changed)
         self.augment_box.toggled.connect(lambda _on: self._settings_changed())
@@ -372,7 +413,7 @@ class TeachPanel(QWidget):
 
     def _set_project(self, project: TeachProject) -> None:
         self.project = project
-        self.head, self.trained_classes = None, []
+        self.head, self.trained_classes, self.imported = None, [], None
         settings = project.settings
         for widget in (self.epochs_spin, self.batch_spin, self.rate_spin, self.augment_box):
             widget.blockSignals(True)
@@ -601,7 +642,25 @@ class TeachPanel(QWidget):
             event.ignore()
             return
         event.acceptProposedAction()
-        self.add_files(paths)
+        if not self._open_model_drop(paths):
+            self.add_files(paths)
+
+    def _open_model_drop(self, paths: Sequence[Path]) -> bool:
+        """A Teachable Machine export among the dropped paths is imported (a Keras one explained);
+        True when the drop was a model, so its paths are not samples."""
+        for path in paths:
+            kind = dropped_model_kind(path)
+            if kind == TFJS_EXPORT:
+                self.import_teachable(path)
+                return True
+            if kind == KERAS_EXPORT:
+                self._say(keras_export_message(path))
+                return True
+        return False
+
+    def _dropped_on_preview(self, path: str) -> None:
+        if not self._open_model_drop([Path(path)]):
+            self.preview_image(path)
 
     # -- camera and hold to record ------------------------------------------------------------
     def _new_source(self) -> FrameSource:
@@ -634,7 +693,7 @@ class TeachPanel(QWidget):
         self._frame = frame
         self._frame_serial += 1
         self.preview.picture.set_rgb(frame)
-        if self.head is not None:
+        if self.head is not None or self.imported is not None:
             self._request_preview(frame)
 
     def _on_source_error(self, message: str) -> None:
@@ -671,7 +730,8 @@ class TeachPanel(QWidget):
     def is_busy(self) -> bool:
         return self._job is not None
 
-    def _start_job(self, job, busy_text: str, on_done: Callable[[object], None]) -> bool:
+    def _start_job(self, job, busy_text: str, on_done: Callable[[object], None],
+                   on_cancelled: Callable[[], None] | None = None) -> bool:
         if self._job is not None:
             self._say("Wait for the running job to finish, or cancel it.")
             return False
@@ -701,6 +761,8 @@ class TeachPanel(QWidget):
 
         def cancelled() -> None:
             finish(False)
+            if on_cancelled is not None:
+                on_cancelled()
             self._refresh()
             self._say(tr("Cancelled."))
 
@@ -731,7 +793,7 @@ class TeachPanel(QWidget):
                        self.add_folder_button, self.new_button, self.open_button, self.save_as_button,
                        self.archive_button, self.classes, self.add_drawing_button, self.delete_samples_button,
                        self.record_button, self.grid, self.augment_box, self.epochs_spin, self.batch_spin,
-                       self.rate_spin):
+                       self.rate_spin, self.import_button):
             widget.setEnabled(not busy)
         self.cancel_button.setEnabled(busy)
 
@@ -779,7 +841,7 @@ class TeachPanel(QWidget):
                               on_epoch=lambda epoch, metrics: relay.epoch.emit(epoch, metrics), augmented=augmented)
 
         def done(result: HeadResult) -> None:
-            self.head, self.trained_classes = result, names
+            self.head, self.trained_classes, self.imported = result, names, None  # your own model replaces an imported one
             self.under_the_hood.set_result(result, names)
             self.preview.bars.set_classes(names)
             last = result.history[max(result.history)]
@@ -803,7 +865,7 @@ class TeachPanel(QWidget):
             self._say(str(exc))
             return False
         self.preview.picture.set_rgb(rgb)
-        if self.head is None:
+        if self.head is None and self.imported is None:
             self._say(tr("Train the model first; then the preview shows what it thinks."))
             return False
         self._request_preview(rgb)
@@ -814,10 +876,19 @@ class TeachPanel(QWidget):
         if self._preview_job is not None:
             self._pending_preview = rgb
             return
-        head = self.head
+        head, imported = self.head, self.imported
+        if imported is not None:  # imported after the last training (training clears it)
+            names = imported.class_names
 
-        def job(_progress, _cancelled):
-            return predict_head(head, self._embedding_cache().embed_rgb([rgb]))[0]
+            def job(_progress, _cancelled):
+                return imported.predict(rgb)
+        elif head is not None:
+            names = list(self.trained_classes)
+
+            def job(_progress, _cancelled):
+                return predict_head(head, self._embedding_cache().embed_rgb([rgb]))[0]
+        else:
+            return
 
         worker = JobWorker(job, self)
         self._preview_job = worker
@@ -827,14 +898,14 @@ class TeachPanel(QWidget):
             worker.wait()
             worker.deleteLater()
             pending, self._pending_preview = self._pending_preview, None
-            if pending is not None and self.head is not None:
+            if pending is not None:
                 self._request_preview(pending)
 
         def finished(probabilities) -> None:
-            if head is self.head:
+            if head is self.head and imported is self.imported:  # else the model changed meanwhile
                 self.preview.bars.set_probabilities(probabilities)
                 best = int(np.argmax(probabilities))
-                self.preview.caption.setText(f"{self.trained_classes[best]} ({probabilities[best]:.0%})")
+                self.preview.caption.setText(f"{names[best]} ({probabilities[best]:.0%})")
                 self.preview_ready.emit(probabilities)
             finish()
 
@@ -885,6 +956,51 @@ class TeachPanel(QWidget):
             self.model_exported.emit(Path(written))
 
         return self._start_job(job, tr("Exporting {name}…", name=target.name), done)
+
+    # -- Teachable Machine import --------------------------------------------------------------
+    def import_teachable(self, path: str | Path) -> bool:
+        """Convert a Teachable Machine export into the user's models folder (a worker job); the
+        preview then runs it until the user trains their own, and the Camera panel lists it."""
+        path = Path(path)
+        if dropped_model_kind(path) == KERAS_EXPORT:
+            self._say(keras_export_message(path))
+            return False
+        if self.user_models_dir is None:
+            self._say(no_folder_message(path))
+            return False
+        importer = TeachableImport(path, self.user_models_dir)
+
+        def job(progress, cancelled):
+            result = importer.job(progress, cancelled)
+            try:
+                model = open_checked(result.path)  # the session is made here, not in the GUI thread
+            except Exception:
+                importer.discard()
+                raise
+            return result, ImportedModel(Path(result.path), model)
+
+        def done(outcome) -> None:
+            result, imported = outcome
+            self.imported = imported
+            self.preview.bars.set_classes(imported.class_names)
+            self.preview.caption.setText(tr("Previewing the imported model {title}. Drop a photo on the picture or "
+                                            "start the camera; training your own classes replaces it.",
+                                            title=imported.model.title))
+            self._say(tr("Imported {path} ({n} classes); it agrees with the original within {difference:.1e}. The "
+                         "preview runs it until you train your own; the Camera panel lists it.", path=result.path,
+                         n=len(result.class_names), difference=result.max_difference))
+            self.model_exported.emit(Path(result.path))
+            if self._frame is not None:
+                self._request_preview(self._frame)
+
+        return self._start_job(job, tr("Converting the Teachable Machine model {name}…", name=path.name), done,
+                               on_cancelled=importer.discard)
+
+    def import_teachable_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, tr("Import a Teachable Machine model (its model.json or .zip)"),
+                                              "", tr(DIALOG_FILTER))
+        if path:
+            self.import_teachable(path)
 
     def export_dataset(self, folder: str | Path) -> bool:
         project, folder = self.project, Path(folder)

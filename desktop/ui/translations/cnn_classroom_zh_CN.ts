@@ -164,6 +164,29 @@
     </message>
     <message>
         <location filename="../camera/panel.py"/>
+        <source>Import Teachable Machine model…</source>
+        <translation>导入 Teachable Machine 模型…</translation>
+    </message>
+    <message>
+        <location filename="../camera/panel.py"/>
+        <source>Convert a Teachable Machine TensorFlow.js export (its folder, model.json or .zip) into your models folder; you can also drop it on this panel</source>
+        <translation>把 Teachable Machine 的 TensorFlow.js 导出（其文件夹、model.json 或 .zip）转换到你的模型文件夹；也可以直接拖到本面板上</translation>
+    </message>
+    <message>
+        <location filename="../camera/panel.py"/>
+        <location filename="../results/dataset_view.py"/>
+        <location filename="../results/evaluate_view.py"/>
+        <location filename="../teach/panel.py"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../camera/panel.py"/>
+        <source>Stop converting the Teachable Machine model</source>
+        <translation>停止转换 Teachable Machine 模型</translation>
+    </message>
+    <message>
+        <location filename="../camera/panel.py"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
@@ -224,6 +247,39 @@
     </message>
     <message>
         <location filename="../camera/panel.py"/>
+        <source>Wait for the running import to finish, or cancel it.</source>
+        <translation>请等待正在进行的导入完成，或取消它。</translation>
+    </message>
+    <message>
+        <location filename="../camera/panel.py"/>
+        <location filename="../teach/panel.py"/>
+        <source>Converting the Teachable Machine model {name}…</source>
+        <translation>正在转换 Teachable Machine 模型 {name}…</translation>
+    </message>
+    <message>
+        <location filename="../camera/panel.py"/>
+        <location filename="../teach/panel.py"/>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <location filename="../camera/panel.py"/>
+        <location filename="../teach/panel.py"/>
+        <source>Import a Teachable Machine model (its model.json or .zip)</source>
+        <translation>导入 Teachable Machine 模型（选择其 model.json 或 .zip）</translation>
+    </message>
+    <message>
+        <location filename="../camera/panel.py"/>
+        <source>Imported the Teachable Machine model as {path} ({n} classes); it agrees with the original within {difference:.1e}.</source>
+        <translation>已将 Teachable Machine 模型导入为 {path}（{n} 个类别）；与原模型的差异不超过 {difference:.1e}。</translation>
+    </message>
+    <message>
+        <location filename="../camera/panel.py"/>
+        <source>Import cancelled; nothing was written.</source>
+        <translation>导入已取消，未写入任何文件。</translation>
+    </message>
+    <message>
+        <location filename="../camera/panel.py"/>
         <source>Showing: {name}</source>
         <translation>正在显示：{name}</translation>
     </message>
@@ -266,6 +322,11 @@
         <location filename="../camera/panel.py"/>
         <source>PNG image (*.png)</source>
         <translation>PNG 图像 (*.png)</translation>
+    </message>
+    <message>
+        <location filename="../camera/panel.py"/>
+        <source>The imported model {name} cannot run here: {reason}</source>
+        <translation>导入的模型 {name} 无法在这里运行：{reason}</translation>
     </message>
     <message>
         <location filename="../camera/panel.py"/>
@@ -1737,13 +1798,6 @@ Shown filter: replace only the filter shown below, to build a bank of different 
     </message>
     <message>
         <location filename="../results/dataset_view.py"/>
-        <location filename="../results/evaluate_view.py"/>
-        <location filename="../teach/panel.py"/>
-        <source>Cancel</source>
-        <translation>取消</translation>
-    </message>
-    <message>
-        <location filename="../results/dataset_view.py"/>
         <source>Choose a CASIA-style folder or a .gnt file, or drop one here.</source>
         <translation>选择 CASIA 格式的文件夹或 .gnt 文件，或把它拖放到这里。</translation>
     </message>
@@ -2773,6 +2827,16 @@ Shown filter: replace only the filter shown below, to build a bank of different 
     </message>
     <message>
         <location filename="../teach/panel.py"/>
+        <source>Preview a Teachable Machine model…</source>
+        <translation>预览 Teachable Machine 模型…</translation>
+    </message>
+    <message>
+        <location filename="../teach/panel.py"/>
+        <source>Convert a Teachable Machine TensorFlow.js export (model.json or .zip) into your models folder and preview it here until you train your own; you can also drop the export on this panel</source>
+        <translation>把 Teachable Machine 的 TensorFlow.js 导出（model.json 或 .zip）转换到你的模型文件夹，并在这里预览，直到你训练自己的模型；也可以把导出直接拖到本面板上</translation>
+    </message>
+    <message>
+        <location filename="../teach/panel.py"/>
         <source>Preview</source>
         <translation>预览</translation>
     </message>
@@ -2909,11 +2973,6 @@ Shown filter: replace only the filter shown below, to build a bank of different 
     </message>
     <message>
         <location filename="../teach/panel.py"/>
-        <source>Cancelling…</source>
-        <translation>正在取消…</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
         <source>Cannot train yet: {reason}.</source>
         <translation>还不能训练：{reason}。</translation>
     </message>
@@ -2986,6 +3045,16 @@ Shown filter: replace only the filter shown below, to build a bank of different 
         <location filename="../teach/panel.py"/>
         <source>Exporting {name}…</source>
         <translation>正在导出 {name}…</translation>
+    </message>
+    <message>
+        <location filename="../teach/panel.py"/>
+        <source>Previewing the imported model {title}. Drop a photo on the picture or start the camera; training your own classes replaces it.</source>
+        <translation>正在预览导入的模型 {title}。把照片拖到图片上或打开摄像头；训练你自己的类别后将取代它。</translation>
+    </message>
+    <message>
+        <location filename="../teach/panel.py"/>
+        <source>Imported {path} ({n} classes); it agrees with the original within {difference:.1e}. The preview runs it until you train your own; the Camera panel lists it.</source>
+        <translation>已导入 {path}（{n} 个类别）；与原模型的差异不超过 {difference:.1e}。在你训练自己的模型之前，预览使用它；摄像头面板也会列出它。</translation>
     </message>
     <message>
         <location filename="../teach/panel.py"/>
@@ -3081,6 +3150,21 @@ Shown filter: replace only the filter shown below, to build a bank of different 
         <location filename="../teach/train_view.py"/>
         <source>n/a.</source>
         <translation>无。</translation>
+    </message>
+    <message>
+        <location filename="../teachable_import.py"/>
+        <source>Teachable Machine export (model.json *.zip *.h5)</source>
+        <translation>Teachable Machine 导出 (model.json *.zip *.h5)</translation>
+    </message>
+    <message>
+        <location filename="../teachable_import.py"/>
+        <source>{name} is Teachable Machine&apos;s Keras export. The app has no TensorFlow, so it reads the TensorFlow.js export: in Teachable Machine choose Export Model, Tensorflow.js, Download my model, and drop that .zip or its folder here. The Keras file converts with: python -m training import-teachable {name} --out model.onnx (it needs the training extra, pip install cnn-classroom[train]).</source>
+        <translation>{name} 是 Teachable Machine 的 Keras 导出。本应用不含 TensorFlow，因此读取的是 TensorFlow.js 导出：在 Teachable Machine 中选择 Export Model → Tensorflow.js → Download my model，然后把下载的 .zip 或其文件夹拖到这里。Keras 文件可用以下命令转换：python -m training import-teachable {name} --out model.onnx（需要训练扩展：pip install cnn-classroom[train]）。</translation>
+    </message>
+    <message>
+        <location filename="../teachable_import.py"/>
+        <source>There is no models folder to import {name} into; start the app with --models-dir FOLDER.</source>
+        <translation>没有可导入 {name} 的模型文件夹；请用 --models-dir 文件夹 启动应用。</translation>
     </message>
     <message>
         <location filename="../write/candidates_view.py"/>
