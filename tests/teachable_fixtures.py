@@ -334,3 +334,33 @@ def keras_model_as_tfjs(model, folder: str | Path, class_names: Sequence[str], *
     return write_tfjs(folder, {"class_name": topology["class_name"], "config": topology["config"]},
                       keras_weights(model), metadata=tm_metadata(class_names, size), shards=shards,
                       model_topology_wrapper=True)
+
+
+def keras_tm_mobilenet_v2(class_names: Sequence[str] = CLASS_NAMES, seed: int = 0):
+    """Teachable Machine's real image model at full size, built by tf_keras without downloading weights.
+
+    TM truncates ``MobileNetV2(alpha=0.35, 224)`` at ``out_relu`` (1280 features), pools, and adds
+    Dense(100, relu) + Dense(classes, softmax), nesting it as Sequential(Sequential(base, pool), head).
+    The random base is given batch-norm statistics measured on random photos, layer by layer, as
+    training would, so its 154 layers neither vanish nor explode and the classes differ per image.
+    """
+    import tf_keras as keras
+
+    keras.utils.set_random_seed(seed)
+    mobilenet = keras.applications.MobileNetV2(input_shape=(IMAGE_SIZE, IMAGE_SIZE, 3), alpha=0.35,
+                                               include_top=False, weights=None)
+    base = keras.Model(mobilenet.inputs, mobilenet.get_layer("out_relu").output, name="model1")
+    rng = np.random.default_rng(seed)
+    photos = preprocess(rng.uniform(0, 255, (4, IMAGE_SIZE, IMAGE_SIZE, 3)))
+    for layer in base.layers:
+        if isinstance(layer, keras.layers.BatchNormalization):
+            seen = keras.Model(base.inputs, layer.input)(photos, training=False).numpy()
+            channels = seen.shape[-1]
+            layer.set_weights([rng.uniform(0.8, 1.2, channels), rng.normal(0.3, 0.3, channels),
+                               seen.mean(axis=(0, 1, 2)), seen.var(axis=(0, 1, 2)) + 1e-3])
+    features = keras.Sequential([base, keras.layers.GlobalAveragePooling2D(name="global_average_pooling2d_1")],
+                                name="sequential_1")
+    head = keras.Sequential([keras.layers.Dense(100, activation="relu", input_shape=(1280,), name="dense_Dense1"),
+                             keras.layers.Dense(len(class_names), activation="softmax", name="dense_Dense2")],
+                            name="sequential_3")
+    return keras.Sequential([features, head], name="sequential_4")

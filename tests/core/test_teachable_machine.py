@@ -393,3 +393,16 @@ def test_an_unwritable_destination_is_a_clear_error(export: Path, tmp_path: Path
     blocker.write_text("not a folder")
     with pytest.raises(TeachableImportError, match=r"a file/tm\.onnx: cannot write"):
         import_teachable(export, blocker / "tm.onnx")
+
+
+def test_a_model_that_would_take_huge_work_is_refused_before_it_runs(tmp_path: Path) -> None:
+    """Tiny weights can still declare a huge computation: 1024x1024 pixels into 600 channels."""
+    topology = tm.functional("huge", [tm.input_layer("in", 1024), tm.conv2d("wide", 600, 1, ["in"]),
+                                      tm.layer("GlobalAveragePooling2D", "gap", ["wide"]),
+                                      tm.dense("out", 2, "softmax", ["gap"])], "in", "out")
+    weights = [("wide/kernel", np.zeros((1, 1, 3, 600), np.float32)), ("wide/bias", np.zeros(600, np.float32)),
+               ("out/kernel", np.zeros((600, 2), np.float32)), ("out/bias", np.zeros(2, np.float32))]
+    folder = write_tfjs(tmp_path / "huge", topology, weights, metadata=tm.tm_metadata("ab", 1024))
+    with pytest.raises(TeachableImportError, match=r"more than 100,000,000 values per image"):
+        import_teachable(folder, tmp_path / "huge.onnx")
+    assert_nothing_written(tmp_path / "huge.onnx")

@@ -25,6 +25,8 @@ from desktop.core.teachable_machine.importer import check_images  # noqa: E402
 from tests.teachable_fixtures import (  # noqa: E402
     CLASS_NAMES,
     keras_model_as_tfjs,
+    keras_tm_mobilenet_v2,
+    labels_txt,
     make_converted_keras_zip,
     make_keras_export,
     preprocess,
@@ -260,3 +262,22 @@ def test_cli_writes_the_onnx_file(keras_export, tfjs_from_keras, tmp_path: Path,
     assert main(["import-teachable", str(archive), "--title", "Zipped"]) == 0  # default out: beside it
     assert "numpy float64" in capsys.readouterr().out
     assert OnnxModel(tmp_path / "tm.onnx").title == "Zipped"
+
+
+@pytest.mark.slow
+def test_teachable_machines_full_size_mobilenet_v2_both_routes(tmp_path: Path) -> None:
+    """TM's actual architecture (MobileNetV2 0.35, 154 layers, 224 px): .h5 and TF.js both match tf_keras."""
+    model = keras_tm_mobilenet_v2(["rock", "paper", "scissors"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.save(tmp_path / "keras_model.h5")
+    (tmp_path / "labels.txt").write_text(labels_txt(["rock", "paper", "scissors"]), encoding="utf-8")
+    h5 = import_teachable(tmp_path / "keras_model.h5", None, tmp_path / "h5.onnx")
+    tfjs = import_teachable(keras_model_as_tfjs(model, tmp_path / "tfjs", ["rock", "paper", "scissors"]), None,
+                            tmp_path / "tfjs.onnx")
+    assert h5.max_probability_difference <= TOLERANCE and tfjs.max_probability_difference <= TOLERANCE
+    h5_vs_keras, tfjs_vs_keras = onnx_vs_keras(tmp_path / "h5.onnx", model), onnx_vs_keras(tmp_path / "tfjs.onnx", model)
+    assert h5_vs_keras <= TOLERANCE and tfjs_vs_keras <= TOLERANCE
+    print(f"MobileNetV2 0.35: .h5 max |ONNX - tf_keras| = {h5.max_probability_difference:.2g} "
+          f"({h5_vs_keras:.2g} on other images); TF.js max |ONNX - numpy float64| = "
+          f"{tfjs.max_probability_difference:.2g}, max |ONNX - tf_keras| = {tfjs_vs_keras:.2g}")
