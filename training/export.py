@@ -20,7 +20,11 @@ from typing import Any
 import numpy as np
 
 from desktop import __version__
+from desktop.core.cam_graph import add_cam_outputs
 from desktop.core.contract import (
+    CAM_FEATURES,
+    CAM_OUTPUTS,
+    CAM_WEIGHTS,
     CHAR_INPUT_HEIGHT,
     CHAR_INPUT_WIDTH,
     FEATURE_PREFIX,
@@ -42,6 +46,9 @@ from desktop.core.onnx_model import ModelContractError, OnnxModel
 from training.errors import ExportError
 
 CHECK_SAMPLES = 100
+#: The CAM outputs are checked against TensorFlow's gradients on this many images and classes.
+CAM_CHECK_IMAGES = 4
+CAM_CHECK_CLASSES = 6
 #: Opset 17 runs on every onnxruntime the app supports (1.14 and later).
 OPSET = 17
 _BATCH_DIM = "N"
@@ -98,13 +105,62 @@ def _largest_difference(keras_outputs: dict[str, np.ndarray], onnx_file: Path, i
     import onnxruntime as ort
 
     session = ort.InferenceSession(str(onnx_file), providers=["CPUExecutionProvider"])
-    names = [o.name for o in session.get_outputs()]
+    names = [o.name for o in session.get_outputs() if o.name not in CAM_OUTPUTS]  # checked by check_cam_outputs
     if sorted(names) != sorted(keras_outputs):
         raise ExportError(f"the ONNX outputs {names} differ from the expected {sorted(keras_outputs)}")
     onnx_outputs = dict(zip(names, session.run(names, {INPUT_NAME: images})))
     diffs = {n: float(np.max(np.abs(onnx_outputs[n] - np.asarray(keras_outputs[n])))) for n in names}
     worst = max(diffs, key=diffs.get)
     return diffs[worst], worst
+
+
+def _cam_layer(model, shape: tuple[int, ...]):
+    """The last layer of ``model`` whose output is ``[N, h, w, C]`` = ``shape`` (the CAM activations)."""
+    def output_shape(layer) -> tuple:
+        try:
+            return tuple(layer.output.shape)
+        except (AttributeError, ValueError):  # a layer called more than once has no single output
+            return ()
+
+    matches = [layer for layer in model.layers if output_shape(layer)[1:] == shape and len(output_shape(layer)) == 4]
+    if not matches:
+        raise ExportError(f"model {model.name!r} has no layer with output [N, {', '.join(map(str, shape))}] "
+                          f"to check {CAM_FEATURES} against")
+    return matches[-1]
+
+
+def check_cam_outputs(model, onnx_file: Path, images: np.ndarray, *, final: Path, tolerance: float) -> float:
+    """Compare the file's CAM outputs with Keras and TensorFlow's own gradients; return the worst difference.
+
+    ``cam_features`` must match the last Keras layer of that shape and ``cam_weights[k]`` the
+    gradient of logit ``k`` with respect to it, averaged over the positions, for a few classes.
+    """
+    import onnxruntime as ort
+    import tensorflow as tf
+    import keras
+
+    session = ort.InferenceSession(str(onnx_file), providers=["CPUExecutionProvider"])
+    features, weights = session.run([CAM_FEATURES, CAM_WEIGHTS], {INPUT_NAME: images})
+    layer = _cam_layer(model, tuple(features.shape[1:]))
+    probe = keras.Model(model.inputs[0], [layer.output, model.outputs[0]])
+    count = int(model.outputs[0].shape[-1])
+    classes = sorted({int(k) for k in np.linspace(0, count - 1, min(count, CAM_CHECK_CLASSES)).round()})
+    with tf.GradientTape(persistent=True) as tape:
+        activations, logits = probe(tf.constant(images), training=False)
+        targets = [tf.reduce_sum(logits[:, k]) for k in classes]
+    differences = {CAM_FEATURES: float(np.max(np.abs(features - activations.numpy())))}
+    per_image = np.broadcast_to(weights, (len(images), *weights.shape[-2:]))
+    worst = 0.0
+    for k, target in zip(classes, targets):
+        gradient = tape.gradient(target, activations).numpy().mean(axis=(1, 2))
+        worst = max(worst, float(np.max(np.abs(per_image[:, k] - gradient))))
+    del tape
+    differences[CAM_WEIGHTS] = worst
+    name = max(differences, key=differences.get)
+    if not differences[name] <= tolerance:
+        raise ExportError(f"{final}: not written, {name} differs from Keras/TensorFlow by {differences[name]:.3g} "
+                          f"(tolerance {tolerance:g}, {len(images)} check images)")
+    return differences[name]
 
 
 @contextmanager
@@ -137,13 +193,16 @@ def export_onnx(
     check_images: np.ndarray | None = None,
     tolerance: float = 1e-4,
     report: dict[str, Any] | None = None,
+    cam: bool = True,
 ) -> Path:
     """Write ``model`` to ``path`` as a contract ONNX file; return the path.
 
     onnxruntime runs ``check_images`` (random grey images when None) and the export is refused
     with :class:`ExportError` -- leaving no file behind -- when any output differs from Keras by
     more than ``tolerance``. With ``report`` the sidecar ``<model>.report.json`` is written too,
-    its ``size_bytes`` set to the ONNX file's size.
+    its ``size_bytes`` set to the ONNX file's size. With ``cam`` a logits model whose head allows
+    it gets the contract's CAM outputs (see :mod:`desktop.core.cam_graph`), checked against
+    TensorFlow's gradients.
     """
     path = Path(path)
     if output_kind not in (LOGITS, PROBABILITIES):
@@ -165,7 +224,7 @@ def export_onnx(
     keras_outputs = graph.predict(images, batch_size=len(images), verbose=0)  # also "calls" the model once
 
     with staged_onnx(path) as tmp:
-        write_onnx(
+        cam_kind = write_onnx(
             graph,
             tmp,
             model_metadata(
@@ -177,6 +236,7 @@ def export_onnx(
                 metrics=metrics,
             ),
             final=path,
+            cam=cam and output_kind == LOGITS,  # CAM explains a logit; a softmax layer hides it from the check
         )
         difference, worst = _largest_difference(keras_outputs, tmp, images)
         if not difference <= tolerance:  # also refuses NaN
@@ -184,6 +244,8 @@ def export_onnx(
                 f"{path}: not written, onnxruntime differs from Keras by {difference:.3g} on output {worst!r} "
                 f"(tolerance {tolerance:g}, {len(images)} check images)"
             )
+        if cam_kind:
+            check_cam_outputs(model, tmp, images[:CAM_CHECK_IMAGES], final=path, tolerance=tolerance)
 
     if report is not None:
         from training.report import write_json_atomic
@@ -192,8 +254,12 @@ def export_onnx(
     return path
 
 
-def write_onnx(graph, target: Path, metadata: dict[str, str], *, final: Path) -> None:
-    """Convert ``graph`` into ``target`` (a temporary name) with metadata; messages name ``final``."""
+def write_onnx(graph, target: Path, metadata: dict[str, str], *, final: Path, cam: bool = False) -> str | None:
+    """Convert ``graph`` into ``target`` (a temporary name) with metadata; messages name ``final``.
+
+    With ``cam`` the CAM outputs are added when the head allows them; returns their kind
+    (``cam`` / ``grad-cam``) or None.
+    """
     import onnx
 
     with tempfile.TemporaryDirectory(prefix="onnx-export-") as work:
@@ -207,9 +273,44 @@ def write_onnx(graph, target: Path, metadata: dict[str, str], *, final: Path) ->
             raise ExportError(f"{final}: ONNX conversion failed ({exc})") from exc
         onnx_model = onnx.load(str(raw))
     _name_batch_dimension(onnx_model)
+    cam_kind = add_cam_outputs(onnx_model) if cam else None
     onnx.helper.set_model_props(onnx_model, metadata)
     onnx.checker.check_model(onnx_model)
     onnx.save(onnx_model, str(target))
+    return cam_kind
+
+
+def add_cam_to_file(path: str | Path, check_images: np.ndarray) -> str | None:
+    """Give an exported model the CAM outputs in place, without re-exporting it.
+
+    The graph only gains nodes; the file is replaced (atomically, the sidecar's ``size_bytes``
+    updated) only when every existing output stays bit-for-bit the same on ``check_images``.
+    Returns the kind added, or None when the head does not allow it (or the outputs are there).
+    """
+    import onnx
+    import onnxruntime as ort
+
+    path = Path(path)
+    proto = onnx.load(str(path))
+    kind = add_cam_outputs(proto)
+    if kind is None:
+        return None
+    images = np.asarray(check_images, dtype=np.float32)
+    before = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    names = [o.name for o in before.get_outputs()]
+    expected = before.run(names, {INPUT_NAME: images})
+    with staged_onnx(path) as tmp:
+        onnx.save(proto, str(tmp))
+        actual = ort.InferenceSession(str(tmp), providers=["CPUExecutionProvider"]).run(names, {INPUT_NAME: images})
+        changed = [n for n, a, b in zip(names, expected, actual) if not np.array_equal(a, b)]
+        if changed:
+            raise ExportError(f"{path}: not changed, adding the CAM outputs altered {', '.join(changed)}")
+    sidecar = report_path(path)
+    if sidecar.is_file():
+        from training.report import read_json, write_json_atomic
+
+        write_json_atomic(sidecar, {**read_json(sidecar), "size_bytes": path.stat().st_size})
+    return kind
 
 
 # -- command line -------------------------------------------------------------------------------

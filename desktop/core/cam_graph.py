@@ -88,7 +88,10 @@ def _class_output(graph: onnx.GraphProto) -> str | None:
 
 
 def _dense(g: _Graph, tensor: str) -> tuple[_Dense, str] | None:
-    """``tensor = x @ W + b`` (MatMul + Add, or Gemm) -> (layer, x)."""
+    """``tensor = x @ W + b`` (MatMul + Add, a MatMul alone when the bias was zero, or Gemm) -> (layer, x)."""
+    matmul = g.node(tensor, "MatMul")
+    if matmul is not None and g.constant(matmul.input[1]) is not None and g.constant(matmul.input[1]).ndim == 2:
+        return _Dense(g.constant(matmul.input[1]), matmul.input[1]), matmul.input[0]
     add = g.node(tensor, "Add")
     if add is not None:
         bias = [i for i in add.input if g.constant(i) is not None]

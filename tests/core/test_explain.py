@@ -201,3 +201,30 @@ def test_the_json_form_holds_the_grid_and_its_shape(photo_model):
     assert data["method"] == "occlusion" and data["class"] == "red" and data["grid_shape"] == [4, 4]
     assert np.asarray(data["grid"]).shape == (4, 4) and data["input_shape"] == [32, 32]
     assert [name for name, _ in data["top"]] == ["red", "green", "blue"] or len(data["top"]) == 3
+
+
+def test_the_shipped_cnn_grad_cam_weights_are_the_averaged_gradient_of_its_logits():
+    # conv3 [20, 15, 64] -> 4x4 max pool -> flatten (NHWC) -> dense 64 ReLU -> 55 logits. Where the
+    # pooled maximum is unique, d logit / d conv3 is the dense layers' product routed to it.
+    from desktop.core.contract import assets_dir
+    from desktop.core.recognition import image_to_input
+
+    path = assets_dir() / "models" / "casia55-cnn.onnx"
+    model = OnnxModel(path)
+    assert model.has_cam
+    init = {i.name: onnx.numpy_helper.to_array(i) for i in onnx.load(str(path)).graph.initializer}
+
+    def weight(layer: str, kind: str) -> np.ndarray:
+        (name,) = [n for n in init if f"/{layer}_1/" in n and kind in n and not n.startswith("cam_head_")]
+        return init[name]
+
+    w1, b1, w2 = weight("dense", "Cast"), weight("dense", "BiasAdd"), weight("logits", "Cast")
+    x = image_to_input(drawing_on_paper()[..., 0].astype(np.uint8))
+    _, features, weights = model.predict_with_cam(x[None])
+    pooled = features[0, :20, :12].reshape(5, 4, 3, 4, 64).max(axis=(1, 3)).reshape(-1)
+    on = (pooled @ w1 + b1 > 0).astype(np.float64)
+    flat_gradient = (w2.T * on) @ w1.T  # [55, 960]: d logit / d pooled value
+    expected = flat_gradient.reshape(55, 15, 64).sum(axis=1) / (20 * 15)
+    np.testing.assert_allclose(weights[0], expected, atol=1e-6)
+    result = explain(model, x, method="cam")
+    assert result.grid.shape == (20, 15) and result.heat.shape == (80, 60)

@@ -31,11 +31,13 @@ def test_merged_model_matches_extractor_plus_head(head, tmp_path):
     path = export_merged_onnx(EXTRACTOR, head, CLASSES, tmp_path / "rps.onnx", "Rock paper scissors")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["rps.onnx", "rps.report.json"]  # no temp file left
     graph = onnx.load(str(path)).graph
-    assert [o.name for o in graph.output] == ["probabilities"] and len(graph.input) == 1
+    assert [o.name for o in graph.output] == ["probabilities", "cam_features", "cam_weights"]
+    assert len(graph.input) == 1
 
     images = np.random.default_rng(5).uniform(0, 255, (3, 224, 224, 3)).astype(np.float32)
     features = OnnxModel(EXTRACTOR).predict_features(images)
-    (merged,) = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"]).run(None, {"image": images})
+    (merged,) = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"]).run(["probabilities"],
+                                                                                        {"image": images})
     np.testing.assert_allclose(merged, predict_head(head, features), atol=1e-5)
 
     model = OnnxModel(path)
@@ -46,6 +48,23 @@ def test_merged_model_matches_extractor_plus_head(head, tmp_path):
     assert json.loads(meta["metrics"])["epochs"] == 5
     assert "24 samples" in meta["trained_on"]
     np.testing.assert_allclose(model.predict_proba(images), merged, atol=1e-6)
+
+
+def test_merged_model_carries_cam_outputs_from_the_extractor_and_the_head(head, tmp_path):
+    from desktop.core.explain import explain
+    from desktop.core.photos import to_model_input
+    from desktop.core.teach.project import read_rgb
+
+    model = OnnxModel(export_merged_onnx(EXTRACTOR, head, CLASSES, tmp_path / "rps.onnx", "Rock paper scissors"))
+    assert model.has_cam
+    image = to_model_input(read_rgb(assets_dir() / "samples" / "coffee.jpg"))
+    _, activations, weights = model.predict_with_cam(image[None])
+    assert activations.shape == (1, 7, 7, 1280) and weights.shape == (1, 3, 1280)
+    np.testing.assert_allclose(activations.mean(axis=(1, 2)), OnnxModel(EXTRACTOR).predict_features(image[None]),
+                               atol=1e-5)
+    np.testing.assert_allclose(weights[0], head.weights.T / 49, rtol=1e-6)
+    result = explain(model, image, class_name="paper", method="cam")
+    assert result.grid.shape == (7, 7) and result.heat.shape == (224, 224) and result.class_name == "paper"
 
 
 def test_class_names_must_match_the_head(head, tmp_path):

@@ -95,8 +95,66 @@ def test_cnn_export_with_features(cnn, check_images, tmp_path):
     np.testing.assert_allclose(features["conv2"], conv2, atol=1e-4)
 
     session_outputs = {o.name for o in engine._session.get_outputs()}
-    assert session_outputs == {"logits", "features_conv1", "features_conv2"}
+    assert session_outputs == {"logits", "features_conv1", "features_conv2", "cam_features", "cam_weights"}
     assert engine._session.get_inputs()[0].name == "image"
+
+
+def test_cnn_export_carries_grad_cam_outputs_equal_to_tensorflows_gradients(cnn, check_images, tmp_path):
+    import tensorflow as tf
+
+    from desktop.core.explain import explain
+
+    engine = OnnxModel(export(cnn, tmp_path / "cnn.onnx", check_images=check_images))
+    assert engine.has_cam
+    x = check_images[:3]
+    _, features, weights = engine.predict_with_cam(x)
+    assert features.shape == (3, 20, 15, 64) and weights.shape == (3, len(CLASSES), 64)
+    probe = keras.Model(cnn.inputs[0], [cnn.get_layer("conv3").output, cnn.outputs[0]])
+    with tf.GradientTape(persistent=True) as tape:
+        activations, logits = probe(tf.constant(x), training=False)
+        scores = [tf.reduce_sum(logits[:, k]) for k in range(len(CLASSES))]
+    np.testing.assert_allclose(features, activations.numpy(), atol=1e-4)
+    for k, score in enumerate(scores):
+        np.testing.assert_allclose(weights[:, k], tape.gradient(score, activations).numpy().mean(axis=(1, 2)),
+                                   atol=1e-5)
+    result = explain(engine, x[0], method="cam")
+    assert result.grid.shape == (20, 15) and result.heat.shape == (80, 60)
+
+
+def test_a_global_pooling_head_gets_cam_weights_the_same_for_every_image(check_images, tmp_path):
+    keras.utils.set_random_seed(2)
+    inputs = keras.Input((80, 60, 1), name="image")
+    x = keras.layers.Rescaling(1 / 255)(inputs)
+    x = keras.layers.Conv2D(8, 3, strides=2, padding="same", activation="relu", name="conv")(x)
+    x = keras.layers.GlobalAveragePooling2D()(x)
+    outputs = keras.layers.Dense(len(CLASSES), name="logits")(x)
+    model = keras.Model(inputs, outputs, name="gap")
+    engine = OnnxModel(export(model, tmp_path / "gap.onnx", output_kind="logits", check_images=check_images))
+    _, features, weights = engine.predict_with_cam(check_images[:2])
+    kernel = model.get_layer("logits").get_weights()[0]
+    assert features.shape == (2, 40, 30, 8)
+    np.testing.assert_allclose(weights[0], kernel.T / (40 * 30), rtol=1e-6)
+    np.testing.assert_array_equal(weights[0], weights[1])
+
+
+def test_models_without_a_cam_head_or_asked_not_to_get_none(cnn, logistic, check_images, tmp_path):
+    assert not OnnxModel(export(logistic, tmp_path / "logistic.onnx", check_images=check_images)).has_cam
+    assert not OnnxModel(export(cnn, tmp_path / "plain.onnx", check_images=check_images, cam=False)).has_cam
+
+
+def test_cam_outputs_are_added_to_an_exported_file_without_changing_it(cnn, check_images, tmp_path):
+    from training.export import add_cam_to_file
+
+    report = {"schema": 1, "model": {"name": "cnn"}, "class_names": CLASSES, "size_bytes": None}
+    path = export(cnn, tmp_path / "cnn.onnx", check_images=check_images, cam=False, report=report)
+    before = OnnxModel(path).predict_proba(check_images[:5])
+    assert add_cam_to_file(path, check_images[:5]) == "grad-cam"
+    assert add_cam_to_file(path, check_images[:5]) is None  # there already
+    engine = OnnxModel(path)
+    assert engine.has_cam
+    np.testing.assert_array_equal(engine.predict_proba(check_images[:5]), before)
+    assert json.loads(report_path(path).read_text(encoding="utf-8"))["size_bytes"] == path.stat().st_size
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cnn.onnx", "cnn.report.json"]
 
 
 def test_logistic_export_keeps_probabilities(logistic, check_images, tmp_path):

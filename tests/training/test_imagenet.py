@@ -106,6 +106,14 @@ def test_shipped_classifier_matches_keras_and_carries_labels(lite0, photos, kera
     assert report["class_names"] == labels.names and "ILSVRC-2012" in report["trained_on"]
 
 
+def test_shipped_classifier_cam_outputs_match_tensorflows_gradients(lite0, photos):
+    from training.export import check_cam_outputs
+
+    path = MODELS / "imagenet-efficientnet-lite0.onnx"
+    assert OnnxModel(path).has_cam
+    assert check_cam_outputs(lite0, path, photos, final=path, tolerance=1e-4) <= 1e-4
+
+
 def test_shipped_feature_extractor_matches_the_reference(state, photos):
     import onnxruntime as ort
 
@@ -151,6 +159,7 @@ def test_mobilenet_v2_untrained_builds_and_exports_through_the_command(tmp_path,
     model = OnnxModel(tmp_path / "imagenet-mobilenet_v2.onnx")
     assert model.task == "imagenet" and model.input_shape == (64, 64, 3) and len(model.class_names) == 1000
     assert "untrained" in model.title and len(read_wnids(model.metadata)) == 1000
+    assert model.has_cam  # global average pooling + dense: CAM outputs, checked against TensorFlow in export
     out = capsys.readouterr().out.splitlines()
     report_lines = out[out.index("Image #0:") + 1:]
     assert len(report_lines) == 3 and all(re.fullmatch(r"n\d{8} - .+ \d+%", line) for line in report_lines)

@@ -18,10 +18,10 @@ from typing import Any
 
 import numpy as np
 
-from desktop.core.contract import INPUT_NAME, LOGITS, TASKS, report_path
+from desktop.core.contract import CAM_OUTPUTS, INPUT_NAME, LOGITS, TASKS, report_path
 from desktop.core.photos import META_WNIDS
 from training.errors import ExportError
-from training.export import export_graph, model_metadata, staged_onnx, write_onnx
+from training.export import CAM_CHECK_IMAGES, check_cam_outputs, export_graph, model_metadata, staged_onnx, write_onnx
 from training.report import write_json_atomic
 
 from .report import softmax
@@ -56,7 +56,9 @@ def export_photo_model(
     ``task`` is ``imagenet`` (or ``custom``) for a classifier with logits output, ``features``
     for a feature extractor (output ``features`` ``[N, dims]``, ``class_names`` may be empty).
     Refused with :class:`ExportError`, leaving no file, when any output differs from Keras by more
-    than ``tolerance`` or any probability by more than ``probability_tolerance``.
+    than ``tolerance`` or any probability by more than ``probability_tolerance``. A classifier with
+    a global-average-pooling + dense head (EfficientNet, most ``keras.applications`` bases) also
+    gets the contract's CAM outputs, checked against TensorFlow's gradients.
     """
     path = Path(path)
     if task not in TASKS:
@@ -79,7 +81,7 @@ def export_photo_model(
         metadata[META_WNIDS] = json.dumps(list(wnids))
 
     with staged_onnx(path) as tmp:
-        write_onnx(graph, tmp, metadata, final=path)
+        cam_kind = write_onnx(graph, tmp, metadata, final=path, cam=output_kind == LOGITS)
         actual = _run_onnx(tmp, images, output_kind)
         difference = float(np.max(np.abs(actual - expected)))
         probability_difference = None
@@ -91,6 +93,8 @@ def export_photo_model(
                 f"(tolerance {tolerance:g}) and {probability_difference} on probabilities "
                 f"(tolerance {probability_tolerance:g}), {len(images)} check images"
             )
+        if cam_kind:
+            check_cam_outputs(model, tmp, images[:CAM_CHECK_IMAGES], final=path, tolerance=tolerance)
     if report is not None:
         write_json_atomic(report_path(path), {**report, "size_bytes": path.stat().st_size})
     return PhotoExport(path, difference, probability_difference)
@@ -100,7 +104,7 @@ def _run_onnx(path: Path, images: np.ndarray, output: str) -> np.ndarray:
     import onnxruntime as ort
 
     session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
-    names = [o.name for o in session.get_outputs()]
+    names = [o.name for o in session.get_outputs() if o.name not in CAM_OUTPUTS]
     if names != [output]:
         raise ExportError(f"the ONNX outputs {names} differ from the expected [{output!r}]")
     return session.run([output], {INPUT_NAME: images})[0]

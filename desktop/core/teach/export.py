@@ -2,8 +2,10 @@
 
 The head (MatMul + Add + Softmax) is appended to the extractor's graph on its ``features``
 output, so the file needs nothing else to run and the Camera panel lists it like any photo
-model (task ``custom``, output ``probabilities``). Before the file is moved into place it is run
-with onnxruntime and compared with the extractor plus the numpy head.
+model (task ``custom``, output ``probabilities``). The extractor's last activations before its
+global average pooling and the head's weights become the contract's CAM outputs, so "Why?" can
+show where a taught model looked. Before the file is moved into place it is run with
+onnxruntime and compared with the extractor plus the numpy head.
 Qt-free: numpy + onnx + onnxruntime.
 """
 
@@ -19,7 +21,10 @@ import onnx
 from onnx import helper, numpy_helper
 
 import desktop
+from desktop.core.cam_graph import add_cam_outputs
 from desktop.core.contract import (
+    CAM_FEATURES,
+    CAM_WEIGHTS,
     META_CLASS_NAMES,
     META_CREATED_BY,
     META_METRICS,
@@ -89,6 +94,7 @@ def merged_model(extractor_path: str | Path, head: HeadResult, class_names: Sequ
     }
     del model.metadata_props[:]
     helper.set_model_props(model, meta)
+    add_cam_outputs(model)  # an extractor without a global-pooling end simply gets none
     onnx.checker.check_model(model)
     return model
 
@@ -104,7 +110,14 @@ def _parity(extractor_path: Path, merged_path: Path, head: HeadResult, seed: int
     images = np.random.default_rng(seed).uniform(0, 255, shape).astype(np.float32)
     (features,) = extractor.run(None, {spec.name: images})
     (probabilities,) = merged.run([PROBABILITIES], {merged.get_inputs()[0].name: images})
-    return float(np.max(np.abs(probabilities - predict_head(head, features))))
+    difference = float(np.max(np.abs(probabilities - predict_head(head, features))))
+    if {CAM_FEATURES, CAM_WEIGHTS} <= {o.name for o in merged.get_outputs()}:
+        # CAM of a pooled head: the activations average to the features, the weights are the head's / (h w).
+        activations, weights = merged.run([CAM_FEATURES, CAM_WEIGHTS], {merged.get_inputs()[0].name: images})
+        positions = activations.shape[1] * activations.shape[2]
+        difference = max(difference, float(np.max(np.abs(activations.mean(axis=(1, 2)) - features))),
+                         float(np.max(np.abs(weights - head.weights.T / positions))))
+    return difference
 
 
 def export_merged_onnx(extractor_path: str | Path, head: HeadResult, class_names: Sequence[str],
@@ -117,7 +130,8 @@ def export_merged_onnx(extractor_path: str | Path, head: HeadResult, class_names
         onnx.save(model, str(temp))
         difference = _parity(extractor_path, temp, head)
         if not difference <= PARITY_TOLERANCE:
-            raise TeachExportError(f"{path.name}: the merged model differs from the trained head by {difference:.2e}")
+            raise TeachExportError(f"{path.name}: the merged model (or its CAM outputs) differs from the trained "
+                                   f"head by {difference:.2e}")
     report = head_report(head, class_names, title, trained_on or "", extractor_path, path.stat().st_size)
     write_json_atomic(report_path(path), report)
     return path
