@@ -1,7 +1,8 @@
 """Fuzz the torch-free ``.pth`` reader, and prove hostile pickles are refused before anything runs.
 
 Every generated file gives a state dict of numpy arrays, ``UnsafePickleError`` (a global a state
-dict never needs) or ``PthFormatError`` (anything else wrong); nothing else, nothing slow.
+dict never needs) or ``PthFormatError`` (anything else wrong); nothing else. The reader's caps on
+what a file declares (tests/training/test_pth_reader.py) keep every parse's work bounded.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.fuzz.fuzzing import fuzz_settings, mutate, time_limit
+from tests.fuzz.fuzzing import fuzz_settings, mutate
 from training.imagenet.pth_reader import PthFormatError, UnsafePickleError, load_state_dict
 
 edits = st.lists(st.tuples(st.integers(0, 3), st.integers(0, 2**31), st.integers(0, 255)), min_size=1, max_size=5)
@@ -75,12 +76,11 @@ def workdir():
 
 
 def load_checked(path: Path) -> None:
-    with time_limit():
-        try:
-            state = load_state_dict(path)
-        except (UnsafePickleError, PthFormatError) as exc:
-            assert str(path) in str(exc)
-            return
+    try:
+        state = load_state_dict(path)
+    except (UnsafePickleError, PthFormatError) as exc:
+        assert str(path) in str(exc)
+        return
     assert all(isinstance(v, np.ndarray) or not isinstance(v, (bytes, type)) for v in state.values())
 
 

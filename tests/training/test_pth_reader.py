@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import os
 import pickle
+import struct
 import sys
 import types
 import zipfile
@@ -199,3 +200,88 @@ def test_refuses_protocol_5_buffer_opcodes_before_unpickling(tmp_path, payload):
     path.write_bytes(payload)
     with pytest.raises(PthFormatError, match=r"buffers\.pth: the pickle uses (BYTEARRAY8|NEXT_BUFFER)"):
         load_state_dict(path)
+
+
+# -- caps on what a file may declare: each is checked before the reader allocates or loops ----------
+def test_a_memo_slot_beyond_the_pickle_is_refused_before_unpickling(tmp_path):
+    # One damaged byte (found by fuzzing) turned into LONG_BINPUT 259,093,582: CPython's unpickler
+    # grows its memo to twice that slot and zero-fills it, 4 GB, before the file fails anyway.
+    path = tmp_path / "memo.pth"
+    path.write_bytes(b"\x80\x02}r" + struct.pack("<I", 259_093_582) + b".")  # PROTO 2, {}, LONG_BINPUT, STOP
+    with pytest.raises(PthFormatError, match=r"memo\.pth: the pickle names memo slot 259093582, more than its 9 bytes"):
+        load_state_dict(path)
+
+
+def test_an_object_that_only_sharing_keeps_small_is_refused(tmp_path):
+    """16 bytes per level: a tuple of two references to the level below. As a dict key the
+    unpickler would hash all 2**40 leaves; the scan counts the parts first."""
+    ops = [b"\x80\x02}", b"K\x00\x85", b"r" + struct.pack("<I", 0)]  # PROTO, {}, (0,), LONG_BINPUT 0
+    for level in range(1, 41):
+        ops += [b"j" + struct.pack("<I", level - 1)] * 2 + [b"\x86", b"r" + struct.pack("<I", level)]  # TUPLE2
+    ops += [b"K\x01s."]  # 1, SETITEM: {t40: 1}
+    path = tmp_path / "shared.pth"
+    path.write_bytes(b"".join(ops))
+    with pytest.raises(PthFormatError, match=r"shared\.pth: the pickle describes an object of more than 10,000,000"):
+        load_state_dict(path)
+
+
+def test_a_byte_string_longer_than_the_file_is_refused(tmp_path):
+    path = tmp_path / "long.pth"
+    path.write_bytes(b"\x80\x03B" + struct.pack("<I", 2**31) + b"abc.")  # BINBYTES of 2 GB in 10 bytes
+    with pytest.raises(PthFormatError, match=r"long\.pth: not a valid pickle"):
+        load_state_dict(path)
+
+
+@pytest.mark.parametrize("writer", [write_legacy, write_zip], ids=["legacy", "zip"])
+def test_shared_dicts_and_tensors_are_built_once(tmp_path, fake_torch, writer):
+    storage = _Storage("0", np.arange(6, dtype=np.float32))
+    inner = {"w": _Tensor(storage, 0, (2, 3), (3, 1))}
+    level = inner
+    for _ in range(12):  # pickled once each, referenced twice: 4,096 paths to the same tensor
+        level = {"a": level, "b": level}
+    writer(tmp_path / "w.pth", level, fake_torch)
+    loaded = load_state_dict(tmp_path / "w.pth")
+    node = loaded
+    for _ in range(12):
+        assert node["a"] is node["b"]
+        node = node["a"]
+    np.testing.assert_array_equal(node["w"], np.arange(6, dtype=np.float32).reshape(2, 3))
+
+
+def test_dicts_nested_deeper_than_a_state_dict_are_refused(tmp_path, fake_torch):
+    state = {"w": _Tensor(_Storage("0", np.zeros(2, np.float32)), 0, (2,), (1,))}
+    for depth in range(20):
+        state = {f"level{depth}": state}
+    write_legacy(tmp_path / "deep.pth", state, fake_torch)
+    with pytest.raises(PthFormatError, match=r"deep\.pth: dicts nest more than 16 deep"):
+        load_state_dict(tmp_path / "deep.pth")
+
+
+def test_tensors_copying_a_storage_over_and_over_are_refused(tmp_path, fake_torch):
+    storage = _Storage("0", np.arange(12, dtype=np.float32))
+    state = {f"view{i}": _Tensor(storage, 0, (12,), (1,)) for i in range(5)}  # 60 elements from 12
+    write_zip(tmp_path / "views.pth", state, fake_torch)
+    with pytest.raises(PthFormatError, match=r"views\.pth: its tensors copy more than 4x the elements"):
+        load_state_dict(tmp_path / "views.pth")
+    del state["view4"]  # 48 elements: views that overlap up to 4 times over are fine
+    write_zip(tmp_path / "views.pth", state, fake_torch)
+    assert len(load_state_dict(tmp_path / "views.pth")) == 4
+
+
+def test_zip_entries_declaring_more_than_the_caps_are_refused_before_reading(tmp_path, fake_torch, monkeypatch):
+    from training.imagenet import pth_reader
+
+    state, _ = _state()
+    write_zip(tmp_path / "w.pth", state, fake_torch)
+    pickle_size = zipfile.ZipFile(tmp_path / "w.pth").getinfo("archive/data.pkl").file_size
+    reads = []
+    real_read = zipfile.ZipFile.read
+    monkeypatch.setattr(zipfile.ZipFile, "read",
+                        lambda self, name, pwd=None: reads.append(name) or real_read(self, name, pwd))
+    monkeypatch.setattr(pth_reader, "MAX_STORAGE_BYTES", 47)  # storage "0" alone is 48 bytes
+    with pytest.raises(PthFormatError, match=r"w\.pth: its storages declare more than 47 bytes"):
+        load_state_dict(tmp_path / "w.pth")
+    assert reads == []
+    monkeypatch.setattr(pth_reader, "MAX_PICKLE_BYTES", pickle_size - 1)
+    with pytest.raises(PthFormatError, match=rf"w\.pth: data\.pkl declares {pickle_size:,} bytes"):
+        load_state_dict(tmp_path / "w.pth")
