@@ -76,6 +76,9 @@ def import_teachable(model_path: str | Path, labels_path: str | Path | None = No
     try:
         if not model_path.exists():
             raise DataError(f"{model_path}: model file not found")
+        if model_path.is_dir() and (model_path / "keras_model.h5").is_file() and \
+                not (model_path / "model.json").is_file():
+            model_path = model_path / "keras_model.h5"  # TM's converted_keras.zip, unpacked
         if model_path.suffix.lower() in H5_SUFFIXES:
             return _import_h5(model_path, labels_path, out, title, tolerance, shown=model_path)
         if model_path.is_file() and zipfile.is_zipfile(model_path) and not is_teachable_export(model_path):

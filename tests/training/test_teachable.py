@@ -101,6 +101,8 @@ def test_labels_txt_beside_the_model_is_found(keras_export, tmp_path: Path) -> N
     folder, _ = keras_export
     export = import_teachable(folder / "keras_model.h5", None, tmp_path / "tm.onnx")
     assert export.class_names == list(CLASS_NAMES)
+    # The unpacked converted_keras folder itself works too.
+    assert import_teachable(folder, None, tmp_path / "folder.onnx").class_names == list(CLASS_NAMES)
 
 
 def test_converted_keras_zip_matches_tf_keras(keras_export, tmp_path: Path) -> None:
