@@ -430,7 +430,8 @@ class _Builder:
         if function == "linear":
             return x
         if function in ("relu", "relu6"):
-            return self.op("clip", f"{name}/{function}", [x], shape, {"low": 0.0, "high": 6.0 if function == "relu6" else None})
+            high = 6.0 if function == "relu6" else None
+            return self.op("clip", f"{name}/{function}", [x], shape, {"low": 0.0, "high": high})
         return self.op("activation", f"{name}/{function}", [x], shape,
                        {"function": "swish" if function == "silu" else function})
 
