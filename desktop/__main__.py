@@ -204,6 +204,10 @@ def main(argv: list[str] | None = None) -> int:
         return recognize(argv[1:])
     if argv and argv[0] == IMPORT_TEACHABLE:
         return import_teachable(argv[1:])
+    if argv and argv[0] == "explain":  # heat maps of where a model looked (desktop/explain_command.py)
+        from desktop.explain_command import explain_files
+
+        return explain_files(argv[1:])
     if argv and argv[0] == CHECK_MODEL:
         # The child side of the user-model check: a frozen app has no "python -m", only itself.
         from desktop.core.model_check import main as check_model_main

@@ -354,6 +354,31 @@
         <translation>还没有画面：请选择摄像头、示例照片或文件。</translation>
     </message>
     <message>
+        <location filename="../explain_overlay.py"/>
+        <source>less</source>
+        <translation>较少</translation>
+    </message>
+    <message>
+        <location filename="../explain_overlay.py"/>
+        <source>more evidence</source>
+        <translation>证据较多</translation>
+    </message>
+    <message>
+        <location filename="../explain_overlay.py"/>
+        <source>occlusion</source>
+        <translation>遮挡法</translation>
+    </message>
+    <message>
+        <location filename="../explain_overlay.py"/>
+        <source>class activation map</source>
+        <translation>类激活图</translation>
+    </message>
+    <message>
+        <location filename="../explain_overlay.py"/>
+        <source>Why {name} ({percent:.0%})? Evidence by {method}</source>
+        <translation>为什么是 {name}（{percent:.0%}）？依据：{method}</translation>
+    </message>
+    <message>
         <location filename="../kernels/conv_controls.py"/>
         <source>valid (no padding)</source>
         <translation>valid（不填充）</translation>
@@ -3165,6 +3190,16 @@ Shown filter: replace only the filter shown below, to build a bank of different 
         <location filename="../teachable_import.py"/>
         <source>There is no models folder to import {name} into; start the app with --models-dir FOLDER.</source>
         <translation>没有可导入 {name} 的模型文件夹；请用 --models-dir 文件夹 启动应用。</translation>
+    </message>
+    <message>
+        <location filename="../why.py"/>
+        <source>Looking for the evidence…</source>
+        <translation>正在寻找证据…</translation>
+    </message>
+    <message>
+        <location filename="../why.py"/>
+        <source>No heat map: {message}</source>
+        <translation>无法生成热力图：{message}</translation>
     </message>
     <message>
         <location filename="../write/candidates_view.py"/>
