@@ -76,11 +76,21 @@ def test_a_model_with_the_wrong_input_shape_is_refused(tmp_path: Path) -> None:
 def test_a_hanging_check_is_killed_after_the_timeout(tmp_path: Path, monkeypatch) -> None:
     path = linear_character_model(tmp_path / "slow.onnx", CLASSES)
     monkeypatch.setenv(TEST_HANG_ENV, "1")  # honoured by the child only
-    started = time.monotonic()
+    children = []
+    real_popen = subprocess.Popen
+
+    def recording_popen(*args, **kwargs):
+        children.append(real_popen(*args, **kwargs))
+        return children[-1]
+
+    monkeypatch.setattr(model_check.subprocess, "Popen", recording_popen)
     result = check_model_file(path, timeout_s=1.5)
-    elapsed = time.monotonic() - started
     assert not result.ok and result.transient and "longer than 1.5 s" in result.reason
-    assert elapsed < 8
+    # One child, killed and reaped: the parent did not wait for it to finish on its own.
+    assert len(children) == 1 and children[0].returncode is not None
+    if sys.platform != "win32":
+        assert children[0].returncode == -9  # SIGKILL
+    monkeypatch.setattr(model_check.subprocess, "Popen", real_popen)
     assert not (tmp_path / CACHE_FILE_NAME).exists()  # a timeout is not remembered: tried again next time
     monkeypatch.delenv(TEST_HANG_ENV)
     assert check_model_file(path).ok

@@ -5,9 +5,9 @@ settings and data folders, puts it into a busy state through its command line (a
 the Camera panel while it classifies; a Teach project training), then closes it the ways a user or
 the system does: the window's own close (``--quit-after``), SIGTERM and Ctrl+C (SIGINT). The app
 must exit with code 0, without Qt's "thread destroyed while still running" and with its log
-saying what it stopped. The one-second target itself is measured by
-``python -m benchmarks.bench_exit`` (timings on a shared test machine are not a reliable test);
-here a generous bound still catches a close that waits for a job to finish.
+saying what it stopped. The one-second target is measured by ``python -m benchmarks.bench_exit``
+(no test measures time); here a close that waits for a job to finish is caught by the work the
+job got done: a Teach job stopped by the close has embedded only part of its samples.
 """
 
 from __future__ import annotations
@@ -19,8 +19,7 @@ import pytest
 
 from benchmarks.bench_exit import close_and_time, write_teach_project, write_video
 
-#: Far above the 1 s target, far below the 10 s a job used to be given to finish on its own.
-GENEROUS_EXIT_S = 5.0
+PER_CLASS = 1000  # two classes: 2,000 photos to embed, far more than a prompt close leaves time for
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 
@@ -29,14 +28,13 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 def inputs(tmp_path_factory) -> tuple[Path, Path]:
     folder = tmp_path_factory.mktemp("inputs")
     # Enough photos that embedding them outlasts the close even on a fast machine.
-    return write_video(folder / "clip.avi"), write_teach_project(folder / "shapes", per_class=1000)
+    return write_video(folder / "clip.avi"), write_teach_project(folder / "shapes", per_class=PER_CLASS)
 
 
 def check(result: dict, busy: str) -> None:
     assert result["clean"], result["stderr"]
     assert f"while running: {busy}" in result["log"], result["log"]
     assert "window closed in" in result["log"]
-    assert result["seconds"] < GENEROUS_EXIT_S, f"{result['seconds']:.2f} s\n{result['log']}"
 
 
 @pytest.mark.parametrize("how", ["window", "SIGTERM", "SIGINT"])
@@ -49,4 +47,7 @@ def test_closing_while_capturing_and_classifying_exits_cleanly(tmp_path, inputs,
 
 @pytest.mark.parametrize("how", ["window", "SIGTERM"])
 def test_closing_while_training_exits_cleanly(tmp_path, inputs, how):
-    check(close_and_time("teach", how, tmp_path / "home", *inputs), "a Teach job")
+    home = tmp_path / "home"
+    check(close_and_time("teach", how, home, *inputs), "a Teach job")
+    embedded = len(list(home.rglob("*.npz")))  # the embedding cache: one file per sample embedded
+    assert embedded < 2 * PER_CLASS, "the close waited for the job to embed every sample"
