@@ -518,6 +518,7 @@ class MainWindow(QMainWindow):
         if teach is not None:
             teach.cancel()  # a job checks the flag between steps while the others stop
         self.host.shutdown()
+        self.write_panel.why.shutdown()
         self.lessons_dock.shutdown()
         for page in self._pages.values():
             if page.panel is not None:

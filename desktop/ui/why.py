@@ -43,10 +43,12 @@ class WhyController(QObject):
         self.live = live
         self.worker: ExplainWorker | None = None
         self._latest: tuple[ExplainRequest, dict[HeatOverlay, Callable[[], QRectF]]] | None = None
-        self._latest_id = 0
-        self._sent_id = 0  # the newest input already sent
-        self._in_flight: int | None = None
-        self._shown_id = 0
+        self._input = 0  # serial of the newest input
+        self._sent_input = 0  # the input last sent (0: send it again, e.g. for another class)
+        self._requests = 0  # one id per request sent
+        self._in_flight: tuple[int, int] | None = None  # (request id, input serial) with the worker
+        self._shown_request = 0
+        self._shown_input = 0
         self._class_index: int | None = None
         self._last_answer: ExplainAnswer | None = None
         self.scale.hide()
@@ -66,20 +68,20 @@ class WhyController(QObject):
     def offer(self, request: ExplainRequest, rects: dict[HeatOverlay, Callable[[], QRectF]] | None = None) -> None:
         """The panel's newest input; explained now if the toggle is on and the worker is free."""
         self._latest = (request, dict(rects or {}))
-        self._latest_id += 1
+        self._input += 1
         if self.is_on():
             self._send_if_free()
 
     def withdraw(self) -> None:
         """There is no input any more (a cleared canvas, no model): the maps go."""
         self._latest = None
-        self._latest_id += 1
+        self._input += 1
         self._clear_maps()
 
     def choose_class(self, index: int | None) -> None:
         """Explain class ``index`` from now on (the same index again, or None: back to the top class)."""
         self._class_index = None if index is None or index == self._class_index else int(index)
-        self._sent_id = 0  # the same input, asked about another class
+        self._sent_input = 0  # the same input, asked about another class
         if self.is_on():
             self._send_if_free()
 
@@ -91,10 +93,13 @@ class WhyController(QObject):
         return self._last_answer
 
     def shown_id(self) -> int:
-        return self._shown_id
+        """Id of the request whose map is on screen (grows with every map shown)."""
+        return self._shown_request
 
-    def latest_id(self) -> int:
-        return self._latest_id
+    def is_up_to_date(self) -> bool:
+        """True when the map on screen is for the newest input and the class asked for."""
+        return (self._latest is not None and self._in_flight is None and self._sent_input == self._input
+                and self._shown_input == self._input)
 
     def shutdown(self) -> None:
         if self.worker is not None:
@@ -105,7 +110,7 @@ class WhyController(QObject):
         self.scale.setVisible(on)
         if on:
             self.scale.set_caption(tr("Looking for the evidence…"))
-            self._sent_id = 0
+            self._sent_input = 0
             self._send_if_free()
         else:
             self._clear_maps()
@@ -119,14 +124,16 @@ class WhyController(QObject):
         return self.worker
 
     def _send_if_free(self) -> None:
-        if self._latest is None or self._in_flight is not None or self._sent_id == self._latest_id:
+        if self._latest is None or self._in_flight is not None or self._sent_input == self._input:
             return
         request, _ = self._latest
         if self._class_index is not None:
             request = ExplainRequest(request.model_key, request.image, request.frame, self._class_index,
                                      request.method, request.build)
-        self._in_flight = self._sent_id = self._latest_id
-        self._ensure_worker().request(self._latest_id, request)
+        self._requests += 1
+        self._in_flight = (self._requests, self._input)
+        self._sent_input = self._input
+        self._ensure_worker().request(self._requests, request)
 
     def _clear_maps(self) -> None:
         for overlay in self.overlays:
@@ -135,10 +142,11 @@ class WhyController(QObject):
         self.cleared.emit()
 
     def _on_explained(self, request_id: int, answer: ExplainAnswer) -> None:
-        if request_id != self._in_flight:
+        if self._in_flight is None or request_id != self._in_flight[0]:
             return
+        _, input_serial = self._in_flight
         self._in_flight = None
-        current = request_id == self._latest_id and self._latest is not None
+        current = input_serial == self._input and self._latest is not None
         if self.is_on() and (current or (self.live and self._latest is not None)):
             rects = self._latest[1] if current else {}
             for overlay in self.overlays:
@@ -146,12 +154,12 @@ class WhyController(QObject):
             e = answer.explanation
             self.scale.set_caption(explanation_caption(e.class_name, e.probability, e.method))
             self._last_answer = answer
-            self._shown_id = request_id
+            self._shown_request, self._shown_input = request_id, input_serial
             self.shown.emit(request_id)
         self._send_if_free()
 
     def _on_failed(self, request_id: int, message: str) -> None:
-        if request_id != self._in_flight:
+        if self._in_flight is None or request_id != self._in_flight[0]:
             return
         self._in_flight = None
         log.info("no heat map: %s", message)

@@ -40,6 +40,7 @@ from desktop.ui.camera.capture import RESOLUTIONS, SizedCameraSource
 from desktop.ui.camera.classifier_worker import PhotoClassifier, PhotoModelInfo, PhotoPrediction
 from desktop.ui.camera.predictions_view import PredictionList
 from desktop.ui.camera.preview_view import PreviewView
+from desktop.ui.camera.why_toggle import CameraWhy
 from desktop.ui.camera.rates import RateMeter
 from desktop.ui.file_drop import FileDropMixin
 from desktop.ui.i18n import notifier, tr, tr_noop, translated
@@ -200,6 +201,9 @@ class CameraPanel(FileDropMixin, QWidget):
         samples_row.addStretch()
 
         self.preview = PreviewView()
+        self.predictions_box = QWidget()
+        self.why = CameraWhy(self)  # "Why?": a live heat map over the preview
+        camera_row.insertWidget(camera_row.count() - 1, self.why.toggle)
         self.error_bar = QFrame()
         self.error_bar.setObjectName("cameraErrorBar")
         self.error_bar.setAccessibleName("Picture source problem")
@@ -229,6 +233,7 @@ class CameraPanel(FileDropMixin, QWidget):
         left_layout.addLayout(files_row)
         left_layout.addLayout(samples_row)
         left_layout.addWidget(self.preview, stretch=1)
+        left_layout.addWidget(self.why.scale)
         left_layout.addWidget(self.error_bar)
         left_layout.addWidget(self.status_label)
         left_layout.addWidget(self.rates_label)
@@ -238,7 +243,6 @@ class CameraPanel(FileDropMixin, QWidget):
         self.model_list.setAccessibleName("Photo models to compare")
         translated(self.model_list.setToolTip, "Tick two or more models to run them side by side on the same frame")
         self.model_list.setMaximumHeight(110)
-        self.predictions_box = QWidget()
         self.predictions_layout = QVBoxLayout(self.predictions_box)
         self.predictions_layout.setContentsMargins(0, 0, 0, 0)
         self.predictions_layout.addStretch()
@@ -327,6 +331,7 @@ class CameraPanel(FileDropMixin, QWidget):
         if self._import_worker is not None:
             self._import_worker.shutdown()
         self.classifier.shutdown()
+        self.why.shutdown()
         if self._probe is not None:
             self._probe.wait()
 
@@ -751,6 +756,7 @@ class CameraPanel(FileDropMixin, QWidget):
 
     def _classify_if_free(self) -> None:
         models = list(self.prediction_lists)
+        self.why.offer_frame(self._frame, models[0] if models else None)
         if self._frame is None or not models or self._in_flight is not None:
             return
         if self._classified_serial == self._frame_serial:

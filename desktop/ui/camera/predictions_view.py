@@ -34,9 +34,11 @@ class PredictionList(QFrame):
             self.bars.append(bar)
         layout.addStretch()
         self._lines: list[str] = []
+        self._top: list[tuple[str, str, float]] = []
         self.clear()
 
     def set_top(self, top: list[tuple[str, str, float]]) -> None:
+        self._top = list(top)
         self._lines = [format_prediction(*row) for row in top]
         for index, bar in enumerate(self.bars):
             if index < len(top):
@@ -51,6 +53,10 @@ class PredictionList(QFrame):
 
     def clear(self) -> None:
         self.set_top([])
+
+    def top(self) -> list[tuple[str, str, float]]:
+        """The shown classes ``(wnid, name, probability)``, best first."""
+        return list(self._top)
 
     def lines(self) -> list[str]:
         """The shown predictions, best first, as ``wnid - name NN%``."""

@@ -62,6 +62,7 @@ from desktop.ui.teach.class_list import ClassList
 from desktop.ui.teach.preview import PreviewView
 from desktop.ui.teach.sample_grid import SampleGrid
 from desktop.ui.teach.train_view import UnderTheHood
+from desktop.ui.teach.why_toggle import TeachWhy
 from desktop.ui.teachable_import import (
     DIALOG_FILTER,
     KERAS_EXPORT,
@@ -316,6 +317,7 @@ class TeachPanel(QWidget):
         train_row.addWidget(self.cancel_button)
         train_row.addWidget(self.progress_bar, stretch=1)
         self.preview = PreviewView()
+        self.why = TeachWhy(self)  # "Why?": a heat map over the preview picture
         self.preview_file_button = _button(tr_noop("Preview a photo…"), "teachPreviewFile", "Preview a photo file",
                                            tr_noop("Classify a photo file with the trained model"), self.preview_file_dialog)
         self.import_button = _button(tr_noop("Preview a Teachable Machine model…"), "teachImportTeachable",
@@ -333,6 +335,8 @@ class TeachPanel(QWidget):
         preview_page = QWidget()
         preview_layout = QVBoxLayout(preview_page)
         preview_layout.addWidget(self.preview)
+        preview_layout.addWidget(self.why.toggle)
+        preview_layout.addWidget(self.why.scale)
         preview_layout.addWidget(self.preview_file_button)
         preview_layout.addWidget(self.import_button)  # one per row: side by side they widen the window past 1280
         self.tabs = QTabWidget()
@@ -873,6 +877,7 @@ class TeachPanel(QWidget):
 
     def _request_preview(self, rgb: np.ndarray) -> None:
         """Newest picture wins: while one preview runs, only the latest waiting picture is kept."""
+        self.why.offer(rgb)
         if self._preview_job is not None:
             self._pending_preview = rgb
             return
@@ -1066,3 +1071,4 @@ class TeachPanel(QWidget):
         for worker in (self._job, self._preview_job):
             if worker is not None:
                 worker.shutdown()
+        self.why.shutdown()

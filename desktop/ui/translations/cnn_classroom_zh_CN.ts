@@ -354,6 +354,18 @@
         <translation>还没有画面：请选择摄像头、示例照片或文件。</translation>
     </message>
     <message>
+        <location filename="../camera/why_toggle.py"/>
+        <location filename="../teach/why_toggle.py"/>
+        <location filename="../write/why_toggle.py"/>
+        <source>Why?</source>
+        <translation>为什么？</translation>
+    </message>
+    <message>
+        <location filename="../camera/why_toggle.py"/>
+        <source>Show live where the first ticked model looks: a heat map of the evidence for its top class (click a prediction to see the evidence for it)</source>
+        <translation>实时显示第一个勾选的模型在看哪里：它的首选类别的证据热力图（点击某个预测可查看该类别的证据）</translation>
+    </message>
+    <message>
         <location filename="../explain_overlay.py"/>
         <source>less</source>
         <translation>较少</translation>
@@ -3177,6 +3189,11 @@ Shown filter: replace only the filter shown below, to build a bank of different 
         <translation>无。</translation>
     </message>
     <message>
+        <location filename="../teach/why_toggle.py"/>
+        <source>Show where the taught model looks in the preview picture (click a class&apos;s bar to see the evidence for it)</source>
+        <translation>显示训练好的模型在预览图片中看哪里（点击某个类别的进度条可查看该类别的证据）</translation>
+    </message>
+    <message>
         <location filename="../teachable_import.py"/>
         <source>Teachable Machine export (model.json *.zip *.h5)</source>
         <translation>Teachable Machine 导出 (model.json *.zip *.h5)</translation>
@@ -3365,6 +3382,11 @@ Shown filter: replace only the filter shown below, to build a bank of different 
         <location filename="../write/panel.py"/>
         <source>Recognition failed: {message}</source>
         <translation>识别失败：{message}</translation>
+    </message>
+    <message>
+        <location filename="../write/why_toggle.py"/>
+        <source>Show where the model looked: a heat map of the evidence for its top candidate (click a candidate to see the evidence for it)</source>
+        <translation>显示模型看了哪里：它的首选候选字的证据热力图（点击某个候选字可查看该字的证据）</translation>
     </message>
     <message>
         <location filename="../../core/kernels.py"/>

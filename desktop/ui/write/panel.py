@@ -49,6 +49,7 @@ from desktop.ui.write.candidates_view import CandidatesView
 from desktop.ui.write.canvas import DrawingCanvas
 from desktop.ui.write.feature_maps_view import FeatureMapsView
 from desktop.ui.write.input_view import ModelInputView
+from desktop.ui.write.why_toggle import WriteWhy
 
 log = logging.getLogger(__name__)
 
@@ -129,8 +130,10 @@ class WritePanel(FileDropMixin, QWidget):
         self.grid_checkbox.setChecked(self.canvas.grid_visible())
 
         toolbar = QHBoxLayout()
+        self.input_view = ModelInputView()
+        self.why = WriteWhy(self)  # "Why?": heat maps over the input view and the canvas
         for w in (self.undo_button, self.redo_button, self.clear_button, pen_label, self.pen_width_slider,
-                  self.grid_checkbox, self.open_button):
+                  self.grid_checkbox, self.open_button, self.why.toggle):
             toolbar.addWidget(w)
         toolbar.addStretch()
         left = QWidget()
@@ -151,7 +154,6 @@ class WritePanel(FileDropMixin, QWidget):
         self.views_row = QHBoxLayout()
         views_box = QWidget()
         views_box.setLayout(self.views_row)
-        self.input_view = ModelInputView()
         self.feature_view = FeatureMapsView()
         features_label = QLabel()
         translated(features_label.setText, "<b>Feature maps</b> of the CNN", owner=features_label)
@@ -166,6 +168,7 @@ class WritePanel(FileDropMixin, QWidget):
         lower = QHBoxLayout()
         see_box = QVBoxLayout()
         see_box.addWidget(self.input_view, stretch=1)
+        see_box.addWidget(self.why.scale)
         feat_box = QVBoxLayout()
         feat_box.addWidget(features_label)
         feat_box.addWidget(self.feature_view, stretch=1)
@@ -288,6 +291,7 @@ class WritePanel(FileDropMixin, QWidget):
                 view.setAccessibleName(f"Candidates of {self._models[path].title}")
                 view.set_title(self._models[path].title)
                 view.candidate_copied.connect(lambda char: self.message.emit(tr("Copied {char} to the clipboard", char=char)))
+                view.candidate_copied.connect(lambda char, path=path: self.why.choose(path, char))
                 self._views[path] = view
             self.views_row.insertWidget(index, view)
         if not self._features_model():
@@ -339,11 +343,13 @@ class WritePanel(FileDropMixin, QWidget):
                 view.clear()
                 view.set_message(tr(EMPTY_MESSAGE))
             self.feature_view.set_features(None)
+            self.why.withdraw()
             if self._models_loaded and self._models:
                 self.status_label.setText(tr(EMPTY_MESSAGE))
             return
         paths = self.chosen_models()
         if not paths:
+            self.why.withdraw()
             self._shown_request = self._latest_request  # nothing to wait for
             if self._models_loaded:
                 self.status_label.setText(tr(NO_MODEL_MESSAGE) if not self._models else tr("Tick a model to compare."))
@@ -407,6 +413,10 @@ class WritePanel(FileDropMixin, QWidget):
                 self.feature_view.set_features({k: v[0] for k, v in features.items()} if features else None)
         if self._image_path is None:
             self.status_label.setText(tr("Keep writing: the candidates follow your strokes."))
+        first = next((p for p in self.chosen_models() if p in results), None)
+        if first is not None and self._current_input is not None:
+            self.why.offer(first, self._current_input, self._models[first].class_names,
+                           self.canvas.strokes() if self._image_path is None else None, self.canvas.pen_width())
         self._shown_request = request_id
         self.predictions_shown.emit(request_id)
 
