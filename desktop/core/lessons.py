@@ -64,12 +64,14 @@ ACTIONS: dict[str, dict[str, Param]] = {
         "models": Param("string list", "the character models to compare, by file name without .onnx"),
         "grid": Param("boolean", "show the 米字格 guide grid"),
         "pen_width": Param("integer", "pen width in pixels", minimum=2, maximum=40),
+        "why": Param("boolean", "show where the model looked: the \u201cWhy?\u201d heat map of the evidence"),
     },
     "camera": {
         "sample": Param("string", "a sample photo by name (chelsea, coffee…), or \"all\" to step through them"),
         "models": Param("string list", "the photo models to run side by side, by file name without .onnx"),
         "all_models": Param("boolean", "tick every photo model (the ImageNet model and your own exports)"),
         "mirror": Param("boolean", "mirror the picture"),
+        "why": Param("boolean", "show live where the first model looks: the \u201cWhy?\u201d heat map"),
     },
     "teach": {},
     "kernels": {

@@ -51,6 +51,7 @@ class WhyController(QObject):
         self._shown_input = 0
         self._class_index: int | None = None
         self._last_answer: ExplainAnswer | None = None
+        self._closed = False  # shut down: a late input must not start the thread again
         self.scale.hide()
         toggle.setCheckable(True)
         toggle.toggled.connect(self._on_toggled)
@@ -102,6 +103,7 @@ class WhyController(QObject):
                 and self._shown_input == self._input)
 
     def shutdown(self) -> None:
+        self._closed = True
         if self.worker is not None:
             self.worker.shutdown()
 
@@ -124,7 +126,7 @@ class WhyController(QObject):
         return self.worker
 
     def _send_if_free(self) -> None:
-        if self._latest is None or self._in_flight is not None or self._sent_input == self._input:
+        if self._closed or self._latest is None or self._in_flight is not None or self._sent_input == self._input:
             return
         request, _ = self._latest
         if self._class_index is not None:

@@ -174,6 +174,8 @@ def write_action(context: ActionContext, params: dict[str, Any]) -> None:
         panel.set_grid_visible(params["grid"])
     if "pen_width" in params:
         panel.pen_width_slider.setValue(params["pen_width"])
+    if "why" in params:
+        panel.why.set_on(params["why"])
     if "character" in params:
         draw_character(panel, params["character"])
     if "models" in params:
@@ -206,6 +208,8 @@ def camera_action(context: ActionContext, params: dict[str, Any]) -> None:
     panel = _show(context.window, "Camera")
     if "mirror" in params:
         panel.set_mirrored(params["mirror"])
+    if "why" in params:
+        panel.why.set_on(params["why"])
     sample = params.get("sample")
     if sample == "all":
         from desktop.ui.sources import sample_image_paths
