@@ -51,6 +51,10 @@ def main(argv: list[str] | None = None) -> int:
     # Its own interpreter too: a Qt application of its own, and CPU time that counts only the panel.
     subprocess.run([sys.executable, "-m", "benchmarks.bench_camera"], check=True)
 
+    print("\n== \"Why?\" heat maps: ms per map against one plain inference, and the Camera panel with \"Why?\" on")
+    # Its own interpreter: the live part makes a Qt application of its own.
+    subprocess.run([sys.executable, "-m", "benchmarks.bench_explain", "--live"], check=True)
+
     print(f"\n== Long session: {args.soak_recognitions} recognitions, {args.soak_minutes:g} minutes of video")
     # Its own interpreter: memory and threads must be the app's alone. A FAIL is reported, not fatal.
     subprocess.run([sys.executable, "-m", "benchmarks.bench_soak", "--recognitions", str(args.soak_recognitions),
