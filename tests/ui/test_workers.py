@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import QThread
 
 from desktop.ui.workers import ModelHost
+from tests.ui.gui_thread import GuiThreadRelay
 from tests.tiny_onnx import linear_character_model
 
 CLASSES = ["大", "天", "太"]
@@ -39,9 +40,9 @@ def test_models_load_off_the_gui_thread_and_problems_are_reported(qtbot, host: M
     scan_threads = []
     original = host._registry.scan
     host._registry.scan = lambda **kw: (scan_threads.append(threading.get_ident()), original(**kw))[1]
-    with qtbot.waitSignal(host.models_ready, timeout=20_000) as ready:
+    with qtbot.waitSignal(GuiThreadRelay(host.models_ready).fired, timeout=20_000) as ready:
         host.start()
-    models, problems = ready.args
+    models, problems = ready.args[0]
     assert [m.path.name for m in models] == ["a.onnx", "b.onnx"]
     assert [p.path.name for p in problems] == ["c-broken.onnx"]
     assert scan_threads and scan_threads[0] != threading.get_ident()
@@ -49,12 +50,12 @@ def test_models_load_off_the_gui_thread_and_problems_are_reported(qtbot, host: M
 
 
 def test_results_carry_probabilities_and_features(qtbot, host: ModelHost, folder: Path) -> None:
-    with qtbot.waitSignal(host.models_ready, timeout=20_000):
+    with qtbot.waitSignal(GuiThreadRelay(host.models_ready).fired, timeout=20_000):
         host.start()
     a, b = str(folder / "a.onnx"), str(folder / "b.onnx")
-    with qtbot.waitSignal(host.recognized, timeout=10_000) as done:
+    with qtbot.waitSignal(GuiThreadRelay(host.recognized).fired, timeout=10_000) as done:
         host.request(7, image(100.0), [a, b], with_features=True)
-    request_id, results = done.args
+    request_id, results = done.args[0]
     assert request_id == 7 and set(results) == {a, b}
     probs, features = results[a]
     assert probs.shape == (1, 3) and abs(float(probs.sum()) - 1) < 1e-5
@@ -77,10 +78,10 @@ def test_only_the_newest_waiting_request_is_computed(qtbot, host: ModelHost, fol
 
 
 def test_an_unknown_model_fails_that_request_only(qtbot, host: ModelHost, folder: Path) -> None:
-    with qtbot.waitSignal(host.models_ready, timeout=20_000):
+    with qtbot.waitSignal(GuiThreadRelay(host.models_ready).fired, timeout=20_000):
         host.start()
-    with qtbot.waitSignal(host.failed, timeout=10_000) as failed:
+    with qtbot.waitSignal(GuiThreadRelay(host.failed).fired, timeout=10_000) as failed:
         host.request(1, image(0.0), [str(folder / "c-broken.onnx")], with_features=False)
-    assert failed.args[0] == 1 and "c-broken.onnx" in failed.args[1]
-    with qtbot.waitSignal(host.recognized, timeout=10_000):
+    assert failed.args[0][0] == 1 and "c-broken.onnx" in failed.args[0][1]
+    with qtbot.waitSignal(GuiThreadRelay(host.recognized).fired, timeout=10_000):
         host.request(2, image(0.0), [str(folder / "a.onnx")], with_features=False)

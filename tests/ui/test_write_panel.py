@@ -16,6 +16,7 @@ from desktop.core.registry import ModelRegistry, preferred_character_model, ship
 from desktop.core.strokes import render
 from desktop.ui.workers import ModelHost
 from desktop.ui.write.panel import EMPTY_MESSAGE, WritePanel
+from tests.ui.gui_thread import GuiThreadRelay
 from tests.ui.drawing import course_strokes, draw_character
 
 SHIPPED = ModelRegistry([shipped_models_dir()]).scan(warm_up=False).models
@@ -32,7 +33,7 @@ def panel(qtbot):
     panel.resize(1100, 720)
     panel.show()
     qtbot.waitExposed(panel)
-    with qtbot.waitSignal(host.models_ready, timeout=30_000):
+    with qtbot.waitSignal(GuiThreadRelay(host.models_ready).fired, timeout=30_000):
         host.start()
     yield panel
     host.shutdown()
