@@ -18,10 +18,12 @@ from desktop.ui.i18n import tr, tr_noop, translated
 
 #: Colour stops from no evidence to the strongest: blue, cyan, yellow, red (readable on white and on photos).
 HEAT_STOPS = ((0.0, (40, 60, 230)), (0.35, (0, 200, 230)), (0.7, (250, 220, 0)), (1.0, (230, 20, 20)))
-#: Opacity of the strongest evidence; weaker evidence fades towards transparent.
+#: Opacity of strong evidence; weaker evidence fades smoothly to transparent.
 MAX_ALPHA = 0.75
-#: Below this share of the strongest, nothing is drawn (the picture stays clean where nothing counts).
-MIN_HEAT = 0.08
+#: Below this share of the strongest, nothing is drawn (the picture stays clean where nothing counts);
+#: from there the opacity grows until FULL_HEAT, so the map has no hard edge.
+MIN_HEAT = 0.05
+FULL_HEAT = 0.5
 SCALE_LOW = tr_noop("less")
 SCALE_HIGH = tr_noop("more evidence")
 
@@ -41,7 +43,7 @@ def heat_rgba(heat: np.ndarray) -> np.ndarray:
     h = np.clip(np.nan_to_num(np.asarray(heat, dtype=np.float32)), 0.0, 1.0)
     rgba = np.empty((*h.shape, 4), np.uint8)
     rgba[..., :3] = HEAT_LUT[np.round(h * 255).astype(np.intp)]
-    alpha = np.where(h < MIN_HEAT, 0.0, MAX_ALPHA * (0.35 + 0.65 * h))
+    alpha = MAX_ALPHA * np.clip((h - MIN_HEAT) / (FULL_HEAT - MIN_HEAT), 0.0, 1.0)
     rgba[..., 3] = np.round(alpha * 255).astype(np.uint8)
     return rgba
 
@@ -169,8 +171,8 @@ class _GradientBar(QWidget):
 def paint_gradient(painter: QPainter, rect: QRectF) -> None:
     """The colour map from left (none) to right (strongest), as the overlay draws it over white."""
     gradient = QLinearGradient(rect.topLeft(), rect.topRight())
-    for value in np.linspace(0.0, 1.0, 11):
-        r, g, b, a = (int(v) for v in heat_rgba(np.asarray([[max(value, MIN_HEAT)]]))[0, 0])
+    for value in np.linspace(0.0, 1.0, 21):
+        r, g, b, a = (int(v) for v in heat_rgba(np.asarray([[value]]))[0, 0])
         gradient.setColorAt(float(value), QColor(r, g, b, a))
     painter.fillRect(rect, QColor(255, 255, 255))
     painter.fillRect(rect, gradient)

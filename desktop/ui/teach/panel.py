@@ -335,7 +335,7 @@ class TeachPanel(QWidget):
         preview_page = QWidget()
         preview_layout = QVBoxLayout(preview_page)
         preview_layout.addWidget(self.preview)
-        preview_layout.addWidget(self.why.toggle)
+        preview_layout.addWidget(self.why.toggle, alignment=Qt.AlignmentFlag.AlignLeft)
         preview_layout.addWidget(self.why.scale)
         preview_layout.addWidget(self.preview_file_button)
         preview_layout.addWidget(self.import_button)  # one per row: side by side they widen the window past 1280

@@ -133,7 +133,7 @@ class WritePanel(FileDropMixin, QWidget):
         self.input_view = ModelInputView()
         self.why = WriteWhy(self)  # "Why?": heat maps over the input view and the canvas
         for w in (self.undo_button, self.redo_button, self.clear_button, pen_label, self.pen_width_slider,
-                  self.grid_checkbox, self.open_button, self.why.toggle):
+                  self.grid_checkbox, self.open_button):
             toolbar.addWidget(w)
         toolbar.addStretch()
         left = QWidget()
@@ -168,6 +168,7 @@ class WritePanel(FileDropMixin, QWidget):
         lower = QHBoxLayout()
         see_box = QVBoxLayout()
         see_box.addWidget(self.input_view, stretch=1)
+        see_box.addWidget(self.why.toggle, alignment=Qt.AlignmentFlag.AlignLeft)
         see_box.addWidget(self.why.scale)
         feat_box = QVBoxLayout()
         feat_box.addWidget(features_label)
