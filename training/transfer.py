@@ -299,9 +299,12 @@ def export_transfer(result: TransferResult, path: str | Path, *, title: str, tra
                           class_names=validation.class_names, trained_on=trained_on,
                           history_file=result.history, evaluations={"validation": evaluation},
                           detail_split="validation")
+    # No CAM outputs: the base is a model nested in this one, and Keras 3 gives no handle on the
+    # nested base's last feature map inside the outer graph, so they could not be checked against
+    # TensorFlow's gradients before shipping. The app explains such a model by occlusion.
     return export_photo_model(model, path, task="custom", class_names=validation.class_names, title=title,
                               trained_on=trained_on, check_images=images[:8],
-                              metrics={"validation": metrics_of(evaluation)}, report=report)
+                              metrics={"validation": metrics_of(evaluation)}, report=report, cam=False)
 
 
 def _write_json(path: Path, obj) -> None:

@@ -50,6 +50,7 @@ def export_photo_model(
     tolerance: float = 1e-4,
     probability_tolerance: float = 1e-4,
     report: dict[str, Any] | None = None,
+    cam: bool = True,
 ) -> PhotoExport:
     """Write ``model`` (input RGB 0..255 ``[N, H, W, 3]``) to ``path`` and check it with onnxruntime.
 
@@ -58,7 +59,7 @@ def export_photo_model(
     Refused with :class:`ExportError`, leaving no file, when any output differs from Keras by more
     than ``tolerance`` or any probability by more than ``probability_tolerance``. A classifier with
     a global-average-pooling + dense head (EfficientNet, most ``keras.applications`` bases) also
-    gets the contract's CAM outputs, checked against TensorFlow's gradients.
+    gets the contract's CAM outputs, checked against TensorFlow's gradients, unless ``cam`` is False.
     """
     path = Path(path)
     if task not in TASKS:
@@ -81,7 +82,7 @@ def export_photo_model(
         metadata[META_WNIDS] = json.dumps(list(wnids))
 
     with staged_onnx(path) as tmp:
-        cam_kind = write_onnx(graph, tmp, metadata, final=path, cam=output_kind == LOGITS)
+        cam_kind = write_onnx(graph, tmp, metadata, final=path, cam=cam and output_kind == LOGITS)
         actual = _run_onnx(tmp, images, output_kind)
         difference = float(np.max(np.abs(actual - expected)))
         probability_difference = None
