@@ -10,6 +10,8 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QL
 from desktop.core.convolution import PADDINGS, ConvSettings
 from desktop.ui.i18n import tr_noop, translated, translated_item, translated_label
 
+from .flow_layout import FlowLayout, labelled
+
 PADDING_TITLES = {
     "valid": tr_noop("valid (no padding)"),
     "zero": tr_noop("zero (\"same\")"),
@@ -91,16 +93,15 @@ class ConvControls(QWidget):
 
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # a narrow column puts fields under labels
         form.addRow(translated_label("Padding"), self.padding_box)
         form.addRow(translated_label("Stride"), _pair(self.stride_rows, self.stride_cols))
         form.addRow(translated_label("Dilation"), _pair(self.dilation_rows, self.dilation_cols))
         form.addRow("", self.relu_box)
-        pool_row = QHBoxLayout()
+        pool_row = FlowLayout()
         pool_row.addWidget(self.pool_mode)
-        pool_row.addWidget(translated_label("size"))
-        pool_row.addWidget(self.pool_size)
-        pool_row.addWidget(translated_label("stride"))
-        pool_row.addWidget(self.pool_stride)
+        pool_row.addWidget(labelled(translated_label("size"), self.pool_size), stretch=1)
+        pool_row.addWidget(labelled(translated_label("stride"), self.pool_stride), stretch=1)
         form.addRow(translated_label("Pooling"), pool_row)
 
         for combo in (self.padding_box, self.pool_mode):

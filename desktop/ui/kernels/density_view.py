@@ -15,17 +15,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QPointF, Qt, Signal, Slot
+from PySide6.QtCore import QEvent, QPointF, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -60,8 +62,8 @@ HISTOGRAM_BINS = 60
 # Tails beyond this probability are left off the grid (exponential, gamma, normal have no end).
 TAIL = 1e-4
 MAX_TABLE_ROWS = 400
-VISIBLE_TAIL = 1e-3
-CONTROLS_WIDTH = 330  # mass left out of view at each end of the plot
+VISIBLE_TAIL = 1e-3  # mass left out of view at each end of the plot
+CONTROLS_WIDTH = 330  # the side bar at 100 % zoom; it widens with larger text
 
 F_PEN = pg.mkPen((31, 119, 180), width=2)
 G_PEN = pg.mkPen((44, 160, 44), width=2)
@@ -326,15 +328,31 @@ class DensityConvolutionView(QWidget):
         controls.addWidget(self.terms_table, 1)
 
         # A fixed-width side bar: the sum text changes length on every hover and must not
-        # make the plot jump under the mouse.
-        side_bar = QWidget()
-        side_bar.setObjectName("DensityControls")
-        side_bar.setFixedWidth(CONTROLS_WIDTH)
-        side_bar.setLayout(controls)
+        # make the plot jump under the mouse. It scrolls when a projector is too short for it.
+        self.side_bar = QWidget()
+        self.side_bar.setObjectName("DensityControls")
+        self.side_bar.setLayout(controls)
         controls.setContentsMargins(0, 0, 0, 0)
+        self.side_scroll = QScrollArea()
+        self.side_scroll.setObjectName("DensityControlsScroll")
+        self.side_scroll.setAccessibleName("Distributions and the sum")
+        self.side_scroll.setWidgetResizable(True)
+        self.side_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.side_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.side_scroll.setWidget(self.side_bar)
+        self._fix_side_bar_width()
         layout = QHBoxLayout(self)
-        layout.addWidget(side_bar)
+        layout.addWidget(self.side_scroll)
         layout.addWidget(self.plot, 1)
+
+    def _fix_side_bar_width(self) -> None:
+        content = max(CONTROLS_WIDTH, self.side_bar.minimumSizeHint().width())
+        self.side_scroll.setFixedWidth(content + self.side_scroll.verticalScrollBar().sizeHint().width())
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # presentation zoom: larger text needs a wider side bar
+            QTimer.singleShot(0, self, self._fix_side_bar_width)  # once the side bar's layout has the new font
 
     # -- choices -----------------------------------------------------------------------------
     def set_distribution(self, which: int, key: str, **parameters: float) -> None:

@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDoubleSpinBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -29,6 +29,8 @@ from desktop.core.convolution import COURSE_KERNEL
 from desktop.core.kernels import PRESETS, Kernel, expand_to_channels, per_channel_filters, stack_filters
 from desktop.ui.i18n import tr, tr_noop, translated, translated_item, translated_label
 
+from .flow_layout import FlowLayout, labelled
+
 MAX_KERNEL = 7
 MAX_SHOWN_FILTERS_NAMES = 64
 # Titles and descriptions are English sources (those of desktop.core.kernels are extracted from there);
@@ -39,7 +41,8 @@ EDITOR_PRESETS: dict[str, Kernel] = {**PRESETS, COURSE_PRESET.name: COURSE_PRESE
 APPLY_PER_CHANNEL = "per_channel"  # the bank becomes C filters, filter c on channel c only
 APPLY_ALL_CHANNELS = "all_channels"  # the bank becomes one filter spanning every channel
 APPLY_TO_FILTER = "filter"  # only the shown filter changes; the others stay
-CELL_PX = 58
+#: The widest weight a cell must show whole (format "{:.3g}"); cells follow the font (presentation zoom).
+WIDEST_WEIGHT_TEXT = "-0.125"
 
 
 @dataclass
@@ -147,22 +150,22 @@ class KernelEditor(QWidget):
         self.description = QLabel()
         self.description.setObjectName("kernelDescription")
         self.description.setWordWrap(True)
-        self.description.setStyleSheet("color: #555;")
-        self.grids_row = QHBoxLayout()
-
-        presets = QHBoxLayout()
-        presets.addWidget(translated_label("Preset"))
-        presets.addWidget(self.preset_box, 1)
-        presets.addWidget(translated_label("for"))
-        presets.addWidget(self.apply_box, 1)
-        filters = QHBoxLayout()
-        filters.addWidget(self.filter_box, 1)
+        # Grey from the palette, not a style sheet: a style sheet would keep the text small at presentation zoom.
+        self.description.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        # Rows wrap in a narrow column; the long "apply to" choices are elided there (full text on hover).
+        self.grids_row = FlowLayout()
+        for combo, chars in ((self.preset_box, 12), (self.apply_box, 16)):
+            combo.setMinimumContentsLength(chars)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        presets = FlowLayout()
+        presets.addWidget(labelled(translated_label("Preset"), self.preset_box), stretch=1)
+        presets.addWidget(labelled(translated_label("for"), self.apply_box), stretch=1)
+        filters = FlowLayout()
+        filters.addWidget(self.filter_box, stretch=1)
         filters.addWidget(self.add_button)
         filters.addWidget(self.remove_button)
-        filters.addWidget(translated_label("Size"))
-        filters.addWidget(self.size_box)
-        filters.addWidget(translated_label("Bias"))
-        filters.addWidget(self.bias_box)
+        filters.addWidget(labelled(translated_label("Size"), self.size_box))
+        filters.addWidget(labelled(translated_label("Bias"), self.bias_box))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(presets)
@@ -347,8 +350,6 @@ class KernelEditor(QWidget):
             grid.setObjectName(f"kernelGrid{c}")
             grid.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
             grid.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-            grid.horizontalHeader().setDefaultSectionSize(CELL_PX)
-            grid.verticalHeader().setDefaultSectionSize(26)
             grid.horizontalHeader().hide()
             grid.verticalHeader().hide()
             grid.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -372,7 +373,24 @@ class KernelEditor(QWidget):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                     grid.setItem(r, k, item)
             grid.blockSignals(False)
-            grid.setFixedSize(kw * CELL_PX + 4, kh * 26 + 4)
+        self._size_grids()
+
+    def _cell_size(self) -> tuple[int, int]:
+        metrics = self.fontMetrics()
+        return metrics.horizontalAdvance(WIDEST_WEIGHT_TEXT) + 12, metrics.height() + 10
+
+    def _size_grids(self) -> None:
+        cell_w, cell_h = self._cell_size()
+        for grid in self._grids:
+            grid.horizontalHeader().setDefaultSectionSize(cell_w)
+            grid.verticalHeader().setMinimumSectionSize(1)
+            grid.verticalHeader().setDefaultSectionSize(cell_h)
+            grid.setFixedSize(grid.columnCount() * cell_w + 4, grid.rowCount() * cell_h + 4)
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # presentation zoom: the weights grow with the text
+            self._size_grids()
 
     def _on_cell_edited(self, channel: int, item: QTableWidgetItem) -> None:
         weights = self._filters[self._selected].weights

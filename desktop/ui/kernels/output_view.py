@@ -7,12 +7,13 @@ channel is mapped to 0…255 for the screen; a note says which range was mapped 
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QGridLayout,
-    QHBoxLayout,
+    QHeaderView,
     QLabel,
     QScrollArea,
     QTableWidget,
@@ -24,11 +25,18 @@ from PySide6.QtWidgets import (
 from desktop.core.convolution import WeightedSum
 from desktop.ui.i18n import tr, tr_noop, translated, translated_headers, translated_item
 
+from .flow_layout import FlowLayout
 from .tensor_view import PixelView, format_value
 
 STRETCH = "stretch"
 CLIP = "clip"
 MAX_ROWS_IN_SUM_TABLE = 7 * 7 * 16
+GRID_MARGIN = 4  # around the pictures, inside the scroll area
+GRID_SPACING = 6  # between pictures, and between a thumbnail's title and its picture
+THUMB_PADDING = 2  # around a thumbnail's title and picture
+MIN_THUMB_SIDE = 64  # below this a picture is scrolled to rather than shrunk further
+READABLE_SIDE = 140  # pictures all on screen at once only when each is at least this large
+LARGEST_SIDE = 320
 
 
 def normalise_for_display(plane: np.ndarray, mode: str) -> np.ndarray:
@@ -60,7 +68,8 @@ class _Thumbnail(QWidget):
         self.pixels.setObjectName(f"outputPixels{index}")
         self.pixels.setAccessibleName(f"Output channel {index + 1}")
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(2, 2, 2, 2)
+        layout.setContentsMargins(THUMB_PADDING, THUMB_PADDING, THUMB_PADDING, THUMB_PADDING)
+        layout.setSpacing(GRID_SPACING)
         layout.addWidget(self.title)
         layout.addWidget(self.pixels, 0, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         layout.addStretch()
@@ -97,16 +106,27 @@ class OutputView(QWidget):
         self.range_label.setObjectName("outputRangeLabel")
         self.range_label.setAccessibleName("Output range")
         self.range_label.setWordWrap(True)
-        self.range_label.setStyleSheet("color: #555;")
+        # Grey from the palette, not a style sheet: a style sheet would keep the text small at presentation zoom.
+        self.range_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.grid = QGridLayout()
         self.grid.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.grid.setContentsMargins(GRID_MARGIN, GRID_MARGIN, GRID_MARGIN, GRID_MARGIN)
+        self.grid.setSpacing(GRID_SPACING)
+        # The note on how values became grey levels is a caption under the pictures, scrolling with
+        # them: on a short projector the pictures get the height first.
         holder = QWidget()
-        holder.setLayout(self.grid)
+        holder_column = QVBoxLayout(holder)
+        holder_column.setContentsMargins(0, 0, 0, 0)
+        holder_column.setSpacing(0)
+        holder_column.addLayout(self.grid)
+        holder_column.addWidget(self.range_label)
+        holder_column.addStretch()
         self.scroll = QScrollArea()
         self.scroll.setObjectName("outputScroll")
         self.scroll.setAccessibleName("Output channels")
         self.scroll.setWidgetResizable(True)
         self.scroll.setWidget(holder)
+        self.scroll.viewport().installEventFilter(self)
         self.colour_view = PixelView()
         self.colour_view.setObjectName("outputColourPixels")
         self.colour_view.setAccessibleName("Output as colour")
@@ -114,21 +134,22 @@ class OutputView(QWidget):
         self.grid.addWidget(self.colour_view, 0, 0)
         self.colour_view.hide()
 
-        top = QHBoxLayout()
-        top.addWidget(self.shape_label, 1)
+        top = FlowLayout()  # the display choices wrap under the shape in a narrow column
+        top.addWidget(self.shape_label, stretch=1)
         top.addWidget(self.mode_box)
         top.addWidget(self.colour_box)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
-        layout.addWidget(self.range_label)
         layout.addWidget(self.scroll, 1)
         self.mode_box.currentIndexChanged.connect(self._redraw)
         self.colour_box.toggled.connect(self._redraw)
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
-        super().resizeEvent(event)
-        self._redraw()  # as many thumbnails per row as fit
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt naming)
+        # The picture area changes size with the view, and also when the controls above it wrap.
+        if watched is self.scroll.viewport() and event.type() == QEvent.Type.Resize:
+            self._redraw()
+        return super().eventFilter(watched, event)
 
     def output(self) -> np.ndarray:
         return self._output
@@ -156,19 +177,40 @@ class OutputView(QWidget):
         self.colour_box.setEnabled(f == 3)
         self._redraw()
 
-    def _thumb_side(self) -> int:
-        f = len(self._thumbs)
-        return 320 if f <= 1 else 220 if f <= 4 else 120
+    def _arrangement(self, pictures: int) -> tuple[int, int]:
+        """(side of a picture in pixels, pictures per row).
+
+        Every picture on screen at once when they can all be read that way; otherwise the first
+        (the colour picture, or channel 1) as large as the area allows and the others below it.
+        """
+        viewport = self.scroll.viewport().size()
+        # A thumbnail's title (up to two lines) sits above its picture.
+        title = 2 * self.fontMetrics().lineSpacing() + GRID_SPACING + 2 * THUMB_PADDING
+
+        def side_for(columns: int, rows: int) -> int:
+            across = (viewport.width() - 2 * GRID_MARGIN - (columns - 1) * GRID_SPACING) // columns
+            down = (viewport.height() - 2 * GRID_MARGIN - (rows - 1) * GRID_SPACING) // rows - title
+            return min(across - 2 * THUMB_PADDING, down)
+
+        largest = LARGEST_SIDE if pictures <= 1 else 220 if pictures <= 5 else 120
+        best = (0, 1)
+        for columns in range(1, pictures + 1):
+            side = min(largest, side_for(columns, -(-pictures // columns)))
+            if side > best[0]:
+                best = (side, columns)
+        if best[0] >= READABLE_SIDE:
+            return best
+        side = max(MIN_THUMB_SIDE, min(LARGEST_SIDE if pictures <= 5 else 120, side_for(1, 1)))
+        columns = (viewport.width() - 2 * GRID_MARGIN + GRID_SPACING) // (side + 2 * THUMB_PADDING + GRID_SPACING)
+        return side, max(1, columns)
 
     def _redraw(self, *_args) -> None:
         if self._output.size == 0:
             return
         mode = self.mode_box.currentData()
         h, w, f = self._output.shape
-        side = self._thumb_side()
+        side, columns = self._arrangement(f + (1 if f == 3 and self.colour_box.isChecked() else 0))
         zoom = max(0.1, min(64.0, side / max(h, w)))
-        room = self.scroll.viewport().width()
-        columns = max(1, min(f + (1 if f == 3 and self.colour_box.isChecked() else 0), room // (side + 16)))
         as_colour = f == 3 and self.colour_box.isChecked()
         offset = 1 if as_colour else 0
         if as_colour:
@@ -208,6 +250,8 @@ class WeightedSumView(QWidget):
         translated_headers(self.table, ["input pixel", "input", "weight", "product"])
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
+        # The four columns share the column's width: no sideways scrolling to reach the products.
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.summary)

@@ -17,15 +17,16 @@ from typing import Callable
 
 import cv2
 import numpy as np
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractButton,
     QCheckBox,
     QComboBox,
     QFileDialog,
-    QHBoxLayout,
+    QFrame,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -46,6 +47,7 @@ from desktop.ui.i18n import tr, tr_noop, translated, translated_item, translated
 
 from .conv_controls import ConvControls
 from .conv_worker import ConvJob, ConvolutionWorker, ConvResult
+from .flow_layout import FlowLayout, labelled
 from .kernel_editor import APPLY_PER_CHANNEL, COURSE_PRESET, Filter, KernelEditor
 from .output_view import OutputView, WeightedSumView
 from .tensor_view import TensorView, format_value
@@ -62,6 +64,11 @@ DRAWING_INPUT = "drawing"
 CAMERA_INPUT = "camera"
 SMALL_FOR_STEPPER = 16  # a one-channel input at most this size is also sent to the stepper
 ERROR_STYLE = "color: #b00020; font-weight: bold;"
+MIN_INPUT_CHOOSER_CHARS = 14
+#: The kernels-and-settings column's share of the Image tab's width; input and output share the rest.
+SETTINGS_SHARE = 0.36
+#: The weighted sum's share of the output column's height (the pictures get the rest).
+SUM_SHARE = 0.3
 
 
 def as_tensor(image: np.ndarray) -> np.ndarray:
@@ -180,14 +187,14 @@ class KernelsPanel(FileDropMixin, QWidget):
         self.status_label.setAccessibleName("Kernels panel status")
         self.status_label.setWordWrap(True)
 
-        top = QHBoxLayout()
-        top.addWidget(translated_label("Input"))
-        top.addWidget(self.input_box, 1)
-        top.addWidget(self.camera_box)
-        top.addWidget(self.open_image_button)
-        top.addWidget(self.open_video_button)
-        top.addWidget(self.grey_box)
-        top.addWidget(self.cnn_button)
+        # The chooser may shrink: the buttons wrap onto a second line rather than widen the window.
+        self.input_box.setMinimumContentsLength(MIN_INPUT_CHOOSER_CHARS)
+        self.input_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        top = FlowLayout()
+        top.addWidget(labelled(translated_label("Input"), self.input_box), stretch=1)
+        for widget in (self.camera_box, self.open_image_button, self.open_video_button, self.grey_box,
+                       self.cnn_button):
+            top.addWidget(widget)
 
         self.tensor_view = TensorView()
         self.kernel_editor = KernelEditor(channels=self._input.shape[2])
@@ -207,29 +214,42 @@ class KernelsPanel(FileDropMixin, QWidget):
         self.sum_view = WeightedSumView()
 
         middle = QWidget()
+        middle.setObjectName("kernelsSettingsColumn")
         middle_layout = QVBoxLayout(middle)
-        middle_layout.setContentsMargins(0, 0, 0, 0)
-        middle_layout.addWidget(translated_label("<b>Kernels</b> (one output channel per filter)"))
+        middle_layout.setContentsMargins(0, 0, 4, 0)
+        kernels_title = translated_label("<b>Kernels</b> (one output channel per filter)")
+        kernels_title.setWordWrap(True)
+        middle_layout.addWidget(kernels_title)
         middle_layout.addWidget(self.kernel_editor)
         middle_layout.addWidget(translated_label("<b>Layer settings</b>"))
         middle_layout.addWidget(self.controls)
         middle_layout.addWidget(self.formula_label)
         middle_layout.addWidget(self.error_label)
         middle_layout.addStretch()
-        right = QSplitter(Qt.Orientation.Vertical)
-        right.setObjectName("kernelsOutputSplitter")
-        right.addWidget(self.output_view)
-        right.addWidget(self.sum_view)
-        right.setStretchFactor(0, 3)
-        right.setStretchFactor(1, 1)
-        image_tab = QSplitter(Qt.Orientation.Horizontal)
+        # The kernels and layer settings scroll when a projector is short; the pictures never do.
+        self.settings_scroll = QScrollArea()
+        self.settings_scroll.setObjectName("kernelsSettingsScroll")
+        self.settings_scroll.setAccessibleName("Kernels and layer settings")
+        self.settings_scroll.setWidgetResizable(True)
+        self.settings_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.settings_scroll.setWidget(middle)
+        self.output_splitter = QSplitter(Qt.Orientation.Vertical)
+        self.output_splitter.setObjectName("kernelsOutputSplitter")
+        self.output_splitter.addWidget(self.output_view)
+        self.output_splitter.addWidget(self.sum_view)
+        self.output_splitter.setChildrenCollapsible(False)
+        self.image_splitter = QSplitter(Qt.Orientation.Horizontal)
+        image_tab = self.image_splitter
         image_tab.setObjectName("kernelsImageSplitter")
         image_tab.addWidget(self.tensor_view)
-        image_tab.addWidget(middle)
-        image_tab.addWidget(right)
-        image_tab.setStretchFactor(0, 3)
-        image_tab.setStretchFactor(1, 2)
-        image_tab.setStretchFactor(2, 3)
+        image_tab.addWidget(self.settings_scroll)
+        image_tab.addWidget(self.output_splitter)
+        image_tab.setChildrenCollapsible(False)  # input, kernels and output stay on screen together
+        # Until the teacher drags a handle, the columns and the output / weighted-sum split follow the size.
+        self._dragged: set[QSplitter] = set()
+        for splitter in (self.image_splitter, self.output_splitter):
+            splitter.splitterMoved.connect(lambda *_args, s=splitter: self._dragged.add(s))
+            splitter.installEventFilter(self)
 
         self.stepper = _stepper_or_placeholder("stepper")
         self.density_view = _stepper_or_placeholder("density")
@@ -249,6 +269,35 @@ class KernelsPanel(FileDropMixin, QWidget):
         layout.addLayout(top)
         layout.addWidget(self.status_label)
         layout.addWidget(self.tabs, 1)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt naming)
+        if event.type() == QEvent.Type.Resize and watched not in self._dragged:
+            if watched is self.image_splitter:
+                self._fit_columns()
+            elif watched is self.output_splitter:
+                self._fit_output_rows()
+        return super().eventFilter(watched, event)
+
+    def _fit_columns(self) -> None:
+        """Input and output equally wide, the kernels column between them no wider than it needs."""
+        splitter = self.image_splitter
+        total = splitter.width() - 2 * splitter.handleWidth()
+        if total <= 0:
+            return
+        scroll = self.settings_scroll
+        wanted = scroll.widget().sizeHint().width() + scroll.verticalScrollBar().sizeHint().width()
+        settings = max(min(int(total * SETTINGS_SHARE), wanted), scroll.minimumSizeHint().width())
+        picture = (total - settings) // 2
+        splitter.setSizes([picture, settings, total - settings - picture])
+
+    def _fit_output_rows(self) -> None:
+        """Most of the height for the output pictures; the weighted sum keeps a readable strip."""
+        splitter = self.output_splitter
+        total = splitter.height() - splitter.handleWidth()
+        if total <= 0:
+            return
+        table = int(total * SUM_SHARE)
+        splitter.setSizes([total - table, table])
 
     def _button(self, text: str, name: str, accessible: str) -> QPushButton:
         """``text`` and ``accessible`` (also the tool tip) are English sources marked by the callers."""

@@ -14,7 +14,6 @@ from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import (
     QGridLayout,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QSizePolicy,
@@ -39,10 +38,13 @@ from desktop.core.convolution import (
 )
 from desktop.ui.i18n import notifier, tr, tr_noop, translated, translated_label
 
+from .flow_layout import FlowLayout, labelled
+
 DEFAULT_STEPS_PER_SECOND = 2
 MAX_STEPS_PER_SECOND = 20
 _MAX_CELL_PX = 40
 _MIN_CELL_PX = 8
+MIN_SLIDER_PX = 120
 
 FOOTPRINT_COLOUR = QColor(255, 196, 120)
 PADDING_COLOUR = QColor(225, 225, 225)
@@ -225,13 +227,13 @@ class ConvolutionStepper(QWidget):
         self.position_label.setObjectName("StepperPositionLabel")
         self.position_label.setAccessibleName("Current output position")
 
-        controls = QHBoxLayout()
+        self.slider.setMinimumWidth(MIN_SLIDER_PX)
+        controls = FlowLayout()  # the speed wraps under the buttons in a narrow window
         for widget in (self.back_button, self.play_button, self.forward_button):
             controls.addWidget(widget)
-        controls.addWidget(self.slider, 1)
+        controls.addWidget(self.slider, stretch=1)
         controls.addWidget(self.position_label)
-        controls.addWidget(translated_label("Speed"))
-        controls.addWidget(self.speed_box)
+        controls.addWidget(labelled(translated_label("Speed"), self.speed_box))
 
         layout = QVBoxLayout(self)
         layout.addLayout(grids, 1)

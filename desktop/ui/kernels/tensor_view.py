@@ -9,12 +9,11 @@ and the value under the cursor in decimal and hex with the uint8 wrap-around wor
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPoint, QRect, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QImage, QMouseEvent, QPainter, QPen, QWheelEvent
+from PySide6.QtCore import QEvent, QPoint, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QImage, QMouseEvent, QPainter, QPalette, QPen, QWheelEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QHBoxLayout,
     QLabel,
     QScrollArea,
     QToolButton,
@@ -24,11 +23,14 @@ from PySide6.QtWidgets import (
 
 from desktop.ui.i18n import notifier, tr, tr_noop, translated
 
+from .flow_layout import FlowLayout
+
 MIN_ZOOM = 0.1
 MAX_ZOOM = 64.0
 GRID_FROM_PX = 8  # draw pixel borders once a pixel is this many screen pixels wide
 TEXT_FROM_PX = 26  # write each pixel's value once it fits
 SIDE_BY_SIDE_GAP = 2
+VALUE_LINES = 2  # the pixel readout's height in lines
 CHANNEL_NAMES_RGB = ("R", "G", "B")
 TINTS = ((1.0, 0.0, 0.0), (0.0, 1.0, 0.0), (0.0, 0.0, 1.0))
 
@@ -236,6 +238,7 @@ class TensorView(QWidget):
         self.shape_label = QLabel()
         self.shape_label.setObjectName("inputShapeLabel")
         self.shape_label.setAccessibleName("Input shape")
+        self.shape_label.setWordWrap(True)  # two lines rather than a wider column
         self.channel_box = QComboBox()
         self.channel_box.setObjectName("channelBox")
         self.channel_box.setAccessibleName("Channel shown")
@@ -258,20 +261,24 @@ class TensorView(QWidget):
         self.value_label.setObjectName("pixelValueLabel")
         self.value_label.setAccessibleName("Value under the cursor")
         self.value_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # Wrapped, with room for two lines: a long RGB readout neither widens the column nor makes the image jump.
+        self.value_label.setWordWrap(True)
+        self._keep_value_lines()
         self.wrap_label = QLabel(uint8_wrap_note(255))
         self.wrap_label.setObjectName("uint8WrapNote")
         self.wrap_label.setAccessibleName("Why 256 wraps to 0 in uint8")
         self.wrap_label.setWordWrap(True)
-        self.wrap_label.setStyleSheet("color: #555;")
+        # Grey from the palette, not a style sheet: a style sheet would keep the text small at presentation zoom.
+        self.wrap_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
 
-        top = QHBoxLayout()
-        top.addWidget(self.shape_label, 1)
+        top = FlowLayout()  # the controls wrap in a narrow column
         top.addWidget(self.channel_box)
         top.addWidget(self.tint_box)
         for button in (self.zoom_out, self.zoom_in, self.zoom_fit):
             top.addWidget(button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.shape_label)
         layout.addLayout(top)
         layout.addWidget(self.pixels, 1)
         layout.addWidget(self.value_label)
@@ -279,6 +286,14 @@ class TensorView(QWidget):
         self.channel_box.currentIndexChanged.connect(self._redraw)
         self.tint_box.toggled.connect(self._redraw)
         notifier().language_changed.connect(self._on_language_changed)
+
+    def _keep_value_lines(self) -> None:
+        self.value_label.setMinimumHeight(VALUE_LINES * self.value_label.fontMetrics().lineSpacing())
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._keep_value_lines()
 
     def _on_language_changed(self, _language: str) -> None:
         index = self.channel_box.currentIndex()
