@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
@@ -176,18 +176,52 @@ class ArchitecturesView(QWidget):
         self.details_scroll.setWidgetResizable(True)
         self.details_scroll.setWidget(details)
 
+        self.overview_scroll = left_scroll
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("architecturesSplitter")
         self.splitter.addWidget(left_scroll)
         self.splitter.addWidget(self.details_scroll)
-        self.splitter.setStretchFactor(0, 1)
-        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+        self._dragged = False  # once the teacher moves the handle, the split stays as set
+        self.splitter.splitterMoved.connect(self._on_dragged)
+        self.splitter.installEventFilter(self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.message_label)
         layout.addWidget(self.splitter, stretch=1)
         self.splitter.hide()
         self.message_label.setText(tr("The architecture gallery is read when this tab is first shown."))
         notifier().language_changed.connect(self._retranslate)
+
+    # -- the split between the overview and the details ------------------------------------------
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt naming)
+        if watched is self.splitter and event.type() == QEvent.Type.Resize and not self._dragged:
+            self._fit_split()
+        return super().eventFilter(watched, event)
+
+    def _on_dragged(self, *_args) -> None:
+        self._dragged = True
+
+    @staticmethod
+    def _needed_width(scroll: QScrollArea) -> int:
+        """The width at which ``scroll`` shows its content without a sideways scroll bar."""
+        return scroll.widget().minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width() \
+            + 2 * scroll.frameWidth()
+
+    def _fit_split(self) -> None:
+        """Half and half when both fit; otherwise the details get the room they need, so their text
+        never runs off to the right; below that the overview goes above the details."""
+        overview, details = self._needed_width(self.overview_scroll), self._needed_width(self.details_scroll)
+        side_by_side = self.splitter.width() - self.splitter.handleWidth() >= overview + details
+        orientation = Qt.Orientation.Horizontal if side_by_side else Qt.Orientation.Vertical
+        if self.splitter.orientation() != orientation:
+            self.splitter.setOrientation(orientation)
+        if side_by_side:
+            total = self.splitter.width() - self.splitter.handleWidth()
+            right = min(max(total // 2, details), total - overview)
+            self.splitter.setSizes([total - right, right])
+        else:
+            total = self.splitter.height() - self.splitter.handleWidth()
+            self.splitter.setSizes([total * 2 // 5, total - total * 2 // 5])
 
     # -- loading ---------------------------------------------------------------------------------
     def load(self, source: str | Path | None = None) -> None:

@@ -1,4 +1,4 @@
-"""The Results panel: a model's report (or two side by side), your own test set, the dataset explorer.
+"""The Results panel: a model's report (or two, compared), your own test set, the dataset explorer.
 
 Models come from the :class:`ModelHost`'s scan, so any model with a sidecar report shows up. The
 reports are read by a :class:`ReportLoader` off the GUI thread.
@@ -10,7 +10,7 @@ import logging
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QEvent, QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -36,6 +36,8 @@ log = logging.getLogger(__name__)
 
 LOADING_MODELS = tr_noop("Loading the models…")
 NO_MODELS = tr_noop("No model found. Build the shipped ones with: python -m training build-assets")
+#: Characters of text a report needs across for its charts and tables to stay readable.
+REPORT_READABLE_CHARS = 86
 
 
 class ModelReportPane(QWidget):
@@ -144,8 +146,9 @@ class _TabPlaceholder(QWidget):
 
 
 class ResultsPanel(QWidget):
-    """Tabs: "Models" (one report, or two side by side), "Evaluate a test set", "Dataset explorer",
-    "Architectures" (the classic CNNs) and "Experiments" (model comparisons, hyperparameter searches).
+    """Tabs: "Models" (one report, or two: side by side on a wide screen, stacked on a narrow one),
+    "Evaluate a test set", "Dataset explorer", "Architectures" (the classic CNNs) and "Experiments"
+    (model comparisons, hyperparameter searches).
 
     The tabs after "Models" are built the first time they are chosen (their charts cost a second or
     more); ``evaluate_view``, ``dataset_view``, ``architectures_view`` and ``experiments_view`` build
@@ -164,9 +167,12 @@ class ResultsPanel(QWidget):
         self._problems: list[ModelProblem] | None = None
 
         self.compare_checkbox = QCheckBox()
-        translated(self.compare_checkbox.setText, "Compare two models side by side", owner=self.compare_checkbox)
+        translated(self.compare_checkbox.setText, "Compare two models", owner=self.compare_checkbox)
         self.compare_checkbox.setObjectName("compareModelsCheckBox")
-        self.compare_checkbox.setAccessibleName("Compare two models side by side")
+        self.compare_checkbox.setAccessibleName("Compare two models")
+        translated(self.compare_checkbox.setToolTip,
+                   "Side by side when the window is wide enough, one above the other when it is not",
+                   owner=self.compare_checkbox)
         self.compare_checkbox.setChecked(True)
         self.export_button = QPushButton()
         translated(self.export_button.setText, "Export all charts…", owner=self.export_button)
@@ -179,6 +185,8 @@ class ResultsPanel(QWidget):
         self.splitter.setObjectName("modelsSplitter")
         self.splitter.addWidget(self.left)
         self.splitter.addWidget(self.right)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.installEventFilter(self)  # side by side or stacked, by the room it gets
         models_tab = QWidget()
         models_tab.setObjectName("modelsTab")
         top = QHBoxLayout()
@@ -221,6 +229,32 @@ class ResultsPanel(QWidget):
         app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)
+
+    # -- two reports: side by side or one above the other ---------------------------------------
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt naming)
+        if watched is self.splitter and event.type() == QEvent.Type.Resize:
+            self._orient_reports()
+        return super().eventFilter(watched, event)
+
+    def side_by_side_width(self) -> int:
+        """The narrowest Models tab that shows two reports side by side; narrower, they are stacked."""
+        return 2 * REPORT_READABLE_CHARS * self.fontMetrics().averageCharWidth()
+
+    def _orient_reports(self) -> None:
+        """Side by side, each report keeps readable charts only on a wide screen: on a projector
+        (1024 wide, or 1280 with the lessons open) the two reports are stacked, each the full width,
+        rather than squeezed or cut off. A lesson scrolls both to the same section, so the two
+        charts it compares still sit one above the other."""
+        wanted = Qt.Orientation.Horizontal if self.splitter.width() >= self.side_by_side_width() \
+            else Qt.Orientation.Vertical
+        if self.splitter.orientation() == wanted:
+            return
+        self.splitter.setOrientation(wanted)
+        along = self.splitter.width() if wanted == Qt.Orientation.Horizontal else self.splitter.height()
+        self.splitter.setSizes([along // 2, along - along // 2])
+
+    def reports_side_by_side(self) -> bool:
+        return self.splitter.orientation() == Qt.Orientation.Horizontal
 
     def set_models(self, models: list[ModelInfo], problems: list[ModelProblem] | None = None) -> None:
         """Offer every model; the CNN on the left, the logistic regression on the right (the course's pair)."""

@@ -114,6 +114,7 @@ class ReportView(QScrollArea):
         self.layer_table = LayerTable()
         self.summary_label = QLabel()
         self.summary_label.setObjectName("modelSummaryTotals")
+        self.summary_label.setWordWrap(True)  # a report half a projector wide shows it on two lines
         self.summary_box = self._group(tr_noop("Model summary"), self.layer_table, self.summary_label)
         self.diagram = LayerDiagram()
         self.diagram_card = PlotCard("Layer diagram", self.diagram)
