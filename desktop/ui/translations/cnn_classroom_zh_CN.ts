@@ -2339,8 +2339,13 @@ Shown filter: replace only the filter shown below, to build a bank of different 
     </message>
     <message>
         <location filename="../results/panel.py"/>
-        <source>Compare two models side by side</source>
-        <translation>并排比较两个模型</translation>
+        <source>Compare two models</source>
+        <translation>比较两个模型</translation>
+    </message>
+    <message>
+        <location filename="../results/panel.py"/>
+        <source>Side by side when the window is wide enough, one above the other when it is not</source>
+        <translation>窗口够宽时左右并排，不够宽时上下排列</translation>
     </message>
     <message>
         <location filename="../results/panel.py"/>
@@ -3485,6 +3490,10 @@ Shown filter: replace only the filter shown below, to build a bank of different 
     <message>
         <source>&amp;{n} {name}</source>
         <translation type="obsolete">&amp;{n} {name}</translation>
+    </message>
+    <message>
+        <source>Compare two models side by side</source>
+        <translation type="obsolete">并排比较两个模型</translation>
     </message>
 </context>
 </TS>
