@@ -456,6 +456,10 @@ class MainWindow(QMainWindow):
         return box
 
     # -- models ----------------------------------------------------------------------------------
+    def models_known(self) -> bool:
+        """True once the model scan has been announced (it may have found no model)."""
+        return self._models_known
+
     def _on_models_ready(self, models: list[ModelInfo], problems: list[ModelProblem]) -> None:
         self.models, self.problems = list(models), list(problems)
         self._models_known = True

@@ -156,7 +156,9 @@ def test_every_shipped_step_puts_its_panel_into_its_state(qtbot, window) -> None
         for index, step in enumerate(lesson.steps):
             done.clear()
             assert dock.sidebar.select_lesson(lesson.id, index)
-            assert done and done[-1][0] == index, (lesson.id, index)
+            # A step that waits (a panel's models, a report being read) reports when it has finished.
+            qtbot.waitUntil(lambda: bool(done), timeout=30_000)
+            assert done[-1][0] == index, (lesson.id, index)
             error = done[-1][1]
             action = step.action
             where = f"{lesson.id} step {index + 1}"
@@ -216,9 +218,14 @@ def test_page_keys_move_through_the_steps_from_any_panel_but_leave_text_fields_a
     qtbot.waitUntil(lambda: QApplication.focusWidget() is canvas_focus, timeout=5_000)
     qtbot.keyClick(canvas_focus, Qt.Key.Key_Right)
     assert sidebar.step_index() == 2
-    # The buttons agree: Next is off on the last step.
+    # The buttons agree: on the last step of a lesson Next leads on to the next lesson ...
     sidebar.go_to(sidebar.step_count() - 1)
+    assert sidebar.next_button.isEnabled() and sidebar.next_button.text() == "Next lesson ▶"
+    # ... and only the last step of the last lesson stops.
+    last = sidebar.lessons[-1]
+    sidebar.select_lesson(last.id, len(last.steps) - 1)
     assert not sidebar.next_button.isEnabled() and not sidebar.next_step()
+    assert sidebar.lesson().id == last.id and sidebar.step_index() == len(last.steps) - 1
 
 
 def test_presentation_mode_goes_full_screen_with_large_text_and_esc_leaves(qtbot, window) -> None:
@@ -233,7 +240,9 @@ def test_presentation_mode_goes_full_screen_with_large_text_and_esc_leaves(qtbot
     qtbot.keyClick(window.write_panel.canvas, Qt.Key.Key_F5)
     assert dock.is_presenting() and window.isFullScreen() and dock.present_action.isChecked()
     assert sidebar.present_button.isChecked()
-    assert window.zoom() >= 1.5
+    # The presentation zoom as far as the window still fits its screen (this 800x600 test screen
+    # leaves no room; tests/ui/test_layout_fit.py measures it on projector-sized screens).
+    assert window.zoom() >= zoom
     assert sidebar.text_point_size() == pytest.approx(text_size * window.zoom() / zoom * PRESENT_TEXT_SCALE, rel=0.02)
     qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_Escape)
     assert not dock.is_presenting() and not window.isFullScreen()

@@ -3,8 +3,10 @@
 A step's ``action`` is ``{"panel": NAME, ...parameters}`` (checked by :mod:`desktop.core.lessons`
 when the file is read). :func:`run_action` shows the panel and puts it into the state the
 parameters describe, through the panels' public methods. Anything that only becomes possible
-later (the models are still loading, a report is being read) is finished when it arrives; a
-problem found then is passed to ``ActionContext.fail``.
+later (a panel has not listed its models yet, a report is being read) waits for it with
+:meth:`ActionContext.wait_for` and is finished when it arrives; a problem found then is passed to
+``ActionContext.fail``. The run ends (``finished``) when nothing is left to wait for, and a run
+left for another step is cancelled, so a late model list never changes a panel under a later step.
 
 Adding an action: add its parameters to ``desktop.core.lessons.ACTIONS``, write a handler here
 decorated with ``@action("name")``, and regenerate ``assets/lessons/lesson.schema.json``.
@@ -13,7 +15,6 @@ decorated with ``@action("name")``, and regenerate ``assets/lessons/lesson.schem
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
@@ -50,6 +51,7 @@ MISSING_MODEL = {
     "any": tr_noop("No model named {missing}. The models here are: {names}."),
 }
 KERNEL_TABS = ("image", "step", "density")
+SECTION_PIN = "lessonSectionPin"  # the objectName of what holds a report section in place
 #: What a kernels action sets when it does not name them: a step describes the whole layer.
 KERNEL_DEFAULTS = {"padding": "valid", "stride": 1, "dilation": 1, "relu": False, "pooling": "none",
                    "pool_size": 2, "pool_stride": 2}
@@ -59,12 +61,73 @@ class ActionError(RuntimeError):
     """A step's action could not be carried out; the message is for the teacher."""
 
 
-@dataclass
 class ActionContext:
-    """The main window, and where problems found after the handler returned are reported."""
+    """One run of a step's action: the main window, what the run still waits for, where problems go.
 
-    window: Any  # desktop.ui.main_window.MainWindow (not imported: it imports the lessons)
-    fail: Callable[[str], None]
+    ``fail(text)`` shows a problem found after the handler returned; ``finished(error)`` is called
+    once, when the handler has returned and nothing is left to wait for ("" when all of it worked).
+    """
+
+    def __init__(self, window: Any, fail: Callable[[str], None],
+                 finished: Callable[[str], None] | None = None):
+        self.window = window  # desktop.ui.main_window.MainWindow (not imported: it imports the lessons)
+        self._show_failure = fail
+        self._finished = finished
+        self._waiters: list[_Waiter] = []
+        self._error = ""
+        self._returned = False  # the handler has returned
+        self._over = False  # finished or cancelled
+
+    def fail(self, text: str) -> None:
+        """Report a problem found after the handler returned (ignored once the run is over)."""
+        if self._over:
+            return
+        self._error = self._error or text
+        self._show_failure(text)
+
+    def wait_for(self, ready: Callable[[], bool], signal, apply: Callable[[], None]) -> None:
+        """Run ``apply`` now if ``ready()``, else in the GUI thread once it is: checked after each
+        emission of ``signal`` (which may come from a worker thread) and once after the events already
+        queued. An :class:`ActionError` from a later ``apply`` goes to :meth:`fail`."""
+        if ready():
+            apply()
+            return
+        self._waiters.append(_Waiter(self, ready, signal, apply))
+
+    def is_waiting(self) -> bool:
+        return bool(self._waiters)
+
+    def handler_returned(self, error: str = "") -> None:
+        """The handler is back (``error``: what it raised); the run ends now unless it waits."""
+        self._returned = True
+        if error:
+            self._error = self._error or error
+            self._stop_waiting()
+        self._finish_if_done()
+
+    def cancel(self) -> None:
+        """Another step took over: drop what this run still waits for; ``finished`` never comes."""
+        self._over = True
+        self._stop_waiting()
+
+    def _waiter_done(self, waiter: "_Waiter", error: str) -> None:
+        if waiter in self._waiters:
+            self._waiters.remove(waiter)
+        if error:
+            self.fail(error)
+        self._finish_if_done()
+
+    def _stop_waiting(self) -> None:
+        waiters, self._waiters = self._waiters, []
+        for waiter in waiters:
+            waiter.stop()
+
+    def _finish_if_done(self) -> None:
+        if self._over or not self._returned or self._waiters:
+            return
+        self._over = True
+        if self._finished is not None:
+            self._finished(self._error)
 
 
 def action(name: str) -> Callable[[Handler], Handler]:
@@ -100,33 +163,51 @@ def _show(window, name: str):
     }[name]()
 
 
-class _OneShot(QObject):
-    """Calls ``slot`` once, in the GUI thread, on the next emission of ``signal``.
+class _Waiter(QObject):
+    """Part of a step waiting for ``ready()`` (see :meth:`ActionContext.wait_for`).
 
-    A plain Python function connected to a signal runs in the thread that emits it: a model
-    worker's ``models_ready`` would run the lesson's slot, and its widget changes, in the worker
-    thread (Qt warned about timers and parents from another thread, and the app could crash). A
-    method of this object, which lives in the GUI thread, is called through the event queue instead.
+    A plain Python function connected to a signal runs in the thread that emits it: a model worker's
+    ``models_ready`` would run the lesson's code, and its widget changes, in the worker thread (Qt
+    warns about timers and parents from another thread, and the app can crash). This object lives in
+    the GUI thread, so its method is called through the event queue whoever emits. It checks
+    ``ready()`` only after the announcement's other receivers (the panel fills its list from the same
+    signal), and once after the events queued before it connected: an announcement already on its
+    way when the step started is caught without waiting for the next one.
     """
 
-    def __init__(self, signal, slot: Callable[..., None]):
+    def __init__(self, context: ActionContext, ready: Callable[[], bool], signal, apply: Callable[[], None]):
         super().__init__(QCoreApplication.instance())  # the application object lives in the GUI thread
-        self._signal, self._slot = signal, slot
-        signal.connect(self.fire)
+        self._context, self._ready, self._signal, self._apply = context, ready, signal, apply
+        signal.connect(self._on_signal)
+        QTimer.singleShot(0, self, self._check)
 
-    def fire(self, *args) -> None:
-        try:
-            self._signal.disconnect(self.fire)
-        except (RuntimeError, TypeError):  # already disconnected by an earlier queued delivery
+    def _on_signal(self, *_args) -> None:
+        if self._signal is not None:
+            QTimer.singleShot(0, self, self._check)
+
+    def _check(self) -> None:
+        if self._signal is None or not self._ready():
             return
-        self.setParent(None)
+        self.stop()
+        error = ""
+        try:
+            self._apply()
+        except ActionError as exc:
+            error = str(exc)
+        except Exception as exc:  # noqa: BLE001 - a lesson must not take the window down; the log has the rest
+            log.exception("a lesson step's deferred part failed")
+            error = tr("This step could not set up the panel: {reason}", reason=str(exc) or type(exc).__name__)
+        self._context._waiter_done(self, error)
+
+    def stop(self) -> None:
+        if self._signal is None:
+            return
+        try:
+            self._signal.disconnect(self._on_signal)
+        except (RuntimeError, TypeError):  # the sender is gone, and its connections with it
+            pass
+        self._signal = None
         self.deleteLater()
-        self._slot(*args)
-
-
-def once(signal, slot: Callable[..., None]) -> None:
-    """Call ``slot`` on the next emission of ``signal`` only, in the GUI thread whoever emits it."""
-    _OneShot(signal, slot)
 
 
 def _sample_path(name: str) -> Path:
@@ -150,20 +231,10 @@ def _models_by_stem(models, stems: list[str], kind: str) -> list[str]:
     return [by_stem[s] for s in stems]
 
 
-def _when_models_ready(context: ActionContext, apply: Callable[[], None]) -> None:
-    """Run ``apply`` now if the window knows its models, else as soon as it does."""
-    window = context.window
-    if window.models:
-        apply()
-        return
-
-    def later() -> None:
-        try:
-            apply()
-        except ActionError as exc:
-            context.fail(str(exc))
-    # After every other receiver of the announcement (the panels fill their lists from it too).
-    once(window.models_ready, lambda *_args: QTimer.singleShot(0, later))
+def _window_models_known(window) -> bool:
+    """The window has announced its model scan (perhaps finding none): the Write panel, which is fed
+    by the same scan before the window, and a built Results panel have their lists."""
+    return window.models_known()
 
 
 # -- Write -----------------------------------------------------------------------------------------
@@ -184,7 +255,8 @@ def write_action(context: ActionContext, params: dict[str, Any]) -> None:
         def choose() -> None:
             chars = [m for m in context.window.models if m.task == "characters"]
             panel.set_chosen_models(_models_by_stem(chars, stems, "character"))
-        _when_models_ready(context, choose)
+        window = context.window
+        context.wait_for(lambda: _window_models_known(window), window.models_ready, choose)
 
 
 def draw_character(panel, char: str) -> None:
@@ -221,7 +293,7 @@ def camera_action(context: ActionContext, params: dict[str, Any]) -> None:
     if "models" not in params and not params.get("all_models"):
         return
 
-    def choose(*_args) -> None:
+    def choose() -> None:
         models = panel.models()
         if params.get("all_models"):
             paths = [str(m.path) for m in models]
@@ -229,23 +301,15 @@ def camera_action(context: ActionContext, params: dict[str, Any]) -> None:
             paths = _models_by_stem(models, list(params["models"]), "photo")
         panel.set_chosen_models(paths)
 
-    if panel.models_loaded():
-        choose()
-        return
-
-    def later(*_args) -> None:
-        try:
-            choose()
-        except ActionError as exc:
-            context.fail(str(exc))
-    panel.start_models()
-    once(panel.classifier.models_ready, later)
+    panel.start_models()  # a panel built for this step, in a window not on screen, has not started them
+    # The panel's own list, filled by its worker's announcement: never the empty one from before it.
+    context.wait_for(panel.models_loaded, panel.classifier.models_ready, choose)
 
 
 # -- Teach -----------------------------------------------------------------------------------------
 @action("teach")
 def teach_action(context: ActionContext, params: dict[str, Any]) -> None:
-    _show(context.window, "Teach")
+    _show(context.window, "Teach")  # no parameters: nothing here reads the panel's models
 
 
 # -- Kernels ---------------------------------------------------------------------------------------
@@ -298,19 +362,59 @@ def show_results_tab(panel, tab: str) -> QWidget:
                          title=tr(RESULTS_TAB_TITLES[tab])))
 
 
-def scroll_to_section(view, key: str) -> None:
-    """Scroll a report view so that its section ``key`` starts at the top (once laid out)."""
-    section = view.sections[key]
+def scroll_to_section(view, key: str, released_by=None) -> None:
+    """Scroll a report view so that its section ``key`` starts at the top, and keep it there while the
+    report lays itself out; the user's own scrolling, or ``released_by`` (a signal: a new report), ends it."""
+    for pin in view.findChildren(QObject, SECTION_PIN):
+        pin.release()
+    _SectionPin(view, key, released_by)
 
-    def scroll() -> None:
-        body = view.widget()
-        if body is None or section.isHidden():
+
+class _SectionPin(QObject):
+    """Holds a report section at the top of its view: the report's charts keep growing for a moment
+    after it is shown, and each growth would push the section down out of place."""
+
+    def __init__(self, view, key: str, released_by=None):
+        super().__init__(view)
+        self.setObjectName(SECTION_PIN)
+        self._view, self._key, self._released_by = view, key, released_by
+        bar = view.verticalScrollBar()
+        bar.rangeChanged.connect(self._follow)  # the layout changed: the range follows it
+        bar.actionTriggered.connect(self.release)  # the user scrolls (wheel, keys, arrows)
+        bar.sliderPressed.connect(self.release)
+        if released_by is not None:
+            released_by.connect(self.release)
+        self._scroll()
+        QTimer.singleShot(0, self, self._scroll)  # again once the scroll range has caught up with the layout
+
+    def _follow(self, *_args) -> None:
+        self._scroll()
+        QTimer.singleShot(0, self, self._scroll)
+
+    def _scroll(self) -> None:
+        if self._view is None:
+            return
+        body = self._view.widget()
+        section = self._view.sections.get(self._key)
+        if body is None or section is None or section.isHidden():
             return
         body.layout().activate()
-        view.verticalScrollBar().setValue(section.mapTo(body, QPoint(0, 0)).y())
+        self._view.verticalScrollBar().setValue(section.mapTo(body, QPoint(0, 0)).y())
 
-    scroll()
-    QTimer.singleShot(0, view, scroll)  # again once the scroll range has caught up with the new layout
+    def release(self, *_args) -> None:
+        if self._view is None:
+            return
+        bar = self._view.verticalScrollBar()
+        for signal, slot in ((bar.rangeChanged, self._follow), (bar.actionTriggered, self.release),
+                             (bar.sliderPressed, self.release), (self._released_by, self.release)):
+            if signal is None:
+                continue
+            try:
+                signal.disconnect(slot)
+            except (RuntimeError, TypeError):  # its sender is gone
+                pass
+        self._view = None
+        self.deleteLater()
 
 
 @action("results")
@@ -338,15 +442,12 @@ def results_action(context: ActionContext, params: dict[str, Any]) -> None:
                 pane.view.sort_failures(params["sort"] == "most_confident")
             if "section" in params:
                 key = params["section"]
-                if pane.is_loading():
-                    once(pane.report_shown, lambda v=pane.view: scroll_to_section(v, key))
-                else:
-                    scroll_to_section(pane.view, key)
+                context.wait_for(lambda p=pane: not p.is_loading(), pane.report_shown,
+                                 lambda p=pane: scroll_to_section(p.view, key, released_by=p.report_shown))
 
-    if panel.models:
-        apply()
-    else:
-        _when_models_ready(context, apply)
+    window = context.window
+    # The panel's list comes from the window's announcement (at once when built after it).
+    context.wait_for(lambda: _window_models_known(window), window.models_ready, apply)
 
 
 __all__ = ["ActionContext", "ActionError", "REGISTRY", "action", "run_action", "show_results_tab", "draw_character"]

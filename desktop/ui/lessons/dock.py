@@ -5,12 +5,15 @@ so no Python code runs for the app's other events and every other key reaches it
 
 - Page Down / Page Up (what presenter clickers send) go to the next / previous step while the
   sidebar is open with a lesson, except when the focus is in a text field or a number box, where
-  the keys keep their usual meaning. In presentation mode they always move the lesson.
+  the keys keep their usual meaning. In presentation mode they always move the lesson. They run
+  on across lessons (the last step of one, then the first of the next); only the last step of the
+  last lesson stops.
 - Right / Left do the same while the focus is inside the sidebar.
 - F5 enters and leaves presentation mode (full screen, presentation zoom, large lesson text);
   Esc leaves it (and does not clear the Write canvas while presenting).
 
-A step's action runs when the step is entered (choosing a lesson, Next, Previous); "Run again"
+A step's action runs when the step is entered (choosing a lesson, Next, Previous) and when the
+user opens the sidebar (View > Lessons, Ctrl+L, F5), so the text and the panel agree; "Run again"
 runs it once more. Lessons are read on a worker thread the first time the sidebar is shown.
 """
 
@@ -45,7 +48,7 @@ from desktop.core.lessons import (
 from desktop.ui import i18n
 from desktop.ui.i18n import tr, tr_noop, translated
 from desktop.ui.lessons.actions import ActionContext, ActionError, run_action
-from desktop.ui.lessons.sidebar import LessonSidebar
+from desktop.ui.lessons.sidebar import BANNER_MS, LessonSidebar
 from desktop.ui.results.job_worker import JobWorker
 from desktop.ui.saved_settings import whole_number_setting
 
@@ -88,7 +91,8 @@ class LessonsDock(QDockWidget):
 
     #: Lessons (re)loaded: (lessons, problems).
     lessons_loaded = Signal(object, object)
-    #: A step's action ran: (step index, error message or "").
+    #: A step's action has finished, including what it waited for (a panel's models): (step index,
+    #: error message or ""). A step left before it finished never reports.
     step_done = Signal(int, str)
     presentation_changed = Signal(bool)
 
@@ -110,7 +114,8 @@ class LessonsDock(QDockWidget):
         self._saved_zoom = 1.0
         self._keys_active = False  # the sidebar is open, or presenting
         self._suspended: list[tuple[QAction, list[QKeySequence]]] = []  # window actions whose Esc we hold
-        self.context = ActionContext(window, self._deferred_failure)
+        self._run: ActionContext | None = None  # the step's action now running (or waiting)
+        self._run_when_loaded = False  # the user opened the sidebar before its lessons were read
 
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self)
         self.setMinimumWidth(260)
@@ -120,6 +125,9 @@ class LessonsDock(QDockWidget):
         self.toggle_action.setObjectName("lessonsAction")
         # Its text is the dock's (translated) title: Qt keeps the two in step.
         self.toggle_action.setShortcut(QKeySequence("Ctrl+L"))
+        # Only the user's own opening (menu, Ctrl+L) runs the step: a window restored with the
+        # sidebar open keeps the panel it was started on.
+        self.toggle_action.triggered.connect(self._on_toggled_by_user)
         self.present_action = QAction(self)
         self.present_action.setObjectName("presentationAction")
         translated(self.present_action.setText, "&Presentation mode", owner=self.present_action)
@@ -144,6 +152,7 @@ class LessonsDock(QDockWidget):
         self.sidebar.run_requested.connect(lambda: self.run_step(self.sidebar.step_index()))
         self.sidebar.open_requested.connect(self.open_lesson_dialog)
         self.sidebar.present_toggled.connect(self.present_action.setChecked)
+        self.sidebar.lesson_changed.connect(self._on_lesson_changed)
         self.visibilityChanged.connect(self._on_visibility)
         i18n.notifier().language_changed.connect(self._on_language_changed)
         self.sidebar.set_language(current_language())
@@ -200,18 +209,33 @@ class LessonsDock(QDockWidget):
         self._update_keys()
         for problem in problems:
             log.warning("lesson skipped: %s", problem.reason)
-        if first:  # back where the teacher left off, without changing the panels yet
+        if first and not self._opened:  # back where the teacher left off (a file opened by hand wins)
             settings = QSettings()
             lesson_id = str(settings.value("lessons/lesson", ""))
             if lesson_id:
                 step = whole_number_setting(settings, "lessons/step", 0, 10_000, default=0)
                 self.sidebar.select_lesson(lesson_id, step, enter=False)
+        run, self._run_when_loaded = self._run_when_loaded, False
+        if run and self.isVisible():
+            self.run_step(self.sidebar.step_index())
         self.lessons_loaded.emit(lessons, problems)
 
     def _on_visibility(self, visible: bool) -> None:
         # The keys only mean something while the sidebar is open (or presenting).
         self._set_keys_active(visible or self._presenting)
         if visible and not self._loaded:
+            self.load()
+
+    def _on_toggled_by_user(self, checked: bool) -> None:
+        if checked:
+            self._opened_by_user()
+
+    def _opened_by_user(self) -> None:
+        """The sidebar was opened: set the panel up for the step it shows (once the lessons are read)."""
+        if self._loaded:
+            self.run_step(self.sidebar.step_index())
+        else:
+            self._run_when_loaded = True
             self.load()
 
     def _set_keys_active(self, on: bool) -> None:
@@ -256,9 +280,14 @@ class LessonsDock(QDockWidget):
         settings.setValue("lessons/lesson", lesson.id)
         settings.setValue("lessons/step", index)
         step = lesson.steps[index]
+        if self._run is not None:  # what the step before still waited for must not land under this one
+            self._run.cancel()
+        run = ActionContext(self.main_window, self._deferred_failure,
+                            finished=lambda problem: self.step_done.emit(index, problem))
+        self._run = run
         error = ""
         try:
-            run_action(self.context, step.action)
+            run_action(run, step.action)
         except ActionError as exc:
             error = str(exc)
         except Exception as exc:  # noqa: BLE001 - a lesson must not take the window down; the log has the rest
@@ -267,8 +296,16 @@ class LessonsDock(QDockWidget):
         if error:
             self.sidebar.set_action_message(error)
             self._message(error)
-        self.step_done.emit(index, error)
+        run.handler_returned(error)
         return error
+
+    def is_step_running(self) -> bool:
+        """A step's action still waits for something (a panel's models, a report)."""
+        return self._run is not None and self._run.is_waiting()
+
+    def _on_lesson_changed(self, lesson: Lesson) -> None:
+        self.main_window.statusBar().showMessage(
+            tr("Lesson: {title}", title=lesson.title_in(self.sidebar.language())), BANNER_MS)
 
     def _deferred_failure(self, text: str) -> None:
         self.sidebar.set_action_message(text)
@@ -298,12 +335,13 @@ class LessonsDock(QDockWidget):
             self._saved_zoom = window.zoom()
             target = max(window.zoom(), PRESENT_ZOOM)
             window.set_zoom_index(min(range(len(ZOOM_STEPS)), key=lambda i: abs(ZOOM_STEPS[i] - target)))
+            opening = self.isHidden()
             self.show()
             self._set_keys_active(True)
             window.setWindowState(self._saved_state | Qt.WindowState.WindowFullScreen)
             self.sidebar.set_text_scale(PRESENT_TEXT_SCALE)
-            if not self._loaded:
-                self.load()
+            if opening:
+                self._opened_by_user()
         else:
             from desktop.ui.main_window import ZOOM_STEPS
 
@@ -393,5 +431,7 @@ class LessonsDock(QDockWidget):
         if app is not None and self._follows_focus:  # shut down twice: the window closed, then the app quits
             app.focusChanged.disconnect(self._on_focus_changed)
             self._follows_focus = False
+        if self._run is not None:
+            self._run.cancel()
         if self._loader is not None:
             self._loader.shutdown()

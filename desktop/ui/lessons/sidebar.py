@@ -3,11 +3,15 @@
 The sidebar only shows lessons and says what the user asked for (``step_entered`` when a step is
 entered by choosing a lesson or moving, ``run_requested`` for "Run again"); carrying out a step's
 action is the dock's job.
+
+Next and Previous run through the lessons as one course: after the last step of a lesson comes the
+first step of the next one, so a presenter's clicker reaches the end of the course. When the lesson
+changes its title is shown in a banner for a moment (``lesson_changed`` tells the dock too).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox,
@@ -25,6 +29,11 @@ from desktop.ui.i18n import tr, tr_noop, translated
 
 ERROR_STYLE = "color: #b00020;"
 TITLE_SCALE = 1.3  # the step title a little larger than the text
+BANNER_SCALE = 1.7  # the new lesson's title: what the back row reads when the lesson changes
+BANNER_MS = 5000  # how long the banner stays
+# Colours from the palette, so a high-contrast theme keeps the banner readable.
+BANNER_STYLE = ("#lessonBanner { background: palette(highlight); color: palette(highlighted-text); "
+                "padding: 6px 8px; border-radius: 4px; }")
 
 
 class LessonSidebar(QWidget):
@@ -36,6 +45,8 @@ class LessonSidebar(QWidget):
     run_requested = Signal()
     open_requested = Signal()
     present_toggled = Signal(bool)
+    #: Another lesson is shown (chosen, opened, or reached by Next / Previous): the Lesson.
+    lesson_changed = Signal(object)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -65,6 +76,17 @@ class LessonSidebar(QWidget):
         self.problems_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.problems_label.setStyleSheet(ERROR_STYLE)
         self.problems_label.hide()
+        self.banner = QLabel()
+        self.banner.setObjectName("lessonBanner")
+        self.banner.setAccessibleName("Lesson title")
+        self.banner.setWordWrap(True)
+        self.banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.banner.setStyleSheet(BANNER_STYLE)
+        self.banner.hide()
+        self._banner_timer = QTimer(self)
+        self._banner_timer.setSingleShot(True)
+        self._banner_timer.setInterval(BANNER_MS)
+        self._banner_timer.timeout.connect(self.banner.hide)
         self.title_label = QLabel()
         self.title_label.setObjectName("lessonStepTitle")
         self.title_label.setAccessibleName("Step title")
@@ -79,10 +101,9 @@ class LessonSidebar(QWidget):
         self.action_label.setWordWrap(True)
         self.action_label.setStyleSheet(ERROR_STYLE)
         self.action_label.hide()
-        self.previous_button = self._button("previousStepButton", "Previous step", tr_noop("◀ Previous"),
-                                            tr_noop("The previous step (Page Up)"))
-        self.next_button = self._button("nextStepButton", "Next step", tr_noop("Next ▶"),
-                                        tr_noop("The next step (Page Down)"))
+        # Their texts say whether they stay in the lesson or change it: set by _show().
+        self.previous_button = self._button("previousStepButton", "Previous step")
+        self.next_button = self._button("nextStepButton", "Next step")
         self.position_label = QLabel()
         self.position_label.setObjectName("lessonStepPosition")
         self.position_label.setAccessibleName("Step number")
@@ -108,6 +129,7 @@ class LessonSidebar(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(top)
         layout.addWidget(self.problems_label)
+        layout.addWidget(self.banner)
         layout.addWidget(self.title_label)
         layout.addWidget(self.text, 1)
         layout.addWidget(self.action_label)
@@ -123,12 +145,13 @@ class LessonSidebar(QWidget):
         self._apply_fonts()
         self._show()
 
-    def _button(self, name: str, accessible: str, text: str, tip: str) -> QPushButton:
+    def _button(self, name: str, accessible: str, text: str = "", tip: str = "") -> QPushButton:
         button = QPushButton()
         button.setObjectName(name)
         button.setAccessibleName(accessible)
-        translated(button.setText, text, owner=button)
-        translated(button.setToolTip, tip, owner=button)
+        if text:
+            translated(button.setText, text, owner=button)
+            translated(button.setToolTip, tip, owner=button)
         return button
 
     # -- content ---------------------------------------------------------------------------------
@@ -150,6 +173,8 @@ class LessonSidebar(QWidget):
         else:
             self._lesson, self._step = None, 0
         self._show()
+        if self._lesson is not None and self._lesson.id != current:
+            self._announce_lesson()
 
     def add_problem(self, problem: LessonProblem) -> None:
         self.problems = [p for p in self.problems if p.path != problem.path] + [problem]
@@ -167,6 +192,20 @@ class LessonSidebar(QWidget):
     def current_step(self):
         return self._lesson.steps[self._step] if self._lesson is not None else None
 
+    def lesson_index(self) -> int:
+        """Where the lesson shown is in the course (-1: none)."""
+        if self._lesson is None:
+            return -1
+        return next((i for i, lesson in enumerate(self.lessons) if lesson.id == self._lesson.id), -1)
+
+    def is_last_step(self) -> bool:
+        """The last step of the last lesson: the only place Next does nothing."""
+        return self._lesson is None or (self._step >= len(self._lesson.steps) - 1
+                                        and self.lesson_index() >= len(self.lessons) - 1)
+
+    def is_first_step(self) -> bool:
+        return self._lesson is None or (self._step == 0 and self.lesson_index() <= 0)
+
     def language(self) -> str:
         return self._language
 
@@ -174,6 +213,8 @@ class LessonSidebar(QWidget):
         self._language = code or "en"
         self._fill_chooser()
         self._show()
+        if self._lesson is not None and self.banner.isVisible():
+            self.banner.setText(self._lesson.title_in(self._language))
 
     # -- moving ----------------------------------------------------------------------------------
     def select_lesson(self, lesson_id: str, step: int = 0, enter: bool = True) -> bool:
@@ -181,9 +222,7 @@ class LessonSidebar(QWidget):
         index = next((i for i, lesson in enumerate(self.lessons) if lesson.id == lesson_id), None)
         if index is None:
             return False
-        self.chooser.setCurrentIndex(index)
-        self._lesson = self.lessons[index]
-        self.go_to(step, enter)
+        self._enter_lesson(index, step, enter)
         return True
 
     def go_to(self, index: int, enter: bool = True) -> None:
@@ -195,22 +234,52 @@ class LessonSidebar(QWidget):
             self.step_entered.emit(self._step)
 
     def next_step(self) -> bool:
-        """The next step (False at the last one, where nothing changes)."""
-        if self._lesson is None or self._step >= len(self._lesson.steps) - 1:
+        """The next step, or the first step of the next lesson (False at the very end: nothing changes)."""
+        if self._lesson is None:
             return False
-        self.go_to(self._step + 1)
+        if self._step < len(self._lesson.steps) - 1:
+            self.go_to(self._step + 1)
+            return True
+        index = self.lesson_index()
+        if not 0 <= index < len(self.lessons) - 1:
+            return False
+        self._enter_lesson(index + 1, 0)
         return True
 
     def previous_step(self) -> bool:
-        if self._lesson is None or self._step == 0:
+        """The previous step, or the last step of the previous lesson (False at the very start)."""
+        if self._lesson is None:
             return False
-        self.go_to(self._step - 1)
+        if self._step > 0:
+            self.go_to(self._step - 1)
+            return True
+        index = self.lesson_index()
+        if index <= 0:
+            return False
+        self._enter_lesson(index - 1, len(self.lessons[index - 1].steps) - 1)
         return True
 
     def _on_chosen(self, index: int) -> None:
         if 0 <= index < len(self.lessons):
-            self._lesson = self.lessons[index]
-            self.go_to(0)
+            self._enter_lesson(index, 0)
+
+    def _enter_lesson(self, index: int, step: int, enter: bool = True) -> None:
+        changed = self._lesson is None or self._lesson.id != self.lessons[index].id
+        self.chooser.setCurrentIndex(index)
+        self._lesson = self.lessons[index]
+        self._step = max(0, min(step, len(self._lesson.steps) - 1))
+        self._show()
+        if changed:  # the title first: the step's action may take a moment
+            self._announce_lesson()
+        if enter:
+            self.step_entered.emit(self._step)
+
+    def _announce_lesson(self) -> None:
+        """The lesson's title in the banner for a moment; the dock repeats it in the status bar."""
+        self.banner.setText(self._lesson.title_in(self._language))
+        self.banner.show()
+        self._banner_timer.start()
+        self.lesson_changed.emit(self._lesson)
 
     # -- showing ---------------------------------------------------------------------------------
     def set_action_message(self, text: str) -> None:
@@ -233,7 +302,8 @@ class LessonSidebar(QWidget):
     def _apply_fonts(self) -> None:
         base = self.font()
         for widget, scale, bold in ((self.text, self._text_scale, False),
-                                    (self.title_label, self._text_scale * TITLE_SCALE, True)):
+                                    (self.title_label, self._text_scale * TITLE_SCALE, True),
+                                    (self.banner, self._text_scale * BANNER_SCALE, True)):
             font = QFont(base)
             if base.pointSizeF() > 0:
                 font.setPointSizeF(base.pointSizeF() * scale)
@@ -271,6 +341,7 @@ class LessonSidebar(QWidget):
     def _show(self) -> None:
         step = self.current_step()
         has = step is not None
+        self._label_moves()
         for widget in (self.previous_button, self.next_button, self.run_button):
             widget.setEnabled(has)
         if not has:
@@ -282,10 +353,21 @@ class LessonSidebar(QWidget):
         self.title_label.setText(step.title_in(self._language))
         self.text.setMarkdown(step.text_in(self._language))
         self.position_label.setText(tr("Step {n} of {total}", n=self._step + 1, total=len(self._lesson.steps)))
-        self.previous_button.setEnabled(self._step > 0)
-        self.next_button.setEnabled(self._step < len(self._lesson.steps) - 1)
+        self.previous_button.setEnabled(not self.is_first_step())
+        self.next_button.setEnabled(not self.is_last_step())
         self.run_button.setEnabled(bool(step.action))
         self.set_action_message("")
+
+    def _label_moves(self) -> None:
+        """Next / Previous say when they change the lesson, so nobody is surprised by a new title."""
+        to_next = self._lesson is not None and self._step >= len(self._lesson.steps) - 1 and not self.is_last_step()
+        to_previous = self._lesson is not None and self._step == 0 and not self.is_first_step()
+        self.next_button.setText(tr("Next lesson ▶") if to_next else tr("Next ▶"))
+        self.next_button.setToolTip(tr("The first step of the next lesson (Page Down)") if to_next
+                                    else tr("The next step (Page Down)"))
+        self.previous_button.setText(tr("◀ Previous lesson") if to_previous else tr("◀ Previous"))
+        self.previous_button.setToolTip(tr("The last step of the previous lesson (Page Up)") if to_previous
+                                        else tr("The previous step (Page Up)"))
 
 
 def _escape(text: str) -> str:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Callable
 
 from PySide6.QtCore import QEvent, QSettings, Qt, Signal
+from PySide6.QtGui import QFontInfo
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -36,8 +37,8 @@ log = logging.getLogger(__name__)
 
 LOADING_MODELS = tr_noop("Loading the models…")
 NO_MODELS = tr_noop("No model found. Build the shipped ones with: python -m training build-assets")
-#: Characters of text a report needs across for its charts and tables to stay readable.
-REPORT_READABLE_CHARS = 86
+#: How wide (in ems: multiples of the text size) a report must be for its charts and tables to stay readable.
+REPORT_READABLE_EMS = 43
 
 
 class ModelReportPane(QWidget):
@@ -238,7 +239,8 @@ class ResultsPanel(QWidget):
 
     def side_by_side_width(self) -> int:
         """The narrowest Models tab that shows two reports side by side; narrower, they are stacked."""
-        return 2 * REPORT_READABLE_CHARS * self.fontMetrics().averageCharWidth()
+        # In ems of the text size, not characters of a font: English and Chinese switch at the same width.
+        return 2 * REPORT_READABLE_EMS * QFontInfo(self.font()).pixelSize()
 
     def _orient_reports(self) -> None:
         """Side by side, each report keeps readable charts only on a wide screen: on a projector
