@@ -378,3 +378,122 @@ def test_esc_leaves_presentation_mode_and_then_clears_the_canvas_again(qtbot, wi
     assert window.clear_action.shortcuts() == [escape]
     qtbot.keyClick(canvas, Qt.Key.Key_Escape)  # not presenting: Esc is Edit > Clear as always
     assert canvas.is_empty()
+
+
+def test_opening_the_sidebar_sets_up_the_step_it_shows(qtbot, models_dir: Path, monkeypatch) -> None:
+    monkeypatch.setattr(sources, "list_cameras", lambda *args, **kwargs: [])
+    lessons, _ = load_lessons([shipped_lessons_dir()])
+
+    def open_window() -> MainWindow:
+        window = MainWindow(models_dir=models_dir)
+        qtbot.addWidget(window)
+        with qtbot.waitSignal(window.models_ready, timeout=30_000):
+            window.show()
+            qtbot.waitExposed(window)
+        return window
+
+    window = open_window()
+    dock, sidebar = window.lessons_dock, window.lessons_dock.sidebar
+    done: list[tuple[int, str]] = []
+    dock.step_done.connect(lambda index, error: done.append((index, error)))
+    assert window.current_panel() == "Write"
+    dock.toggle_action.trigger()  # the first open: step 1 of the first lesson, once the lessons are read
+    qtbot.waitUntil(lambda: bool(done), timeout=30_000)
+    assert done == [(0, "")] and sidebar.lesson().id == lessons[0].id
+    first = lessons[0].steps[0].action
+    assert window.current_panel() == PANEL_NAMES[first["panel"]]
+    check_kernels(qtbot, window, {k: v for k, v in first.items() if k != "panel"})
+
+    dock.toggle_action.trigger()  # closed; the class plays with another panel; the sidebar moves on unseen
+    assert dock.isHidden()
+    window.show_panel(1)
+    assert sidebar.select_lesson("cnn", 2, enter=False)
+    done.clear()
+    dock.toggle_action.trigger()  # opened again: the step it shows is set up
+    qtbot.waitUntil(lambda: bool(done), timeout=30_000)
+    assert done == [(2, "")] and window.current_panel() == "Write"
+    check_write(qtbot, window, {"character": "森", "models": ["casia55-cnn", "casia55-logistic"]})
+    window.close()
+
+    # The next day the window comes up with the sidebar open where the teacher left off: set up too.
+    window = MainWindow(models_dir=models_dir)
+    qtbot.addWidget(window)
+    dock, sidebar = window.lessons_dock, window.lessons_dock.sidebar
+    done = []
+    dock.step_done.connect(lambda index, error: done.append((index, error)))
+    window.show_panel(3)
+    window.show()
+    qtbot.waitUntil(lambda: bool(done), timeout=30_000)
+    assert dock.isVisible() and sidebar.lesson().id == "cnn" and done == [(2, "")]
+    assert window.current_panel() == "Write"
+    # Shown again without the user opening it (as after a minimise): what the class did stays.
+    dock.hide()
+    window.show_panel(3)
+    done.clear()
+    dock.show()
+    qtbot.waitUntil(dock.isVisible, timeout=5_000)
+    assert done == [] and window.current_panel() == "Kernels"
+    window.close()
+
+
+def test_page_keys_run_on_across_lessons_and_show_the_new_lesson_title(qtbot, window) -> None:
+    dock, sidebar = window.lessons_dock, window.lessons_dock.sidebar
+    lessons = sidebar.lessons
+    first, second = lessons[0], lessons[1]
+    assert sidebar.select_lesson(first.id, len(first.steps) - 1)
+    assert sidebar.next_button.text() == "Next lesson ▶"
+    window.activateWindow()
+    canvas = window.write_panel.canvas
+    window.show_panel(0)
+    canvas.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is canvas, timeout=5_000)
+    done: list[tuple[int, str]] = []
+    dock.step_done.connect(lambda index, error: done.append((index, error)))
+    qtbot.keyClick(canvas, Qt.Key.Key_PageDown)
+    assert sidebar.lesson().id == second.id and sidebar.step_index() == 0
+    assert sidebar.chooser.currentText() == second.title_in("en")
+    assert sidebar.banner.isVisible() and sidebar.banner.text() == second.title_in("en")
+    status = dock.status_banner  # in the status bar, beside the panels' own messages
+    assert status.isVisible() and second.title_in("en") in status.text()
+    qtbot.waitUntil(lambda: bool(done), timeout=30_000)
+    assert done == [(0, "")]  # the new lesson's first step ran
+    assert window.current_panel() == PANEL_NAMES[second.steps[0].action["panel"]]
+    assert sidebar.previous_button.text() == "◀ Previous lesson"
+
+    qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_PageUp)  # back: the last step of lesson 1
+    assert sidebar.lesson().id == first.id and sidebar.step_index() == len(first.steps) - 1
+    assert sidebar.banner.isVisible() and sidebar.banner.text() == first.title_in("en")
+    assert status.isVisible() and first.title_in("en") in status.text()
+
+    # The very first step: Page Up and Previous do nothing.
+    sidebar.go_to(0)
+    assert not sidebar.previous_button.isEnabled() and not sidebar.previous_step()
+    qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_PageUp)
+    assert sidebar.lesson().id == first.id and sidebar.step_index() == 0
+    # Moving within a lesson shows no banner; the banner goes after a moment (its timer).
+    sidebar.banner.hide()
+    assert sidebar.next_step() and sidebar.step_index() == 1 and sidebar.banner.isHidden()
+
+
+def test_the_banner_follows_the_language_and_scales_in_presentation_mode(qtbot, window) -> None:
+    dock, sidebar = window.lessons_dock, window.lessons_dock.sidebar
+    sidebar.select_lesson("convolution", 0)
+    assert sidebar.banner.isVisible() and sidebar.banner.text() == "2. Convolution and kernels"
+    try:
+        assert i18n.set_language("zh_CN") == "zh_CN"
+        assert sidebar.banner.text() == sidebar.lesson().title_in("zh") != "2. Convolution and kernels"
+        assert sidebar.next_button.text() == tr_zh("Next ▶")
+    finally:
+        i18n.set_language("en")
+    size = sidebar.banner.font().pointSizeF()
+    dock.set_presenting(True)
+    assert sidebar.banner.font().pointSizeF() > size * 1.5
+    dock.set_presenting(False)
+    assert sidebar.banner.font().pointSizeF() == pytest.approx(size)
+
+
+def tr_zh(source: str) -> str:
+    """``source`` as the Chinese interface shows it (the catalogue must translate it)."""
+    text = i18n.tr(source)
+    assert text != source, f"no Chinese for {source!r}"
+    return text

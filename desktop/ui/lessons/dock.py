@@ -12,9 +12,10 @@ so no Python code runs for the app's other events and every other key reaches it
 - F5 enters and leaves presentation mode (full screen, presentation zoom, large lesson text);
   Esc leaves it (and does not clear the Write canvas while presenting).
 
-A step's action runs when the step is entered (choosing a lesson, Next, Previous) and when the
-user opens the sidebar (View > Lessons, Ctrl+L, F5), so the text and the panel agree; "Run again"
-runs it once more. Lessons are read on a worker thread the first time the sidebar is shown.
+A step's action runs when the step is entered (choosing a lesson, Next, Previous), when the user
+opens the sidebar (View > Lessons, Ctrl+L, F5) and when the window first comes up with it open, so
+the text and the panel agree; "Run again" runs it once more. Lessons are read on a worker thread
+the first time the sidebar is shown.
 """
 
 from __future__ import annotations
@@ -23,13 +24,14 @@ import logging
 from pathlib import Path
 from typing import Sequence
 
-from PySide6.QtCore import QEvent, QSettings, Qt, Signal
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
     QDockWidget,
     QFileDialog,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QTextEdit,
@@ -48,7 +50,7 @@ from desktop.core.lessons import (
 from desktop.ui import i18n
 from desktop.ui.i18n import tr, tr_noop, translated
 from desktop.ui.lessons.actions import ActionContext, ActionError, run_action
-from desktop.ui.lessons.sidebar import BANNER_MS, LessonSidebar
+from desktop.ui.lessons.sidebar import BANNER_MS, BANNER_STYLE, LessonSidebar
 from desktop.ui.results.job_worker import JobWorker
 from desktop.ui.saved_settings import whole_number_setting
 
@@ -60,6 +62,7 @@ LESSON_FILTER = tr_noop("Lessons (*.json)")
 NEXT_KEYS = (Qt.Key.Key_PageDown,)
 PREVIOUS_KEYS = (Qt.Key.Key_PageUp,)
 ARROW_KEYS = {Qt.Key.Key_Right: 1, Qt.Key.Key_Left: -1}
+STATUS_BANNER_STYLE = BANNER_STYLE.replace("#lessonBanner", "#lessonStatusBanner")
 
 
 def current_language() -> str:
@@ -125,8 +128,8 @@ class LessonsDock(QDockWidget):
         self.toggle_action.setObjectName("lessonsAction")
         # Its text is the dock's (translated) title: Qt keeps the two in step.
         self.toggle_action.setShortcut(QKeySequence("Ctrl+L"))
-        # Only the user's own opening (menu, Ctrl+L) runs the step: a window restored with the
-        # sidebar open keeps the panel it was started on.
+        # The user's opening runs the step. (Not every show does: one after a minimise would undo
+        # what the class did on the panel meanwhile.)
         self.toggle_action.triggered.connect(self._on_toggled_by_user)
         self.present_action = QAction(self)
         self.present_action.setObjectName("presentationAction")
@@ -153,6 +156,18 @@ class LessonsDock(QDockWidget):
         self.sidebar.open_requested.connect(self.open_lesson_dialog)
         self.sidebar.present_toggled.connect(self.present_action.setChecked)
         self.sidebar.lesson_changed.connect(self._on_lesson_changed)
+        # The new lesson's title in the status bar as well: a widget of its own, so the panels'
+        # messages (which the step's action sends too) do not cover it.
+        self.status_banner = QLabel()
+        self.status_banner.setObjectName("lessonStatusBanner")
+        self.status_banner.setAccessibleName("Lesson title")
+        self.status_banner.setStyleSheet(STATUS_BANNER_STYLE)
+        self.status_banner.hide()
+        window.statusBar().addPermanentWidget(self.status_banner)
+        self._status_banner_timer = QTimer(self)
+        self._status_banner_timer.setSingleShot(True)
+        self._status_banner_timer.setInterval(BANNER_MS)
+        self._status_banner_timer.timeout.connect(self.status_banner.hide)
         self.visibilityChanged.connect(self._on_visibility)
         i18n.notifier().language_changed.connect(self._on_language_changed)
         self.sidebar.set_language(current_language())
@@ -224,6 +239,8 @@ class LessonsDock(QDockWidget):
         # The keys only mean something while the sidebar is open (or presenting).
         self._set_keys_active(visible or self._presenting)
         if visible and not self._loaded:
+            # The first showing: opened by the user, or a window restored with the sidebar open.
+            self._run_when_loaded = True
             self.load()
 
     def _on_toggled_by_user(self, checked: bool) -> None:
@@ -304,8 +321,9 @@ class LessonsDock(QDockWidget):
         return self._run is not None and self._run.is_waiting()
 
     def _on_lesson_changed(self, lesson: Lesson) -> None:
-        self.main_window.statusBar().showMessage(
-            tr("Lesson: {title}", title=lesson.title_in(self.sidebar.language())), BANNER_MS)
+        self.status_banner.setText(tr("Lesson: {title}", title=lesson.title_in(self.sidebar.language())))
+        self.status_banner.show()
+        self._status_banner_timer.start()
 
     def _deferred_failure(self, text: str) -> None:
         self.sidebar.set_action_message(text)
@@ -316,6 +334,9 @@ class LessonsDock(QDockWidget):
 
     def _on_language_changed(self, code: str) -> None:
         self.sidebar.set_language(code or current_language())
+        lesson = self.sidebar.lesson()
+        if lesson is not None and self.status_banner.isVisible():
+            self.status_banner.setText(tr("Lesson: {title}", title=lesson.title_in(self.sidebar.language())))
 
     # -- presentation mode -----------------------------------------------------------------------
     def is_presenting(self) -> bool:

@@ -1263,6 +1263,12 @@ Shown filter: replace only the filter shown below, to build a bank of different 
     </message>
     <message>
         <location filename="../lessons/actions.py"/>
+        <location filename="../lessons/dock.py"/>
+        <source>This step could not set up the panel: {reason}</source>
+        <translation>这一步无法设置面板：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../lessons/actions.py"/>
         <source>There is no sample picture “{name}”. The samples are: {names}.</source>
         <translation>没有示例图片“{name}”。示例有：{names}。</translation>
     </message>
@@ -1308,8 +1314,8 @@ Shown filter: replace only the filter shown below, to build a bank of different 
     </message>
     <message>
         <location filename="../lessons/dock.py"/>
-        <source>This step could not set up the panel: {reason}</source>
-        <translation>这一步无法设置面板：{reason}</translation>
+        <source>Lesson: {title}</source>
+        <translation>课程：{title}</translation>
     </message>
     <message>
         <location filename="../lessons/sidebar.py"/>
@@ -1322,26 +1328,6 @@ Shown filter: replace only the filter shown below, to build a bank of different 
         <location filename="../lessons/sidebar.py"/>
         <source>Open a lesson file (.json)</source>
         <translation>打开课程文件 (.json)</translation>
-    </message>
-    <message>
-        <location filename="../lessons/sidebar.py"/>
-        <source>◀ Previous</source>
-        <translation>◀ 上一步</translation>
-    </message>
-    <message>
-        <location filename="../lessons/sidebar.py"/>
-        <source>The previous step (Page Up)</source>
-        <translation>上一步 (Page Up)</translation>
-    </message>
-    <message>
-        <location filename="../lessons/sidebar.py"/>
-        <source>Next ▶</source>
-        <translation>下一步 ▶</translation>
-    </message>
-    <message>
-        <location filename="../lessons/sidebar.py"/>
-        <source>The next step (Page Down)</source>
-        <translation>下一步 (Page Down)</translation>
     </message>
     <message>
         <location filename="../lessons/sidebar.py"/>
@@ -1377,6 +1363,46 @@ Shown filter: replace only the filter shown below, to build a bank of different 
         <location filename="../lessons/sidebar.py"/>
         <source>Step {n} of {total}</source>
         <translation>第 {n} 步，共 {total} 步</translation>
+    </message>
+    <message>
+        <location filename="../lessons/sidebar.py"/>
+        <source>Next lesson ▶</source>
+        <translation>下一课 ▶</translation>
+    </message>
+    <message>
+        <location filename="../lessons/sidebar.py"/>
+        <source>Next ▶</source>
+        <translation>下一步 ▶</translation>
+    </message>
+    <message>
+        <location filename="../lessons/sidebar.py"/>
+        <source>The first step of the next lesson (Page Down)</source>
+        <translation>下一课的第一步 (Page Down)</translation>
+    </message>
+    <message>
+        <location filename="../lessons/sidebar.py"/>
+        <source>The next step (Page Down)</source>
+        <translation>下一步 (Page Down)</translation>
+    </message>
+    <message>
+        <location filename="../lessons/sidebar.py"/>
+        <source>◀ Previous lesson</source>
+        <translation>◀ 上一课</translation>
+    </message>
+    <message>
+        <location filename="../lessons/sidebar.py"/>
+        <source>◀ Previous</source>
+        <translation>◀ 上一步</translation>
+    </message>
+    <message>
+        <location filename="../lessons/sidebar.py"/>
+        <source>The last step of the previous lesson (Page Up)</source>
+        <translation>上一课的最后一步 (Page Up)</translation>
+    </message>
+    <message>
+        <location filename="../lessons/sidebar.py"/>
+        <source>The previous step (Page Up)</source>
+        <translation>上一步 (Page Up)</translation>
     </message>
     <message>
         <location filename="../main_window.py"/>
