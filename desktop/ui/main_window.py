@@ -13,8 +13,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QFont, QKeySequence
+from PySide6.QtCore import QByteArray, QEvent, QRect, QSettings, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QFont, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -43,6 +43,8 @@ from desktop.ui.i18n import (
     tr_noop,
     translated,
 )
+from desktop.ui import style
+from desktop.ui.icons import panel_icon
 from desktop.ui.lessons.dock import LessonsDock
 from desktop.ui.saved_settings import whole_number_setting
 from desktop.ui.workers import ModelHost
@@ -62,6 +64,42 @@ PANELS = (tr_noop("Write"), tr_noop("Camera"), tr_noop("Teach"), tr_noop("Kernel
 COMING_SOON: dict[str, str] = {}  # panel name -> what it will do, for panels not built yet
 ZOOM_STEPS = (0.8, 0.9, 1.0, 1.15, 1.3, 1.5, 1.75, 2.0, 2.5, 3.0)
 DEFAULT_ZOOM_INDEX = ZOOM_STEPS.index(1.0)
+#: The first window takes this share of the screen's free area, centred...
+DEFAULT_SCREEN_SHARE = 0.9
+#: ...or the whole of it (maximised) on a screen smaller than this: a projector, a small laptop.
+SMALL_SCREEN = QSize(1400, 850)
+LAYOUT_ROUNDS = 8  # nested layouts pass a change up one level per round of layout requests
+
+
+def default_geometry(available: QRect) -> tuple[QRect, bool]:
+    """The first window on a screen whose free area is ``available``: (normal geometry, maximised)."""
+    size = QSize(round(available.width() * DEFAULT_SCREEN_SHARE), round(available.height() * DEFAULT_SCREEN_SHARE))
+    rect = QRect(0, 0, size.width(), size.height())
+    rect.moveCenter(available.center())
+    small = available.width() < SMALL_SCREEN.width() or available.height() < SMALL_SCREEN.height()
+    return rect, small
+
+
+def start_geometry(saved: QRect | None, saved_maximised: bool, free_areas: list[QRect],
+                   here: QRect) -> tuple[QRect, bool]:
+    """Where the window opens: (normal geometry, maximised).
+
+    The saved geometry when the free area of one screen (``free_areas``) holds all of it; otherwise
+    (saved on a larger monitor, a monitor gone, nothing saved) the default for the free area ``here``.
+    """
+    if saved is not None and any(area.contains(saved) for area in free_areas):
+        return saved, saved_maximised
+    return default_geometry(here)
+
+
+def parse_rect(value) -> QRect | None:
+    """A saved "x,y,width,height" (or a list of four numbers) as a QRect; None for anything else."""
+    parts = value if isinstance(value, (list, tuple)) else str(value or "").split(",")
+    try:
+        x, y, width, height = (int(str(part).strip()) for part in parts)
+    except ValueError:
+        return None
+    return QRect(x, y, width, height) if width > 0 and height > 0 else None
 
 
 def coming_soon_page(name: str) -> QWidget:
@@ -73,7 +111,8 @@ def coming_soon_page(name: str) -> QWidget:
     text.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
     text.setMaximumWidth(640)
     layout = QVBoxLayout(page)
-    layout.setContentsMargins(32, 32, 32, 32)
+    margin = style.SECTION_GAP * 2
+    layout.setContentsMargins(margin, margin, margin, margin)
     layout.addWidget(text)
     layout.addStretch()
     return page
@@ -135,7 +174,7 @@ class SkippedModelsBanner(QFrame):
         super().__init__(parent)
         self.setObjectName("skippedModelsBanner")
         self.setAccessibleName("Skipped model files")
-        self.setStyleSheet("#skippedModelsBanner { background: #fff4ce; border: 1px solid #e0c060; }")
+        self.set_theme(style.SYSTEM)
         self.label = QLabel()
         self.label.setObjectName("skippedModelsText")
         self.label.setWordWrap(True)
@@ -150,6 +189,9 @@ class SkippedModelsBanner(QFrame):
         layout.addWidget(self.label, stretch=1)
         layout.addWidget(self.close_button, alignment=Qt.AlignmentFlag.AlignTop)
         self.hide()
+
+    def set_theme(self, theme: str) -> None:
+        self.setStyleSheet(style.notice_rules(theme))
 
     def show_problems(self, problems: list[ModelProblem]) -> None:
         if not problems:
@@ -184,6 +226,29 @@ class LazyPanel(QWidget):
         super().showEvent(event)
 
 
+class CurrentPageStack(QStackedWidget):
+    """A panel stack whose size hints are the current panel's alone.
+
+    A plain QStackedWidget asks for the largest hint of all its pages, so a window that once showed
+    a wide panel could never be narrowed again, even on a small one.
+    """
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.currentChanged.connect(lambda _index: self.updateGeometry())
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt naming)
+        page = self.currentWidget()
+        return page.sizeHint() if page is not None else super().sizeHint()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt naming)
+        page = self.currentWidget()
+        if page is None:
+            return super().minimumSizeHint()
+        hint = page.minimumSizeHint().expandedTo(page.minimumSize())
+        return hint.boundedTo(page.maximumSize())
+
+
 class MainWindow(QMainWindow):
     """Panels on a sidebar; ``models_dir`` is the user's own models folder (None: shipped models only)."""
 
@@ -201,6 +266,9 @@ class MainWindow(QMainWindow):
         self._models_known = False  # the host has announced its scan (possibly finding no model)
         self._base_font = QFont(QApplication.font())
         self._zoom_index = DEFAULT_ZOOM_INDEX
+        # (normal geometry, window state, zoom index) from before presentation mode; None outside it
+        self._before_presentation: tuple[QRect, Qt.WindowState, int] | None = None
+        self._presentation_zoom = 1.0
 
         self.host = ModelHost(default_model_folders(self.models_dir))
 
@@ -212,8 +280,8 @@ class MainWindow(QMainWindow):
         for row, name in enumerate(PANELS):
             # Found by row each time: a binding never holds an item Qt made (and deletes) itself.
             translated(lambda text, row=row: sidebar.item(row).setText(text), name, owner=sidebar)
-        self.sidebar.setFixedWidth(120)
-        self.stack = QStackedWidget()
+            sidebar.item(row).setIcon(panel_icon(name))
+        self.stack = CurrentPageStack()
         self.stack.setObjectName("panelStack")
         self.write_panel = WritePanel(self.host)
         # After the panel's own connection: the window's models_ready means the panel has them too.
@@ -230,14 +298,18 @@ class MainWindow(QMainWindow):
         for name in PANELS[1:]:
             self.stack.addWidget(self._pages[name] if name in self._pages else coming_soon_page(name))
         self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.stack.currentChanged.connect(self._on_panel_changed)
         self.write_panel.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
 
         self.banner = SkippedModelsBanner()
         central = QWidget()
         outer = QVBoxLayout(central)
-        outer.setContentsMargins(4, 4, 4, 4)
+        margin = style.WINDOW_MARGIN
+        outer.setContentsMargins(margin, margin, margin, margin)
+        outer.setSpacing(style.SPACING)
         outer.addWidget(self.banner)
         row = QHBoxLayout()
+        row.setSpacing(style.SPACING)
         row.addWidget(self.sidebar)
         row.addWidget(self.stack, stretch=1)
         outer.addLayout(row, stretch=1)
@@ -246,7 +318,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(tr("Loading the models…"))
 
         self._build_menus()
-        self.resize(1200, 780)
+        self.apply_theme(style.theme_setting())
         self._restore_settings()
         app = QApplication.instance()
         if app is not None:  # a window never closed (killed session, tests) still stops its thread
@@ -369,6 +441,7 @@ class MainWindow(QMainWindow):
         self.grid_action.setChecked(self.write_panel.grid_checkbox.isChecked())
         self.write_panel.grid_checkbox.toggled.connect(self.grid_action.setChecked)
         self._build_language_menu(view_menu)
+        self._build_theme_menu(view_menu)
         view_menu.addSeparator()
         # Built with the menus, before the saved layout is restored, so the dock's place comes back.
         self.lessons_dock = LessonsDock(self)
@@ -403,6 +476,40 @@ class MainWindow(QMainWindow):
             menu.addAction(action)
             self.language_actions[code] = action
         notifier().language_changed.connect(self._on_language_changed)
+
+    def _build_theme_menu(self, view_menu) -> None:
+        """View > Theme: the system's look, or high contrast (light or dark) for projectors; remembered."""
+        menu = view_menu.addMenu("")
+        menu.setObjectName("themeMenu")
+        translated(menu.setTitle, "&Theme", owner=menu)
+        self.theme_menu = menu
+        group = QActionGroup(self)
+        group.setExclusive(True)
+        self.theme_actions: dict[str, QAction] = {}
+        for theme in style.THEMES:
+            action = QAction(self)
+            action.setObjectName(f"theme_{theme}Action")
+            translated(action.setText, style.THEME_TITLES[theme], owner=action)
+            action.setCheckable(True)
+            action.triggered.connect(lambda _=False, t=theme: self.choose_theme(t))
+            group.addAction(action)
+            menu.addAction(action)
+            self.theme_actions[theme] = action
+
+    def choose_theme(self, theme: str) -> None:
+        """Switch to ``theme`` (one of ``style.THEMES``) now and remember it."""
+        style.save_theme_setting(theme)
+        self.apply_theme(theme)
+
+    def apply_theme(self, theme: str) -> None:
+        """Show ``theme`` without saving it (start-up, tests)."""
+        style.apply_theme(theme)
+        self.theme_actions[theme].setChecked(True)
+        self.banner.set_theme(theme)
+        self._style_sidebar()  # its rules name palette colours: set again, they are read when set
+
+    def theme(self) -> str:
+        return style.current_theme()
 
     def choose_language(self, choice: str) -> None:
         """Switch the interface to ``choice`` ("en", "zh_CN" or "system") now and remember it."""
@@ -441,9 +548,130 @@ class MainWindow(QMainWindow):
         else:
             font.setPixelSize(max(1, round(self._base_font.pixelSize() * factor)))
         self.setFont(font)
-        self.sidebar.setFixedWidth(round(120 * factor))
+        self._style_sidebar()
         self.write_panel.set_zoom(factor)
         self.statusBar().showMessage(tr("Zoom {factor:.0%}", factor=factor), 2000)
+
+    def _style_sidebar(self) -> None:
+        """The panel list's font, icons, rules and width for the zoom, language and theme now."""
+        zoom = self.zoom()
+        self.sidebar.setFont(style.sidebar_font(self.font()))
+        side = style.sidebar_icon_side(self.sidebar.font())
+        self.sidebar.setIconSize(QSize(side, side))
+        self.sidebar.setStyleSheet(style.sidebar_rules(zoom))
+        self.sidebar.setFixedWidth(style.sidebar_width(self.sidebar, zoom))
+
+    # -- presentation ----------------------------------------------------------------------------
+    def is_presenting(self) -> bool:
+        return self._before_presentation is not None
+
+    def enter_presentation(self, zoom: float) -> None:
+        """Fill the screen the window is on, with the largest zoom up to ``zoom`` at which the window
+        (and the panel shown) still fits; never smaller than the zoom before."""
+        if self._before_presentation is None:
+            self._before_presentation = (self._normal_geometry(), self.windowState(), self._zoom_index)
+        self._presentation_zoom = zoom
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        # Set the size as well: without a window manager, full screen is a request nobody grants.
+        self.setGeometry(screen.geometry())
+        self.setWindowState(self.windowState() | Qt.WindowState.WindowFullScreen)
+        self._fit_presentation_zoom()
+
+    def leave_presentation(self) -> None:
+        """Back to the window's geometry, state and zoom from before presentation mode."""
+        if self._before_presentation is None:
+            return
+        geometry, state, zoom_index = self._before_presentation
+        self._before_presentation = None
+        self.set_zoom_index(zoom_index)
+        self._settled_minimum()  # the smaller minimum of the old zoom, so the old size is allowed again
+        # Normal first, with the old size; then maximised again if it was (its normal size stays right).
+        self.setWindowState(Qt.WindowState.WindowNoState)
+        self.setGeometry(geometry)
+        if state & Qt.WindowState.WindowMaximized:
+            self.setWindowState(Qt.WindowState.WindowMaximized)
+
+    def _normal_geometry(self) -> QRect:
+        """Where the window goes when not maximised (Qt knows none for a window maximised before it was
+        first shown: then the default for its screen)."""
+        geometry = QRect(self.normalGeometry())
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if (not geometry.isValid() or geometry.width() <= 0) and screen is not None:
+            geometry = default_geometry(screen.availableGeometry())[0]
+        return geometry
+
+    def _fit_presentation_zoom(self) -> None:
+        """The largest zoom step up to the presentation zoom at which the window fits its screen."""
+        if self._before_presentation is None:
+            return
+        lowest = self._before_presentation[2]
+        target = max(self._presentation_zoom, ZOOM_STEPS[lowest])
+        room = (self.screen() or QGuiApplication.primaryScreen()).geometry().size()
+        candidates = [i for i in range(len(ZOOM_STEPS)) if lowest <= i and ZOOM_STEPS[i] <= target + 1e-9]
+        for index in reversed(candidates):  # the largest first
+            self.set_zoom_index(index)
+            hint = self._settled_minimum()
+            if hint.width() <= room.width() and hint.height() <= room.height():
+                break
+        else:
+            self.set_zoom_index(lowest)
+        self.fit_to_screen()  # full screen again if a zoom tried on the way pushed the window past it
+
+    def _settled_minimum(self) -> QSize:
+        """The window's minimum size once the layouts have taken in a change (a font, a panel).
+
+        Layouts learn of a change through queued layout requests, one level per round; they are
+        delivered here, a bounded number of rounds, so the answer is the new one.
+        """
+        hint = self.minimumSizeHint()
+        for _ in range(LAYOUT_ROUNDS):
+            QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+            again = self.minimumSizeHint()
+            if again == hint:
+                break
+            hint = again
+        return hint
+
+    def _on_panel_changed(self, _index: int) -> None:
+        # Each panel needs its own room: while presenting, take the largest zoom that fits this one.
+        if self._before_presentation is not None:
+            self._fit_presentation_zoom()
+        # Once the layouts have taken in the new panel's minimum (queued events), come back onto the
+        # screen if a wider panel before had pushed the window past its edge.
+        QTimer.singleShot(0, self, self.fit_to_screen)
+
+    def fit_to_screen(self) -> None:
+        """Bring the window back inside its screen as far as its minimum size allows (full screen
+        again while presenting)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None or not self.isVisible():
+            return
+        self._settled_minimum()  # the minimum of the panel shown now, not of the one before
+        if self._before_presentation is not None:
+            # A wider panel or zoom before may have pushed the window past the screen, or out of
+            # full screen: the screen again, as far as the minimum allows.
+            if self.geometry() != screen.geometry():
+                self.setGeometry(screen.geometry())
+            if not self.isFullScreen():
+                self.setWindowState(self.windowState() | Qt.WindowState.WindowFullScreen)
+            return
+        area = screen.availableGeometry()
+        frame = self.frameGeometry()
+        if area.contains(frame):
+            return
+        if self.isMaximized():  # maximised, but pushed wider by the panel before: maximised again
+            self.showNormal()
+            self.setGeometry(self._normal_geometry() if area.contains(self._normal_geometry()) else area)
+            self.showMaximized()
+            return
+        extra = frame.size() - self.geometry().size()  # the window manager's frame
+        width = max(self.minimumWidth(), min(self.width(), area.width() - extra.width()))
+        height = max(self.minimumHeight(), min(self.height(), area.height() - extra.height()))
+        self.resize(width, height)
+        frame = self.frameGeometry()
+        x = max(area.left(), min(frame.left(), area.right() + 1 - frame.width()))
+        y = max(area.top(), min(frame.top(), area.bottom() + 1 - frame.height()))
+        self.move(x, y)
 
     def show_about(self) -> QMessageBox:
         box = QMessageBox(self)
@@ -475,9 +703,7 @@ class MainWindow(QMainWindow):
     # -- settings --------------------------------------------------------------------------------
     def _restore_settings(self) -> None:
         settings = QSettings()
-        geometry = settings.value("window/geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
+        self._restore_geometry(settings)
         state = settings.value("window/state")
         if isinstance(state, QByteArray):
             self.restoreState(state)
@@ -489,12 +715,37 @@ class MainWindow(QMainWindow):
         self.write_panel.set_grid_visible(str(settings.value("view/grid", "true")).lower() == "true")
         self.statusBar().showMessage(tr("Loading the models…"))
 
+    def _restore_geometry(self, settings: QSettings) -> None:
+        """The saved place and size when they fit a screen now; else the default for this screen.
+
+        (A window saved on a 1920x1080 monitor and opened on a 1280x720 projector would otherwise
+        hang off the edges: Qt's own restore keeps a size larger than the screen.)
+        """
+        saved = parse_rect(settings.value("window/normal_geometry"))
+        maximised = str(settings.value("window/maximised", "false")).lower() == "true"
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        free_areas = [s.availableGeometry() for s in QGuiApplication.screens()]
+        rect, maximised = start_geometry(saved, maximised, free_areas, screen.availableGeometry())
+        if saved is not None and rect != saved:
+            log.info("the saved window geometry %s fits no screen now; using the default", saved.getRect())
+        self.setGeometry(rect)
+        if maximised:
+            self.setWindowState(Qt.WindowState.WindowMaximized)
+
     def save_settings(self) -> None:
         settings = QSettings()
-        settings.setValue("window/geometry", self.saveGeometry())
+        if self._before_presentation is not None:  # remember the window as it was before presenting
+            geometry, state, zoom_index = self._before_presentation
+        else:
+            geometry, state, zoom_index = self._normal_geometry(), self.windowState(), self._zoom_index
+        settings.setValue("window/normal_geometry", ",".join(str(v) for v in geometry.getRect()))
+        settings.setValue("window/maximised", "true" if state & Qt.WindowState.WindowMaximized else "false")
+        settings.remove("window/geometry")  # Qt's own format from earlier versions: it kept oversized windows
         settings.setValue("window/state", self.saveState())
         settings.setValue("window/panel", self.stack.currentIndex())
-        settings.setValue("view/zoom_index", self._zoom_index)
+        settings.setValue("view/zoom_index", zoom_index)
         settings.setValue("view/grid", "true" if self.write_panel.grid_checkbox.isChecked() else "false")
         settings.sync()
 

@@ -113,15 +113,15 @@ class LessonsDock(QDockWidget):
         self._loaded = False
         self._opened: list[Path] = []  # lesson files opened by hand this session
         self._presenting = False
-        self._saved_state = Qt.WindowState.WindowNoState
-        self._saved_zoom = 1.0
         self._keys_active = False  # the sidebar is open, or presenting
         self._suspended: list[tuple[QAction, list[QKeySequence]]] = []  # window actions whose Esc we hold
         self._run: ActionContext | None = None  # the step's action now running (or waiting)
         self._run_when_loaded = False  # the user opened the sidebar before its lessons were read
 
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self)
-        self.setMinimumWidth(260)
+        # No minimum width of its own: the sidebar's contents decide, at every zoom. (A dock given one
+        # keeps the widest minimum it ever had, say at presentation zoom, and the window could not
+        # narrow again; a fixed one on the sidebar would squeeze its contents when zoomed.)
         self.hide()  # opened from the View menu (Ctrl+L); the window remembers it afterwards
 
         self.toggle_action = self.toggleViewAction()
@@ -343,33 +343,24 @@ class LessonsDock(QDockWidget):
         return self._presenting
 
     def set_presenting(self, on: bool) -> None:
-        """Full screen, the presentation zoom and large lesson text; off restores the window."""
+        """Full screen on the window's screen, the presentation zoom (as far as the window still fits)
+        and large lesson text; off restores the window."""
         on = bool(on)
         if on == self._presenting:
             return
         window = self.main_window
         self._presenting = on
         if on:
-            from desktop.ui.main_window import ZOOM_STEPS
-
-            self._saved_state = window.windowState()
-            self._saved_zoom = window.zoom()
-            target = max(window.zoom(), PRESENT_ZOOM)
-            window.set_zoom_index(min(range(len(ZOOM_STEPS)), key=lambda i: abs(ZOOM_STEPS[i] - target)))
             opening = self.isHidden()
-            self.show()
+            self.show()  # before the window fits its zoom to the screen: the sidebar needs room too
             self._set_keys_active(True)
-            window.setWindowState(self._saved_state | Qt.WindowState.WindowFullScreen)
+            window.enter_presentation(max(window.zoom(), PRESENT_ZOOM))
             self.sidebar.set_text_scale(PRESENT_TEXT_SCALE)
             if opening:
                 self._opened_by_user()
         else:
-            from desktop.ui.main_window import ZOOM_STEPS
-
-            window.setWindowState(self._saved_state & ~Qt.WindowState.WindowFullScreen)
-            index = min(range(len(ZOOM_STEPS)), key=lambda i: abs(ZOOM_STEPS[i] - self._saved_zoom))
-            window.set_zoom_index(index)
-            self.sidebar.set_text_scale(1.0)
+            self.sidebar.set_text_scale(1.0)  # first: the window's old size may need the narrower sidebar
+            window.leave_presentation()  # the geometry, state and zoom from before
         for widget in (self.present_action, self.sidebar.present_button):
             widget.blockSignals(True)
             widget.setChecked(on)

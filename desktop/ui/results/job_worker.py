@@ -15,6 +15,8 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal
 
+from desktop.ui.i18n import tr
+
 log = logging.getLogger(__name__)
 
 Job = Callable[[Callable[[int, int], None], Callable[[], bool]], Any]
@@ -127,7 +129,7 @@ class JobRunnerMixin:
     def cancel(self) -> None:
         if self._worker is not None:
             self._worker.cancel()
-            self.message.setText("Cancelling…")
+            self.message.setText(tr("Cancelling…"))
 
     def shutdown(self) -> None:
         """Stop a running job and wait for its thread (the app is closing)."""

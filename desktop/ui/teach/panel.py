@@ -76,7 +76,7 @@ from desktop.ui.teachable_import import (
 log = logging.getLogger(__name__)
 
 EXTRACTOR_FILE = "efficientnet-lite0-features.onnx"
-DEFAULT_PROJECT_NAME = "My project"
+DEFAULT_PROJECT_NAME = tr_noop("My project")  # the default folder: English in every language
 #: Augmented copies embedded per sample when augmentation is on.
 AUGMENTED_COPIES = 2
 RECORD_RATES = (1, 2, 5, 10, 15)  # frames per second saved while "hold to record" is held
@@ -403,15 +403,16 @@ class TeachPanel(QWidget):
     # -- project -------------------------------------------------------------------------------
     def _open_start_project(self, folder: str | Path | None) -> None:
         folder = Path(folder) if folder is not None else teach_root() / DEFAULT_PROJECT_NAME
+        name = tr(DEFAULT_PROJECT_NAME) if folder.name == DEFAULT_PROJECT_NAME else folder.name
         try:
             if (folder / teach.PROJECT_FILE).is_file():
                 self._set_project(teach.open_project(folder))
                 return
-            self._set_project(teach.new_project(folder, folder.name))
+            self._set_project(teach.new_project(folder, name))
         except ProjectError as exc:
             # A damaged project is left as it is; work goes on in a fresh folder beside it.
             fresh = unused_folder(folder.parent, folder.name)
-            self._set_project(teach.new_project(fresh, folder.name))
+            self._set_project(teach.new_project(fresh, name))
             self._say(tr("{reason}. Started a new project in {folder} instead; the damaged one was not changed.",
                          reason=exc, folder=fresh))
 
@@ -513,7 +514,7 @@ class TeachPanel(QWidget):
     # -- classes -------------------------------------------------------------------------------
     def _refuse_while_busy(self) -> bool:
         if self._job is not None:
-            self._say("Wait for the running job to finish, or cancel it.")
+            self._say(tr("Wait for the running job to finish, or cancel it."))
             return True
         return False
 
@@ -737,7 +738,7 @@ class TeachPanel(QWidget):
     def _start_job(self, job, busy_text: str, on_done: Callable[[object], None],
                    on_cancelled: Callable[[], None] | None = None) -> bool:
         if self._job is not None:
-            self._say("Wait for the running job to finish, or cancel it.")
+            self._say(tr("Wait for the running job to finish, or cancel it."))
             return False
         self.progress_bar.setRange(0, 0)
         self._say(busy_text)

@@ -258,6 +258,7 @@
     </message>
     <message>
         <location filename="../camera/panel.py"/>
+        <location filename="../results/job_worker.py"/>
         <location filename="../teach/panel.py"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
@@ -1578,6 +1579,11 @@ Shown filter: replace only the filter shown below, to build a bank of different 
     </message>
     <message>
         <location filename="../main_window.py"/>
+        <source>&amp;Theme</source>
+        <translation>主题(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py"/>
         <source>Interface language: English</source>
         <translation>界面语言：简体中文</translation>
     </message>
@@ -1622,7 +1628,7 @@ Shown filter: replace only the filter shown below, to build a bank of different 
         <location filename="../results/dataset_view.py"/>
         <location filename="../teach/panel.py"/>
         <source>Train</source>
-        <translation>训练集</translation>
+        <translation>训练</translation>
     </message>
     <message>
         <location filename="../results/architectures_view.py"/>
@@ -2704,6 +2710,21 @@ Shown filter: replace only the filter shown below, to build a bank of different 
         <translation>图片 {path}</translation>
     </message>
     <message>
+        <location filename="../style.py"/>
+        <source>&amp;System</source>
+        <translation>系统(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../style.py"/>
+        <source>High contrast (&amp;light)</source>
+        <translation>高对比度（浅色）(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../style.py"/>
+        <source>High contrast (&amp;dark)</source>
+        <translation>高对比度（深色）(&amp;D)</translation>
+    </message>
+    <message>
         <location filename="../teach/class_list.py"/>
         <source>Class name</source>
         <translation>类别名称</translation>
@@ -2747,6 +2768,11 @@ Shown filter: replace only the filter shown below, to build a bank of different 
         <location filename="../teach/class_list.py"/>
         <source>Move the selected class down</source>
         <translation>把所选类别下移</translation>
+    </message>
+    <message>
+        <location filename="../teach/panel.py"/>
+        <source>My project</source>
+        <translation>我的项目</translation>
     </message>
     <message>
         <location filename="../teach/panel.py"/>
@@ -2968,6 +2994,11 @@ Shown filter: replace only the filter shown below, to build a bank of different 
         <location filename="../teach/panel.py"/>
         <source>Saved the project archive {path}.</source>
         <translation>项目归档已保存：{path}。</translation>
+    </message>
+    <message>
+        <location filename="../teach/panel.py"/>
+        <source>Wait for the running job to finish, or cancel it.</source>
+        <translation>请等待正在运行的任务完成，或者取消它。</translation>
     </message>
     <message>
         <location filename="../teach/panel.py"/>
