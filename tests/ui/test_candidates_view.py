@@ -107,3 +107,31 @@ def test_presentation_zoom_scales_the_characters(qtbot):
     zoomed.setPointSizeF(zoomed.pointSizeF() * 2)
     view.setFont(zoomed)  # what a presentation zoom does to the panel
     assert char_label.font().pointSizeF() == pytest.approx(2 * before)
+
+
+def test_a_long_meaning_ends_in_an_ellipsis_on_a_narrow_card_and_the_tooltip_has_it_all(qtbot):
+    view = make_view(qtbot)
+    view.set_candidates([Candidate("日", 0.9)])
+    button = view.findChild(QPushButton, "candidate_1")
+    reading = button.reading_label
+    info = character_info("日")
+    view.resize(900, 300)
+    qtbot.waitUntil(lambda: reading.width() > reading.fontMetrics().horizontalAdvance(reading.plain_text()))
+    assert not reading.is_elided()
+    view.resize(view.minimumSizeHint().width(), 300)  # as narrow as the column may get
+    qtbot.waitUntil(lambda: reading.width() < reading.fontMetrics().horizontalAdvance(reading.plain_text()) / 2)
+    assert reading.is_elided()
+    # The label keeps the whole reading; the card's tooltip shows it; the card keeps two lines for it.
+    assert info.gloss in reading.text() and info.gloss in button.toolTip()
+    assert reading.height() >= 2 * reading.fontMetrics().lineSpacing()
+    assert button.height() >= button.minimumSizeHint().height()
+
+
+def test_five_cards_keep_their_room_before_the_first_candidates(qtbot):
+    view = CandidatesView("Convolutional network", slots=5)
+    qtbot.addWidget(view)
+    view.show()
+    empty = view.minimumSizeHint().height()
+    view.set_candidates(TOP5)
+    qtbot.wait(20)
+    assert view.minimumSizeHint().height() == empty  # no jump when writing starts

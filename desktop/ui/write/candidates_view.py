@@ -1,6 +1,8 @@
 """One model's top candidates: the character large, a probability bar, pinyin and an English gloss.
 
 Clicking a candidate copies the character to the clipboard, so a student can paste what they wrote.
+A card keeps the same height whatever the gloss: the reading takes at most two lines and ends in
+"…" when it is longer (the card's tooltip has all of it), so a narrow column never cuts a card.
 """
 
 from __future__ import annotations
@@ -9,11 +11,13 @@ import html
 import logging
 from typing import Protocol, Sequence
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QEvent, QPointF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QFontInfo, QGuiApplication, QPainter, QPaintEvent, QTextCharFormat, QTextLayout, QTextOption
 from PySide6.QtWidgets import (
+    QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QProgressBar,
     QPushButton,
     QSizePolicy,
@@ -30,7 +34,12 @@ log = logging.getLogger(__name__)
 COPIED_FEEDBACK_MS = 1500
 CHAR_SCALE = 3.2  # candidate character size relative to the widget's own font, so presentation zoom scales it
 TOP_CHAR_SCALE = 4.0  # the first candidate a little larger still
+READING_SCALE = 1.1  # pinyin and gloss relative to the widget's own font
+READING_LINES = 2  # a longer reading ends in "…"
+READING_MIN_CHARS = 8  # the narrowest reading column, in widths of "n"
 BAR_STEPS = 1000
+BAR_HEIGHT = 8  # px: a strip under the reading
+CHAR_BOX_EMS = 1.2  # a candidate's character box, in ems: a CJK font's line height (about 1.45 em) is mostly air
 
 
 class CandidateLike(Protocol):
@@ -57,6 +66,97 @@ def lookup(char: str) -> CharacterInfo | None:
         return None
 
 
+class ReadingLabel(QLabel):
+    """Pinyin (bold) and gloss in at most :data:`READING_LINES` lines, the last one elided.
+
+    ``text()`` stays the whole reading (rich text); only the painting is cut to the room there is,
+    and the label is always exactly that many lines tall, so cards line up whatever the gloss.
+    """
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._pinyin = ""
+        self._gloss = ""
+
+    def set_reading(self, pinyin: str, gloss: str) -> None:
+        self._pinyin, self._gloss = pinyin, gloss
+        self.setText(f"<b>{html.escape(pinyin)}</b> {html.escape(gloss)}" if pinyin or gloss else "")
+        self.update()
+
+    def plain_text(self) -> str:
+        return f"{self._pinyin} {self._gloss}".strip()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt naming)
+        width = self.fontMetrics().horizontalAdvance(self.plain_text() or "M" * READING_MIN_CHARS)
+        return QSize(min(width, self.minimumSizeHint().width() * 4), self.minimumSizeHint().height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt naming)
+        metrics = self.fontMetrics()
+        margins = self.contentsMargins()
+        return QSize(metrics.horizontalAdvance("n") * READING_MIN_CHARS + margins.left() + margins.right(),
+                     metrics.lineSpacing() * READING_LINES + margins.top() + margins.bottom())
+
+    def is_elided(self) -> bool:
+        """True when the reading does not fit its lines at the current width."""
+        return self._lines()[1]
+
+    def _layout(self) -> QTextLayout:
+        layout = QTextLayout(self.plain_text(), self.font())
+        bold = QTextCharFormat()
+        bold.setFontWeight(QFont.Weight.Bold)
+        pinyin = QTextLayout.FormatRange()
+        pinyin.start, pinyin.length, pinyin.format = 0, len(self._pinyin), bold
+        layout.setFormats([pinyin])
+        option = QTextOption()
+        option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        layout.setTextOption(option)
+        return layout
+
+    def _lines(self) -> tuple[list[tuple[int, int]], bool]:
+        """(start, length) of each line shown, and whether text is left over for a "…"."""
+        text = self.plain_text()
+        layout = self._layout()
+        layout.beginLayout()
+        spans: list[tuple[int, int]] = []
+        while len(spans) < READING_LINES:
+            line = layout.createLine()
+            if not line.isValid():
+                break
+            line.setLineWidth(max(1, self.contentsRect().width()))
+            spans.append((line.textStart(), line.textLength()))
+        layout.endLayout()
+        left_over = bool(spans) and spans[-1][0] + spans[-1][1] < len(text)
+        return spans, left_over
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt naming)
+        text = self.plain_text()
+        if not text:
+            return
+        spans, elided = self._lines()
+        rect = self.contentsRect()
+        metrics = self.fontMetrics()
+        bold = QFont(self.font())
+        bold.setWeight(QFont.Weight.Bold)
+        painter = QPainter(self)
+        painter.setPen(self.palette().color(self.foregroundRole()))
+        y = rect.top() + metrics.ascent()
+        for number, (start, length) in enumerate(spans):
+            part = text[start:] if elided and number == len(spans) - 1 else text[start:start + length]
+            if elided and number == len(spans) - 1:
+                part = metrics.elidedText(part.strip(), Qt.TextElideMode.ElideRight, rect.width())
+            x = float(rect.left())
+            # The pinyin (bold) is at the very start: usually all on the first line.
+            bold_end = max(0, min(len(self._pinyin) - start, len(part)))
+            if bold_end:
+                painter.setFont(bold)
+                painter.drawText(QPointF(x, y), part[:bold_end])
+                x += painter.fontMetrics().horizontalAdvance(part[:bold_end])
+            painter.setFont(self.font())
+            painter.drawText(QPointF(x, y), part[bold_end:])
+            y += metrics.lineSpacing()
+        painter.end()
+
+
 class CandidateButton(QPushButton):
     """A large button: the character on the left; bar, percent, pinyin and gloss on the right."""
 
@@ -75,25 +175,29 @@ class CandidateButton(QPushButton):
         self.bar.setObjectName(f"candidate_{rank}_bar")
         self.bar.setRange(0, BAR_STEPS)
         self.bar.setTextVisible(False)
-        self.bar.setMaximumHeight(12)
+        self.bar.setFixedHeight(BAR_HEIGHT)
         self.percent_label = QLabel()
         self.percent_label.setObjectName(f"candidate_{rank}_percent")
         self.percent_label.setMinimumWidth(self.percent_label.fontMetrics().horizontalAdvance("100%") + 4)
         self.percent_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.reading_label = QLabel()
+        self.reading_label = ReadingLabel()
         self.reading_label.setObjectName(f"candidate_{rank}_reading")
-        self.reading_label.setWordWrap(True)
         for label in (self.char_label, self.percent_label, self.reading_label, self.bar):
             # Clicks anywhere on the button reach the button.
             label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
 
-        bar_row = QHBoxLayout()
-        bar_row.addWidget(self.bar, stretch=1)
-        bar_row.addWidget(self.percent_label)
-        details = QVBoxLayout()
-        details.addLayout(bar_row)
-        details.addWidget(self.reading_label)
+        # Reading and percent side by side, the bar under them: a card no taller than two lines
+        # of reading and a bar, so five cards fit a 720-pixel screen even at 150 % text.
+        details = QGridLayout()
+        details.setVerticalSpacing(2)
+        details.addWidget(self.reading_label, 0, 0)
+        details.addWidget(self.percent_label, 0, 1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        details.addWidget(self.bar, 1, 0, 1, 2)
+        details.setRowStretch(2, 1)
+        details.setColumnStretch(0, 1)
         layout = QHBoxLayout(self)
+        # The button is as large as its content needs (a QPushButton alone ignores its layout).
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         layout.setContentsMargins(8, 4, 8, 4)
         layout.addWidget(self.char_label)
         layout.addLayout(details, stretch=1)
@@ -106,26 +210,27 @@ class CandidateButton(QPushButton):
         self.bar.setValue(round(min(max(probability, 0.0), 1.0) * BAR_STEPS))
         self.percent_label.setText(percent_text(probability))
         if info is not None:
-            self.reading_label.setText(f"<b>{html.escape(info.pinyin)}</b> {html.escape(info.gloss)}")
+            self.reading_label.set_reading(info.pinyin, info.gloss)
             spoken = f"{char} {info.pinyin} {info.gloss}, {spoken_percent(probability)}"
         else:
-            self.reading_label.setText("")
+            self.reading_label.set_reading("", "")
             spoken = f"{char}, {spoken_percent(probability)}"
         self.setAccessibleName(spoken)
         self.setAccessibleDescription("Click to copy the character to the clipboard")
-        self.setToolTip(tr("Copy {char} to the clipboard", char=char))
+        copy = tr("Copy {char} to the clipboard", char=char)
+        # The whole reading, which a narrow card may end in "…".
+        self.setToolTip(f"{char} {self.reading_label.plain_text()}\n{copy}" if info is not None else copy)
 
     def _apply_fonts(self) -> None:
         base = self.font().pointSizeF()
         if base <= 0:  # a pixel-sized font
             base = self.font().pixelSize() * 0.75
         scale = TOP_CHAR_SCALE if self.rank == 1 else CHAR_SCALE
-        self.char_label.setFont(cjk_font(point_size=base * scale))
+        font = cjk_font(point_size=base * scale)
+        self.char_label.setFont(font)
         width = self.char_label.fontMetrics().horizontalAdvance("国") * 1.3
-        self.char_label.setFixedWidth(round(width))
-        self.setMinimumHeight(round(self.char_label.fontMetrics().height() + 8))
-        reading_font = cjk_font(point_size=base * 1.1)
-        self.reading_label.setFont(reading_font)
+        self.char_label.setFixedSize(round(width), round(QFontInfo(font).pixelSize() * CHAR_BOX_EMS))
+        self.reading_label.setFont(cjk_font(point_size=base * READING_SCALE))
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         if event.type() == QEvent.Type.FontChange:
@@ -139,11 +244,14 @@ class CandidatesView(QWidget):
     #: A candidate's character was copied to the clipboard.
     candidate_copied = Signal(str)
 
-    def __init__(self, title: str = "", parent: QWidget | None = None):
+    def __init__(self, title: str = "", parent: QWidget | None = None, slots: int = 0):
+        """``slots``: room kept for that many candidates from the start, so the column does not grow
+        (and push the window) when the first candidates arrive."""
         super().__init__(parent)
         self.setObjectName("candidatesView")
         self.setAccessibleName("Candidates")
         self._buttons: list[CandidateButton] = []
+        self._slots = slots
 
         self.title_label = QLabel()
         self.title_label.setObjectName("candidatesTitle")
@@ -164,13 +272,37 @@ class CandidatesView(QWidget):
 
         self._list = QVBoxLayout()
         self._list.setSpacing(4)
+        title_row = QHBoxLayout()  # the copy feedback beside the title: no row of its own to pay for
+        title_row.addWidget(self.title_label, stretch=1)
+        title_row.addWidget(self.copied_label, alignment=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.title_label)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(title_row)
         layout.addWidget(self.message_label)
         layout.addLayout(self._list)
-        layout.addWidget(self.copied_label)
         layout.addStretch(1)
         self.set_title(title)
+        for _ in range(slots):
+            self._add_button().hide()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt naming)
+        """Tall enough for the title and every slot's card, shown or not yet."""
+        hint = super().minimumSizeHint()
+        if not self._buttons:
+            return hint
+        cards = [b.layout().totalMinimumSize() for b in self._buttons]
+        cards += [cards[-1]] * (self._slots - len(cards))  # slots not built yet: like the last card
+        height = sum(c.height() for c in cards) + (len(cards) - 1) * self._list.spacing()
+        width = max(c.width() for c in cards)
+        title = self.title_label.minimumSizeHint().height() if self._title else 0
+        return QSize(max(hint.width(), width), max(hint.height(), title + self.layout().spacing() + height))
+
+    def _add_button(self) -> CandidateButton:
+        button = CandidateButton(len(self._buttons) + 1, self)
+        button.clicked.connect(lambda _checked=False, b=button: self._copy(b.char))
+        self._list.addWidget(button)
+        self._buttons.append(button)
+        return button
 
     def set_title(self, title: str) -> None:
         self._title = title
@@ -188,10 +320,7 @@ class CandidatesView(QWidget):
             return
         self.message_label.hide()
         while len(self._buttons) < len(candidates):
-            button = CandidateButton(len(self._buttons) + 1, self)
-            button.clicked.connect(lambda _checked=False, b=button: self._copy(b.char))
-            self._list.addWidget(button)
-            self._buttons.append(button)
+            self._add_button()
         for button, candidate in zip(self._buttons, candidates):
             button.show_candidate(candidate.char, float(candidate.probability))
             button.show()

@@ -102,6 +102,7 @@ class ModelInputView(QWidget):
         translated(self.caption.setText, "What the model sees ({h} × {w})", owner=self.caption,
                    h=CHAR_INPUT_HEIGHT, w=CHAR_INPUT_WIDTH)  # CAPTION in English
         self.caption.setObjectName("modelInputCaption")
+        self.caption.setWordWrap(True)  # a narrow column (150 % text, a 1024-pixel screen) wraps it
         self.image_widget = InputImage(self)
         self.value_label = QLabel(tr(HOVER_PROMPT))
         self.value_label.setObjectName("modelInputValue")

@@ -1,7 +1,10 @@
 """The Write panel: write (or open) a character and watch the models recognise it as you go.
 
 Layout: the canvas with its toolbar on the left; on the right the models to compare (one column
-of candidates each), "what the model sees" and the CNN's feature maps. The panel turns the ink
+of candidates each), "what the model sees" and the CNN's feature maps. The canvas and the
+candidates are what a class watches: they always get their room (the candidate columns scroll
+sideways only when many models are ticked); the model input and the feature maps below take what
+is left and scroll when that is too little (a 1024 x 768 projector, 150 % text, the Lessons sidebar). The panel turns the ink
 into the model input itself (cheap) and leaves every model run to the :class:`ModelHost` thread:
 requests go out throttled while writing and at once on pen-up; each carries an id, and an answer
 for an older id than the newest sent is dropped.
@@ -13,15 +16,17 @@ import logging
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QScrollArea,
     QSizePolicy,
     QSlider,
     QSplitter,
@@ -57,11 +62,73 @@ log = logging.getLogger(__name__)
 THROTTLE_MS = 30
 TOP_K = 5
 PEN_WIDTH_RANGE = (2, 40)
+PEN_SLIDER_WIDTH = (80, 160)  # px at 100 % zoom: never a stub, never the whole toolbar
+SIDE_BY_SIDE = 2  # candidate columns always shown whole; more models scroll sideways
+MODEL_LIST_ROWS = 2.5  # the comparison list shows this many models before it scrolls
 # English sources; shown through tr().
 EMPTY_MESSAGE = tr_noop("Write a character on the canvas, or open an image of one.")
 LOADING_MESSAGE = tr_noop("Loading the models…")
 NO_MODEL_MESSAGE = tr_noop("No character model found. Build one with: python -m training build-assets")
 IMAGE_PATTERNS = " ".join(f"*{s}" for s in IMAGE_SUFFIXES)
+
+
+class CandidateColumns(QScrollArea):
+    """The candidate columns side by side, always as tall as their cards; when more models are ticked
+    than fit, they scroll sideways instead of widening the window."""
+
+    def __init__(self, content: QWidget, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("candidateColumns")
+        self.setAccessibleName("Candidates of the compared models")
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setWidgetResizable(True)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
+        self.setWidget(content)
+        content.installEventFilter(self)
+
+    def eventFilter(self, watched, event: QEvent) -> bool:  # noqa: N802 (Qt naming)
+        # A scroll area does not pass its content's new size on: cards shown or hidden, a font
+        # changed; this one must, since its own size follows the content's.
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()
+        return super().eventFilter(watched, event)
+
+    def _columns(self) -> list[QWidget]:
+        layout = self.widget().layout()
+        items = (layout.itemAt(i).widget() for i in range(layout.count()))
+        return [w for w in items if w is not None and not w.isHidden()]
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt naming)
+        content = self.widget().minimumSizeHint()
+        # Two columns side by side at least (the usual comparison); more scroll, and only then is
+        # room kept for the scroll bar.
+        columns = self._columns()
+        shown = [w.minimumSizeHint().width() for w in columns[:SIDE_BY_SIDE]]
+        spacing = self.widget().layout().spacing()
+        margins = self.widget().layout().contentsMargins()
+        width = sum(shown) + spacing * max(len(shown) - 1, 0) + margins.left() + margins.right()
+        bar = self.horizontalScrollBar().sizeHint().height() if len(columns) > SIDE_BY_SIDE else 0
+        return QSize(min(content.width(), max(width, 1)), self._content_height() + bar)
+
+    def _content_height(self) -> int:
+        """The columns' height at the width they have now: a long model title wraps onto a second line."""
+        content = self.widget()
+        height = content.minimumSizeHint().height()
+        layout = content.layout()
+        if layout.hasHeightForWidth():
+            width = max(self.viewport().width(), content.minimumSizeHint().width())
+            height = max(height, layout.totalHeightForWidth(width))
+        return height
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.updateGeometry()  # the titles wrap differently: another height
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt naming)
+        return QSize(self.widget().sizeHint().width(), self.minimumSizeHint().height())
 
 
 def _tool_button(text: str, name: str, tip: str) -> QToolButton:
@@ -119,7 +186,8 @@ class WritePanel(FileDropMixin, QWidget):
         self.pen_width_slider.setRange(*PEN_WIDTH_RANGE)
         self.pen_width_slider.setValue(round(self.canvas.pen_width()))
         translated(self.pen_width_slider.setToolTip, "Pen width in pixels: the model sees the same line")
-        self.pen_width_slider.setMaximumWidth(160)
+        self.pen_width_slider.setMinimumWidth(PEN_SLIDER_WIDTH[0])
+        self.pen_width_slider.setMaximumWidth(PEN_SLIDER_WIDTH[1])
         pen_label = QLabel()
         translated(pen_label.setText, "Pen", owner=pen_label)
         pen_label.setBuddy(self.pen_width_slider)
@@ -129,17 +197,23 @@ class WritePanel(FileDropMixin, QWidget):
         self.grid_checkbox.setAccessibleName("Show the 米字格 guide grid")
         self.grid_checkbox.setChecked(self.canvas.grid_visible())
 
-        toolbar = QHBoxLayout()
+        # Two short rows rather than one long one: the canvas column stays narrow enough to share
+        # a 1024-pixel screen (or the Lessons sidebar) with the candidates.
+        edit_row = QHBoxLayout()
+        for w in (self.undo_button, self.redo_button, self.clear_button, self.open_button):
+            edit_row.addWidget(w)
+        edit_row.addStretch()
+        pen_row = QHBoxLayout()
+        for w in (pen_label, self.pen_width_slider, self.grid_checkbox):
+            pen_row.addWidget(w)
+        pen_row.addStretch()
         self.input_view = ModelInputView()
         self.why = WriteWhy(self)  # "Why?": heat maps over the input view and the canvas
-        for w in (self.undo_button, self.redo_button, self.clear_button, pen_label, self.pen_width_slider,
-                  self.grid_checkbox, self.open_button):
-            toolbar.addWidget(w)
-        toolbar.addStretch()
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addLayout(toolbar)
+        left_layout.addLayout(edit_row)
+        left_layout.addLayout(pen_row)
         left_layout.addWidget(self.drawing_area, stretch=1)
         self.status_label = QLabel(tr(LOADING_MESSAGE))
         self.status_label.setObjectName("writeStatus")
@@ -150,22 +224,30 @@ class WritePanel(FileDropMixin, QWidget):
         self.model_list.setObjectName("compareModelList")
         self.model_list.setAccessibleName("Models to compare")
         translated(self.model_list.setToolTip, "Tick the models to run side by side on the same drawing")
-        self.model_list.setMaximumHeight(90)
         self.views_row = QHBoxLayout()
+        self.views_row.setContentsMargins(0, 0, 0, 0)
         views_box = QWidget()
         views_box.setLayout(self.views_row)
+        self.candidate_columns = CandidateColumns(views_box)
         self.feature_view = FeatureMapsView()
         features_label = QLabel()
+        features_label.setWordWrap(True)
         translated(features_label.setText, "<b>Feature maps</b> of the CNN", owner=features_label)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         compare_label = QLabel()
+        compare_label.setWordWrap(True)
         translated(compare_label.setText, "<b>Compare models</b>", owner=compare_label)
-        right_layout.addWidget(compare_label)
-        right_layout.addWidget(self.model_list)
-        right_layout.addWidget(views_box, stretch=2)
-        lower = QHBoxLayout()
+        compare_row = QHBoxLayout()  # the heading beside the list: one row less to pay for
+        compare_row.addWidget(compare_label, alignment=Qt.AlignmentFlag.AlignTop)
+        compare_row.addWidget(self.model_list, stretch=1)
+        right_layout.addLayout(compare_row)
+        right_layout.addWidget(self.candidate_columns)
+        details = QWidget()
+        details.setObjectName("writeDetails")
+        lower = QHBoxLayout(details)
+        lower.setContentsMargins(0, 0, 0, 0)
         see_box = QVBoxLayout()
         see_box.addWidget(self.input_view, stretch=1)
         see_box.addWidget(self.why.toggle, alignment=Qt.AlignmentFlag.AlignLeft)
@@ -175,7 +257,13 @@ class WritePanel(FileDropMixin, QWidget):
         feat_box.addWidget(self.feature_view, stretch=1)
         lower.addLayout(see_box, 1)
         lower.addLayout(feat_box, 3)
-        right_layout.addLayout(lower, stretch=2)
+        self.details_scroll = QScrollArea()
+        self.details_scroll.setObjectName("writeDetailsScroll")
+        self.details_scroll.setAccessibleName("What the model sees and its feature maps")
+        self.details_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.details_scroll.setWidgetResizable(True)
+        self.details_scroll.setWidget(details)
+        right_layout.addWidget(self.details_scroll, stretch=1)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setObjectName("writeSplitter")
@@ -200,6 +288,7 @@ class WritePanel(FileDropMixin, QWidget):
         self.pen_width_slider.valueChanged.connect(lambda v: self.canvas.set_pen_width(float(v)))
         self.grid_checkbox.toggled.connect(self.canvas.set_grid_visible)
         self.model_list.itemChanged.connect(self._on_model_choice_changed)
+        self._fit_model_list()
         host.models_ready.connect(self.set_models)
         host.recognized.connect(self._on_recognized)
         host.failed.connect(self._on_failed)
@@ -287,7 +376,7 @@ class WritePanel(FileDropMixin, QWidget):
         for index, path in enumerate(chosen):
             view = self._views.get(path)
             if view is None:
-                view = CandidatesView()
+                view = CandidatesView(slots=TOP_K)
                 view.setObjectName(f"candidates_{Path(path).stem}")
                 view.setAccessibleName(f"Candidates of {self._models[path].title}")
                 view.set_title(self._models[path].title)
@@ -295,6 +384,7 @@ class WritePanel(FileDropMixin, QWidget):
                 view.candidate_copied.connect(lambda char, path=path: self.why.choose(path, char))
                 self._views[path] = view
             self.views_row.insertWidget(index, view)
+        self.candidate_columns.updateGeometry()
         if not self._features_model():
             self.feature_view.set_features(None)
 
@@ -429,5 +519,18 @@ class WritePanel(FileDropMixin, QWidget):
 
     def set_zoom(self, factor: float) -> None:
         """Presentation zoom: widgets with fixed pixel sizes grow with the font."""
-        self.model_list.setMaximumHeight(round(90 * factor))
-        self.pen_width_slider.setMaximumWidth(round(160 * factor))
+        self.pen_width_slider.setMinimumWidth(round(PEN_SLIDER_WIDTH[0] * factor))
+        self.pen_width_slider.setMaximumWidth(round(PEN_SLIDER_WIDTH[1] * factor))
+        self._fit_model_list()
+
+    def _fit_model_list(self) -> None:
+        """The comparison list a few rows tall in the current font: enough to see what is ticked,
+        little enough to leave the candidates their room."""
+        rows = self.model_list.fontMetrics().lineSpacing() + 2 * self.model_list.spacing() + 2
+        frame = 2 * self.model_list.frameWidth()
+        self.model_list.setFixedHeight(round(rows * MODEL_LIST_ROWS) + frame)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt naming)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_model_list()
+        super().changeEvent(event)
