@@ -15,8 +15,8 @@ from typing import Callable, Sequence
 
 import cv2
 import numpy as np
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
-from PySide6.QtGui import QIcon, QShowEvent
+from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QIcon, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
     QToolButton,
     QVBoxLayout,
@@ -66,6 +67,9 @@ VIDEO_PATTERNS = " ".join(f"*{s}" for s in VIDEO_SUFFIXES)
 #: The model ticked first when it is there: the shipped ImageNet classifier.
 PREFERRED_PHOTO_MODEL = "imagenet-efficientnet-lite0.onnx"
 STATUS_INTERVAL_MS = 500
+SPLIT_SHARES = (62, 38)  # picture column : predictions column
+ERROR_BACKGROUND, ERROR_TEXT = "#fde2e1", "#000000"  # the problem strip: dark text on pale red in every theme
+SAMPLE_ICON_LINES = 2.2  # a sample photo's side, in lines of text: it grows with the zoom
 LOADING_MESSAGE = tr_noop("Loading the photo models…")
 NO_MODEL_MESSAGE = tr_noop("No photo model found. Build the ImageNet model with "
                            "python -m training imagenet --base efficientnet-lite0, or put an exported photo model "
@@ -171,17 +175,24 @@ class CameraPanel(FileDropMixin, QWidget):
                                         tr_noop("The next photo of the folder or selection"), self.next_image)
         self.position_label = QLabel("")
         self.position_label.setObjectName("imagePosition")
+        # A long file name is cut rather than widening the window; the tooltip has all of it.
+        self.position_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
+        # Short rows rather than long ones: the picture column shares a 1024-pixel screen (or the
+        # Lessons sidebar) with the predictions, at 150 % text too.
         camera_row = QHBoxLayout()
-        for widget in (self.camera_choice, self.resolution_choice, self.camera_button, self.mirror_box,
-                       self.pause_button, self.snapshot_button):
+        for widget in (self.camera_choice, self.resolution_choice, self.camera_button):
             camera_row.addWidget(widget)
         camera_row.addStretch()
+        view_row = QHBoxLayout()
+        for widget in (self.mirror_box, self.pause_button, self.snapshot_button):
+            view_row.addWidget(widget)
+        view_row.addStretch()
         files_row = QHBoxLayout()
         for widget in (self.open_images_button, self.open_folder_button, self.open_video_button,
-                       self.previous_button, self.next_button, self.position_label):
+                       self.previous_button, self.next_button):
             files_row.addWidget(widget)
-        files_row.addStretch()
+        files_row.addWidget(self.position_label, stretch=1)
         samples_row = QHBoxLayout()
         samples_label = QLabel()
         translated(samples_label.setText, "Samples:", owner=samples_label)
@@ -194,20 +205,29 @@ class CameraPanel(FileDropMixin, QWidget):
             translated(button.setToolTip, "Classify the sample photo {name}", owner=button, name=path.name)
             button.setText(path.stem)
             button.setIcon(QIcon(str(path)))
-            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
+            # The photo says what it is: pictures only, one short row at any zoom.
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
             button.clicked.connect(lambda _=False, p=path: self.open_images([p]))
             samples_row.addWidget(button)
             self.sample_buttons.append(button)
         samples_row.addStretch()
+        self._size_sample_icons()
 
         self.preview = PreviewView()
         self.predictions_box = QWidget()
         self.why = CameraWhy(self)  # "Why?": a live heat map over the preview
-        camera_row.insertWidget(camera_row.count() - 1, self.why.toggle)
+        view_row.insertWidget(view_row.count() - 1, self.why.toggle)
         self.error_bar = QFrame()
         self.error_bar.setObjectName("cameraErrorBar")
         self.error_bar.setAccessibleName("Picture source problem")
-        self.error_bar.setStyleSheet("#cameraErrorBar { background: #fde2e1; border: 1px solid #d08080; }")
+        # Coloured through the palette, not a style sheet: a style sheet would stop its text
+        # following the window's zoom.
+        self.error_bar.setFrameShape(QFrame.Shape.Box)
+        self.error_bar.setAutoFillBackground(True)
+        error_palette = self.error_bar.palette()
+        for role, colour in ((QPalette.ColorRole.Window, ERROR_BACKGROUND), (QPalette.ColorRole.WindowText, ERROR_TEXT)):
+            error_palette.setColor(role, QColor(colour))
+        self.error_bar.setPalette(error_palette)
         self.error_label = QLabel()
         self.error_label.setObjectName("cameraErrorText")
         self.error_label.setWordWrap(True)
@@ -230,6 +250,7 @@ class CameraPanel(FileDropMixin, QWidget):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addLayout(camera_row)
+        left_layout.addLayout(view_row)
         left_layout.addLayout(files_row)
         left_layout.addLayout(samples_row)
         left_layout.addWidget(self.preview, stretch=1)
@@ -267,6 +288,9 @@ class CameraPanel(FileDropMixin, QWidget):
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        # Shares, not pixels: the predictions get room to read "n02123045 - tabby 83%" whole, the
+        # picture the rest (the preview's own wish of 640 pixels would otherwise leave them a sliver).
+        splitter.setSizes(list(SPLIT_SHARES))
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
         self._status_timer = QTimer(self)
@@ -299,6 +323,16 @@ class CameraPanel(FileDropMixin, QWidget):
         rows.addWidget(self.import_button)
         rows.addLayout(progress_row)
         return rows
+
+    def _size_sample_icons(self) -> None:
+        side = round(self.fontMetrics().height() * SAMPLE_ICON_LINES)
+        for button in self.sample_buttons:
+            button.setIconSize(QSize(side, side))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt naming)
+        if event.type() == QEvent.Type.FontChange:
+            self._size_sample_icons()
+        super().changeEvent(event)
 
     def _on_language_changed(self, _language: str) -> None:
         self.pause_button.setText(tr("Resume") if self.is_paused() else tr("Pause"))
@@ -808,5 +842,7 @@ class CameraPanel(FileDropMixin, QWidget):
         if self._stills:
             path = self._stills[self._still_index]
             self.position_label.setText(f"{self._still_index + 1} / {len(self._stills)} · {path.name}")
+            self.position_label.setToolTip(str(path))
         else:
             self.position_label.setText("")
+            self.position_label.setToolTip("")
