@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QListWidget, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QListWidget, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from desktop.ui.i18n import tr_noop, translated
+
+ARROW_BUTTON_EMS = 3  # an up or down button's width, in widths of its arrow (a push button alone is 80 px)
 
 
 def _button(text: str, name: str, accessible: str, tip: str) -> QPushButton:
@@ -43,14 +46,36 @@ class ClassList(QWidget):
         self.up_button = _button("▲", "teachMoveClassUp", "Move the class up", tr_noop("Move the selected class up"))
         self.down_button = _button("▼", "teachMoveClassDown", "Move the class down",
                                    tr_noop("Move the selected class down"))
-        buttons = QHBoxLayout()
-        for button in (self.add_button, self.rename_button, self.delete_button, self.up_button, self.down_button):
-            buttons.addWidget(button)
+        # Up and down beside the list, the name with Add, then Rename and Delete: a narrow column
+        # (a 1024-pixel screen at 150 % text) instead of one long row of buttons.
+        for button in (self.up_button, self.down_button):
+            button.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+            button.setMaximumWidth(button.fontMetrics().horizontalAdvance("▲") * ARROW_BUTTON_EMS)
+        arrows = QVBoxLayout()
+        arrows.addWidget(self.up_button)
+        arrows.addWidget(self.down_button)
+        arrows.addStretch(1)
+        list_row = QHBoxLayout()
+        list_row.addWidget(self.list, stretch=1)
+        list_row.addLayout(arrows)
+        name_row = QHBoxLayout()
+        name_row.addWidget(self.name_edit, stretch=1)
+        name_row.addWidget(self.add_button)
+        edit_row = QHBoxLayout()
+        edit_row.addWidget(self.rename_button)
+        edit_row.addWidget(self.delete_button)
+        edit_row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.list, stretch=1)
-        layout.addWidget(self.name_edit)
-        layout.addLayout(buttons)
+        layout.addLayout(list_row, stretch=1)
+        layout.addLayout(name_row)
+        layout.addLayout(edit_row)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt naming)
+        if event.type() == QEvent.Type.FontChange:
+            for button in (self.up_button, self.down_button):
+                button.setMaximumWidth(button.fontMetrics().horizontalAdvance("▲") * ARROW_BUTTON_EMS)
+        super().changeEvent(event)
 
     def set_classes(self, rows: Sequence[tuple[str, int]], current: int) -> None:
         self.list.blockSignals(True)

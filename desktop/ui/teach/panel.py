@@ -30,7 +30,8 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFileDialog,
-    QFormLayout,
+    QFrame,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QInputDialog,
@@ -60,7 +61,10 @@ from desktop.ui.results.job_worker import JobWorker
 from desktop.ui.sources import CameraSource, FrameSource, read_image_rgb
 from desktop.ui.teach.class_list import ClassList
 from desktop.ui.teach.preview import PreviewView
+from desktop.ui.teach.project_bar import ProjectBar
+from desktop.ui.teach.result_view import TrainingResult
 from desktop.ui.teach.sample_grid import SampleGrid
+from desktop.ui.teach.steps_guide import StepsGuide
 from desktop.ui.teach.train_view import UnderTheHood
 from desktop.ui.teach.why_toggle import TeachWhy
 from desktop.ui.teachable_import import (
@@ -82,6 +86,7 @@ AUGMENTED_COPIES = 2
 RECORD_RATES = (1, 2, 5, 10, 15)  # frames per second saved while "hold to record" is held
 DEFAULT_RECORD_RATE = 5
 IMAGE_PATTERNS = "*.png *.jpg *.jpeg *.bmp *.webp *.tif *.tiff"
+SPLIT_SHARES = (26, 34, 40)  # classes : samples : training and preview
 
 
 def teach_root() -> Path:
@@ -203,29 +208,17 @@ class TeachPanel(QWidget):
 
     # -- building ------------------------------------------------------------------------------
     def _build(self) -> None:
-        self.project_label = QLabel()
-        self.project_label.setObjectName("teachProjectName")
-        self.project_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.new_button = _button(tr_noop("New…"), "teachNewProject", "New project", tr_noop("Start a new, empty project"),
-                                  self.new_project_dialog)
-        self.open_button = _button(tr_noop("Open…"), "teachOpenProject", "Open a project",
-                                   tr_noop("Open a project folder (its project.json) or a project archive (.zip)"),
-                                   self.open_project_dialog)
-        self.save_as_button = _button(tr_noop("Save as…"), "teachSaveAs", "Save the project in another folder",
-                                      tr_noop("Copy the project into another folder and keep working there"),
-                                      self.save_as_dialog)
-        self.archive_button = _button(tr_noop("Save archive…"), "teachSaveArchive", "Save the project as one archive",
-                                      tr_noop("Images, labels and settings in one .zip file"), self.save_archive_dialog)
-        self.export_button = _button(tr_noop("Export ONNX"), "teachExportOnnx", "Export the model as ONNX",
-                                     tr_noop("One ONNX file (feature extractor + your classes) for the Camera panel"),
-                                     lambda: self.export_onnx())
-        self.dataset_button = _button(tr_noop("Export dataset…"), "teachExportDataset", "Export the samples as class folders",
-                                      tr_noop("Copy the samples into one folder per class"), self.export_dataset_dialog)
-        top = QHBoxLayout()
-        top.addWidget(self.project_label, stretch=1)
-        for button in (self.new_button, self.open_button, self.save_as_button, self.archive_button,
-                       self.export_button, self.dataset_button):
-            top.addWidget(button)
+        # Top: the three steps (the next one highlighted), then the project line.
+        self.steps = StepsGuide()
+        self.project_bar = ProjectBar()
+        self.project_label = self.project_bar.label
+        self.export_button = self.project_bar.export_button
+        self.project_bar.new_action.triggered.connect(self.new_project_dialog)
+        self.project_bar.open_action.triggered.connect(self.open_project_dialog)
+        self.project_bar.save_as_action.triggered.connect(self.save_as_dialog)
+        self.project_bar.archive_action.triggered.connect(self.save_archive_dialog)
+        self.project_bar.dataset_action.triggered.connect(self.export_dataset_dialog)
+        self.export_button.clicked.connect(lambda _=False: self.export_onnx())
 
         # Left: classes.
         self.classes = ClassList()
@@ -263,24 +256,24 @@ class TeachPanel(QWidget):
             translated_item(self.rate_choice, self.rate_choice.count() - 1, "{rate} / s", rate=rate)
         self.rate_choice.setCurrentIndex(RECORD_RATES.index(DEFAULT_RECORD_RATE))
         self._record_timer = QTimer(self)
-        add_row = QHBoxLayout()
-        for widget in (self.add_files_button, self.add_folder_button, self.add_drawing_button,
-                       self.delete_samples_button):
-            add_row.addWidget(widget)
-        camera_row = QHBoxLayout()
-        for widget in (self.camera_choice, self.camera_button, self.record_button, self.rate_choice):
-            camera_row.addWidget(widget)
+        # Two buttons a row: the samples column stays narrow enough for three columns on a
+        # 1024-pixel screen at 150 % text.
         middle = QWidget()
         middle_layout = QVBoxLayout(middle)
         middle_layout.setContentsMargins(0, 0, 0, 0)
         middle_layout.addWidget(self.samples_title)
         middle_layout.addWidget(self.grid, stretch=1)
-        middle_layout.addLayout(add_row)
-        middle_layout.addLayout(camera_row)
+        for pair in ((self.add_files_button, self.add_folder_button), (self.add_drawing_button, self.delete_samples_button),
+                     (self.camera_choice, self.camera_button), (self.record_button, self.rate_choice)):
+            row = QHBoxLayout()
+            for widget in pair:
+                row.addWidget(widget, stretch=1)
+            middle_layout.addLayout(row)
 
         # Right: train, advanced settings, preview, under the hood.
         self.augment_box = QCheckBox()
-        translated(self.augment_box.setText, "Augment (flip, crop, rotate, brightness)", owner=self.augment_box)
+        translated(self.augment_box.setText, "Augment", owner=self.augment_box)
+        translated(self.augment_box.setToolTip, "Augment (flip, crop, rotate, brightness)", owner=self.augment_box)
         self.augment_box.setObjectName("teachAugment")
         self.augment_box.setAccessibleName("Augment the samples while training")
         self.epochs_spin = QSpinBox()
@@ -294,15 +287,20 @@ class TeachPanel(QWidget):
         advanced = QGroupBox()
         translated(advanced.setTitle, "Advanced", owner=advanced)
         advanced.setObjectName("teachAdvanced")
-        form = QFormLayout(advanced)
-        for label, spin, name in ((tr_noop("Epochs"), self.epochs_spin, "teachEpochs"),
-                                  (tr_noop("Batch size"), self.batch_spin, "teachBatchSize"),
-                                  (tr_noop("Learning rate"), self.rate_spin, "teachLearningRate")):
+        # Labels over their boxes, side by side: three short rows instead of a tall form.
+        form = QGridLayout(advanced)
+        form.addWidget(self.augment_box, 0, 0, 1, 3)
+        for column, (label, spin, name) in enumerate(((tr_noop("Epochs"), self.epochs_spin, "teachEpochs"),
+                                                      (tr_noop("Batch size"), self.batch_spin, "teachBatchSize"),
+                                                      (tr_noop("Learning rate"), self.rate_spin, "teachLearningRate"))):
             spin.setObjectName(name)
             spin.setAccessibleName(label)
             row_label = QLabel()
+            row_label.setWordWrap(True)
             translated(row_label.setText, label, owner=row_label)
-            form.addRow(row_label, spin)
+            row_label.setBuddy(spin)
+            form.addWidget(row_label, 1, column, Qt.AlignmentFlag.AlignBottom)
+            form.addWidget(spin, 2, column)
         self.train_button = _button(tr_noop("Train"), "teachTrainButton", "Train the model",
                                     tr_noop("Embed every sample and train the classifier"), self.train)
         self.cancel_button = _button(tr_noop("Cancel"), "teachCancelButton", "Cancel the running job",
@@ -312,6 +310,12 @@ class TeachPanel(QWidget):
         self.progress_bar.setAccessibleName("Progress of the running job")
         self.progress_bar.setRange(0, 1)
         self.progress_bar.setValue(0)
+        self.progress_bar.hide()  # shown only while a job runs
+        # Its room is kept while hidden: nothing jumps when a job starts or ends.
+        policy = self.progress_bar.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.progress_bar.setSizePolicy(policy)
+        self.result_view = TrainingResult()
         train_row = QHBoxLayout()
         train_row.addWidget(self.train_button)
         train_row.addWidget(self.cancel_button)
@@ -334,24 +338,33 @@ class TeachPanel(QWidget):
         hood_scroll.setWidget(self.under_the_hood)
         preview_page = QWidget()
         preview_layout = QVBoxLayout(preview_page)
-        preview_layout.addWidget(self.preview)
+        preview_layout.addWidget(self.preview, stretch=1)
         preview_layout.addWidget(self.why.toggle, alignment=Qt.AlignmentFlag.AlignLeft)
         preview_layout.addWidget(self.why.scale)
         preview_layout.addWidget(self.preview_file_button)
         preview_layout.addWidget(self.import_button)  # one per row: side by side they widen the window past 1280
+        # The preview scrolls when the screen is short (150 % text on 720 pixels): the classes,
+        # samples, Train and the result above it never do.
+        preview_scroll = QScrollArea()
+        preview_scroll.setObjectName("teachPreviewScroll")
+        preview_scroll.setAccessibleName("Preview")
+        preview_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        preview_scroll.setWidgetResizable(True)
+        preview_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        preview_scroll.setWidget(preview_page)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("teachTabs")
         self.tabs.setAccessibleName("Preview and under the hood")
-        self.tabs.addTab(preview_page, "Preview")
+        self.tabs.addTab(preview_scroll, "Preview")
         self.tabs.addTab(hood_scroll, "Under the hood")
-        translated_tab(self.tabs, preview_page, "Preview")
+        translated_tab(self.tabs, preview_scroll, "Preview")
         translated_tab(self.tabs, hood_scroll, "Under the hood")
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(self.augment_box)
-        right_layout.addWidget(advanced)
         right_layout.addLayout(train_row)
+        right_layout.addWidget(self.result_view)
+        right_layout.addWidget(advanced)
         right_layout.addWidget(self.tabs, stretch=1)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -359,16 +372,19 @@ class TeachPanel(QWidget):
         splitter.addWidget(self.classes)
         splitter.addWidget(middle)
         splitter.addWidget(right)
-        splitter.setStretchFactor(1, 2)
-        splitter.setStretchFactor(2, 2)
-        splitter.setSizes([220, 520, 520])  # the class list needs little room, samples and training more
+        # The same shares for the first layout and for every resize after it: the class list needs
+        # little room, the samples and the training more.
+        for index, share in enumerate(SPLIT_SHARES):
+            splitter.setStretchFactor(index, share)
+        splitter.setSizes(list(SPLIT_SHARES))
         self.status_label = QLabel("")
         self.status_label.setObjectName("teachStatus")
         self.status_label.setAccessibleName("Teach status")
         self.status_label.setWordWrap(True)
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
+        layout.addWidget(self.steps)
+        layout.addWidget(self.project_bar)
         layout.addWidget(splitter, stretch=1)
         layout.addWidget(self.status_label)
 
@@ -430,14 +446,21 @@ class TeachPanel(QWidget):
             widget.blockSignals(False)
         self.preview.bars.set_classes([])
         self.preview.caption.setText(tr("Train the model to see its predictions here."))
+        self.result_view.clear()
         self._refresh(0)
 
     def _refresh(self, current: int | None = None) -> None:
         current = self.classes.current() if current is None else current
-        self.project_label.setText(f"<b>{self.project.name}</b> · {self.project.folder}")
-        self.classes.set_classes([(c.name, len(c.samples)) for c in self.project.classes], current)
+        self.project_bar.set_project(self.project.name, self.project.folder)
+        counts = [(c.name, len(c.samples)) for c in self.project.classes]
+        self.classes.set_classes(counts, current)
+        self.steps.set_project(counts, self.is_trained())
         self._show_samples()
         self._update_buttons()
+
+    def is_trained(self) -> bool:
+        """A model trained here on exactly the classes there are now (an export would be up to date)."""
+        return self.head is not None and self.trained_classes == self.project.class_names
 
     def _show_samples(self) -> None:
         teach_class = self.current_class()
@@ -741,6 +764,7 @@ class TeachPanel(QWidget):
             self._say(tr("Wait for the running job to finish, or cancel it."))
             return False
         self.progress_bar.setRange(0, 0)
+        self.progress_bar.show()
         self._say(busy_text)
         log.info("teach panel: %s", busy_text)
         worker = JobWorker(job, self)
@@ -751,8 +775,10 @@ class TeachPanel(QWidget):
                 self._job = None
             worker.wait()
             worker.deleteLater()
+            # The bar moves only while work runs: a finished job's 100 % would read as "trained".
             self.progress_bar.setRange(0, 1)
-            self.progress_bar.setValue(1 if success else 0)
+            self.progress_bar.setValue(0)
+            self.progress_bar.hide()
             self._update_buttons()
 
         def finished(result) -> None:
@@ -794,11 +820,10 @@ class TeachPanel(QWidget):
         busy = self._job is not None
         if busy:
             self.stop_recording()
-        for widget in (self.train_button, self.export_button, self.dataset_button, self.add_files_button,
-                       self.add_folder_button, self.new_button, self.open_button, self.save_as_button,
-                       self.archive_button, self.classes, self.add_drawing_button, self.delete_samples_button,
-                       self.record_button, self.grid, self.augment_box, self.epochs_spin, self.batch_spin,
-                       self.rate_spin, self.import_button):
+        for widget in (self.train_button, self.export_button, self.add_files_button, self.add_folder_button,
+                       self.classes, self.add_drawing_button, self.delete_samples_button, self.record_button,
+                       self.grid, self.augment_box, self.epochs_spin, self.batch_spin, self.rate_spin,
+                       self.import_button, *self.project_bar.actions_to_lock()):
             widget.setEnabled(not busy)
         self.cancel_button.setEnabled(busy)
 
@@ -848,6 +873,8 @@ class TeachPanel(QWidget):
         def done(result: HeadResult) -> None:
             self.head, self.trained_classes, self.imported = result, names, None  # your own model replaces an imported one
             self.under_the_hood.set_result(result, names)
+            self.result_view.show_result(result, names)
+            self._refresh()  # the steps: all done
             self.preview.bars.set_classes(names)
             last = result.history[max(result.history)]
             held = tr(", held-out accuracy {value:.0%}", value=last["val_accuracy"]) if len(result.holdout) else ""

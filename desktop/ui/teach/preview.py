@@ -6,14 +6,16 @@ from pathlib import Path
 from typing import Sequence
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage, QPixmap
-from PySide6.QtWidgets import QGridLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QImage, QPainter, QPaintEvent, QPen, QPixmap, QResizeEvent
+from PySide6.QtWidgets import QGridLayout, QLabel, QProgressBar, QSizePolicy, QVBoxLayout, QWidget
 
 from desktop.ui.file_drop import dropped_path
 from desktop.ui.i18n import tr, translated
 
-PICTURE_SIDE = 200
+PICTURE_SIDE = 200  # px the picture asks for
+PICTURE_MIN_SIDE = 120  # px it may shrink to on a small screen; it grows with the room there is
+DROP_BORDER_COLOUR = "#999999"
 
 
 class ConfidenceBars(QWidget):
@@ -72,18 +74,46 @@ class PreviewPicture(QLabel):
         self.setObjectName("teachPreviewPicture")
         self.setAccessibleName("Preview picture (drop a photo here)")
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setMinimumSize(PICTURE_SIDE, PICTURE_SIDE)
+        self.setMinimumSize(PICTURE_MIN_SIDE, PICTURE_MIN_SIDE)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setWordWrap(True)
-        self.setStyleSheet("#teachPreviewPicture { border: 1px dashed #999; }")
         self.setAcceptDrops(True)
+        self._image: QImage | None = None
+
+    # The label's own hints would follow the pixmap's size (a picture that only ever grows): fixed ones.
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt naming)
+        return QSize(PICTURE_SIDE, PICTURE_SIDE)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt naming)
+        return QSize(PICTURE_MIN_SIDE, PICTURE_MIN_SIDE)
 
     def set_rgb(self, rgb: np.ndarray) -> None:
         rgb = np.ascontiguousarray(rgb)
         height, width = rgb.shape[:2]
-        image = QImage(rgb.data, width, height, 3 * width, QImage.Format.Format_RGB888).copy()
-        self.setPixmap(QPixmap.fromImage(image).scaled(PICTURE_SIDE, PICTURE_SIDE,
-                                                       Qt.AspectRatioMode.KeepAspectRatio,
-                                                       Qt.TransformationMode.SmoothTransformation))
+        self._image = QImage(rgb.data, width, height, 3 * width, QImage.Format.Format_RGB888).copy()
+        self._fit_pixmap()
+
+    def _fit_pixmap(self) -> None:
+        """The picture as large as the label allows, aspect kept."""
+        if self._image is None:
+            return
+        room = self.contentsRect().size()
+        side = QSize(max(room.width() - 2, PICTURE_MIN_SIDE), max(room.height() - 2, PICTURE_MIN_SIDE))
+        self.setPixmap(QPixmap.fromImage(self._image).scaled(side, Qt.AspectRatioMode.KeepAspectRatio,
+                                                             Qt.TransformationMode.SmoothTransformation))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt naming)
+        super().resizeEvent(event)
+        self._fit_pixmap()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt naming)
+        super().paintEvent(event)
+        # A dashed "drop here" border, painted rather than set by a style sheet: a style sheet would
+        # stop the text following the window's zoom.
+        painter = QPainter(self)
+        painter.setPen(QPen(QColor(DROP_BORDER_COLOUR), 1, Qt.PenStyle.DashLine))
+        painter.drawRect(self.rect().adjusted(0, 0, -1, -1))
+        painter.end()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt naming)
         if dropped_path(event, Path.is_file):
@@ -113,7 +143,6 @@ class PreviewView(QWidget):
         self.caption.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.picture)
+        layout.addWidget(self.picture, stretch=1)  # the picture takes the room there is
         layout.addWidget(self.caption)
         layout.addWidget(self.bars)
-        layout.addStretch()

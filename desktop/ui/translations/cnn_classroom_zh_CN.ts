@@ -1321,7 +1321,7 @@ Shown filter: replace only the filter shown below, to build a bank of different 
     <message>
         <location filename="../lessons/sidebar.py"/>
         <location filename="../results/experiments_view.py"/>
-        <location filename="../teach/panel.py"/>
+        <location filename="../teach/project_bar.py"/>
         <source>Open…</source>
         <translation>打开…</translation>
     </message>
@@ -1627,6 +1627,7 @@ Shown filter: replace only the filter shown below, to build a bank of different 
         <location filename="../results/architectures_view.py"/>
         <location filename="../results/dataset_view.py"/>
         <location filename="../teach/panel.py"/>
+        <location filename="../teach/steps_guide.py"/>
         <source>Train</source>
         <translation>训练</translation>
     </message>
@@ -1805,11 +1806,6 @@ Shown filter: replace only the filter shown below, to build a bank of different 
     </message>
     <message>
         <location filename="../results/curves.py"/>
-        <source>epoch</source>
-        <translation>轮次</translation>
-    </message>
-    <message>
-        <location filename="../results/curves.py"/>
         <source>training</source>
         <translation>训练</translation>
     </message>
@@ -1818,6 +1814,11 @@ Shown filter: replace only the filter shown below, to build a bank of different 
         <location filename="../results/experiments_view.py"/>
         <source>validation</source>
         <translation>验证</translation>
+    </message>
+    <message>
+        <location filename="../results/curves.py"/>
+        <source>epoch</source>
+        <translation>轮次</translation>
     </message>
     <message>
         <location filename="../results/curves.py"/>
@@ -2776,61 +2777,6 @@ Shown filter: replace only the filter shown below, to build a bank of different 
     </message>
     <message>
         <location filename="../teach/panel.py"/>
-        <source>New…</source>
-        <translation>新建…</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>Start a new, empty project</source>
-        <translation>新建一个空项目</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>Open a project folder (its project.json) or a project archive (.zip)</source>
-        <translation>打开项目文件夹（其中的 project.json）或项目归档（.zip）</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>Save as…</source>
-        <translation>另存为…</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>Copy the project into another folder and keep working there</source>
-        <translation>把项目复制到另一个文件夹，并在那里继续工作</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>Save archive…</source>
-        <translation>保存归档…</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>Images, labels and settings in one .zip file</source>
-        <translation>把图像、标签和设置保存在一个 .zip 文件中</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>Export ONNX</source>
-        <translation>导出 ONNX</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>One ONNX file (feature extractor + your classes) for the Camera panel</source>
-        <translation>一个 ONNX 文件（特征提取器 + 你的类别），供“摄像头”面板使用</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>Export dataset…</source>
-        <translation>导出数据集…</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>Copy the samples into one folder per class</source>
-        <translation>把样本复制到每个类别一个文件夹中</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
         <source>Add image files to the selected class</source>
         <translation>把图片文件添加到所选类别</translation>
     </message>
@@ -2878,6 +2824,11 @@ Shown filter: replace only the filter shown below, to build a bank of different 
         <location filename="../teach/panel.py"/>
         <source>{rate} / s</source>
         <translation>{rate} 张/秒</translation>
+    </message>
+    <message>
+        <location filename="../teach/panel.py"/>
+        <source>Augment</source>
+        <translation>数据增强</translation>
     </message>
     <message>
         <location filename="../teach/panel.py"/>
@@ -3132,6 +3083,12 @@ Shown filter: replace only the filter shown below, to build a bank of different 
     </message>
     <message>
         <location filename="../teach/panel.py"/>
+        <location filename="../teach/project_bar.py"/>
+        <source>Export ONNX</source>
+        <translation>导出 ONNX</translation>
+    </message>
+    <message>
+        <location filename="../teach/panel.py"/>
         <source>ONNX model (*.onnx)</source>
         <translation>ONNX 模型 (*.onnx)</translation>
     </message>
@@ -3224,6 +3181,116 @@ Shown filter: replace only the filter shown below, to build a bank of different 
         <location filename="../teach/preview.py"/>
         <source>Drop a photo here, or start the camera</source>
         <translation>把照片拖放到这里，或启动摄像头</translation>
+    </message>
+    <message>
+        <location filename="../teach/project_bar.py"/>
+        <source>New…</source>
+        <translation>新建…</translation>
+    </message>
+    <message>
+        <location filename="../teach/project_bar.py"/>
+        <source>Start a new, empty project</source>
+        <translation>新建一个空项目</translation>
+    </message>
+    <message>
+        <location filename="../teach/project_bar.py"/>
+        <source>Open a project folder (its project.json) or a project archive (.zip)</source>
+        <translation>打开项目文件夹（其中的 project.json）或项目归档（.zip）</translation>
+    </message>
+    <message>
+        <location filename="../teach/project_bar.py"/>
+        <source>Save as…</source>
+        <translation>另存为…</translation>
+    </message>
+    <message>
+        <location filename="../teach/project_bar.py"/>
+        <source>Copy the project into another folder and keep working there</source>
+        <translation>把项目复制到另一个文件夹，并在那里继续工作</translation>
+    </message>
+    <message>
+        <location filename="../teach/project_bar.py"/>
+        <source>Save archive…</source>
+        <translation>保存归档…</translation>
+    </message>
+    <message>
+        <location filename="../teach/project_bar.py"/>
+        <source>Images, labels and settings in one .zip file</source>
+        <translation>把图像、标签和设置保存在一个 .zip 文件中</translation>
+    </message>
+    <message>
+        <location filename="../teach/project_bar.py"/>
+        <source>Export dataset…</source>
+        <translation>导出数据集…</translation>
+    </message>
+    <message>
+        <location filename="../teach/project_bar.py"/>
+        <source>Copy the samples into one folder per class</source>
+        <translation>把样本复制到每个类别一个文件夹中</translation>
+    </message>
+    <message>
+        <location filename="../teach/project_bar.py"/>
+        <source>Project</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <location filename="../teach/project_bar.py"/>
+        <source>New, open, save or archive the project; export its samples</source>
+        <translation>新建、打开、保存或归档项目；导出它的样本</translation>
+    </message>
+    <message>
+        <location filename="../teach/project_bar.py"/>
+        <source>One ONNX file (feature extractor + your classes) for the Camera panel</source>
+        <translation>一个 ONNX 文件（特征提取器 + 你的类别），供“摄像头”面板使用</translation>
+    </message>
+    <message>
+        <location filename="../teach/result_view.py"/>
+        <source>Done: held-out accuracy {value:.0%}</source>
+        <translation>完成：留出集准确率 {value:.0%}</translation>
+    </message>
+    <message>
+        <location filename="../teach/result_view.py"/>
+        <source>Done: training accuracy {value:.0%} (no samples held out to check it)</source>
+        <translation>完成：训练准确率 {value:.0%}（没有留出样本来检验）</translation>
+    </message>
+    <message>
+        <location filename="../teach/result_view.py"/>
+        <source>n/a</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../teach/result_view.py"/>
+        <source>Per class (held-out): {values}</source>
+        <translation>各类别（留出集）：{values}</translation>
+    </message>
+    <message>
+        <location filename="../teach/steps_guide.py"/>
+        <source>Add classes</source>
+        <translation>添加类别</translation>
+    </message>
+    <message>
+        <location filename="../teach/steps_guide.py"/>
+        <source>Add samples</source>
+        <translation>添加样本</translation>
+    </message>
+    <message>
+        <location filename="../teach/steps_guide.py"/>
+        <source>Type a class name under the list and press Add: at least {n} classes, such as &quot;cup&quot; and &quot;pen&quot;.</source>
+        <translation>在列表下方输入类别名称并按“添加”：至少 {n} 个类别，比如“杯子”和“笔”。</translation>
+    </message>
+    <message>
+        <location filename="../teach/steps_guide.py"/>
+        <source>Select a class and add its pictures (Images…, Folder…, From Write or Hold to record): {name!r} needs at least {n}; a few dozen work better.</source>
+        <translation>选中一个类别并添加它的图片（图片…、文件夹…、来自书写或按住录制）：{name!r} 至少需要 {n} 张，几十张效果更好。</translation>
+    </message>
+    <message>
+        <location filename="../teach/steps_guide.py"/>
+        <source>Press Train: the model learns your classes in a few seconds.</source>
+        <translation>按“训练”：模型几秒钟就能学会你的类别。</translation>
+    </message>
+    <message>
+        <location filename="../teach/steps_guide.py"/>
+        <source>Trained. Try it in the preview, or export it for the Camera panel.</source>
+        <translation>已训练。在预览里试一试，或者导出给“摄像头”面板使用。</translation>
     </message>
     <message>
         <location filename="../teach/train_view.py"/>
