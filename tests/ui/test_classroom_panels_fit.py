@@ -6,8 +6,9 @@
   (the larger panel list and bars take more): each panel's minimum fits, and its primary content is
   on screen without scrolling: the canvas and the candidates; the camera picture and its top 3; the
   class list, the samples and Train.
-- With the Lessons sidebar open the Write panel is about 880 wide: the pen slider keeps a usable
-  width and no candidate card is cut.
+- The Lessons sidebar beside a panel leaves it about 640 x 600 on a 1024 x 768 screen, and about
+  880 x 640 on a 1280 x 720 one: there the Write panel's pen slider keeps a usable width and no
+  candidate card is cut.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from tests.ui.gui_thread import GuiThreadRelay
 
 WAIT_MS = 30_000
 SMALL_PROJECTOR = (880, 600)  # a 1024 x 768 window, normal text
+SMALL_PROJECTOR_WITH_LESSONS = (640, 600)  # the same beside the Lessons sidebar
 PROJECTOR = {1.0: (1146, 640), 1.5: (1100, 645)}  # a 1280 x 720 window at each text size
 LESSONS_OPEN = (880, 640)  # 1280 x 720 with the Lessons sidebar beside the panel
 CASES = [("en", 1.0), ("en", 1.5), ("zh_CN", 1.0), ("zh_CN", 1.5)]
@@ -128,6 +130,7 @@ def test_write_fits_a_projector_with_canvas_and_candidates_on_screen(qtbot, writ
     written(qtbot, write_panel)
     if factor == 1.0:
         assert_minimum_within(write_panel, SMALL_PROJECTOR, "Write at 1024 x 768")
+        assert_minimum_within(write_panel, SMALL_PROJECTOR_WITH_LESSONS, "Write beside the Lessons at 1024 x 768")
     assert_minimum_within(write_panel, PROJECTOR[factor], "Write at 1280 x 720")
     settle(qtbot, write_panel, PROJECTOR[factor])
     assert_on_screen(write_panel.canvas, write_panel, "the canvas")
@@ -170,6 +173,7 @@ def test_camera_fits_a_projector_with_picture_and_top3_on_screen(qtbot, camera_p
     qtbot.waitUntil(lambda: any(camera_panel.prediction_lines().values()), timeout=WAIT_MS)
     if factor == 1.0:
         assert_minimum_within(camera_panel, SMALL_PROJECTOR, "Camera at 1024 x 768")
+        assert_minimum_within(camera_panel, SMALL_PROJECTOR_WITH_LESSONS, "Camera beside the Lessons at 1024 x 768")
     assert_minimum_within(camera_panel, PROJECTOR[factor], "Camera at 1280 x 720")
     settle(qtbot, camera_panel, PROJECTOR[factor])
     assert_on_screen(camera_panel.preview, camera_panel, "the camera picture")
@@ -205,6 +209,7 @@ def test_teach_fits_a_projector_with_classes_samples_and_train_on_screen(qtbot, 
         assert teach_panel.add_class(name)
     if factor == 1.0:
         assert_minimum_within(teach_panel, SMALL_PROJECTOR, "Teach at 1024 x 768")
+        assert_minimum_within(teach_panel, SMALL_PROJECTOR_WITH_LESSONS, "Teach beside the Lessons at 1024 x 768")
     assert_minimum_within(teach_panel, PROJECTOR[factor], "Teach at 1280 x 720")
     settle(qtbot, teach_panel, PROJECTOR[factor])
     for widget, what in ((teach_panel.classes.list, "the class list"), (teach_panel.grid, "the samples"),

@@ -69,6 +69,7 @@ PREFERRED_PHOTO_MODEL = "imagenet-efficientnet-lite0.onnx"
 STATUS_INTERVAL_MS = 500
 SPLIT_SHARES = (62, 38)  # picture column : predictions column
 ERROR_BACKGROUND, ERROR_TEXT = "#fde2e1", "#000000"  # the problem strip: dark text on pale red in every theme
+ARROW_BUTTON_EMS = 3  # the previous and next buttons' width, in widths of their arrow
 SAMPLE_ICON_LINES = 2.2  # a sample photo's side, in lines of text: it grows with the zoom
 LOADING_MESSAGE = tr_noop("Loading the photo models…")
 NO_MODEL_MESSAGE = tr_noop("No photo model found. Build the ImageNet model with "
@@ -173,6 +174,7 @@ class CameraPanel(FileDropMixin, QWidget):
                                             tr_noop("The previous photo of the folder or selection"), self.previous_image)
         self.next_button = self._button("▶", "nextImageButton", "Next image",
                                         tr_noop("The next photo of the folder or selection"), self.next_image)
+        self._size_arrow_buttons()
         self.position_label = QLabel("")
         self.position_label.setObjectName("imagePosition")
         # A long file name is cut rather than widening the window; the tooltip has all of it.
@@ -262,6 +264,9 @@ class CameraPanel(FileDropMixin, QWidget):
         self.model_list = QListWidget()
         self.model_list.setObjectName("cameraModelList")
         self.model_list.setAccessibleName("Photo models to compare")
+        # A long model name ends in "…" (its tooltip has it all) rather than scrolling sideways.
+        self.model_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.model_list.setTextElideMode(Qt.TextElideMode.ElideRight)
         translated(self.model_list.setToolTip, "Tick two or more models to run them side by side on the same frame")
         self.model_list.setMaximumHeight(110)
         self.predictions_layout = QVBoxLayout(self.predictions_box)
@@ -324,6 +329,11 @@ class CameraPanel(FileDropMixin, QWidget):
         rows.addLayout(progress_row)
         return rows
 
+    def _size_arrow_buttons(self) -> None:
+        # As wide as their arrow needs, not a push button's 80 pixels: the files row stays short.
+        for button in (self.previous_button, self.next_button):
+            button.setMaximumWidth(button.fontMetrics().horizontalAdvance(button.text()) * ARROW_BUTTON_EMS)
+
     def _size_sample_icons(self) -> None:
         side = round(self.fontMetrics().height() * SAMPLE_ICON_LINES)
         for button in self.sample_buttons:
@@ -332,6 +342,7 @@ class CameraPanel(FileDropMixin, QWidget):
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt naming)
         if event.type() == QEvent.Type.FontChange:
             self._size_sample_icons()
+            self._size_arrow_buttons()
         super().changeEvent(event)
 
     def _on_language_changed(self, _language: str) -> None:

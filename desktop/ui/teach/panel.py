@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication, QObject, QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QSize, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -86,7 +86,8 @@ AUGMENTED_COPIES = 2
 RECORD_RATES = (1, 2, 5, 10, 15)  # frames per second saved while "hold to record" is held
 DEFAULT_RECORD_RATE = 5
 IMAGE_PATTERNS = "*.png *.jpg *.jpeg *.bmp *.webp *.tif *.tiff"
-SPLIT_SHARES = (26, 34, 40)  # classes : samples : training and preview
+SPLIT_SHARES = (26, 34, 40)
+PROGRESS_MIN_WIDTH = 48  # px: a busy bar needs no room for text  # classes : samples : training and preview
 
 
 def teach_root() -> Path:
@@ -149,6 +150,23 @@ class _Relay(QObject):
 
     phase = Signal(str)
     epoch = Signal(int, object)
+
+
+class UpDownScroll(QScrollArea):
+    """Scrolls up and down only, and is always as wide as its content needs (nothing cut at the side)."""
+
+    def __init__(self, content: QWidget, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setWidget(content)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt naming)
+        hint = super().minimumSizeHint()
+        bar = self.verticalScrollBar().sizeHint().width()
+        hint.setWidth(self.widget().minimumSizeHint().width() + bar + 2 * self.frameWidth())
+        return hint
 
 
 def _button(text: str, name: str, accessible: str, tip: str, slot=None) -> QPushButton:
@@ -311,6 +329,7 @@ class TeachPanel(QWidget):
         self.progress_bar.setRange(0, 1)
         self.progress_bar.setValue(0)
         self.progress_bar.hide()  # shown only while a job runs
+        self.progress_bar.setMinimumWidth(PROGRESS_MIN_WIDTH)  # its own wish (room for "100%") widens the column
         # Its room is kept while hidden: nothing jumps when a job starts or ends.
         policy = self.progress_bar.sizePolicy()
         policy.setRetainSizeWhenHidden(True)
@@ -324,7 +343,8 @@ class TeachPanel(QWidget):
         self.why = TeachWhy(self)  # "Why?": a heat map over the preview picture
         self.preview_file_button = _button(tr_noop("Preview a photo…"), "teachPreviewFile", "Preview a photo file",
                                            tr_noop("Classify a photo file with the trained model"), self.preview_file_dialog)
-        self.import_button = _button(tr_noop("Preview a Teachable Machine model…"), "teachImportTeachable",
+        # Short: on the Preview tab "preview" goes without saying, and the column is narrow.
+        self.import_button = _button(tr_noop("Teachable Machine model…"), "teachImportTeachable",
                                      "Preview a Teachable Machine model",
                                      tr_noop("Convert a Teachable Machine TensorFlow.js export (model.json or .zip) into "
                                              "your models folder and preview it here until you train your own; you "
@@ -338,6 +358,7 @@ class TeachPanel(QWidget):
         hood_scroll.setWidget(self.under_the_hood)
         preview_page = QWidget()
         preview_layout = QVBoxLayout(preview_page)
+        preview_layout.setContentsMargins(0, 0, 0, 0)  # the tab's frame is margin enough
         preview_layout.addWidget(self.preview, stretch=1)
         preview_layout.addWidget(self.why.toggle, alignment=Qt.AlignmentFlag.AlignLeft)
         preview_layout.addWidget(self.why.scale)
@@ -345,13 +366,9 @@ class TeachPanel(QWidget):
         preview_layout.addWidget(self.import_button)  # one per row: side by side they widen the window past 1280
         # The preview scrolls when the screen is short (150 % text on 720 pixels): the classes,
         # samples, Train and the result above it never do.
-        preview_scroll = QScrollArea()
+        preview_scroll = UpDownScroll(preview_page)
         preview_scroll.setObjectName("teachPreviewScroll")
         preview_scroll.setAccessibleName("Preview")
-        preview_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        preview_scroll.setWidgetResizable(True)
-        preview_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        preview_scroll.setWidget(preview_page)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("teachTabs")
         self.tabs.setAccessibleName("Preview and under the hood")

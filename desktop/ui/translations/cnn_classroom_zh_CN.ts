@@ -2872,8 +2872,8 @@ Shown filter: replace only the filter shown below, to build a bank of different 
     </message>
     <message>
         <location filename="../teach/panel.py"/>
-        <source>Preview a Teachable Machine model…</source>
-        <translation>预览 Teachable Machine 模型…</translation>
+        <source>Teachable Machine model…</source>
+        <translation>Teachable Machine 模型…</translation>
     </message>
     <message>
         <location filename="../teach/panel.py"/>
@@ -3618,6 +3618,10 @@ Shown filter: replace only the filter shown below, to build a bank of different 
     <message>
         <source>Compare two models side by side</source>
         <translation type="obsolete">并排比较两个模型</translation>
+    </message>
+    <message>
+        <source>Preview a Teachable Machine model…</source>
+        <translation type="obsolete">预览 Teachable Machine 模型…</translation>
     </message>
 </context>
 </TS>

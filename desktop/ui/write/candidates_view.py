@@ -36,10 +36,11 @@ CHAR_SCALE = 3.2  # candidate character size relative to the widget's own font, 
 TOP_CHAR_SCALE = 4.0  # the first candidate a little larger still
 READING_SCALE = 1.1  # pinyin and gloss relative to the widget's own font
 READING_LINES = 2  # a longer reading ends in "…"
-READING_MIN_CHARS = 8  # the narrowest reading column, in widths of "n"
+READING_MIN_CHARS = 6  # the narrowest reading column, in widths of "n"
 BAR_STEPS = 1000
 BAR_HEIGHT = 8  # px: a strip under the reading
 CHAR_BOX_EMS = 1.2  # a candidate's character box, in ems: a CJK font's line height (about 1.45 em) is mostly air
+CHAR_BOX_WIDTH_EMS = 1.2  # its width, in widths of a character
 
 
 class CandidateLike(Protocol):
@@ -198,7 +199,7 @@ class CandidateButton(QPushButton):
         layout = QHBoxLayout(self)
         # The button is as large as its content needs (a QPushButton alone ignores its layout).
         layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
-        layout.setContentsMargins(8, 4, 8, 4)
+        layout.setContentsMargins(6, 4, 6, 4)
         layout.addWidget(self.char_label)
         layout.addLayout(details, stretch=1)
         self._apply_fonts()
@@ -228,7 +229,7 @@ class CandidateButton(QPushButton):
         scale = TOP_CHAR_SCALE if self.rank == 1 else CHAR_SCALE
         font = cjk_font(point_size=base * scale)
         self.char_label.setFont(font)
-        width = self.char_label.fontMetrics().horizontalAdvance("国") * 1.3
+        width = self.char_label.fontMetrics().horizontalAdvance("国") * CHAR_BOX_WIDTH_EMS
         self.char_label.setFixedSize(round(width), round(QFontInfo(font).pixelSize() * CHAR_BOX_EMS))
         self.reading_label.setFont(cjk_font(point_size=base * READING_SCALE))
 

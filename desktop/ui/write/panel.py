@@ -223,6 +223,9 @@ class WritePanel(FileDropMixin, QWidget):
         self.model_list = QListWidget()
         self.model_list.setObjectName("compareModelList")
         self.model_list.setAccessibleName("Models to compare")
+        # A long model name ends in "…" (its tooltip has it all) rather than scrolling sideways.
+        self.model_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.model_list.setTextElideMode(Qt.TextElideMode.ElideRight)
         translated(self.model_list.setToolTip, "Tick the models to run side by side on the same drawing")
         self.views_row = QHBoxLayout()
         self.views_row.setContentsMargins(0, 0, 0, 0)
