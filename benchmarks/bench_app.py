@@ -3,7 +3,7 @@ and the first show of the Results panel.
 
 Drives the real Write panel offscreen: strokes of course characters are put on the canvas, pen-up
 is signalled, and the clock stops when the candidates view has painted the answer. Targets (from
-the issue): p50 < 15 ms pen-up to painted, inference < 2 ms, cold start < 2 s, RSS < 300 MB,
+the issues): p50 <= 12 ms pen-up to painted, inference < 2 ms, cold start <= 1.0 s, RSS < 300 MB,
 Results panel built in the GUI thread in < 0.5 s on its first show (fresh process each time).
 """
 
@@ -23,7 +23,7 @@ import numpy as np
 from benchmarks.isolation import isolate_user_dirs, wait_until
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-TARGETS = {"pen_up_p50_ms": 15.0, "inference_ms": 2.0, "cold_start_s": 2.0, "rss_mb": 300.0,
+TARGETS = {"pen_up_p50_ms": 12.0, "inference_ms": 2.0, "cold_start_s": 1.0, "rss_mb": 300.0,
            "results_panel_s": 0.5}
 
 
@@ -142,6 +142,28 @@ def cold_start(runs: int) -> list[float]:
     return times
 
 
+BARE_QT_WINDOW = (
+    "import sys\n"
+    "from PySide6.QtWidgets import QApplication, QLabel\n"
+    "app = QApplication(sys.argv[:1])\n"
+    "label = QLabel('ok')\n"
+    "label.show()\n"
+    "app.processEvents()\n"
+)
+
+
+def bare_qt_start(runs: int) -> list[float]:
+    """The same-run baseline of ``cold_start``: seconds for Python to start Qt and show one label."""
+    isolate_user_dirs()
+    env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", BARE_QT_WINDOW], env=env, capture_output=True, timeout=120, check=True)
+        times.append(time.perf_counter() - start)
+    return times
+
+
 def panel_build_once() -> dict[str, float]:
     """In this fresh process, with empty settings: seconds the GUI thread spends on the Results panel
     when "Results" is first chosen, and (the baseline, measured after it) on one chart of the panel."""
@@ -178,7 +200,7 @@ def results_panel_first_show(runs: int) -> list[dict[str, float]]:
 
 
 def verdict(value: float, target: float) -> str:
-    return "ok" if value < target else "OVER"
+    return "ok" if value <= target else "OVER"
 
 
 def report(drawings: int = 100, starts: int = 5, panel_builds: int = 3) -> str:
@@ -186,6 +208,7 @@ def report(drawings: int = 100, starts: int = 5, panel_builds: int = 3) -> str:
 
     pen, inference, rss, model = pen_up_to_painted(drawings)
     starts_s = cold_start(starts)
+    bare_s = bare_qt_start(starts)
     builds = results_panel_first_show(panel_builds)
     results_s = statistics.median(b["results_panel_s"] for b in builds)
     ratio = statistics.median(b["results_panel_s"] / b["chart_s"] for b in builds)
@@ -193,15 +216,18 @@ def report(drawings: int = 100, starts: int = 5, panel_builds: int = 3) -> str:
     p50, p90 = np.percentile(pen, 50) * 1e3, np.percentile(pen, 90) * 1e3
     inf50, inf90 = np.percentile(inference, 50) * 1e3, np.percentile(inference, 90) * 1e3
     cold = statistics.median(starts_s)
+    bare = statistics.median(bare_s)
+    inf_ratio = np.percentile(pen, 50) / max(np.percentile(inference, 50), 1e-9)
     lines = [
         f"machine: {machine_line()}; model: {model}; {drawings} drawings, {starts} cold starts",
         f"{'measure':<34}{'value':>18}{'target':>12}",
-        f"{'pen-up to candidates painted':<34}{f'p50 {p50:.1f} ms':>18}{'< 15 ms':>12}  {verdict(p50, 15)}"
-        f"   (p90 {p90:.1f} ms)",
+        f"{'pen-up to candidates painted':<34}{f'p50 {p50:.1f} ms':>18}{'<= 12 ms':>12}  "
+        f"{verdict(p50, TARGETS['pen_up_p50_ms'])}   (p90 {p90:.1f} ms; {inf_ratio:.0f}x the inference alone)",
         f"{'model inference alone':<34}{f'p50 {inf50:.2f} ms':>18}{'< 2 ms':>12}  {verdict(inf50, 2)}"
         f"   (p90 {inf90:.2f} ms)",
-        f"{'cold start to a usable window':<34}{f'median {cold:.2f} s':>18}{'< 2 s':>12}  {verdict(cold, 2)}"
-        f"   (runs: {', '.join(f'{s:.2f}' for s in starts_s)})",
+        f"{'cold start to a usable window':<34}{f'median {cold:.2f} s':>18}{'<= 1.0 s':>12}  "
+        f"{verdict(cold, TARGETS['cold_start_s'])}   (runs: {', '.join(f'{s:.2f}' for s in starts_s)}; "
+        f"{cold / bare:.1f}x a bare Qt window's start, {bare:.2f} s, same run; includes a 0.3 s settle)",
         f"{'resident memory, Write panel':<34}{f'{rss:.0f} MB':>18}{'< 300 MB':>12}  {verdict(rss, 300)}",
         f"{'Results panel, first show':<34}{f'median {results_s * 1e3:.0f} ms':>18}{'< 500 ms':>12}  "
         f"{verdict(results_s, TARGETS['results_panel_s'])}   (as long as {ratio:.1f} charts; runs: {runs_ms} ms)",
