@@ -14,13 +14,24 @@ import logging
 from typing import Callable, Sequence
 
 from PySide6.QtCore import QObject, QRectF, Signal
-from PySide6.QtWidgets import QAbstractButton, QApplication
+from PySide6.QtWidgets import QAbstractButton, QApplication, QCheckBox
 
 from desktop.ui.explain_overlay import ColourScale, HeatOverlay, explanation_caption
 from desktop.ui.explain_worker import ExplainAnswer, ExplainRequest, ExplainWorker
-from desktop.ui.i18n import tr
+from desktop.ui.i18n import tr, translated
 
 log = logging.getLogger(__name__)
+
+
+
+def why_toggle(name: str, accessible: str, tip: str) -> QCheckBox:
+    """The "Why?" check box of a panel; ``tip`` is an English source the caller marks with tr_noop."""
+    toggle = QCheckBox()
+    translated(toggle.setText, "Why?", owner=toggle)
+    translated(toggle.setToolTip, tip, owner=toggle)
+    toggle.setObjectName(name)
+    toggle.setAccessibleName(accessible)
+    return toggle
 
 
 class WhyController(QObject):

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QCheckBox, QProgressBar, QWidget
+from PySide6.QtWidgets import QProgressBar, QWidget
 
 from desktop.ui.explain_overlay import ColourScale, HeatOverlay, centred_square
 from desktop.ui.explain_worker import ExplainAnswer, ExplainRequest
-from desktop.ui.i18n import translated
-from desktop.ui.why import WhyController
+from desktop.ui.i18n import tr_noop
+from desktop.ui.why import WhyController, why_toggle
 
 
 class CameraWhy(QObject):
@@ -25,12 +25,9 @@ class CameraWhy(QObject):
     def __init__(self, panel: QWidget):
         super().__init__(panel)
         self._panel = panel
-        self.toggle = QCheckBox()
-        translated(self.toggle.setText, "Why?", owner=self.toggle)
-        translated(self.toggle.setToolTip, "Show live where the first ticked model looks: a heat map of the "
-                   "evidence for its top class (click a prediction to see the evidence for it)", owner=self.toggle)
-        self.toggle.setObjectName("cameraWhyCheckBox")
-        self.toggle.setAccessibleName("Why? Show where the model looks")
+        self.toggle = why_toggle("cameraWhyCheckBox", "Why? Show where the model looks",
+                                 tr_noop("Show live where the first ticked model looks: a heat map of the "
+                   "evidence for its top class (click a prediction to see the evidence for it)"))
         self.scale = ColourScale(name="cameraWhyScale")
         self.overlay = HeatOverlay(panel.preview, name="previewHeatOverlay")
         self.controller = WhyController(self.toggle, self.scale, [self.overlay], live=True, parent=self)

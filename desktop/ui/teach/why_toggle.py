@@ -14,13 +14,13 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, QRectF
-from PySide6.QtWidgets import QCheckBox, QLabel, QProgressBar, QWidget
+from PySide6.QtWidgets import QLabel, QProgressBar, QWidget
 
 from desktop.core.onnx_model import OnnxModel
 from desktop.ui.explain_overlay import ColourScale, HeatOverlay, centred_square
 from desktop.ui.explain_worker import ExplainAnswer, ExplainRequest
-from desktop.ui.i18n import translated
-from desktop.ui.why import WhyController
+from desktop.ui.i18n import tr_noop
+from desktop.ui.why import WhyController, why_toggle
 
 _builds = itertools.count(1)
 
@@ -41,12 +41,9 @@ class TeachWhy(QObject):
     def __init__(self, panel: QWidget):
         super().__init__(panel)
         self._panel = panel
-        self.toggle = QCheckBox()
-        translated(self.toggle.setText, "Why?", owner=self.toggle)
-        translated(self.toggle.setToolTip, "Show where the taught model looks in the preview picture (click a "
-                   "class's bar to see the evidence for it)", owner=self.toggle)
-        self.toggle.setObjectName("teachWhyCheckBox")
-        self.toggle.setAccessibleName("Why? Show where the taught model looks")
+        self.toggle = why_toggle("teachWhyCheckBox", "Why? Show where the taught model looks",
+                                 tr_noop("Show where the taught model looks in the preview picture (click a "
+                   "class's bar to see the evidence for it)"))
         self.scale = ColourScale(name="teachWhyScale")
         picture = panel.preview.picture
         self.overlay = HeatOverlay(picture, name="teachHeatOverlay")

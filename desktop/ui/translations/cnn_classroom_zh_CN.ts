@@ -356,13 +356,6 @@
     </message>
     <message>
         <location filename="../camera/why_toggle.py"/>
-        <location filename="../teach/why_toggle.py"/>
-        <location filename="../write/why_toggle.py"/>
-        <source>Why?</source>
-        <translation>为什么？</translation>
-    </message>
-    <message>
-        <location filename="../camera/why_toggle.py"/>
         <source>Show live where the first ticked model looks: a heat map of the evidence for its top class (click a prediction to see the evidence for it)</source>
         <translation>实时显示第一个勾选的模型在看哪里：它的首选类别的证据热力图（点击某个预测可查看该类别的证据）</translation>
     </message>
@@ -3336,6 +3329,11 @@ Shown filter: replace only the filter shown below, to build a bank of different 
         <location filename="../teachable_import.py"/>
         <source>There is no models folder to import {name} into; start the app with --models-dir FOLDER.</source>
         <translation>没有可导入 {name} 的模型文件夹；请用 --models-dir 文件夹 启动应用。</translation>
+    </message>
+    <message>
+        <location filename="../why.py"/>
+        <source>Why?</source>
+        <translation>为什么？</translation>
     </message>
     <message>
         <location filename="../why.py"/>

@@ -13,13 +13,13 @@ from typing import Sequence
 
 import numpy as np
 from PySide6.QtCore import QRectF
-from PySide6.QtWidgets import QCheckBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from desktop.core import strokes as stroke_renderer
 from desktop.ui.explain_overlay import ColourScale, HeatOverlay
 from desktop.ui.explain_worker import ExplainAnswer, ExplainRequest
-from desktop.ui.i18n import translated
-from desktop.ui.why import WhyController
+from desktop.ui.i18n import tr_noop
+from desktop.ui.why import WhyController, why_toggle
 
 
 class WriteWhy:
@@ -27,12 +27,9 @@ class WriteWhy:
 
     def __init__(self, panel: QWidget):
         self._panel = panel
-        self.toggle = QCheckBox()
-        translated(self.toggle.setText, "Why?", owner=self.toggle)
-        translated(self.toggle.setToolTip, "Show where the model looked: a heat map of the evidence for its top "
-                   "candidate (click a candidate to see the evidence for it)", owner=self.toggle)
-        self.toggle.setObjectName("writeWhyCheckBox")
-        self.toggle.setAccessibleName("Why? Show where the model looked")
+        self.toggle = why_toggle("writeWhyCheckBox", "Why? Show where the model looked",
+                                 tr_noop("Show where the model looked: a heat map of the evidence for its top "
+                   "candidate (click a candidate to see the evidence for it)"))
         self.scale = ColourScale(name="writeWhyScale")
         self.input_overlay = HeatOverlay(panel.input_view.image_widget, smooth=False, name="inputHeatOverlay")
         self.canvas_overlay = HeatOverlay(panel.canvas, name="canvasHeatOverlay")
