@@ -16,9 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, QRect
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QAbstractScrollArea, QWidget
+from PySide6.QtWidgets import QWidget
 
 from desktop.core.registry import ModelRegistry, shipped_models_dir
 from desktop.ui import i18n
@@ -29,6 +27,7 @@ from desktop.ui.write.candidates_view import READING_LINES
 from desktop.ui.write.panel import PEN_SLIDER_WIDTH, WritePanel
 from tests.ui.drawing import draw_character
 from tests.ui.gui_thread import GuiThreadRelay
+from tests.ui.on_screen import assert_on_screen, rect_in, scale_text
 
 WAIT_MS = 30_000
 SMALL_PROJECTOR = (880, 600)  # a 1024 x 768 window, normal text
@@ -47,29 +46,6 @@ def language():
     """Switch the interface language inside a test; English again afterwards."""
     yield i18n.set_language
     i18n.set_language("en")
-
-
-def scale_text(widget: QWidget, factor: float) -> None:
-    font = QFont(widget.font())
-    font.setPointSizeF(font.pointSizeF() * factor)
-    widget.setFont(font)
-
-
-def rect_in(widget: QWidget, ancestor: QWidget) -> QRect:
-    return QRect(widget.mapTo(ancestor, QPoint(0, 0)), widget.size())
-
-
-def assert_on_screen(widget: QWidget, panel: QWidget, what: str) -> None:
-    """Visible, inside the panel, and not scrolled out of any scroll area it sits in."""
-    assert widget.isVisible(), f"{what} is hidden"
-    assert panel.rect().contains(rect_in(widget, panel)), f"{what} at {rect_in(widget, panel)} leaves the panel"
-    parent = widget.parentWidget()
-    while parent is not None and parent is not panel:
-        if isinstance(parent, QAbstractScrollArea):
-            viewport = parent.viewport()
-            assert viewport.rect().contains(rect_in(widget, viewport)), \
-                f"{what} at {rect_in(widget, viewport)} needs scrolling in {parent.objectName()!r}"
-        parent = parent.parentWidget()
 
 
 def assert_minimum_within(panel: QWidget, bound: tuple[int, int], what: str) -> None:

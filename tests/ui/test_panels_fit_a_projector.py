@@ -11,14 +11,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QObject, QPoint, QRect, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QAbstractButton, QAbstractScrollArea, QComboBox, QLineEdit, QWidget
 
 from desktop.core.onnx_model import OnnxModel
 from desktop.core.registry import ModelInfo
 from desktop.ui.kernels.panel import KernelsPanel
 from desktop.ui.results.panel import ResultsPanel
+from tests.ui.on_screen import assert_on_screen, rect_in, scale_text
 
 PANEL_WIDTH, PANEL_HEIGHT = 880, 600  # a 1024 × 768 window less the panel list, menu and status bar
 WIDE_WIDTH, WIDE_HEIGHT = 1400, 900
@@ -32,29 +32,6 @@ class FakeHost(QObject):
     """What the Results panel needs of a model host: the scan result."""
 
     models_ready = Signal(object, object)
-
-
-def scale_text(widget: QWidget, factor: float) -> None:
-    font = QFont(widget.font())
-    font.setPointSizeF(font.pointSizeF() * factor)
-    widget.setFont(font)
-
-
-def rect_in(widget: QWidget, ancestor: QWidget) -> QRect:
-    return QRect(widget.mapTo(ancestor, QPoint(0, 0)), widget.size())
-
-
-def assert_on_screen(widget: QWidget, panel: QWidget, what: str) -> None:
-    """Visible, inside the panel, and not scrolled out of any scroll area it sits in."""
-    assert widget.isVisible(), f"{what} is hidden"
-    assert panel.rect().contains(rect_in(widget, panel)), f"{what} at {rect_in(widget, panel)} leaves the panel"
-    parent = widget.parentWidget()
-    while parent is not None and parent is not panel:
-        if isinstance(parent, QAbstractScrollArea):
-            viewport = parent.viewport()
-            assert viewport.rect().contains(rect_in(widget, viewport)), \
-                f"{what} at {rect_in(widget, viewport)} needs scrolling in {parent.objectName()!r}"
-        parent = parent.parentWidget()
 
 
 def controls_outside_scroll_areas(panel: QWidget) -> list[QWidget]:
