@@ -166,6 +166,7 @@ class CandidateButton(QPushButton):
         self.rank = rank
         self.char = ""
         self.setObjectName(f"candidate_{rank}")
+        self.setAccessibleName(f"Candidate {rank}, empty")  # until a candidate is shown
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
 
