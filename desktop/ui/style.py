@@ -35,6 +35,7 @@ HEADING_WEIGHT = QFont.Weight.DemiBold
 SUBHEADING_SCALE = 1.15
 SUBHEADING_WEIGHT = QFont.Weight.DemiBold
 CANDIDATE_CHARACTER_SCALE = 3.2  # a candidate character on the Write panel's cards
+CANDIDATE_TOP_CHARACTER_SCALE = 4.0  # the first candidate a little larger still
 CANDIDATE_READING_SCALE = 1.1  # its pinyin and meaning
 CANDIDATE_TITLE_WEIGHT = QFont.Weight.Bold
 CHART_TEXT_SCALE = 1.0  # axis ticks and labels of charts, read from the back of a room

@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from desktop.core.atomic import atomic_path
+from desktop.ui import style
 from desktop.ui.fonts import cjk_font
 from desktop.ui.i18n import tr, translated
 
@@ -42,7 +43,7 @@ def make_plot(title: str = "", x_label: str = "", y_label: str = "") -> pg.PlotW
         axis = item.getAxis(side)
         axis.setPen(pg.mkPen("k"))
         axis.setTextPen(pg.mkPen("k"))
-        axis.setStyle(tickFont=cjk_font(9))
+        axis.setStyle(tickFont=style.chart_font(cjk_font()))  # the interface's text size, not a fixed 9 pt
     if x_label:
         translated(lambda text: item.setLabel("bottom", text, color="k"), x_label, owner=plot)
     if y_label:

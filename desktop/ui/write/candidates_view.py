@@ -26,15 +26,17 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.characters import CharacterInfo, CharacterTableError, character_info
+from desktop.ui import style
 from desktop.ui.fonts import cjk_font
 from desktop.ui.i18n import tr
 
 log = logging.getLogger(__name__)
 
 COPIED_FEEDBACK_MS = 1500
-CHAR_SCALE = 3.2  # candidate character size relative to the widget's own font, so presentation zoom scales it
-TOP_CHAR_SCALE = 4.0  # the first candidate a little larger still
-READING_SCALE = 1.1  # pinyin and gloss relative to the widget's own font
+# Sizes relative to the widget's own font (so presentation zoom scales them), from the style module.
+CHAR_SCALE = style.CANDIDATE_CHARACTER_SCALE
+TOP_CHAR_SCALE = style.CANDIDATE_TOP_CHARACTER_SCALE
+READING_SCALE = style.CANDIDATE_READING_SCALE  # pinyin and gloss
 READING_LINES = 2  # a longer reading ends in "…"
 READING_MIN_CHARS = 6  # the narrowest reading column, in widths of "n"
 BAR_STEPS = 1000
