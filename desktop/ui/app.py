@@ -42,7 +42,10 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORGANISATION_NAME)
     app.setApplicationVersion(__version__)
+    from desktop.ui import gui_garbage
     from desktop.ui.fonts import load_bundled_fonts
+
+    gui_garbage.install(app)  # reference cycles holding Qt objects are destroyed in the GUI thread only
 
     load_bundled_fonts()  # the installers ship a CJK font in assets/fonts; nothing to do in a checkout
     return app
