@@ -44,6 +44,17 @@ def write_test_video(path: Path, frames: int = 90, size: tuple[int, int] = SIZE)
     return path
 
 
+def folder_with_only(model: Path, folder: Path) -> Path:
+    """``folder`` holding just ``model`` (linked, or copied where links are not allowed): the Camera
+    panel loads every photo model of its folders, and a benchmark measures one."""
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        (folder / model.name).symlink_to(model.resolve())
+    except OSError:
+        shutil.copy2(model, folder / model.name)
+    return folder
+
+
 def run(model: Path, seconds: float, fps: float, warmup_s: float = 2.0) -> dict[str, float]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QElapsedTimer, QTimer
@@ -55,12 +66,7 @@ def run(model: Path, seconds: float, fps: float, warmup_s: float = 2.0) -> dict[
     app = create_application()
     work = Path(tempfile.mkdtemp(prefix="bench-camera-"))
     try:
-        models = work / "models"
-        models.mkdir()
-        try:  # only this model: the panel loads every photo model of its folders
-            (models / model.name).symlink_to(model.resolve())
-        except OSError:
-            shutil.copy2(model, models / model.name)
+        models = folder_with_only(model, work / "models")
         video = write_test_video(work / "pan.avi")
         panel = CameraPanel([models], probe_cameras=False)
         panel.resize(1200, 760)

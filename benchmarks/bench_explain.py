@@ -104,7 +104,7 @@ def report(rows: list[Row]) -> str:
 def live(seconds: float = 10.0, fps: float = 30.0, warmup_s: float = 3.0) -> dict[str, float]:
     """Preview fps, classifications and maps per second of the real Camera panel with "Why?" on."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from benchmarks.bench_camera import write_test_video
+    from benchmarks.bench_camera import folder_with_only, write_test_video
     from benchmarks.isolation import isolate_user_dirs, wait_until
 
     isolate_user_dirs()
@@ -114,13 +114,7 @@ def live(seconds: float = 10.0, fps: float = 30.0, warmup_s: float = 3.0) -> dic
     app = create_application()
     work = Path(tempfile.mkdtemp(prefix="bench-explain-"))
     try:
-        models = work / "models"
-        models.mkdir()
-        model = MODELS / CASES[1][1]
-        try:  # only this model: the panel loads every photo model of its folders
-            (models / model.name).symlink_to(model.resolve())
-        except OSError:
-            shutil.copy2(model, models / model.name)
+        models = folder_with_only(MODELS / CASES[1][1], work / "models")
         video = write_test_video(work / "pan.avi")
         panel = CameraPanel([models], probe_cameras=False)
         panel.resize(1200, 760)
