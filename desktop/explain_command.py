@@ -88,13 +88,9 @@ def explain_files(argv: list[str]) -> int:
     from desktop.core.model_check import open_model_checked
     from desktop.core.onnx_model import ModelContractError
     from desktop.core.recognition import InputFileError
-    from desktop.core.registry import PREFERRED_CHARACTER_MODELS, shipped_models_dir
+    from desktop.core.registry import default_character_model_path
 
-    if args.model:
-        model_path = Path(args.model)
-    else:
-        shipped = [shipped_models_dir() / name for name in PREFERRED_CHARACTER_MODELS]
-        model_path = next((p for p in shipped if p.is_file()), shipped[-1])
+    model_path = Path(args.model) if args.model else default_character_model_path()
     try:
         model = open_model_checked(model_path)  # a --model of the user's is checked in a child process first
     except ModelContractError as exc:

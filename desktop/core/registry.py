@@ -75,6 +75,13 @@ def shipped_models_dir() -> Path:
     return assets_dir() / "models"
 
 
+def default_character_model_path() -> Path:
+    """The shipped character model the command line uses without ``--model``: the first of
+    :data:`PREFERRED_CHARACTER_MODELS` present (the last one's path, to be reported, if none is)."""
+    shipped = [shipped_models_dir() / name for name in PREFERRED_CHARACTER_MODELS]
+    return next((p for p in shipped if p.is_file()), shipped[-1])
+
+
 def default_model_folders(user_models_dir: str | Path | None = None) -> list[Path]:
     """The shipped models first, then the user's own folder (when there is one)."""
     folders = [shipped_models_dir()]

@@ -8,15 +8,13 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication
 
 from desktop.core.contract import report_path
 from desktop.ui.camera.panel import CameraPanel
 from desktop.ui.sources import VideoFileSource
 from desktop.ui.teach.panel import TeachPanel
 from desktop.ui.teachable_import import TeachableImport, ImportCancelled, export_stem, unused_model_path
+from tests.ui.test_teach_panel import drop_on
 from tests.teachable_fixtures import make_tfjs_export, zip_folder
 from tests.tiny_onnx import photo_model
 
@@ -37,18 +35,6 @@ def photo(path: Path, seed: int = 0) -> Path:
     assert ok
     path.write_bytes(data.tobytes())
     return path
-
-
-def drop_on(widget, path: Path) -> None:
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(path))])
-    point = QPointF(30, 30)
-    enter = QDragEnterEvent(point.toPoint(), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                            Qt.KeyboardModifier.NoModifier)
-    QApplication.sendEvent(widget, enter)
-    assert enter.isAccepted()
-    drop = QDropEvent(point, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
-    QApplication.sendEvent(widget, drop)
 
 
 def onnx_files(folder: Path) -> list[str]:
