@@ -217,8 +217,8 @@ def main(argv: list[str] | None = None) -> int:
         install_crash_handler,
         install_signal_handlers,
         setup_logging,
-        user_models_dir,
     )
+    from desktop.ui.app_data import user_models_dir
     from desktop.ui.main_window import MainWindow
 
     app = create_application(sys.argv[:1])

@@ -17,11 +17,12 @@ import traceback
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QObject, QSocketNotifier, QStandardPaths, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QSocketNotifier, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import __version__
+from desktop.ui.app_data import app_data_dir
 
 APP_NAME = "CNN Classroom"
 ORGANISATION_NAME = "CNN Classroom"
@@ -49,16 +50,6 @@ def create_application(argv: list[str] | None = None) -> QApplication:
 
     load_bundled_fonts()  # the installers ship a CJK font in assets/fonts; nothing to do in a checkout
     return app
-
-
-def app_data_dir() -> Path:
-    """Per-user writable folder (needs the application name set first)."""
-    return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
-
-
-def user_models_dir() -> Path:
-    """Where a user drops their own ONNX models."""
-    return app_data_dir() / "models"
 
 
 def setup_logging(log_dir: Path | None = None) -> Path:

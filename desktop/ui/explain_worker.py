@@ -20,7 +20,7 @@ from desktop.core.explain import AUTO, Explanation, explain
 from desktop.core.onnx_model import OnnxModel
 from desktop.core.photos import to_model_input
 from desktop.core.registry import RegistryScan
-from desktop.ui.model_worker import ModelWorker
+from desktop.ui.workers import ModelWorker
 
 #: Models kept open at once (an EfficientNet session holds tens of megabytes).
 KEEP_MODELS = 3

@@ -47,7 +47,7 @@ from desktop.ui import style
 from desktop.ui.icons import panel_icon
 from desktop.ui.lessons.dock import LessonsDock
 from desktop.ui.saved_settings import whole_number_setting
-from desktop.ui.workers import ModelHost
+from desktop.ui.write.model_host import ModelHost
 from desktop.ui.write.panel import WritePanel
 
 if TYPE_CHECKING:  # imported where each panel is built: a start on Write loads none of them

@@ -22,7 +22,7 @@ from desktop.core.registry import ModelRegistry, shipped_models_dir
 from desktop.ui import i18n
 from desktop.ui.camera.panel import CameraPanel
 from desktop.ui.teach.panel import TeachPanel
-from desktop.ui.workers import ModelHost
+from desktop.ui.write.model_host import ModelHost
 from desktop.ui.write.candidates_view import READING_LINES
 from desktop.ui.write.panel import PEN_SLIDER_WIDTH, WritePanel
 from tests.ui.drawing import draw_character

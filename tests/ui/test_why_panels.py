@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QPushButton
 from desktop.core.registry import shipped_models_dir
 from desktop.ui.camera.panel import CameraPanel
 from desktop.ui.explain_overlay import centred_square
-from desktop.ui.workers import ModelHost
+from desktop.ui.write.model_host import ModelHost
 from desktop.ui.write.panel import WritePanel
 from desktop.ui.write.why_toggle import ink_box
 from tests.explain_models import left_half_photo_model, photo_with_blob

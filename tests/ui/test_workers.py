@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QThread
 
-from desktop.ui.workers import ModelHost
+from desktop.ui.write.model_host import ModelHost
 from tests.ui.gui_thread import GuiThreadRelay
 from tests.tiny_onnx import linear_character_model
 

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 from desktop.core.recognition import strokes_to_input
 from desktop.core.registry import ModelRegistry, preferred_character_model, shipped_models_dir
 from desktop.core.strokes import render
-from desktop.ui.workers import ModelHost
+from desktop.ui.write.model_host import ModelHost
 from desktop.ui.write.panel import EMPTY_MESSAGE, WritePanel
 from tests.ui.gui_thread import GuiThreadRelay
 from tests.ui.drawing import course_strokes, draw_character

@@ -19,7 +19,7 @@ from desktop.core.contract import LOGITS, PROBABILITIES
 from desktop.core.onnx_model import OnnxModel
 from desktop.core.photos import read_wnids, to_model_input, top_k_labels
 from desktop.core.registry import ModelProblem, RegistryScan
-from desktop.ui.model_worker import ModelWorker, not_loaded
+from desktop.ui.workers import ModelWorker, not_loaded
 
 #: Tasks whose models classify photos (``features`` extractors have no classes to show).
 PHOTO_TASKS = ("imagenet", "custom")

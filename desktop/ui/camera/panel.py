@@ -46,7 +46,7 @@ from desktop.ui.camera.rates import RateMeter
 from desktop.ui.file_drop import FileDropMixin
 from desktop.ui.i18n import notifier, tr, tr_noop, translated
 from desktop.ui.model_checklist import add_model_item, check_paths, checked_paths
-from desktop.ui.results.job_worker import JobWorker
+from desktop.ui.workers import JobWorker
 from desktop.ui.sources import CameraProbe, FrameSource, ImageFileSource, VideoFileSource, sample_image_paths
 from desktop.ui.teachable_import import (
     DIALOG_FILTER,

@@ -51,7 +51,7 @@ from desktop.ui import i18n
 from desktop.ui.i18n import tr, tr_noop, translated
 from desktop.ui.lessons.actions import ActionContext, ActionError, run_action
 from desktop.ui.lessons.sidebar import BANNER_MS, BANNER_STYLE, LessonSidebar
-from desktop.ui.results.job_worker import JobWorker
+from desktop.ui.workers import JobWorker
 from desktop.ui.saved_settings import whole_number_setting
 
 log = logging.getLogger(__name__)
@@ -73,7 +73,7 @@ def current_language() -> str:
 
 
 def user_lessons_dir() -> Path:
-    from desktop.ui.app import app_data_dir
+    from desktop.ui.app_data import app_data_dir
 
     return app_data_dir() / "lessons"
 

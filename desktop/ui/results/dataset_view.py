@@ -32,7 +32,7 @@ from desktop.ui.fonts import cjk_font
 from desktop.ui.file_drop import dropped_path
 from desktop.ui.results.gallery import grey_pixmap
 from desktop.ui.i18n import tr, tr_noop, translated, translated_label
-from desktop.ui.results.job_worker import JobRunnerMixin
+from desktop.ui.workers import JobRunnerMixin
 from desktop.ui.results.plot_card import PlotCard, make_plot
 
 COUNT_BRUSH = {"train": pg.mkBrush(31, 119, 180, 210), "test": pg.mkBrush(255, 127, 14, 210)}

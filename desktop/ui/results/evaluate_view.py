@@ -31,7 +31,7 @@ from desktop.core.registry import ModelInfo, ModelProblem
 from desktop.ui.fonts import cjk_font
 from desktop.ui.file_drop import dropped_path
 from desktop.ui.i18n import tr, tr_noop, translated, translated_label
-from desktop.ui.results.job_worker import JobRunnerMixin
+from desktop.ui.workers import JobRunnerMixin
 from desktop.ui.results.report_view import ReportView
 
 #: Problems listed one per line beneath the summary; more are counted, not listed.

@@ -57,7 +57,7 @@ from desktop.core.teach.export import export_merged_onnx
 from desktop.core.teach.head import HeadResult, predict_head, train_head
 from desktop.core.teach.project import ProjectError, TeachProject
 from desktop.ui.i18n import tr, tr_noop, translated, translated_item, translated_tab
-from desktop.ui.results.job_worker import JobWorker
+from desktop.ui.workers import JobWorker
 from desktop.ui.sources import CameraSource, FrameSource, read_image_rgb
 from desktop.ui.teach.class_list import ClassList
 from desktop.ui.teach.preview import PreviewView

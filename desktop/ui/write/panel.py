@@ -49,7 +49,7 @@ from desktop.core.registry import ModelInfo, ModelProblem, preferred_character_m
 from desktop.ui.file_drop import FileDropMixin
 from desktop.ui.i18n import tr, tr_noop, translated
 from desktop.ui.model_checklist import add_model_item, check_paths, checked_paths
-from desktop.ui.workers import ModelHost
+from desktop.ui.write.model_host import ModelHost
 from desktop.ui.write.candidates_view import CandidatesView
 from desktop.ui.write.canvas import DrawingCanvas
 from desktop.ui.write.feature_maps_view import FeatureMapsView
