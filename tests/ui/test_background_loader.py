@@ -5,7 +5,7 @@ from __future__ import annotations
 from desktop.core.contract import report_path
 from desktop.core.experiments import ExperimentError
 from desktop.ui.results import report_loader
-from desktop.ui.results.file_loader import BackgroundLoader
+from desktop.ui.workers import BackgroundLoader
 
 
 def broken(kind: type[Exception]):

@@ -34,7 +34,7 @@ from desktop.core.contract import assets_dir
 from desktop.core.experiments import ilsvrc_entries, load_classics
 from desktop.ui.fonts import cjk_font
 from desktop.ui.i18n import current_language, notifier, tr, tr_noop, translated
-from desktop.ui.results.file_loader import BackgroundLoader
+from desktop.ui.workers import BackgroundLoader
 from desktop.ui.results.layer_diagram import LayerDiagram
 from desktop.ui.results.plot_card import PlotCard, make_plot
 from desktop.ui.results.tables import LayerTable, human_size
@@ -88,7 +88,7 @@ class ArchitecturesView(QWidget):
         self.setAccessibleName("Classic architectures")
         self.source = Path(source) if source is not None else default_source()
         self.data: dict[str, Any] | None = None
-        self.loader = BackgroundLoader(self)
+        self.loader = BackgroundLoader(self, ExperimentError)
         self.loader.loaded.connect(self._on_loaded)
         self.loader.failed.connect(self._on_failed)
         self._request = 0

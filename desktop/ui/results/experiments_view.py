@@ -49,7 +49,7 @@ from desktop.core.experiments import (
 )
 from desktop.ui.fonts import cjk_font
 from desktop.ui.i18n import notifier, tr, tr_noop, translated, translated_headers
-from desktop.ui.results.file_loader import BackgroundLoader
+from desktop.ui.workers import BackgroundLoader
 from desktop.ui.results.plot_card import PlotCard, make_plot
 
 MESSAGE_STYLE = "QLabel { color: #9c2a00; padding: 6px; }"
@@ -202,7 +202,7 @@ class ExperimentsView(QWidget):
         self.setAccessibleName("Experiments: model comparisons and hyperparameter searches")
         self.root = Path(root) if root is not None else default_root()
         self.experiment: Experiment | None = None
-        self.loader = BackgroundLoader(self)
+        self.loader = BackgroundLoader(self, ExperimentError)
         self.loader.loaded.connect(self._on_loaded)
         self.loader.failed.connect(self._on_failed)
         self._request = 0

@@ -17,7 +17,7 @@ from desktop.core.contract import report_path
 from desktop.core.model_filters import ModelFilters, ModelFiltersError, first_layer_filters
 from desktop.core.report import ReportError, feature_visualisation_images, load_report
 from desktop.ui.i18n import tr
-from desktop.ui.results.file_loader import BackgroundLoader
+from desktop.ui.workers import BackgroundLoader
 
 
 @dataclass
