@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.contract import assets_dir
-from desktop.core.experiments import ilsvrc_entries, load_classics
+from desktop.core.experiments import ExperimentError, ilsvrc_entries, load_classics
 from desktop.ui.fonts import cjk_font
 from desktop.ui.i18n import current_language, notifier, tr, tr_noop, translated
 from desktop.ui.workers import BackgroundLoader

@@ -39,6 +39,7 @@ from desktop.core.experiments import (
     COMPARE_NAME,
     TUNING_NAME,
     Experiment,
+    ExperimentError,
     best_so_far,
     best_trial_id,
     find_experiments,
