@@ -221,3 +221,85 @@ def test_importing_the_app_loads_no_tensorflow_and_core_loads_no_qt() -> None:
     newly_loaded = modules_loaded_by(desktop_modules())
     assert "desktop.ui.main_window" in newly_loaded and "desktop.core.contract" in newly_loaded
     assert runtime_violations(newly_loaded) == []
+
+
+# --- no import cycles ------------------------------------------------------------------------------
+# An import inside a function is an edge too: it is a cycle that only shows at run time, in the one
+# order of calls that happens to import the second module first.
+
+
+def import_graph(files: list[Path], root: Path = REPO_ROOT) -> dict[str, set[str]]:
+    """Module -> the project modules it imports (anywhere in the file), from the source alone."""
+    modules = {module_name(p, root): p for p in files}
+    graph: dict[str, set[str]] = {}
+    for importer, path in modules.items():
+        edges = set()
+        for _, name in imported_names(path.read_text(encoding="utf-8"), importer, path.name == "__init__.py"):
+            while name and name not in modules:  # ``from a.b import function`` -> the module a.b
+                name = name.rpartition(".")[0]
+            # A package's own __init__ (imported with any of its modules) is not an edge back.
+            if name and name != importer and not is_within(importer, name):
+                edges.add(name)
+        graph[importer] = edges
+    return graph
+
+
+def import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected groups of two or more modules (Tarjan's algorithm, iterative)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    cycles: list[list[str]] = []
+    for start in sorted(graph):
+        if start in index:
+            continue
+        work = [(start, iter(sorted(graph[start])))]
+        index[start] = low[start] = len(index)
+        stack.append(start)
+        on_stack.add(start)
+        while work:
+            node, edges = work[-1]
+            following = next((w for w in edges if w not in index or w in on_stack), None)
+            if following is not None:
+                if following not in index:
+                    index[following] = low[following] = len(index)
+                    stack.append(following)
+                    on_stack.add(following)
+                    work.append((following, iter(sorted(graph.get(following, ())))))
+                else:
+                    low[node] = min(low[node], index[following])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                group = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    group.append(member)
+                    if member == node:
+                        break
+                if len(group) > 1:
+                    cycles.append(sorted(group))
+    return cycles
+
+
+def test_the_cycle_check_finds_a_cycle_through_a_function_level_import(tmp_path: Path) -> None:
+    package = tmp_path / "desktop"
+    package.mkdir()
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    (package / "a.py").write_text("from desktop.b import thing\n", encoding="utf-8")
+    (package / "b.py").write_text("def thing():\n    from desktop import a\n", encoding="utf-8")
+    (package / "c.py").write_text("import desktop.a\n", encoding="utf-8")
+    graph = import_graph(sorted(package.rglob("*.py")), root=tmp_path)
+    assert import_cycles(graph) == [["desktop.a", "desktop.b"]]
+    (package / "b.py").write_text("def thing():\n    pass\n", encoding="utf-8")
+    assert import_cycles(import_graph(sorted(package.rglob("*.py")), root=tmp_path)) == []
+
+
+def test_no_import_cycle_in_the_app_or_the_training_package() -> None:
+    files = source_files() + sorted(p for folder in ("benchmarks", "installer") for p in (REPO_ROOT / folder).rglob("*.py")
+                                    if "__pycache__" not in p.parts)
+    assert import_cycles(import_graph(files)) == []
