@@ -55,3 +55,8 @@ def assets_dir() -> Path:
     if bundle:
         return Path(bundle) / "assets"
     return Path(__file__).resolve().parents[2] / "assets"
+
+
+def shipped_models_dir() -> Path:
+    """``assets/models``: the models that come with the app."""
+    return assets_dir() / "models"

@@ -3,7 +3,7 @@
 A damaged or hostile ONNX file can crash onnxruntime itself (a segfault in native code), hang it,
 or make it allocate without end; none of that may take the app down. So a model from outside the
 shipped ``assets/models`` is first opened in a child process that reads its metadata, checks it
-against the contract (:func:`desktop.core.registry.open_checked`: metadata, input and output
+against the contract (:func:`desktop.core.onnx_model.open_checked`: metadata, input and output
 shapes) and runs one test inference on blank paper. The parent waits at most ``timeout_s``, kills
 a child that takes longer, and turns a crash (a signal, a non-zero exit) into a refusal with a
 reason. Verdicts are cached by (path, size, modification time), in memory and in a small JSON file
@@ -22,11 +22,14 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
+
+from desktop.core.atomic import write_text_atomic
+from desktop.core.contract import shipped_models_dir
+from desktop.core.onnx_model import ModelContractError, open_checked
 
 #: Seconds a check may take (opening a big network and one inference on a slow laptop fit easily).
 DEFAULT_TIMEOUT_S = 10.0
@@ -158,14 +161,7 @@ def _to_disk(path: Path, stamp: tuple[str, int, int], result: ModelCheckResult) 
                         "summary": result.summary}
     text = json.dumps({"version": _CACHE_VERSION, "files": files}, ensure_ascii=False, indent=1)
     try:
-        fd, temp = tempfile.mkstemp(prefix=f".{file.name}.", suffix=".tmp", dir=file.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-            os.replace(temp, file)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
+        write_text_atomic(file, text, durable=False)  # a lost verdict is only checked again
     except OSError:
         pass
 
@@ -217,8 +213,6 @@ def check_model_file(path: str | Path, timeout_s: float = DEFAULT_TIMEOUT_S, *,
 def is_trusted(path: str | Path, trusted_folders: Sequence[str | Path] | None = None) -> bool:
     """True for a model inside the shipped models folder (or one of ``trusted_folders``)."""
     if trusted_folders is None:
-        from desktop.core.registry import shipped_models_dir
-
         trusted_folders = [shipped_models_dir()]
     resolved = Path(path).resolve()
     return any(resolved.is_relative_to(Path(folder).resolve()) for folder in trusted_folders)
@@ -228,9 +222,6 @@ def open_model_checked(path: str | Path, *, warm_up: bool = True, timeout_s: flo
                        trusted_folders: Sequence[str | Path] | None = None):
     """The :class:`~desktop.core.onnx_model.OnnxModel` of ``path``, checked in a child process first
     unless it is a shipped model; raises ModelContractError with the reason for a refused file."""
-    from desktop.core.onnx_model import ModelContractError
-    from desktop.core.registry import open_checked
-
     if not is_trusted(path, trusted_folders):
         verdict = check_model_file(path, timeout_s)
         if not verdict.ok:
@@ -250,9 +241,6 @@ def _test_hooks() -> None:
 
 def check_in_this_process(path: str | Path) -> dict[str, Any]:
     """The child's work: open, check against the contract, run once on blank paper; a JSON-able verdict."""
-    from desktop.core.onnx_model import ModelContractError
-    from desktop.core.registry import open_checked
-
     try:
         model = open_checked(path, warm_up=True)
     except ModelContractError as exc:

@@ -18,6 +18,8 @@ from desktop.core.contract import (
     CAM_FEATURES,
     CAM_OUTPUTS,
     CAM_WEIGHTS,
+    CHAR_INPUT_HEIGHT,
+    CHAR_INPUT_WIDTH,
     FEATURE_PREFIX,
     LOGITS,
     META_CLASS_NAMES,
@@ -36,6 +38,8 @@ from desktop.core.contract import (
 MAX_INPUT_PIXELS = 4096 * 4096
 #: Channels the input must have for tasks that fix them (grey characters, RGB photos).
 _TASK_CHANNELS = {"characters": 1, "imagenet": 3}
+#: The input every character model takes: the Write panel's drawings are framed to this.
+CHARACTER_INPUT_SHAPE = (CHAR_INPUT_HEIGHT, CHAR_INPUT_WIDTH, 1)
 
 
 class ModelContractError(ValueError):
@@ -307,3 +311,21 @@ class OnnxModel:
 
     def __repr__(self) -> str:
         return f"OnnxModel({str(self._path)!r}, task={self.task!r}, classes={len(self._class_names)})"
+
+
+def open_checked(path: str | Path, warm_up: bool = True) -> OnnxModel:
+    """Open one file as the app will use it; raise ModelContractError for anything wrong.
+
+    Beyond :class:`OnnxModel`'s own checks: a character model must take the 80x60x1 drawings,
+    and (with ``warm_up``) the model must run once on a blank image.
+    """
+    model = OnnxModel(path)
+    if model.task == "characters" and model.input_shape != CHARACTER_INPUT_SHAPE:
+        shape = "x".join(map(str, model.input_shape))
+        raise ModelContractError(path, f"a character model needs 80x60x1 input images, this one takes {shape}")
+    if warm_up:
+        try:
+            model.warm_up()
+        except Exception as exc:  # a graph whose declared shapes lie fails only when run
+            raise ModelContractError(path, f"the model fails on a blank test image ({exc})") from exc
+    return model

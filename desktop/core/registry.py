@@ -13,12 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Collection, Sequence
 
-from desktop.core.contract import CHAR_INPUT_HEIGHT, CHAR_INPUT_WIDTH, assets_dir
+from desktop.core.contract import shipped_models_dir
 from desktop.core.model_check import DEFAULT_TIMEOUT_S, check_model_file, is_trusted
 from desktop.core.onnx_metadata import MetadataError, read_metadata
-from desktop.core.onnx_model import ModelContractError, OnnxModel
+from desktop.core.onnx_model import ModelContractError, OnnxModel, open_checked
 
-CHARACTER_INPUT_SHAPE = (CHAR_INPUT_HEIGHT, CHAR_INPUT_WIDTH, 1)
 #: Shipped character models, best first: the tuned CNN when it exists, then the course CNN.
 PREFERRED_CHARACTER_MODELS = ("casia55-best.onnx", "casia55-cnn.onnx")
 
@@ -70,11 +69,6 @@ class RegistryScan:
         return [m for m in self.models if m.task == "characters"]
 
 
-def shipped_models_dir() -> Path:
-    """``assets/models``: the models that come with the app."""
-    return assets_dir() / "models"
-
-
 def default_character_model_path() -> Path:
     """The shipped character model the command line uses without ``--model``: the first of
     :data:`PREFERRED_CHARACTER_MODELS` present (the last one's path, to be reported, if none is)."""
@@ -99,20 +93,6 @@ def preferred_character_model(models: Sequence[ModelInfo]) -> ModelInfo | None:
                 return m
     with_features = [m for m in chars if m.feature_names]
     return (with_features or chars or [None])[0]
-
-
-def open_checked(path: str | Path, warm_up: bool = True) -> OnnxModel:
-    """Open one file as the app will use it; raise ModelContractError for anything wrong."""
-    model = OnnxModel(path)
-    if model.task == "characters" and model.input_shape != CHARACTER_INPUT_SHAPE:
-        shape = "x".join(map(str, model.input_shape))
-        raise ModelContractError(path, f"a character model needs 80x60x1 input images, this one takes {shape}")
-    if warm_up:
-        try:
-            model.warm_up()
-        except Exception as exc:  # a graph whose declared shapes lie fails only when run
-            raise ModelContractError(path, f"the model fails on a blank test image ({exc})") from exc
-    return model
 
 
 class ModelRegistry:
