@@ -10,8 +10,9 @@ Three sources, one result (uint8 ``[N, 80, 60, 1]``, paper 255):
 * ``.pot`` files (OLHWDB pen strokes), drawn with the app's own stroke renderer first.
 
 Differences from Keras, on purpose: files within a class are in natural order (``2.png`` before
-``10.png``) rather than string order; BMPs and GIFs load (Keras' grayscale mode refuses them);
-JPEGs may differ by a grey level or two (a different JPEG decoder).
+``10.png``) rather than string order; every picture type of :data:`desktop.core.file_kinds.IMAGE_SUFFIXES`
+loads, as in the app (Keras lists only BMP, GIF, JPEG and PNG, and its grayscale mode refuses BMPs
+and GIFs); JPEGs may differ by a grey level or two (a different JPEG decoder).
 
 For the full database (3,755 classes, over a million images) use :func:`stream_split`, a
 ``tf.data`` pipeline that never holds the whole set in memory.
@@ -34,6 +35,7 @@ import cv2
 import numpy as np
 
 from desktop.core.contract import CHAR_INPUT_HEIGHT, CHAR_INPUT_WIDTH
+from desktop.core.file_kinds import IMAGE_SUFFIXES
 from desktop.core.framing import stretch_to_input
 from desktop.core.images import check_dimensions, decode_image
 from desktop.core.strokes import render
@@ -48,8 +50,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-#: The image types Keras' ``image_dataset_from_directory`` lists.
-IMAGE_SUFFIXES = (".bmp", ".gif", ".jpeg", ".jpg", ".png")
 #: Folder names that mark a dataset root split into training and test data.
 SPLIT_NAMES = ("Train", "Test")
 _SHOW_AT_MOST = 10  # characters named in a message before "…"
@@ -460,7 +460,11 @@ def stream_files(
     shuffle: bool = False,
     seed: int = 0,
 ) -> "tf.data.Dataset":
-    """Image files and their labels as a streaming dataset (see :func:`stream_split`)."""
+    """Image files and their labels as a streaming dataset (see :func:`stream_split`).
+
+    Files TensorFlow's decoders cannot read (TIFF, PGM, PPM, and corrupt ones) are skipped with a
+    logged warning; load such data in memory (:func:`load_split`) instead.
+    """
     import tensorflow as tf
 
     names = list(class_names)

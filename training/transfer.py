@@ -20,10 +20,10 @@ import numpy as np
 
 from desktop import __version__
 from desktop.core import atomic
+from desktop.core.file_kinds import IMAGE_SUFFIXES
 
 from .errors import DataError, TrainingError
 
-IMAGE_SUFFIXES = (".bmp", ".gif", ".jpeg", ".jpg", ".png", ".tif", ".tiff", ".webp")
 LITE_BASE = "efficientnet-lite0"
 VALIDATION_FRACTION = 0.2
 SPLIT_SEED = 123

@@ -16,6 +16,7 @@ import cv2
 import numpy as np
 
 from desktop.core import strokes as stroke_renderer
+from desktop.core.file_kinds import IMAGE_SUFFIXES
 from desktop.core.framing import EmptyDrawing, frame_for_model
 from desktop.core.images import ImageDecodeError, decode_image
 from desktop.core.onnx_model import top_k
@@ -30,13 +31,12 @@ CANVAS_DRAWING_SIZE = 300.0
 #: Stroke file coordinates beyond this are refused: scaling them to the canvas would overflow.
 MAX_STROKE_COORDINATE = 1e9
 
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp", ".pgm", ".ppm")
-
 __all__ = [
     "CANVAS_DRAWING_SIZE",
     "Candidate",
     "DEFAULT_PEN_WIDTH",
     "EmptyDrawing",
+    "IMAGE_SUFFIXES",
     "InputFileError",
     "candidates",
     "fit_to_canvas",

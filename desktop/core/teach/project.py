@@ -32,13 +32,13 @@ import cv2
 import numpy as np
 
 from desktop.core.atomic import atomic_path, write_bytes_atomic
+from desktop.core.file_kinds import IMAGE_SUFFIXES
 from desktop.core.images import ImageDecodeError, decode_rgb
 
 PROJECT_FILE = "project.json"
 IMAGES_DIR = "images"
 FORMAT_NAME = "cnn-classroom-teach"
 FORMAT_VERSION = 1
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".webp", ".tif", ".tiff")
 #: Stored samples are shrunk so their short side is at most this (the extractor sees 224x224;
 #: the margin leaves room for crop augmentation) - thousands of webcam frames stay small.
 MAX_SHORT_SIDE = 448
