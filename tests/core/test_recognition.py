@@ -49,8 +49,12 @@ def test_a_thicker_pen_gives_more_ink() -> None:
     assert (thick < 128).sum() > 2 * (thin < 128).sum()
 
 
-def test_default_pen_width_is_used_when_none_given() -> None:
-    np.testing.assert_array_equal(strokes_to_input(CROSS), strokes_to_input(CROSS, DEFAULT_PEN_WIDTH))
+def test_without_a_pen_width_strokes_are_drawn_with_the_canvas_pen() -> None:
+    drawn = strokes_to_input(CROSS)
+    canvas_pen = frame_for_model(renderer.render(CROSS, height=round(180 + DEFAULT_PEN_WIDTH),
+                                                 pen_width=DEFAULT_PEN_WIDTH))
+    np.testing.assert_array_equal(drawn, canvas_pen)
+    assert not np.array_equal(drawn, strokes_to_input(CROSS, pen_width=DEFAULT_PEN_WIDTH / 4))
 
 
 @pytest.mark.parametrize("drawing", [[], [np.zeros((0, 4))]], ids=["no-strokes", "empty-stroke"])
