@@ -100,7 +100,7 @@ def pen_up_to_painted(drawings: int, seed: int = 0) -> tuple[np.ndarray, np.ndar
     for i in range(drawings + 5):  # 5 untimed warm-up drawings
         char = COURSE_CHARACTERS[i % len(COURSE_CHARACTERS)]
         canvas.set_strokes(strokes_in_widget(char, canvas.width(), canvas.height(), rng))
-        panel.recognise_now()  # what the throttle would have sent while writing, answered before pen-up
+        panel.recognize_now()  # what the throttle would have sent while writing, answered before pen-up
         wait_until(panel.is_up_to_date, f"the answer for drawing {i}", pump=app.processEvents)
         app.processEvents()
         PaintWatch.painted = False

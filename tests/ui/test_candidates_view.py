@@ -73,20 +73,20 @@ def test_clicking_a_candidate_copies_it(qtbot):
     assert view.findChild(QLabel, "copiedFeedback").text() == "Copied 太"
 
 
-def test_fewer_candidates_then_messages(qtbot):
+def test_fewer_candidates_then_a_notice(qtbot):
     view = make_view(qtbot)
     view.set_candidates(TOP5)
     view.set_candidates(TOP5[:2])
     assert view.shown_candidates() == ["大", "太"]
     assert not view.findChild(QPushButton, "candidate_3").isVisible()
 
-    view.set_message("Draw a character")
-    assert view.shown_candidates() == [] and view.message() == "Draw a character"
-    assert view.findChild(QLabel, "candidatesMessage").isVisible()
+    view.set_notice("Draw a character")
+    assert view.shown_candidates() == [] and view.notice_text() == "Draw a character"
+    assert view.findChild(QLabel, "candidatesNotice").isVisible()
     view.set_candidates([Candidate("鸟", 0.5)])
-    assert view.message() == "" and view.shown_candidates() == ["鸟"]
+    assert view.notice_text() == "" and view.shown_candidates() == ["鸟"]
     view.clear()
-    assert view.shown_candidates() == [] and view.message() == ""
+    assert view.shown_candidates() == [] and view.notice_text() == ""
 
 
 def test_a_character_outside_the_table_still_shows(qtbot):

@@ -24,7 +24,8 @@ from desktop.ui.camera.panel import CameraPanel
 from desktop.ui.teach.panel import TeachPanel
 from desktop.ui.write.model_host import ModelHost
 from desktop.ui.write.candidates_view import READING_LINES
-from desktop.ui.write.panel import PEN_SLIDER_WIDTH, WritePanel
+from desktop.ui.write.panel import WritePanel
+from desktop.ui.write.view import PEN_SLIDER_WIDTH
 from tests.ui.drawing import draw_character
 from tests.ui.gui_thread import GuiThreadRelay
 from tests.ui.on_screen import assert_on_screen, rect_in, scale_text
@@ -117,8 +118,8 @@ def test_write_fits_a_projector_with_canvas_and_candidates_on_screen(qtbot, writ
 def test_write_beside_the_lessons_keeps_its_pen_slider_and_whole_cards(qtbot, write_panel: WritePanel) -> None:
     written(qtbot, write_panel)
     settle(qtbot, write_panel, LESSONS_OPEN)
-    assert write_panel.pen_width_slider.width() >= PEN_SLIDER_WIDTH[0]
-    assert_on_screen(write_panel.pen_width_slider, write_panel, "the pen slider")
+    assert write_panel.view.pen_width_slider.width() >= PEN_SLIDER_WIDTH[0]
+    assert_on_screen(write_panel.view.pen_width_slider, write_panel, "the pen slider")
     assert_on_screen(write_panel.canvas, write_panel, "the canvas")
     assert_candidates_readable(write_panel)
     # The whole meaning is in the card's tooltip, whatever the card has room to show.

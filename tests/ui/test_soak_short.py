@@ -60,7 +60,7 @@ def test_a_short_soak_leaks_no_threads_and_little_memory(qapp, tmp_path, models)
     # video is not played out and the classifier does not work through what was waiting.
     panel.start_video(video, loop=True, fps=240.0)
     source = panel.source()
-    window.write_panel.recognise_now()
+    window.write_panel.recognize_now()
     panel.shutdown()
     window.close()
     assert not source.is_running()

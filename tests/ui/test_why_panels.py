@@ -67,7 +67,7 @@ def test_write_panel_shows_where_the_cnn_looked_on_the_input_and_on_the_canvas(q
     assert why.scale.isVisible() and top in why.scale.caption.text()
     # On the 80x60 view, pixel for pixel; on the canvas, over the ink box the input was cut from.
     assert why.input_overlay.isVisible() and why.input_overlay.heat().shape == (80, 60)
-    assert close(why.input_overlay.target_rect(), QRectF(panel.input_view.image_widget.target_rect()))
+    assert close(why.input_overlay.target_rect(), QRectF(panel.view.input_view.image_widget.target_rect()))
     assert why.canvas_overlay.isVisible()
     box = ink_box(panel.canvas.strokes(), panel.canvas.pen_width())
     assert close(why.canvas_overlay.target_rect(), box) and QRectF(panel.canvas.rect()).contains(box)

@@ -13,7 +13,9 @@ from PySide6.QtWidgets import QApplication
 
 from desktop.core.recognition import strokes_to_input
 from desktop.core.registry import ModelRegistry, preferred_character_model, shipped_models_dir
+from desktop.core.stroke_samples import StrokeDataError
 from desktop.core.strokes import render
+from desktop.ui.panel_commands import WriteCommands
 from desktop.ui.write.model_host import ModelHost
 from desktop.ui.write.panel import EMPTY_MESSAGE, WritePanel
 from tests.ui.gui_thread import GuiThreadRelay
@@ -48,7 +50,7 @@ def test_the_shipped_cnn_and_the_logistic_regression_are_compared(panel: WritePa
     chosen = [Path(p).name for p in panel.chosen_models()]
     assert chosen[0] == preferred_character_model(SHIPPED).path.name
     assert "casia55-logistic.onnx" in chosen
-    assert len(panel._views) == len(chosen)
+    assert len(panel._columns) == len(chosen)
 
 
 @pytest.mark.parametrize("seed", [0, 1])
@@ -69,10 +71,10 @@ def test_the_model_input_is_the_canvas_ink_and_features_follow_it(qtbot, panel: 
     wait_for_candidates(qtbot, panel)
     expected = strokes_to_input(panel.canvas.strokes(), panel.canvas.pen_width())
     np.testing.assert_array_equal(panel.current_input(), expected)
-    np.testing.assert_array_equal(np.reshape(panel.input_view.input(), (80, 60, 1)), expected)
+    np.testing.assert_array_equal(np.reshape(panel.view.input_view.input(), (80, 60, 1)), expected)
     cnn = preferred_character_model(SHIPPED)
     if cnn.feature_names:
-        assert set(panel.feature_view.sections()) == set(cnn.feature_names)
+        assert set(panel.view.feature_view.sections()) == set(cnn.feature_names)
 
 
 def test_undo_redo_and_clear(qtbot, panel: WritePanel) -> None:
@@ -82,7 +84,7 @@ def test_undo_redo_and_clear(qtbot, panel: WritePanel) -> None:
     panel.undo()
     assert len(panel.canvas.strokes()) == 2
     wait_for_candidates(qtbot, panel)
-    assert panel.redo_button.isEnabled()
+    assert panel.view.redo_button.isEnabled()
     panel.redo()
     assert len(panel.canvas.strokes()) == 3
     assert wait_for_candidates(qtbot, panel)[0] == "大"
@@ -91,7 +93,7 @@ def test_undo_redo_and_clear(qtbot, panel: WritePanel) -> None:
     assert panel.canvas.is_empty()
     qtbot.waitUntil(panel.is_up_to_date)
     assert panel.candidate_view().shown_candidates() == []
-    assert panel.candidate_view().message() == EMPTY_MESSAGE
+    assert panel.candidate_view().notice_text() == EMPTY_MESSAGE
     assert panel.current_input() is None and panel.latest_request_id() > requests_before
     panel.undo()  # clearing is undoable too
     assert wait_for_candidates(qtbot, panel)[0] == "大"
@@ -131,22 +133,58 @@ def test_a_dropped_image_is_recognised_instead_of_the_drawing(qtbot, panel: Writ
     draw_character(panel.canvas, "人", seed=1)
     wait_for_candidates(qtbot, panel)
     drop(panel, write_png(tmp_path / "shui.png", "水"))
-    assert panel.drawing_area.currentWidget() is panel.image_view
+    assert panel.view.drawing_area.currentWidget() is panel.view.image_view
     assert wait_for_candidates(qtbot, panel)[0] == "水"
     assert panel.current_input().shape == (80, 60, 1)
     # Writing again goes back to the canvas.
     panel.canvas.clear()
     draw_character(panel.canvas, "口", seed=4)
-    assert panel.drawing_area.currentWidget() is panel.canvas
+    assert panel.view.drawing_area.currentWidget() is panel.canvas
     assert wait_for_candidates(qtbot, panel)[0] == "口"
 
 
 def test_a_bad_dropped_file_leaves_a_message_and_the_panel_working(qtbot, panel: WritePanel, tmp_path: Path) -> None:
     bad = tmp_path / "broken.png"
     bad.write_bytes(b"not really a png")
-    with qtbot.waitSignal(panel.message) as message:
+    with qtbot.waitSignal(panel.status_message) as message:
         drop(panel, bad)
-    assert "broken.png" in message.args[0] and "broken.png" in panel.status_label.text()
-    assert panel.drawing_area.currentWidget() is panel.canvas
+    assert "broken.png" in message.args[0] and "broken.png" in panel.view.status_label.text()
+    assert panel.view.drawing_area.currentWidget() is panel.canvas
     draw_character(panel.canvas, "日", seed=0)
     assert wait_for_candidates(qtbot, panel)[0] == "日"
+
+
+def test_the_command_api_drives_the_panel(qtbot, panel: WritePanel) -> None:
+    """What lessons and the main window call: each command shows on the widgets it stands for."""
+    assert isinstance(panel, WriteCommands)
+    with qtbot.waitSignal(panel.grid_visible_changed) as changed:
+        panel.set_grid_visible(False)
+    assert changed.args == [False] and not panel.grid_visible() and not panel.canvas.grid_visible()
+    assert not panel.view.grid_checkbox.isChecked()
+    panel.set_grid_visible(True)
+    assert panel.grid_visible() and panel.view.grid_checkbox.isChecked()
+    panel.set_pen_width(12)
+    assert panel.canvas.pen_width() == 12.0 and panel.view.pen_width_slider.value() == 12
+    panel.set_why(True)
+    assert panel.why.is_on() and panel.view.why_toggle.isChecked()
+    panel.set_why(False)
+    assert not panel.why.is_on()
+
+    logistic = [p for p in panel.chosen_models() if "logistic" in Path(p).name]
+    panel.set_chosen_models(logistic)
+    assert panel.chosen_models() == logistic and list(panel._columns) == logistic
+
+    panel.draw_character("大")
+    assert len(panel.canvas.strokes()) == 3
+    square = panel.canvas.grid_square()
+    ink = np.concatenate([s[:, :2] for s in panel.canvas.strokes()])
+    assert square.contains(QPointF(*ink.min(axis=0))) and square.contains(QPointF(*ink.max(axis=0)))
+    assert wait_for_candidates(qtbot, panel)[0] == "大"
+    with pytest.raises(StrokeDataError):
+        panel.draw_character("龍")  # no stroke data shipped for it: the canvas keeps its drawing
+    assert len(panel.canvas.strokes()) == 3
+    panel.draw_character("")
+    assert panel.canvas.is_empty()
+    panel.draw_character("口")
+    panel.clear()
+    assert panel.canvas.is_empty()

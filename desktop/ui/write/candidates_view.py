@@ -243,7 +243,7 @@ class CandidateButton(QPushButton):
 
 
 class CandidatesView(QWidget):
-    """A model's title, then its candidates (or a message such as "Draw a character")."""
+    """A model's title, then its candidates (or a notice in their place, such as "Draw a character")."""
 
     #: A candidate's character was copied to the clipboard.
     candidate_copied = Signal(str)
@@ -261,11 +261,11 @@ class CandidatesView(QWidget):
         self.title_label.setObjectName("candidatesTitle")
         self.title_label.setWordWrap(True)
         self.title_label.setTextFormat(Qt.TextFormat.RichText)  # bold via markup: the font stays free to zoom
-        self.message_label = QLabel()
-        self.message_label.setObjectName("candidatesMessage")
-        self.message_label.setWordWrap(True)
-        self.message_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.message_label.hide()
+        self.notice_label = QLabel()
+        self.notice_label.setObjectName("candidatesNotice")
+        self.notice_label.setWordWrap(True)
+        self.notice_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.notice_label.hide()
         self.copied_label = QLabel()
         self.copied_label.setObjectName("copiedFeedback")
         self.copied_label.setAccessibleName("Copy feedback")
@@ -282,7 +282,7 @@ class CandidatesView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(title_row)
-        layout.addWidget(self.message_label)
+        layout.addWidget(self.notice_label)
         layout.addLayout(self._list)
         layout.addStretch(1)
         self.set_title(title)
@@ -320,9 +320,9 @@ class CandidatesView(QWidget):
     def set_candidates(self, candidates: Sequence[CandidateLike]) -> None:
         """Show these candidates, best first (the caller ranks them)."""
         if not candidates:
-            self.set_message(tr("No candidates"))
+            self.set_notice(tr("No candidates"))
             return
-        self.message_label.hide()
+        self.notice_label.hide()
         while len(self._buttons) < len(candidates):
             self._add_button()
         for button, candidate in zip(self._buttons, candidates):
@@ -336,20 +336,21 @@ class CandidatesView(QWidget):
         return [b.char for b in self._buttons if not b.isHidden()]
 
     def clear(self) -> None:
-        """No candidates and no message."""
+        """No candidates and no notice."""
         for button in self._buttons:
             button.hide()
-        self.message_label.clear()
-        self.message_label.hide()
+        self.notice_label.clear()
+        self.notice_label.hide()
 
-    def set_message(self, text: str) -> None:
-        """A message in place of the candidates, e.g. "Draw a character" or an error."""
+    def set_notice(self, text: str) -> None:
+        """A notice in place of the candidates, e.g. "Draw a character" or an error."""
         self.clear()
-        self.message_label.setText(text)
-        self.message_label.setVisible(bool(text))
+        self.notice_label.setText(text)
+        self.notice_label.setVisible(bool(text))
 
-    def message(self) -> str:
-        return self.message_label.text() if not self.message_label.isHidden() else ""
+    def notice_text(self) -> str:
+        """The notice on show in place of the candidates ("" when there is none)."""
+        return self.notice_label.text() if not self.notice_label.isHidden() else ""
 
     def _copy(self, char: str) -> None:
         if not char:

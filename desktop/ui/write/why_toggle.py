@@ -12,29 +12,28 @@ from __future__ import annotations
 from typing import Sequence
 
 import numpy as np
-from PySide6.QtCore import QRectF
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QObject, QRectF
+from PySide6.QtWidgets import QAbstractButton
 
 from desktop.core import strokes as stroke_renderer
 from desktop.ui.explain_overlay import ColourScale, HeatOverlay
 from desktop.ui.explain_worker import ExplainAnswer, ExplainRequest
-from desktop.ui.i18n import tr_noop
-from desktop.ui.why import WhyController, why_toggle
+from desktop.ui.why import WhyController
+from desktop.ui.write.canvas import DrawingCanvas
+from desktop.ui.write.input_view import InputImage
 
 
 class WriteWhy:
-    """Toggle, colour scale, two overlays and the controller that feeds them."""
+    """The view's toggle and colour scale, two overlays and the controller that feeds them."""
 
-    def __init__(self, panel: QWidget):
-        self._panel = panel
-        self.toggle = why_toggle("writeWhyCheckBox", "Why? Show where the model looked",
-                                 tr_noop("Show where the model looked: a heat map of the evidence for its top "
-                   "candidate (click a candidate to see the evidence for it)"))
-        self.scale = ColourScale(name="writeWhyScale")
-        self.input_overlay = HeatOverlay(panel.input_view.image_widget, smooth=False, name="inputHeatOverlay")
-        self.canvas_overlay = HeatOverlay(panel.canvas, name="canvasHeatOverlay")
-        self.controller = WhyController(self.toggle, self.scale, [self.input_overlay, self.canvas_overlay],
-                                        parent=panel)
+    def __init__(self, toggle: QAbstractButton, scale: ColourScale, input_image: InputImage,
+                 canvas: DrawingCanvas, parent: QObject):
+        self.toggle = toggle
+        self.scale = scale
+        self._input_image = input_image
+        self.input_overlay = HeatOverlay(input_image, smooth=False, name="inputHeatOverlay")
+        self.canvas_overlay = HeatOverlay(canvas, name="canvasHeatOverlay")
+        self.controller = WhyController(toggle, scale, [self.input_overlay, self.canvas_overlay], parent=parent)
         self._model_path: str | None = None
         self._class_names: list[str] = []
 
@@ -60,7 +59,7 @@ class WriteWhy:
         if model_path != self._model_path and self.controller.chosen_class() is not None:
             self.controller.choose_class(None)  # another model: its top class again
         self._model_path, self._class_names = model_path, list(class_names)
-        rects = {self.input_overlay: lambda: QRectF(self._panel.input_view.image_widget.target_rect())}
+        rects = {self.input_overlay: lambda: QRectF(self._input_image.target_rect())}
         if strokes:
             box = ink_box(strokes, pen_width)
             rects[self.canvas_overlay] = lambda: box

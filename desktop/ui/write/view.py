@@ -1,0 +1,221 @@
+"""The Write panel's widgets and their layout (the panel's controller drives them).
+
+The canvas with its toolbar on the left; on the right the models to compare (one column of
+candidates each), "what the model sees" and the CNN's feature maps. The canvas and the candidates
+are what a class watches: they always get their room (the candidate columns scroll sideways only
+when many models are ticked); the model input and the feature maps below take what is left and
+scroll when that is too little (a 1024 x 768 projector, 150 % text, the Lessons sidebar).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QScrollArea,
+    QSizePolicy,
+    QSlider,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.ui.explain_overlay import ColourScale
+from desktop.ui.i18n import tr, tr_noop, translated, translated_label
+from desktop.ui.why import why_toggle
+from desktop.ui.widgets import tool_button
+from desktop.ui.write.candidate_columns import CandidateColumns
+from desktop.ui.write.candidates_view import CandidatesView
+from desktop.ui.write.canvas import DrawingCanvas
+from desktop.ui.write.feature_maps_view import FeatureMapsView
+from desktop.ui.write.input_view import ModelInputView
+
+PEN_WIDTH_RANGE = (2, 40)
+PEN_SLIDER_WIDTH = (80, 160)  # px at 100 % zoom: never a stub, never the whole toolbar
+MODEL_LIST_ROWS = 2.5  # the comparison list shows this many models before it scrolls
+LOADING_MESSAGE = tr_noop("Loading the models…")
+
+
+class WriteView(QSplitter):
+    """Every widget of the Write panel, laid out: the canvas column and the models column side by
+    side in a splitter that fills ``panel``."""
+
+    def __init__(self, panel: QWidget):
+        super().__init__(Qt.Orientation.Horizontal, panel)
+        self.setObjectName("writeSplitter")
+        self.canvas = DrawingCanvas()
+        self._build_drawing_area()
+        self._build_toolbar()
+        self.status_label = QLabel(tr(LOADING_MESSAGE))
+        self.status_label.setObjectName("writeStatus")
+        self.status_label.setWordWrap(True)
+        self._build_comparison()
+        self._build_details()
+        self.addWidget(self._canvas_column())
+        self.addWidget(self._models_column())
+        self.setStretchFactor(0, 2)
+        self.setStretchFactor(1, 3)
+        QVBoxLayout(panel).addWidget(self)
+        self._fit_model_list()
+
+    # -- building ------------------------------------------------------------------------------
+    def _build_drawing_area(self) -> None:
+        """The canvas, or in its place an opened image."""
+        self.image_view = QLabel()
+        self.image_view.setObjectName("openedImage")
+        self.image_view.setAccessibleName("Opened image")
+        self.image_view.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.image_view.setStyleSheet("background: white;")
+        self.image_view.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.drawing_area = QStackedWidget()
+        self.drawing_area.setObjectName("drawingArea")
+        self.drawing_area.addWidget(self.canvas)
+        self.drawing_area.addWidget(self.image_view)
+
+    def _build_toolbar(self) -> None:
+        self.undo_button = tool_button(tr_noop("Undo"), name="undoButton",
+                                       tip=tr_noop("Take back the last stroke (Ctrl+Z)"))
+        self.redo_button = tool_button(tr_noop("Redo"), name="redoButton",
+                                       tip=tr_noop("Put the stroke back (Ctrl+Shift+Z)"))
+        self.clear_button = tool_button(tr_noop("Clear"), name="clearButton",
+                                        tip=tr_noop("Start again with an empty canvas (Esc)"))
+        self.open_button = tool_button(tr_noop("Open image…"), name="openImageButton",
+                                       tip=tr_noop("Recognise a picture of a character (Ctrl+O)"))
+        self.pen_width_slider = QSlider(Qt.Orientation.Horizontal)
+        self.pen_width_slider.setObjectName("penWidthSlider")
+        self.pen_width_slider.setAccessibleName("Pen width")
+        self.pen_width_slider.setRange(*PEN_WIDTH_RANGE)
+        self.pen_width_slider.setValue(round(self.canvas.pen_width()))
+        translated(self.pen_width_slider.setToolTip, "Pen width in pixels: the model sees the same line")
+        self.pen_width_slider.setMinimumWidth(PEN_SLIDER_WIDTH[0])
+        self.pen_width_slider.setMaximumWidth(PEN_SLIDER_WIDTH[1])
+        self.grid_checkbox = QCheckBox()
+        translated(self.grid_checkbox.setText, "米字格 grid", owner=self.grid_checkbox)
+        self.grid_checkbox.setObjectName("gridCheckBox")
+        self.grid_checkbox.setAccessibleName("Show the 米字格 guide grid")
+        self.grid_checkbox.setChecked(self.canvas.grid_visible())
+
+    def _canvas_column(self) -> QWidget:
+        # Two short toolbar rows rather than one long one: the canvas column stays narrow enough to
+        # share a 1024-pixel screen (or the Lessons sidebar) with the candidates.
+        pen_label = translated_label("Pen")
+        pen_label.setBuddy(self.pen_width_slider)
+        column = QWidget()
+        layout = QVBoxLayout(column)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(_row(self.undo_button, self.redo_button, self.clear_button, self.open_button))
+        layout.addLayout(_row(pen_label, self.pen_width_slider, self.grid_checkbox))
+        layout.addWidget(self.drawing_area, stretch=1)
+        layout.addWidget(self.status_label)
+        return column
+
+    def _build_comparison(self) -> None:
+        self.model_list = QListWidget()
+        self.model_list.setObjectName("compareModelList")
+        self.model_list.setAccessibleName("Models to compare")
+        # A long model name ends in "…" (its tooltip has it all) rather than scrolling sideways.
+        self.model_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.model_list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        translated(self.model_list.setToolTip, "Tick the models to run side by side on the same drawing")
+        self.candidate_columns = CandidateColumns()
+
+    def _build_details(self) -> None:
+        """What the model sees, its "Why?" toggle and scale, and the feature maps, in a scroll area."""
+        self.input_view = ModelInputView()
+        self.feature_view = FeatureMapsView()
+        self.why_toggle = why_toggle("writeWhyCheckBox", "Why? Show where the model looked",
+                                     tr_noop("Show where the model looked: a heat map of the evidence for its top "
+                                             "candidate (click a candidate to see the evidence for it)"))
+        self.why_scale = ColourScale(name="writeWhyScale")
+        self.why_scale.hide()  # until a map is shown; hidden before it is laid out, so it takes no room
+        features_label = translated_label("<b>Feature maps</b> of the CNN")
+        features_label.setWordWrap(True)
+        details = QWidget()
+        details.setObjectName("writeDetails")
+        lower = QHBoxLayout(details)
+        lower.setContentsMargins(0, 0, 0, 0)
+        see_box = QVBoxLayout()
+        see_box.addWidget(self.input_view, stretch=1)
+        see_box.addWidget(self.why_toggle, alignment=Qt.AlignmentFlag.AlignLeft)
+        see_box.addWidget(self.why_scale)
+        feature_box = QVBoxLayout()
+        feature_box.addWidget(features_label)
+        feature_box.addWidget(self.feature_view, stretch=1)
+        lower.addLayout(see_box, 1)
+        lower.addLayout(feature_box, 3)
+        self.details_scroll = QScrollArea()
+        self.details_scroll.setObjectName("writeDetailsScroll")
+        self.details_scroll.setAccessibleName("What the model sees and its feature maps")
+        self.details_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.details_scroll.setWidgetResizable(True)
+        self.details_scroll.setWidget(details)
+
+    def _models_column(self) -> QWidget:
+        compare_label = translated_label("<b>Compare models</b>")
+        compare_label.setWordWrap(True)
+        compare_row = QHBoxLayout()  # the heading beside the list: one row less to pay for
+        compare_row.addWidget(compare_label, alignment=Qt.AlignmentFlag.AlignTop)
+        compare_row.addWidget(self.model_list, stretch=1)
+        column = QWidget()
+        layout = QVBoxLayout(column)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(compare_row)
+        layout.addWidget(self.candidate_columns)
+        layout.addWidget(self.details_scroll, stretch=1)
+        return column
+
+    # -- what the controller changes -----------------------------------------------------------
+    def show_canvas(self) -> None:
+        self.drawing_area.setCurrentWidget(self.canvas)
+
+    def show_image(self, grey: np.ndarray, path: Path) -> None:
+        """An opened image (uint8 grey) in place of the canvas, scaled to the drawing area."""
+        height, width = grey.shape
+        image = QImage(np.ascontiguousarray(grey).data, width, height, width, QImage.Format.Format_Grayscale8).copy()
+        self.image_view.setPixmap(QPixmap.fromImage(image).scaled(
+            self.drawing_area.size(), Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation))
+        self.image_view.setToolTip(str(path))
+        self.drawing_area.setCurrentWidget(self.image_view)
+
+    def new_candidates_column(self, object_name: str, title: str, slots: int) -> CandidatesView:
+        """A column for one model's candidates; :meth:`CandidateColumns.show_columns` places it."""
+        column = CandidatesView(slots=slots)
+        column.setObjectName(object_name)
+        column.set_title(title)
+        return column
+
+    def set_zoom(self, factor: float) -> None:
+        """Presentation zoom: widgets with fixed pixel sizes grow with the font."""
+        self.pen_width_slider.setMinimumWidth(round(PEN_SLIDER_WIDTH[0] * factor))
+        self.pen_width_slider.setMaximumWidth(round(PEN_SLIDER_WIDTH[1] * factor))
+        self._fit_model_list()
+
+    def _fit_model_list(self) -> None:
+        """The comparison list a few rows tall in the current font: enough to see what is ticked,
+        little enough to leave the candidates their room."""
+        rows = self.model_list.fontMetrics().lineSpacing() + 2 * self.model_list.spacing() + 2
+        frame = 2 * self.model_list.frameWidth()
+        self.model_list.setFixedHeight(round(rows * MODEL_LIST_ROWS) + frame)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt naming)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_model_list()
+        super().changeEvent(event)
+
+
+def _row(*widgets: QWidget) -> QHBoxLayout:
+    """Widgets side by side from the left."""
+    row = QHBoxLayout()
+    for widget in widgets:
+        row.addWidget(widget)
+    row.addStretch()
+    return row
