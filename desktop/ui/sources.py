@@ -1,10 +1,10 @@
 """Live picture sources for the app: a camera, a looping video file, a single image file.
 
-Every source captures in its own worker thread and hands RGB uint8 ``[H, W, 3]`` frames to the
-GUI thread with *newest frame wins*: the worker overwrites one shared slot and posts at most one
-notification at a time, and the GUI side takes whatever frame is in the slot when it gets there.
-A slow consumer (a big convolution on every frame) therefore sees fewer frames, never older ones,
-and no queue of stale pictures builds up.
+Every source captures in its own worker thread (a :class:`~desktop.ui.workers.StreamWorker`) and
+hands RGB uint8 ``[H, W, 3]`` frames to the GUI thread with *newest frame wins*: the worker
+overwrites one shared slot and posts at most one notification at a time, and the GUI side takes
+whatever frame is in the slot when it gets there. A slow consumer (a big convolution on every
+frame) therefore sees fewer frames, never older ones, and no queue of stale pictures builds up.
 
 A camera and a video file go through the same ``cv2.VideoCapture`` read loop, which is why the
 tests can exercise the camera path with a generated video file.
@@ -18,14 +18,17 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Callable
 
 import cv2
 import numpy as np
-from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 
 from desktop.core.contract import assets_dir
 from desktop.core.images import ImageDecodeError, decode_rgb
+from desktop.ui.constants import IMAGE_SUFFIXES
 from desktop.ui.i18n import tr
+from desktop.ui.workers import StreamWorker
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +39,8 @@ _RETRY_PAUSE_S = 0.05
 STOP_TIMEOUT_MS = 1000
 DEFAULT_VIDEO_FPS = 25.0
 _MAX_FPS = 240.0
-SAMPLE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp")
+#: Hands one frame to the GUI thread (newest wins); called in the capture thread.
+Publish = Callable[[np.ndarray], None]
 
 
 class FrameSourceError(RuntimeError):
@@ -78,7 +82,7 @@ def sample_image_paths() -> list[Path]:
     folder = assets_dir() / "samples"
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.suffix.lower() in SAMPLE_SUFFIXES)
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
 
 
 def _camera_backend() -> int:
@@ -105,52 +109,6 @@ def list_cameras(max_index: int = 5) -> list[int]:
     return found
 
 
-class _NewestFrameSlot:
-    """One frame, overwritten by the worker; the GUI side takes it. Thread-safe."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._frame: np.ndarray | None = None
-        self._notified = False
-
-    def put(self, frame: np.ndarray) -> bool:
-        """Store ``frame`` (dropping any untaken one); True if the taker must be notified."""
-        with self._lock:
-            self._frame = frame
-            must_notify, self._notified = not self._notified, True
-            return must_notify
-
-    def take(self) -> np.ndarray | None:
-        with self._lock:
-            frame, self._frame = self._frame, None
-            self._notified = False
-            return frame
-
-    def clear(self) -> None:
-        self.take()
-
-
-class _CaptureThread(QThread):
-    """Runs the source's ``_produce`` loop; its signals reach the source in the GUI thread queued."""
-
-    frame_waiting = Signal()
-    failed = Signal(str)
-    ended = Signal()
-
-    def __init__(self, source: "FrameSource"):
-        super().__init__()
-        self._source = source
-
-    def run(self) -> None:
-        try:
-            self._source._produce(self)
-        except FrameSourceError as exc:
-            self.failed.emit(str(exc))
-        except Exception as exc:  # a driver or codec error must end the source, not the app
-            log.exception("the picture source %s failed", self._source.description)
-            self.failed.emit(tr("{source} failed: {reason}", source=self._source.description, reason=exc))
-
-
 class FrameSource(QObject):
     """Base of all picture sources; create one, connect its signals, then :meth:`start`.
 
@@ -168,9 +126,9 @@ class FrameSource(QObject):
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
-        self._slot = _NewestFrameSlot()
+        # The capture loop waits on this event between frames, so a stop wakes it at once.
         self._stop_requested = threading.Event()
-        self._thread: _CaptureThread | None = None
+        self._worker: StreamWorker | None = None
         self._running = False
         self._frames_captured = 0
         self._frames_delivered = 0
@@ -203,39 +161,32 @@ class FrameSource(QObject):
         if self._running:
             return
         self._stop_requested.clear()
-        self._slot.clear()
         self._frames_captured = self._frames_delivered = 0
-        thread = _CaptureThread(self)
-        thread.setObjectName(f"{type(self).__name__}Thread")
-        thread.frame_waiting.connect(self._deliver_newest)
-        thread.failed.connect(self._on_failed)
-        thread.ended.connect(self._on_ended)
-        self._thread = thread
+        # The last good picture before a failure or the end is delivered before error or ended.
+        worker = StreamWorker(self._capture, f"{type(self).__name__}Thread", stop=self._stop_requested,
+                              expected=FrameSourceError, describe=self._failure_message, parent=self)
+        worker.delivered.connect(self._deliver)
+        worker.failed.connect(self._on_failed)
+        worker.ended.connect(self._on_ended)
+        self._worker = worker
         self._running = True
-        thread.start()
+        worker.start()
 
     @Slot()
     def stop(self) -> None:
         """Stop capturing and join the worker (within about a second); safe to call any time."""
         self._stop_requested.set()
-        thread, self._thread = self._thread, None
+        worker, self._worker = self._worker, None
         was_running, self._running = self._running, False
-        if thread is not None:
-            if not thread.wait(STOP_TIMEOUT_MS):
-                # A driver stuck inside read(): the loop ends on its own once read() returns.
-                log.warning("%s did not stop within %d ms", self.description, STOP_TIMEOUT_MS)
-                thread.finished.connect(thread.deleteLater)
-                thread.setParent(self)  # keep the Python wrapper alive until the thread is done
-            else:
-                thread.deleteLater()
-        self._slot.clear()
+        if worker is not None and not worker.stop(STOP_TIMEOUT_MS):
+            # A driver stuck inside read(): the loop ends on its own once read() returns.
+            log.warning("%s did not stop within %d ms", self.description, STOP_TIMEOUT_MS)
         if was_running:
             self.stopped.emit()
 
-    @Slot()
-    def _deliver_newest(self) -> None:
-        frame = self._slot.take()
-        if frame is not None and self._running:
+    @Slot(object)
+    def _deliver(self, frame: np.ndarray) -> None:
+        if self._running:
             self._frames_delivered += 1
             self.frame.emit(frame)
 
@@ -244,7 +195,6 @@ class FrameSource(QObject):
         if not self._running:
             return
         log.warning("%s", message)
-        self._deliver_newest()  # the last good picture before the failure still counts
         self.stop()
         self.error.emit(message)
 
@@ -252,21 +202,27 @@ class FrameSource(QObject):
     def _on_ended(self) -> None:
         if not self._running:
             return
-        self._deliver_newest()
         self.stop()
         self.ended.emit()
 
     # -- worker-thread side ------------------------------------------------------------------
-    def _publish(self, thread: _CaptureThread, frame: np.ndarray) -> None:
-        self._frames_captured += 1
-        if self._slot.put(frame):
-            thread.frame_waiting.emit()
+    def _capture(self, publish: Publish) -> None:
+        def count_and_publish(frame: np.ndarray) -> None:
+            self._frames_captured += 1
+            publish(frame)
+
+        self._produce(count_and_publish)
+
+    def _failure_message(self, exc: Exception) -> str:
+        """Words for an unexpected failure (a driver or codec error; the worker logs it)."""
+        return tr("{source} failed: {reason}", source=self.description, reason=exc)
 
     def _stopping(self) -> bool:
         return self._stop_requested.is_set()
 
-    def _produce(self, thread: _CaptureThread) -> None:
-        """The capture loop, run in the worker; raise FrameSourceError to report a failure."""
+    def _produce(self, publish: Publish) -> None:
+        """The capture loop, run in the worker: ``publish`` each frame, return at the end (or
+        when :meth:`_stopping`); raise FrameSourceError to report a failure."""
         raise NotImplementedError
 
 
@@ -283,14 +239,14 @@ class _VideoCaptureSource(FrameSource):
         """The message when reads stopped before the stream should have ended, else None."""
         return None
 
-    def _produce(self, thread: _CaptureThread) -> None:
+    def _produce(self, publish: Publish) -> None:
         capture = self._open()
         try:
-            self._read_loop(thread, capture)
+            self._read_loop(publish, capture)
         finally:
             capture.release()
 
-    def _read_loop(self, thread: _CaptureThread, capture: cv2.VideoCapture) -> None:
+    def _read_loop(self, publish: Publish, capture: cv2.VideoCapture) -> None:
         period = 1.0 / self.fps if self.fps else 0.0
         next_due = time.monotonic()
         failures = 0
@@ -300,7 +256,7 @@ class _VideoCaptureSource(FrameSource):
             if ok and bgr is not None:
                 failures = 0
                 frames_this_pass += 1
-                self._publish(thread, to_rgb(bgr))
+                publish(to_rgb(bgr))
                 if period:
                     next_due += period
                     delay = next_due - time.monotonic()
@@ -314,8 +270,7 @@ class _VideoCaptureSource(FrameSource):
                 if problem:
                     raise FrameSourceError(problem)
                 if not self.loop:
-                    thread.ended.emit()
-                    return
+                    return  # the end: ``ended`` follows
                 capture.set(cv2.CAP_PROP_POS_FRAMES, 0)
                 frames_this_pass = 0
                 next_due = time.monotonic()
@@ -402,18 +357,8 @@ class ImageFileSource(FrameSource):
     def description(self) -> str:
         return tr("the image {path}", path=self.path)
 
-    def _produce(self, thread: _CaptureThread) -> None:
-        self._publish(thread, read_image_rgb(self.path))
-        thread.ended.emit()
-
-
-class _ProbeThread(QThread):
-    def __init__(self, work):
-        super().__init__()
-        self._work = work
-
-    def run(self) -> None:
-        self._work()
+    def _produce(self, publish: Publish) -> None:
+        publish(read_image_rgb(self.path))
 
 
 class CameraProbe(QObject):
@@ -425,30 +370,32 @@ class CameraProbe(QObject):
         super().__init__(parent)
         self.setObjectName("CameraProbe")
         self.max_index = max_index
-        self._thread: QThread | None = None
+        self._worker: StreamWorker | None = None
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.wait)
 
     def start(self) -> None:
-        if self._thread is not None and self._thread.isRunning():
+        if self.is_running():
             return
-        self._thread = _ProbeThread(self._probe)
-        self._thread.setObjectName("CameraProbeThread")
-        self._thread.start()
+        if self._worker is not None:
+            self._worker.deleteLater()  # the last look, done and delivered
+        self._worker = StreamWorker(self._probe, "CameraProbeThread", parent=self)
+        self._worker.delivered.connect(self.found)
+        self._worker.start()
 
-    def _probe(self) -> None:
+    def _probe(self, publish: Callable[[list[int]], None]) -> None:
         try:
             cameras = list_cameras(self.max_index)
         except Exception:  # a misbehaving driver means "no cameras", not a crash
             log.exception("probing for cameras failed")
             cameras = []
-        self.found.emit(cameras)
+        publish(cameras)
 
     def is_running(self) -> bool:
-        return self._thread is not None and self._thread.isRunning()
+        return self._worker is not None and self._worker.is_running()
 
     @Slot()
     def wait(self, timeout_ms: int = 5000) -> bool:
         """Wait for the probe to finish (at exit); True if it did."""
-        return self._thread is None or self._thread.wait(timeout_ms)
+        return self._worker is None or self._worker.wait(timeout_ms)

@@ -11,7 +11,7 @@ import cv2
 import numpy as np
 import pytest
 
-from desktop.ui import sources
+from desktop.ui import sources, workers
 from desktop.ui.sources import (
     CameraProbe,
     CameraSource,
@@ -161,14 +161,43 @@ def test_stop_joins_the_worker(qtbot, video: Path, fps: float, caplog) -> None:
     source.stopped.connect(lambda: stopped.append(True))
     source.start()
     qtbot.waitUntil(lambda: source.frames_captured >= 1, timeout=5000)
-    thread = source._thread
+    worker = source._worker
     source.stop()
-    assert thread.isFinished() and "did not stop within" not in caplog.text  # joined, not abandoned
+    assert not worker.is_running() and "did not stop within" not in caplog.text  # joined, not abandoned
     assert not source.is_running() and stopped == [True]
     captured = source.frames_captured
     qtbot.wait(100)
     assert source.frames_captured == captured  # the worker really ended
     source.stop()  # a second stop is harmless
+
+
+class _StuckSource(FrameSource):
+    """A source whose driver call ignores the stop until ``release`` is set."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.inside, self.release = threading.Event(), threading.Event()
+
+    def _produce(self, publish) -> None:
+        self.inside.set()
+        self.release.wait(10)
+
+
+def test_a_source_stuck_in_its_driver_stops_at_once_and_its_thread_ends_later(
+        qtbot, monkeypatch: pytest.MonkeyPatch, caplog) -> None:
+    monkeypatch.setattr(sources, "STOP_TIMEOUT_MS", 50)
+    source = _StuckSource()
+    stopped = []
+    source.stopped.connect(lambda: stopped.append(True))
+    source.start()
+    assert source.inside.wait(5)
+    worker = source._worker
+    source.stop()
+    assert not source.is_running() and stopped == [True] and "did not stop within" in caplog.text
+    assert worker.is_running() and worker in workers._UNFINISHED  # kept alive while its thread runs
+    source.deleteLater()  # the owner may go before the thread ends
+    source.release.set()
+    qtbot.waitUntil(lambda: worker not in workers._UNFINISHED, timeout=5000)
 
 
 def test_a_missing_video_reports_an_error_naming_the_file(qtbot, tmp_path: Path, collect) -> None:
