@@ -136,7 +136,7 @@ def test_a_bad_csv_gives_a_message_not_a_crash(view: DensityConvolutionView, tmp
         path.write_text(content, encoding="utf-8")
     before = view.curves()
     assert view.load_csv(path) is False
-    assert "claims bad.csv" in view.message() and "Cannot use" in view.message()
+    assert "claims bad.csv" in view.status_text() and "Cannot use" in view.status_text()
     assert view.curves() is before
     item = view.first_picker.family.model().item(view.first_picker.family.findData(CLAIMS))
     assert not item.isEnabled()
@@ -147,7 +147,7 @@ def test_claims_from_a_csv_become_a_histogram_density(view: DensityConvolutionVi
     claims = np.round(rng.gamma(2.0, 500.0, 300), 2)
     path = tmp_path / "claims.csv"
     path.write_text("policy,claim_amount\n" + "\n".join(f"P{i},{c}" for i, c in enumerate(claims)), encoding="utf-8")
-    assert view.load_csv(path) is True and "300 claim sizes" in view.message()
+    assert view.load_csv(path) is True and "300 claim sizes" in view.status_text()
     view.set_distribution(0, CLAIMS)
     view.set_distribution(1, CLAIMS)
     curves = view.curves()
@@ -160,10 +160,10 @@ def test_claims_from_a_csv_become_a_histogram_density(view: DensityConvolutionVi
 def test_impossible_parameters_are_explained_and_keep_the_last_plot(view: DensityConvolutionView) -> None:
     before = view.curves()
     view.set_distribution(0, "uniform", a=3.0)  # a > b = 1
-    assert "a < b" in view.message()
+    assert "a < b" in view.status_text()
     assert view.curves() is before
     view.set_distribution(0, "uniform", b=4.0)
-    assert view.message() == "" and view.curves() is not before
+    assert view.status_text() == "" and view.curves() is not before
 
 
 def test_sample_count_and_resampling_change_the_simulation(view: DensityConvolutionView) -> None:

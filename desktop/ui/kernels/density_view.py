@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QPushButton,
     QScrollArea,
     QSpinBox,
     QTableWidget,
@@ -48,6 +47,7 @@ from desktop.core.densities import (
     sum_terms,
 )
 from desktop.ui.i18n import tr, tr_noop, translated, translated_item, translated_label
+from desktop.ui.widgets import push_button
 
 CLAIMS = "claims"
 CHOICES = {"uniform": tr_noop("Uniform"), "exponential": tr_noop("Exponential"), "gamma": tr_noop("Gamma"),
@@ -250,7 +250,6 @@ class DensityConvolutionView(QWidget):
         self.second_picker = DistributionPicker(tr_noop("X₂ with density g"), "SecondDistribution")
         for picker in (self.first_picker, self.second_picker):
             picker.changed.connect(self.recompute)
-
         self.samples_box = QSpinBox()
         self.samples_box.setObjectName("SimulatedSamples")
         self.samples_box.setAccessibleName("Number of simulated samples")
@@ -259,22 +258,22 @@ class DensityConvolutionView(QWidget):
         self.samples_box.setValue(DEFAULT_SAMPLES)
         self.samples_box.setGroupSeparatorShown(True)
         self.samples_box.valueChanged.connect(self.recompute)
-        self.resample_button = QPushButton()
-        translated(self.resample_button.setText, "Simulate again", owner=self.resample_button)
-        self.resample_button.setObjectName("ResampleButton")
-        self.resample_button.setAccessibleName("Simulate again")
-        self.resample_button.clicked.connect(self.resample)
-        self.csv_button = QPushButton()
-        translated(self.csv_button.setText, "Load claims CSV…", owner=self.csv_button)
-        self.csv_button.setObjectName("LoadClaimsCsvButton")
-        self.csv_button.setAccessibleName("Load claim sizes from a CSV file")
-        self.csv_button.clicked.connect(self._choose_csv)
+        self.resample_button = push_button(tr_noop("Simulate again"), name="ResampleButton",
+                                           on_click=self.resample)
+        self.csv_button = push_button(tr_noop("Load claims CSV…"), name="LoadClaimsCsvButton",
+                                      accessible="Load claim sizes from a CSV file", on_click=self._choose_csv)
+        self.status_label = QLabel()
+        self.status_label.setObjectName("DensityStatus")
+        self.status_label.setAccessibleName("Status")
+        self.status_label.setWordWrap(True)
+        self._build_plot()
+        self._build_sum()
+        layout = QHBoxLayout(self)
+        layout.addWidget(self._side_bar())
+        layout.addWidget(self.plot, 1)
 
-        self.message_label = QLabel()
-        self.message_label.setObjectName("DensityMessage")
-        self.message_label.setAccessibleName("Message")
-        self.message_label.setWordWrap(True)
-
+    def _build_plot(self) -> None:
+        """f, g, f ⋆ g, the simulated histogram, and the chosen point s with its terms."""
         self.plot = pg.PlotWidget()
         self.plot.setObjectName("DensityPlot")
         self.plot.setAccessibleName("Plot of f, g, f convolved with g and the simulated histogram")
@@ -300,6 +299,8 @@ class DensityConvolutionView(QWidget):
         self.plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.plot.scene().sigMouseClicked.connect(self._on_mouse_clicked)
 
+    def _build_sum(self) -> None:
+        """The discrete sum behind the chosen point: a line of text and a table of its terms."""
         self.sum_label = QLabel(tr("Hover over or click the plot to see the sum behind a point of f ⋆ g."))
         self.sum_label.setObjectName("DensitySumLabel")
         self.sum_label.setAccessibleName("Discrete sum behind the chosen point")
@@ -313,7 +314,14 @@ class DensityConvolutionView(QWidget):
         self.terms_table.verticalHeader().setVisible(False)
         self.terms_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
 
+    def _side_bar(self) -> QScrollArea:
+        """The distributions, the simulation and the sum in a fixed-width column.
+
+        Fixed: the sum text changes length on every hover and must not make the plot jump under
+        the mouse. It scrolls when a projector is too short for it.
+        """
         controls = QVBoxLayout()
+        controls.setContentsMargins(0, 0, 0, 0)
         controls.addWidget(self.first_picker)
         controls.addWidget(self.second_picker)
         form = QFormLayout()
@@ -323,16 +331,12 @@ class DensityConvolutionView(QWidget):
         buttons.addWidget(self.resample_button)
         buttons.addWidget(self.csv_button)
         controls.addLayout(buttons)
-        controls.addWidget(self.message_label)
+        controls.addWidget(self.status_label)
         controls.addWidget(self.sum_label)
         controls.addWidget(self.terms_table, 1)
-
-        # A fixed-width side bar: the sum text changes length on every hover and must not
-        # make the plot jump under the mouse. It scrolls when a projector is too short for it.
         self.side_bar = QWidget()
         self.side_bar.setObjectName("DensityControls")
         self.side_bar.setLayout(controls)
-        controls.setContentsMargins(0, 0, 0, 0)
         self.side_scroll = QScrollArea()
         self.side_scroll.setObjectName("DensityControlsScroll")
         self.side_scroll.setAccessibleName("Distributions and the sum")
@@ -341,9 +345,7 @@ class DensityConvolutionView(QWidget):
         self.side_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.side_scroll.setWidget(self.side_bar)
         self._fix_side_bar_width()
-        layout = QHBoxLayout(self)
-        layout.addWidget(self.side_scroll)
-        layout.addWidget(self.plot, 1)
+        return self.side_scroll
 
     def _fix_side_bar_width(self) -> None:
         content = max(CONTROLS_WIDTH, self.side_bar.minimumSizeHint().width())
@@ -379,20 +381,21 @@ class DensityConvolutionView(QWidget):
         try:
             claims = read_claims_csv(path)
         except CsvError as exc:
-            self._show_message(tr("Cannot use this claims file: {reason}", reason=exc), error=True)
+            self._show_status(tr("Cannot use this claims file: {reason}", reason=exc), error=True)
             return False
         for picker in (self.first_picker, self.second_picker):
             picker.set_claims(claims)
-        self._show_message(tr("Loaded {n} claim sizes from {file}. Choose “Claims histogram (CSV)” for X₁ or X₂.",
+        self._show_status(tr("Loaded {n} claim sizes from {file}. Choose “Claims histogram (CSV)” for X₁ or X₂.",
                               n=claims.size, file=Path(path).name))
         return True
 
-    def message(self) -> str:
-        return self.message_label.text()
+    def status_text(self) -> str:
+        """The view's status line: what was loaded, or why the parameters or a file cannot be used."""
+        return self.status_label.text()
 
-    def _show_message(self, text: str, error: bool = False) -> None:
-        self.message_label.setText(text)
-        self.message_label.setStyleSheet("color: #b00020;" if error else "")
+    def _show_status(self, text: str, error: bool = False) -> None:
+        self.status_label.setText(text)
+        self.status_label.setStyleSheet("color: #b00020;" if error else "")
 
     # -- curves ------------------------------------------------------------------------------
     def curves(self) -> DensityCurves | None:
@@ -401,17 +404,15 @@ class DensityConvolutionView(QWidget):
 
     @Slot()
     def recompute(self) -> None:
-        if not hasattr(self, "plot"):  # pickers announce their first state while being built
-            return
         try:
             first = self.first_picker.distribution()
             second = self.second_picker.distribution()
         except ValueError as exc:
-            self._show_message(tr("Check the parameters: {reason}.", reason=exc), error=True)
+            self._show_status(tr("Check the parameters: {reason}.", reason=exc), error=True)
             return
         curves = compute_curves(first, second, self.samples_box.value(), self._seed)
-        if self.message_label.styleSheet():  # an earlier parameter problem is solved now
-            self._show_message("")
+        if self.status_label.styleSheet():  # an earlier parameter problem is solved now
+            self._show_status("")
         self._curves = curves
         self.f_item.setData(curves.grid, curves.f)
         self.g_item.setData(curves.grid, curves.g)

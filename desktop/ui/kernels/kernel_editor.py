@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QHeaderView,
     QLabel,
-    QPushButton,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 from desktop.core.convolution import COURSE_KERNEL
 from desktop.core.kernels import PRESETS, Kernel, expand_to_channels, per_channel_filters, stack_filters
 from desktop.ui.i18n import tr, tr_noop, translated, translated_item, translated_label
+from desktop.ui.widgets import push_button
 
 from .flow_layout import FlowLayout, labelled
 
@@ -100,7 +100,21 @@ class KernelEditor(QWidget):
         self._selected = 0
         self._grids: list[QTableWidget] = []
         self._description = ""
+        self._build_preset_choices()
+        self._build_filter_row()
+        self.description = QLabel()
+        self.description.setObjectName("kernelDescription")
+        self.description.setWordWrap(True)
+        # Grey from the palette, not a style sheet: a style sheet would keep the text small at presentation zoom.
+        self.description.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self._lay_out()
+        self.preset_box.activated.connect(self._on_preset_chosen)
+        self.size_box.valueChanged.connect(self.set_kernel_size)
+        self.filter_box.currentIndexChanged.connect(self._on_filter_chosen)
+        self.bias_box.valueChanged.connect(self._on_bias)
+        self.apply_preset("identity", APPLY_PER_CHANNEL)
 
+    def _build_preset_choices(self) -> None:
         self.preset_box = QComboBox()
         self.preset_box.setObjectName("presetBox")
         self.preset_box.setAccessibleName("Kernel preset")
@@ -126,6 +140,12 @@ class KernelEditor(QWidget):
             "All channels: one filter spans every channel with the grid divided by C (one grey output).\n"
             "Shown filter: replace only the filter shown below, to build a bank of different filters."
         )
+        # The long "apply to" choices are elided in a narrow column (full text on hover).
+        for combo, chars in ((self.preset_box, 12), (self.apply_box, 16)):
+            combo.setMinimumContentsLength(chars)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+
+    def _build_filter_row(self) -> None:
         self.size_box = QSpinBox()
         self.size_box.setObjectName("kernelSizeBox")
         self.size_box.setAccessibleName("Kernel size")
@@ -137,26 +157,21 @@ class KernelEditor(QWidget):
         self.filter_box.setAccessibleName("Filter shown")
         self.filter_box.setMinimumContentsLength(14)
         self.filter_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.add_button = self._button(tr_noop("Add filter"), "addFilterButton",
-                                       tr_noop("Add a filter (one more output channel)"))
-        self.remove_button = self._button(tr_noop("Remove filter"), "removeFilterButton",
-                                          tr_noop("Remove the shown filter"))
+        self.add_button = push_button(tr_noop("Add filter"), name="addFilterButton",
+                                      accessible=tr_noop("Add a filter (one more output channel)"),
+                                      tip=tr_noop("Add a filter (one more output channel)"), on_click=self.add_filter)
+        self.remove_button = push_button(tr_noop("Remove filter"), name="removeFilterButton",
+                                         accessible=tr_noop("Remove the shown filter"),
+                                         tip=tr_noop("Remove the shown filter"), on_click=self.remove_filter)
         self.bias_box = QDoubleSpinBox()
         self.bias_box.setObjectName("biasBox")
         self.bias_box.setAccessibleName("Bias of the shown filter")
         self.bias_box.setRange(-10000, 10000)
         self.bias_box.setDecimals(3)
         translated(self.bias_box.setToolTip, "Added to the weighted sum of this filter")
-        self.description = QLabel()
-        self.description.setObjectName("kernelDescription")
-        self.description.setWordWrap(True)
-        # Grey from the palette, not a style sheet: a style sheet would keep the text small at presentation zoom.
-        self.description.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        # Rows wrap in a narrow column; the long "apply to" choices are elided there (full text on hover).
-        self.grids_row = FlowLayout()
-        for combo, chars in ((self.preset_box, 12), (self.apply_box, 16)):
-            combo.setMinimumContentsLength(chars)
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+
+    def _lay_out(self) -> None:
+        """Rows that wrap in a narrow column: presets, the filter and its size and bias, the weight grids."""
         presets = FlowLayout()
         presets.addWidget(labelled(translated_label("Preset"), self.preset_box), stretch=1)
         presets.addWidget(labelled(translated_label("for"), self.apply_box), stretch=1)
@@ -166,28 +181,13 @@ class KernelEditor(QWidget):
         filters.addWidget(self.remove_button)
         filters.addWidget(labelled(translated_label("Size"), self.size_box))
         filters.addWidget(labelled(translated_label("Bias"), self.bias_box))
+        self.grids_row = FlowLayout()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(presets)
         layout.addLayout(filters)
         layout.addLayout(self.grids_row)
         layout.addWidget(self.description)
-
-        self.preset_box.activated.connect(self._on_preset_chosen)
-        self.size_box.valueChanged.connect(self.set_kernel_size)
-        self.filter_box.currentIndexChanged.connect(self._on_filter_chosen)
-        self.add_button.clicked.connect(self.add_filter)
-        self.remove_button.clicked.connect(self.remove_filter)
-        self.bias_box.valueChanged.connect(self._on_bias)
-        self.apply_preset("identity", APPLY_PER_CHANNEL)
-
-    def _button(self, text: str, name: str, accessible: str) -> QPushButton:
-        button = QPushButton()
-        translated(button.setText, text, owner=button)  # English sources marked by the callers
-        button.setObjectName(name)
-        button.setAccessibleName(accessible)
-        translated(button.setToolTip, accessible, owner=button)
-        return button
 
     # -- the bank ----------------------------------------------------------------------------
     def bank(self) -> tuple[np.ndarray, np.ndarray]:
@@ -200,14 +200,8 @@ class KernelEditor(QWidget):
     def filter_titles(self) -> list[str]:
         return [f.title for f in self._filters]
 
-    def channels(self) -> int:
-        return self._channels
-
     def kernel_size(self) -> int:
         return self._filters[0].weights.shape[0] if self._filters else 3
-
-    def selected(self) -> int:
-        return self._selected
 
     def set_filters(self, filters: list[Filter], description: str = "", preset: str = "") -> None:
         """Replace the whole bank (all filters must share one square size); ``preset`` names its preset if any."""

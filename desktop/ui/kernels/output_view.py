@@ -87,6 +87,21 @@ class OutputView(QWidget):
         self._output = np.zeros((0, 0, 0), np.float32)
         self._titles: list[str] = []
         self._thumbs: list[_Thumbnail] = []
+        self._build_choices()
+        self._build_pictures()
+        top = FlowLayout()  # the display choices wrap under the shape in a narrow column
+        top.addWidget(self.shape_label, stretch=1)
+        top.addWidget(self.mode_box)
+        top.addWidget(self.colour_box)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.scroll, 1)
+        self.mode_box.currentIndexChanged.connect(self._redraw)
+        self.colour_box.toggled.connect(self._redraw)
+
+    def _build_choices(self) -> None:
+        """How values become grey levels, whether three channels show as colour, and the shape."""
         self.mode_box = QComboBox()
         self.mode_box.setObjectName("displayModeBox")
         self.mode_box.setAccessibleName("How outputs are shown")
@@ -102,6 +117,9 @@ class OutputView(QWidget):
         self.shape_label = QLabel()
         self.shape_label.setObjectName("outputShapeLabel")
         self.shape_label.setAccessibleName("Output shape")
+
+    def _build_pictures(self) -> None:
+        """The scrolling grid of pictures, with the note on how values became grey levels under it."""
         self.range_label = QLabel()
         self.range_label.setObjectName("outputRangeLabel")
         self.range_label.setAccessibleName("Output range")
@@ -112,8 +130,7 @@ class OutputView(QWidget):
         self.grid.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.grid.setContentsMargins(GRID_MARGIN, GRID_MARGIN, GRID_MARGIN, GRID_MARGIN)
         self.grid.setSpacing(GRID_SPACING)
-        # The note on how values became grey levels is a caption under the pictures, scrolling with
-        # them: on a short projector the pictures get the height first.
+        # The note scrolls with the pictures: on a short projector the pictures get the height first.
         holder = QWidget()
         holder_column = QVBoxLayout(holder)
         holder_column.setContentsMargins(0, 0, 0, 0)
@@ -134,25 +151,11 @@ class OutputView(QWidget):
         self.grid.addWidget(self.colour_view, 0, 0)
         self.colour_view.hide()
 
-        top = FlowLayout()  # the display choices wrap under the shape in a narrow column
-        top.addWidget(self.shape_label, stretch=1)
-        top.addWidget(self.mode_box)
-        top.addWidget(self.colour_box)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(top)
-        layout.addWidget(self.scroll, 1)
-        self.mode_box.currentIndexChanged.connect(self._redraw)
-        self.colour_box.toggled.connect(self._redraw)
-
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt naming)
         # The picture area changes size with the view, and also when the controls above it wrap.
         if watched is self.scroll.viewport() and event.type() == QEvent.Type.Resize:
             self._redraw()
         return super().eventFilter(watched, event)
-
-    def output(self) -> np.ndarray:
-        return self._output
 
     def thumbnail(self, index: int) -> PixelView:
         return self._thumbs[index].pixels
@@ -256,11 +259,6 @@ class WeightedSumView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
-
-    def clear(self) -> None:
-        self.last_sum = None
-        self.table.setRowCount(0)
-        self.summary.setText(tr("Point at an output pixel to see the weighted sum that made it."))
 
     def show_sum(self, ws: WeightedSum, channel_names: list[str], pooled_note: str = "") -> None:
         self.last_sum = ws

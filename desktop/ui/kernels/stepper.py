@@ -15,7 +15,6 @@ from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
-    QPushButton,
     QSizePolicy,
     QSlider,
     QSpinBox,
@@ -37,6 +36,7 @@ from desktop.core.convolution import (
     weighted_sum_at,
 )
 from desktop.ui.i18n import notifier, tr, tr_noop, translated, translated_label
+from desktop.ui.widgets import push_button
 
 from .flow_layout import FlowLayout, labelled
 
@@ -51,6 +51,15 @@ PADDING_COLOUR = QColor(225, 225, 225)
 DONE_COLOUR = QColor(190, 215, 255)
 CURRENT_COLOUR = QColor(255, 150, 60)
 KERNEL_COLOUR = QColor(255, 235, 200)
+
+
+def _label(name: str, accessible: str) -> QLabel:
+    """A wrapping label for a line of text under the grids."""
+    label = QLabel()
+    label.setObjectName(name)
+    label.setAccessibleName(accessible)
+    label.setWordWrap(True)
+    return label
 
 
 def format_number(value: float) -> str:
@@ -101,15 +110,15 @@ class NumberGrid(QWidget):
             return float(_MAX_CELL_PX)
         return max(min((self.width() - 1) / cols, (self.height() - 1) / rows, _MAX_CELL_PX), 1.0)
 
-    def sizeHint(self) -> QSize:
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt naming)
         rows, cols = self._values.shape
         return QSize(cols * _MAX_CELL_PX + 1, rows * _MAX_CELL_PX + 1)
 
-    def minimumSizeHint(self) -> QSize:
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
         rows, cols = self._values.shape
         return QSize(min(cols * _MIN_CELL_PX + 1, 160), min(rows * _MIN_CELL_PX + 1, 160))
 
-    def paintEvent(self, event) -> None:
+    def paintEvent(self, event) -> None:  # noqa: N802
         rows, cols = self._values.shape
         if rows == 0 or cols == 0:
             return
@@ -180,23 +189,24 @@ class ConvolutionStepper(QWidget):
         self.products_grid = NumberGrid("StepperProductsGrid")
         translated(self.products_grid.setToolTip, "Each input value under the footprint times its kernel weight.")
         self.output_grid = NumberGrid("StepperOutputGrid")
-
-        self.sum_label = QLabel()
-        self.sum_label.setObjectName("StepperSumLabel")
-        self.sum_label.setAccessibleName("Weighted sum")
-        self.sum_label.setWordWrap(True)
+        self.sum_label = _label("StepperSumLabel", "Weighted sum")
         self.sum_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.shape_label = QLabel()
-        self.shape_label.setObjectName("StepperShapeLabel")
-        self.shape_label.setAccessibleName("Output size")
-        self.shape_label.setWordWrap(True)
-        self.error_label = QLabel()
-        self.error_label.setObjectName("StepperErrorLabel")
-        self.error_label.setAccessibleName("Settings problem")
-        self.error_label.setWordWrap(True)
+        self.shape_label = _label("StepperShapeLabel", "Output size")
+        self.error_label = _label("StepperErrorLabel", "Settings problem")
         self.error_label.setStyleSheet("color: #b00020;")
         self.error_label.hide()
 
+        layout = QVBoxLayout(self)
+        layout.addLayout(self._grids(), 1)
+        layout.addWidget(self.sum_label)
+        layout.addWidget(self.shape_label)
+        layout.addWidget(self.error_label)
+        layout.addLayout(self._controls())
+        self._apply_speed(self.speed_box.value())
+        notifier().language_changed.connect(self._on_language_changed)
+
+    def _grids(self) -> QGridLayout:
+        """Input, kernel, products and output side by side under their headings."""
         grids = QGridLayout()
         for column, (title, grid) in enumerate(((tr_noop("Input"), self.input_grid), (tr_noop("Kernel"), self.kernel_grid),
                                                 (tr_noop("Products"), self.products_grid),
@@ -207,14 +217,20 @@ class ConvolutionStepper(QWidget):
             grids.addWidget(heading, 0, column)
             grids.addWidget(grid, 1, column)
             grids.setColumnStretch(column, 3 if grid is self.input_grid else 2)
+        return grids
 
-        self.back_button = self._button(tr_noop("◀ Step back"), "StepperBackButton", "Step back", self.step_back)
-        self.play_button = self._button(tr_noop("▶ Play"), "StepperPlayButton", "Play or pause", self._toggle_play)
-        self.play_button.setCheckable(True)
-        self.forward_button = self._button(tr_noop("Step ▶"), "StepperForwardButton", "Step forward", self.step_forward)
+    def _controls(self) -> FlowLayout:
+        """Step, play, the position slider and the speed; they wrap under each other in a narrow window."""
+        self.back_button = push_button(tr_noop("◀ Step back"), name="StepperBackButton", accessible="Step back",
+                                       on_click=self.step_back)
+        self.play_button = push_button(tr_noop("▶ Play"), name="StepperPlayButton", accessible="Play or pause",
+                                       on_click=self._toggle_play, checkable=True)
+        self.forward_button = push_button(tr_noop("Step ▶"), name="StepperForwardButton", accessible="Step forward",
+                                          on_click=self.step_forward)
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setObjectName("StepperScrubSlider")
         self.slider.setAccessibleName("Output position")
+        self.slider.setMinimumWidth(MIN_SLIDER_PX)
         self.slider.valueChanged.connect(self.set_position)
         self.speed_box = QSpinBox()
         self.speed_box.setObjectName("StepperSpeed")
@@ -226,37 +242,19 @@ class ConvolutionStepper(QWidget):
         self.position_label = QLabel()
         self.position_label.setObjectName("StepperPositionLabel")
         self.position_label.setAccessibleName("Current output position")
-
-        self.slider.setMinimumWidth(MIN_SLIDER_PX)
-        controls = FlowLayout()  # the speed wraps under the buttons in a narrow window
+        controls = FlowLayout()
         for widget in (self.back_button, self.play_button, self.forward_button):
             controls.addWidget(widget)
         controls.addWidget(self.slider, stretch=1)
         controls.addWidget(self.position_label)
         controls.addWidget(labelled(translated_label("Speed"), self.speed_box))
-
-        layout = QVBoxLayout(self)
-        layout.addLayout(grids, 1)
-        layout.addWidget(self.sum_label)
-        layout.addWidget(self.shape_label)
-        layout.addWidget(self.error_label)
-        layout.addLayout(controls)
-        self._apply_speed(self.speed_box.value())
-        notifier().language_changed.connect(self._on_language_changed)
+        return controls
 
     def _on_language_changed(self, _language: str) -> None:
         self._show_playing(self.is_playing())
         if self._padded.size and not self._error:
             self._show_shape()
             self._refresh()
-
-    def _button(self, text: str, name: str, accessible: str, slot) -> QPushButton:
-        button = QPushButton()
-        translated(button.setText, text, owner=button)  # an English source marked by the caller
-        button.setObjectName(name)
-        button.setAccessibleName(accessible)
-        button.clicked.connect(slot)
-        return button
 
     # -- the problem -------------------------------------------------------------------------
     def set_problem(self, image2d: np.ndarray, kernel2d: np.ndarray, settings: ConvSettings = ConvSettings(),

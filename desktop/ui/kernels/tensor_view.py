@@ -16,12 +16,12 @@ from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
     QScrollArea,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.ui.i18n import notifier, tr, tr_noop, translated
+from desktop.ui.widgets import tool_button
 
 from .flow_layout import FlowLayout
 
@@ -251,9 +251,12 @@ class TensorView(QWidget):
         self.tint_box.setObjectName("tintBox")
         self.tint_box.setAccessibleName("Tint each channel in its colour")
         translated(self.tint_box.setToolTip, "Show the red channel in red, green in green, blue in blue instead of grey")
-        self.zoom_in = self._tool("+", "zoomInButton", tr_noop("Zoom in"), lambda: self.pixels.set_zoom(self.pixels.view.zoom() * 2))
-        self.zoom_out = self._tool("−", "zoomOutButton", tr_noop("Zoom out"), lambda: self.pixels.set_zoom(self.pixels.view.zoom() / 2))
-        self.zoom_fit = self._tool(tr_noop("Fit"), "zoomFitButton", tr_noop("Fit the whole image"), lambda: self.pixels.fit())
+        self.zoom_in = tool_button("+", name="zoomInButton", accessible=tr_noop("Zoom in"), tip=tr_noop("Zoom in"),
+                                   on_click=lambda: self.pixels.set_zoom(self.pixels.view.zoom() * 2))
+        self.zoom_out = tool_button("−", name="zoomOutButton", accessible=tr_noop("Zoom out"), tip=tr_noop("Zoom out"),
+                                    on_click=lambda: self.pixels.set_zoom(self.pixels.view.zoom() / 2))
+        self.zoom_fit = tool_button(tr_noop("Fit"), name="zoomFitButton", accessible=tr_noop("Fit the whole image"),
+                                    tip=tr_noop("Fit the whole image"), on_click=lambda: self.pixels.fit())
         self.pixels = ZoomablePixels("inputPixels", "Input image")
         translated(self.pixels.setToolTip, "Ctrl + mouse wheel zooms; zoom far in to read every pixel's value")
         self.pixels.view.hovered.connect(self._on_hover)
@@ -304,18 +307,6 @@ class TensorView(QWidget):
         self.shape_label.setText(self._shape_text())
         self.wrap_label.setText(uint8_wrap_note(255))
 
-    def _tool(self, text: str, name: str, accessible: str, slot) -> QToolButton:
-        button = QToolButton()
-        translated(button.setText, text, owner=button)  # English sources marked by the callers
-        button.setObjectName(name)
-        button.setAccessibleName(accessible)
-        translated(button.setToolTip, accessible, owner=button)
-        button.clicked.connect(slot)
-        return button
-
-    def tensor(self) -> np.ndarray:
-        return self._tensor
-
     def set_tensor(self, tensor: np.ndarray) -> None:
         """Show ``tensor`` [H, W, C] (uint8 pixels, or small numbers such as the course's 0/1 grid)."""
         tensor = np.asarray(tensor)
@@ -349,9 +340,6 @@ class TensorView(QWidget):
     @staticmethod
     def channel_names(channels: int) -> list[str]:
         return list(CHANNEL_NAMES_RGB) if channels == 3 else [str(i) for i in range(channels)]
-
-    def shown_channels(self):
-        return self.channel_box.currentData()
 
     def set_shown_channels(self, choice) -> None:
         self.channel_box.setCurrentIndex(self.channel_box.findData(choice))
