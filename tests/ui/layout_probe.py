@@ -31,7 +31,7 @@ PRIMARY = {
     "Write": ("write_panel", "canvas"),
     "Camera": ("camera_panel", "preview"),
     "Teach": ("teach_panel", "grid"),
-    "Kernels": ("kernels_panel", "output_view"),
+    "Kernels": ("kernels_panel", "view.output_view"),
     "Results": ("results_panel", "left.view"),
 }
 

@@ -121,7 +121,7 @@ def test_both_languages_load_and_switch_live(window, language) -> None:
     english_menus = _menu_texts(window)
     english_panels = [window.sidebar.item(i).text() for i in range(window.sidebar.count())]
     assert window.windowTitle() == WINDOW_TITLE and english_panels == list(PANELS)
-    tabs = window.kernels_panel.tabs
+    tabs = window.kernels_panel.view.tabs
     english_tab = tabs.tabText(0)
     changes = []
     i18n.notifier().language_changed.connect(changes.append)

@@ -73,9 +73,9 @@ def test_a_sample_photo_is_a_tensor_with_channels_zoom_and_values(qtbot, make_pa
         expected = expected[:, :, :1]
     np.testing.assert_array_equal(tensor, expected)
     h, w, c = tensor.shape
-    assert f"{h} × {w} × {c}" in panel.tensor_view.shape_label.text()
+    assert f"{h} × {w} × {c}" in panel.view.tensor_view.shape_label.text()
 
-    view = panel.tensor_view
+    view = panel.view.tensor_view
     if c == 3:  # each channel on its own, and side by side
         view.set_shown_channels(1)
         assert view.pixels.view.image_size().width() == w
@@ -95,18 +95,18 @@ def test_a_sample_photo_is_a_tensor_with_channels_zoom_and_values(qtbot, make_pa
 def test_identity_copies_the_input_and_sobel_shrinks_it(qtbot, make_panel, photo) -> None:
     panel = make_panel()
     panel.set_input(photo, "a small photo")
-    panel.kernel_editor.apply_preset("identity", "per_channel")
+    panel.apply_preset("identity", "per_channel")
     out = wait_for_output(qtbot, panel)
     np.testing.assert_array_equal(out, photo[1:-1, 1:-1].astype(np.float32))  # valid: the border is lost
-    panel.controls.set_padding("zero")
+    panel.view.controls.set_padding("zero")
     out = wait_for_output(qtbot, panel)
     np.testing.assert_array_equal(out, photo.astype(np.float32))
 
-    panel.controls.set_padding("valid")
-    panel.kernel_editor.apply_preset("sobel_x", "all_channels")
+    panel.view.controls.set_padding("valid")
+    panel.apply_preset("sobel_x", "all_channels")
     out = wait_for_output(qtbot, panel)
     assert out.shape == (SMALL_PHOTO[0] - 2, SMALL_PHOTO[1] - 2, 1)
-    assert panel.output_view.channel_count() == 1
+    assert panel.view.output_view.channel_count() == 1
     grey_sobel = conv2d(photo.mean(axis=2, keepdims=True), PRESETS["sobel_x"].weights)
     np.testing.assert_allclose(out, grey_sobel, rtol=1e-4, atol=1e-2)
 
@@ -114,55 +114,55 @@ def test_identity_copies_the_input_and_sobel_shrinks_it(qtbot, make_panel, photo
 def test_settings_change_the_shape_and_formula_and_bad_ones_are_named(qtbot, make_panel, photo) -> None:
     panel = make_panel()
     panel.set_input(photo, "a small photo")
-    panel.kernel_editor.apply_preset("box_blur", "all_channels")
+    panel.apply_preset("box_blur", "all_channels")
     h, w = SMALL_PHOTO
-    panel.controls.set_padding("zero")
-    panel.controls.set_stride(2, 3)
+    panel.view.controls.set_padding("zero")
+    panel.view.controls.set_stride(2, 3)
     out = wait_for_output(qtbot, panel)
     assert out.shape == (-(-h // 2), -(-w // 3), 1)
-    text = panel.formula_label.text()
+    text = panel.view.formula_label.text()
     assert f"→ {-(-h // 2)} × {-(-w // 3)} × 1" in text
-    panel.controls.set_padding("valid")
-    panel.controls.set_stride(1, 1)
-    panel.controls.set_dilation(2, 1)
+    panel.view.controls.set_padding("valid")
+    panel.view.controls.set_stride(1, 1)
+    panel.view.controls.set_dilation(2, 1)
     out = wait_for_output(qtbot, panel)
     assert out.shape == (h - 4, w - 2, 1)
-    assert f"⌊({h} + 0 − 2·(3 − 1) − 1) / 1⌋ + 1 = {h - 4}" in panel.formula_label.text()
-    panel.controls.set_pooling("max", 2, 2)
+    assert f"⌊({h} + 0 − 2·(3 − 1) − 1) / 1⌋ + 1 = {h - 4}" in panel.view.formula_label.text()
+    panel.view.controls.set_pooling("max", 2, 2)
     out = wait_for_output(qtbot, panel)
     assert out.shape == ((h - 4) // 2, (w - 2) // 2, 1)
-    assert "pool →" in panel.formula_label.text()
+    assert "pool →" in panel.view.formula_label.text()
 
     # Dilation 8 spreads a 7x7 kernel over 49 rows: more than the 40-row photo has.
-    panel.controls.set_pooling("none")
-    panel.kernel_editor.set_kernel_size(7)
-    panel.controls.set_dilation(8, 1)
+    panel.view.controls.set_pooling("none")
+    panel.set_kernel_size(7)
+    panel.view.controls.set_dilation(8, 1)
     assert panel.settings_error() and "larger than the padded input" in panel.settings_error()
-    assert panel.error_label.isVisibleTo(panel) and "rows" in panel.error_label.text()
-    panel.controls.set_dilation(1, 1)  # and back: the message goes, the output comes
+    assert panel.view.error_label.isVisibleTo(panel) and "rows" in panel.view.error_label.text()
+    panel.view.controls.set_dilation(1, 1)  # and back: the message goes, the output comes
     out = wait_for_output(qtbot, panel)
-    assert not panel.error_label.isVisibleTo(panel) and out.shape == (h - 6, w - 6, 1)
+    assert not panel.view.error_label.isVisibleTo(panel) and out.shape == (h - 6, w - 6, 1)
 
 
 def test_hovering_an_output_pixel_shows_the_weighted_sum_that_made_it(qtbot, make_panel, photo) -> None:
     panel = make_panel()
     panel.set_input(photo, "a small photo")
-    panel.kernel_editor.apply_preset("sharpen", "per_channel")
-    panel.kernel_editor.set_weight(0, 0, 0, 0.5, filter_index=1)  # a hand-edited weight counts too
-    panel.controls.relu_box.setChecked(True)
+    panel.apply_preset("sharpen", "per_channel")
+    panel.view.kernel_editor.set_weight(0, 0, 0, 0.5, filter_index=1)  # a hand-edited weight counts too
+    panel.view.controls.relu_box.setChecked(True)
     out = wait_for_output(qtbot, panel)
     assert out.shape[2] == 3
-    thumb = panel.output_view.thumbnail(1)
+    thumb = panel.view.output_view.thumbnail(1)
     qtbot.waitUntil(thumb.isVisible, timeout=WAIT_MS)
     qtbot.wait(50)  # the thumbnails' layout settles
     qtbot.mouseMove(thumb, thumb.centre_of(5, 7))
-    qtbot.waitUntil(lambda: getattr(panel.sum_view.last_sum, "filter_index", None) == 1, timeout=WAIT_MS)
-    ws = panel.sum_view.last_sum
+    qtbot.waitUntil(lambda: getattr(panel.view.sum_view.last_sum, "filter_index", None) == 1, timeout=WAIT_MS)
+    ws = panel.view.sum_view.last_sum
     assert (ws.out_row, ws.out_col) == (5, 7)
     assert ws.output == pytest.approx(float(out[5, 7, 1]), abs=1e-3)
     assert ws.weights[0, 0, 0] == 0.5 and ws.products.shape == (3, 3, 3)
-    assert panel.sum_view.table.rowCount() == 27
-    assert panel.sum_view.summary.text().startswith("Output (5, 7) of filter 2")
+    assert panel.view.sum_view.table.rowCount() == 27
+    assert panel.view.sum_view.summary.text().startswith("Output (5, 7) of filter 2")
 
 
 def test_the_course_example_gives_4_in_the_first_output_cell(qtbot, make_panel) -> None:
@@ -172,13 +172,13 @@ def test_the_course_example_gives_4_in_the_first_output_cell(qtbot, make_panel) 
     np.testing.assert_array_equal(panel.input_tensor()[:, :, 0], COURSE_IMAGE)
     assert out.shape == (3, 3, 1) and out[0, 0, 0] == 4
     ws = panel.show_weighted_sum(0, 0, 0)
-    assert ws.total == 4 and panel.sum_view.summary.text().endswith("= 4")
+    assert ws.total == 4 and panel.view.sum_view.summary.text().endswith("= 4")
     # The stepper shows the same problem.
-    image, kernel, _ = panel.stepper.problem()
+    image, kernel, _ = panel.view.stepper.problem()
     np.testing.assert_array_equal(image, COURSE_IMAGE)
     np.testing.assert_array_equal(kernel, COURSE_KERNEL)
     # Average pooling of the 3x3 output with a 2x2 window: the mean of [[4, 3], [2, 4]].
-    panel.controls.set_pooling("average", 2, 1)
+    panel.view.controls.set_pooling("average", 2, 1)
     out = wait_for_output(qtbot, panel)
     assert out.shape == (2, 2, 1) and out[0, 0, 0] == pytest.approx(3.25)
 
@@ -189,10 +189,10 @@ def test_detect_yellow_turns_three_channels_into_one(qtbot, make_panel) -> None:
     yellow_square[:2, :2] = (0, 0, 255)
     panel = make_panel()
     panel.set_input(yellow_square, "a yellow square")
-    panel.kernel_editor.apply_preset("detect_yellow")
+    panel.apply_preset("detect_yellow")
     out = wait_for_output(qtbot, panel)
     assert panel.input_tensor().shape[2] == 3 and out.shape == (12, 12, 1)
-    assert "12 × 12 × 3 → conv → 12 × 12 × 1" in panel.formula_label.text()
+    assert "12 × 12 × 3 → conv → 12 × 12 × 1" in panel.view.formula_label.text()
     assert out[5, 5, 0] == 510 and out[0, 0, 0] == -255 and out[10, 10, 0] == 0
 
 
@@ -202,18 +202,18 @@ def test_the_cnns_first_layer_filters_make_16_grey_outputs(qtbot, make_panel, ph
     panel.set_input(photo, "a small photo")
     assert panel.load_cnn_filters()
     out = wait_for_output(qtbot, panel)
-    assert panel.input_tensor().shape == (*SMALL_PHOTO, 1) and panel.grey_box.isChecked()
-    assert out.shape[2] == 16 and panel.output_view.channel_count() == 16
-    assert panel.kernel_editor.filter_box.count() == 16
+    assert panel.input_tensor().shape == (*SMALL_PHOTO, 1) and panel.view.grey_box.isChecked()
+    assert out.shape[2] == 16 and panel.view.output_view.channel_count() == 16
+    assert panel.view.kernel_editor.filter_box.count() == 16
     panel.show_weighted_sum(15, 3, 4)
-    assert panel.sum_view.last_sum.output == pytest.approx(float(out[3, 4, 15]), abs=1e-3)
+    assert panel.view.sum_view.last_sum.output == pytest.approx(float(out[3, 4, 15]), abs=1e-3)
 
 
 def test_the_write_drawing_is_an_input(qtbot, make_panel) -> None:
     strokes = [[[10, 10], [50, 10]], [[30, 0], [30, 60]]]
     drawing = render(strokes, height=48, pen_width=4)
     missing = make_panel(current_drawing=lambda: None)
-    assert not missing.choose_input("drawing") and "Write panel" in missing.status_label.text()
+    assert not missing.choose_input("drawing") and "Write panel" in missing.status_text()
 
     panel = make_panel(current_drawing=lambda: drawing)
     assert panel.choose_input("drawing")
@@ -248,7 +248,7 @@ def test_a_video_file_runs_through_the_live_path(qtbot, make_panel, tmp_path: Pa
         writer.write(frame)
     writer.release()
     panel = make_panel()
-    panel.kernel_editor.apply_preset("outline", "all_channels")
+    panel.apply_preset("outline", "all_channels")
     wait_for_output(qtbot, panel)
     shown = []
     panel.output_ready.connect(lambda request: shown.append(panel.output().copy()))
@@ -267,7 +267,7 @@ INTERACTIVE = (QAbstractButton, QAbstractSlider, QComboBox, QLineEdit, QAbstract
 def test_every_interactive_widget_has_an_object_name_and_an_accessible_name(make_panel, photo) -> None:
     panel = make_panel()
     panel.set_input(photo, "a small photo")
-    panel.kernel_editor.apply_preset("sobel_y", "per_channel")
+    panel.apply_preset("sobel_y", "per_channel")
     missing, checked = [], 0
     for widget in panel.findChildren(QWidget):
         if not isinstance(widget, INTERACTIVE) or isinstance(widget, QScrollBar):
@@ -298,9 +298,9 @@ def test_files_open_by_drop_and_a_bad_one_is_named_without_a_crash(qtbot, make_p
 
     drop(tmp_path / "ramp.png")
     np.testing.assert_array_equal(panel.input_tensor()[:, :, 0], grey)  # a grey file is H × W × 1
-    assert "20 × 25 × 1" in panel.tensor_view.shape_label.text()
+    assert "20 × 25 × 1" in panel.view.tensor_view.shape_label.text()
     drop(tmp_path / "broken.png")
-    assert "broken.png" in panel.status_label.text()
+    assert "broken.png" in panel.status_text()
     np.testing.assert_array_equal(panel.input_tensor()[:, :, 0], grey)  # the last good input stays
 
 
@@ -308,5 +308,66 @@ def test_a_missing_camera_is_reported_not_fatal(qtbot, make_panel) -> None:
     panel = make_panel()
     panel.start_camera(97)
     qtbot.waitUntil(lambda: not panel.is_live(), timeout=WAIT_MS)
-    assert "97" in panel.status_label.text() and "b00020" in panel.status_label.styleSheet()  # shown as an error
+    assert "97" in panel.status_text() and "b00020" in panel.view.status_label.styleSheet()  # shown as an error
     assert panel.output() is not None  # the previous output is still there
+
+
+def test_the_command_api_sets_the_whole_layer_and_the_tab(qtbot, make_panel, photo) -> None:
+    from desktop.ui.panel_commands import KernelsCommands
+
+    panel = make_panel()
+    assert isinstance(panel, KernelsCommands)
+    panel.set_input(photo, "a small photo")
+    panel.apply_preset("box_blur", "all_channels")
+    panel.set_kernel_size(5)
+    wait_for_output(qtbot, panel)
+    requests = []
+    panel.output_ready.connect(requests.append)
+    panel.set_layer(padding="zero", stride=2, dilation=1, relu=True, pooling="max", pool_size=2, pool_stride=2)
+    out = wait_for_output(qtbot, panel)
+    assert len(requests) == 1  # seven settings, one convolution
+    settings, pooling = panel.view.controls.settings(), panel.view.controls.pooling()
+    assert (settings.padding, settings.stride, settings.dilation, settings.relu) == ("zero", (2, 2), (1, 1), True)
+    assert (pooling.mode, pooling.size, pooling.stride) == ("max", (2, 2), (2, 2))
+    assert panel.view.kernel_editor.kernel_size() == 5
+    h, w = SMALL_PHOTO
+    assert out.shape == (-(-h // 2) // 2, -(-w // 2) // 2, 1)
+
+    panel.set_grey(True)
+    wait_for_output(qtbot, panel)
+    assert panel.input_tensor().shape == (*SMALL_PHOTO, 1)
+    assert "a small photo" in panel.status_text()
+    for tab in ("step", "density", "image"):
+        panel.show_tab(tab)
+        assert panel.view.tabs.currentWidget() is panel.view.page(tab)
+    with pytest.raises(ValueError, match="image"):
+        panel.show_tab("photos")
+
+
+def test_the_newest_convolution_wins_and_late_answers_are_dropped(qtbot, make_panel, photo) -> None:
+    panel = make_panel()
+    panel.set_input(photo, "a small photo")
+    for preset in ("sharpen", "box_blur", "outline", "identity"):  # faster than the worker answers
+        panel.apply_preset(preset, "per_channel")
+    shown = wait_for_output(qtbot, panel)
+    np.testing.assert_array_equal(shown, photo[1:-1, 1:-1].astype(np.float32))  # the identity, the last asked
+    newest = panel._shown_id
+    panel._on_answered(newest - 1, None)  # an answer for an older request arriving late is not shown
+    np.testing.assert_array_equal(panel.output(), shown)
+    assert panel.is_up_to_date()
+    qtbot.waitUntil(panel.worker.is_idle, timeout=WAIT_MS)
+
+
+def test_shutdown_stops_the_worker_thread_and_a_deleted_panel_stops_it_too(qtbot) -> None:
+    panel = KernelsPanel()
+    qtbot.waitUntil(panel.is_up_to_date, timeout=WAIT_MS)
+    assert panel.worker.is_running()
+    panel.shutdown()
+    assert not panel.worker.is_running()
+
+    other = KernelsPanel()
+    worker = other.worker
+    assert worker.is_running()
+    other.deleteLater()
+    del other
+    qtbot.waitUntil(lambda: not worker.is_running(), timeout=WAIT_MS)

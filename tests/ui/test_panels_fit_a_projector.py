@@ -73,15 +73,16 @@ def test_kernels_panel_shows_input_kernel_output_and_sum_at_880x600(qtbot, facto
     qtbot.waitUntil(lambda: panel.is_up_to_date() and panel.output() is not None, timeout=WAIT_MS)
     qtbot.wait(50)  # the output pictures are placed once the result is in
     assert_fits(panel)
-    view = panel.output_view
+    view = panel.view.output_view
     picture = view.colour_view if view.colour_view.isVisible() else view.thumbnail(0)
     assert_on_screen(picture, panel, "the output picture")
     assert min(picture.width(), picture.height()) >= MIN_OUTPUT_SIDE
-    assert_on_screen(panel.tensor_view.pixels, panel, "the input picture")
-    assert_on_screen(panel.kernel_editor.findChild(QWidget, "kernelGrid0"), panel, "the kernel's weights")
-    assert_on_screen(panel.sum_view.table, panel, "the weighted-sum table")
+    assert_on_screen(panel.view.tensor_view.pixels, panel, "the input picture")
+    assert_on_screen(panel.view.kernel_editor.findChild(QWidget, "kernelGrid0"), panel, "the kernel's weights")
+    assert_on_screen(panel.view.sum_view.table, panel, "the weighted-sum table")
     # Input, kernels and output side by side, in that order.
-    columns = [rect_in(w, panel) for w in (panel.tensor_view, panel.settings_scroll, panel.output_splitter)]
+    columns = [rect_in(w, panel) for w in (panel.view.tensor_view, panel.view.settings_scroll,
+                                           panel.view.output_splitter)]
     assert columns[0].right() < columns[1].left() and columns[1].right() < columns[2].left()
     panel.shutdown()
 
@@ -90,8 +91,9 @@ def test_kernels_panel_shows_input_kernel_output_and_sum_at_880x600(qtbot, facto
 def test_kernels_steps_and_densities_fit_880x600(qtbot, factor) -> None:
     panel = KernelsPanel()
     show_at(qtbot, panel, factor)
-    for page in (panel.stepper, panel.density_view):
-        panel.tabs.setCurrentWidget(page)
+    for tab in ("step", "density"):
+        panel.show_tab(tab)
+        page = panel.view.page(tab)
         qtbot.waitUntil(page.isVisible, timeout=WAIT_MS)
         assert_fits(panel)
     panel.shutdown()

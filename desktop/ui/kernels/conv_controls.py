@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel, QSpinBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QSpinBox, QWidget
 
 from desktop.core.convolution import PADDINGS, ConvSettings
 from desktop.ui.i18n import tr_noop, translated, translated_item, translated_label
@@ -146,3 +146,19 @@ class ConvControls(QWidget):
         self.pool_size.setValue(size)
         self.pool_stride.setValue(stride)
         self.pool_mode.setCurrentIndex(self.pool_mode.findData(mode))
+
+    def set_layer(self, *, padding: str, stride: int, dilation: int, relu: bool, pooling: str, pool_size: int,
+                  pool_stride: int) -> None:
+        """Every setting at once (square stride and dilation); ``changed`` follows once, not per control."""
+        boxes = (self.padding_box, self.stride_rows, self.stride_cols, self.dilation_rows, self.dilation_cols,
+                 self.relu_box, self.pool_mode, self.pool_size, self.pool_stride)
+        for box in boxes:
+            box.blockSignals(True)
+        self.set_padding(padding)
+        self.set_stride(stride, stride)
+        self.set_dilation(dilation, dilation)
+        self.relu_box.setChecked(relu)
+        self.set_pooling(pooling, pool_size, pool_stride)
+        for box in boxes:
+            box.blockSignals(False)
+        self._on_change()

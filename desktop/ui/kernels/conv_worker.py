@@ -8,14 +8,13 @@ behind them.
 
 from __future__ import annotations
 
-import threading
 import time
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from desktop.core.convolution import ConvSettings, ConvSettingsError, conv2d, pool2d
+from desktop.ui.workers import LatestRequestWorker
 
 from .conv_controls import PoolSettings
 
@@ -56,60 +55,15 @@ def run_job(job: ConvJob) -> ConvResult:
     return ConvResult(job, conv, output, "", time.perf_counter() - start)
 
 
-class ConvolutionWorker(QObject):
-    """``submit(job)`` from the GUI thread; ``finished(ConvResult)`` arrives back in the GUI thread."""
+class ConvolutionWorker(LatestRequestWorker):
+    """``submit(job)`` from the GUI thread; ``answered(request_id, ConvResult)`` comes back, or
+    ``failed(request_id, message)`` if the convolution itself broke."""
 
-    finished = Signal(object)
-
-    def __init__(self, parent: QObject | None = None):
-        super().__init__(parent)
-        self.setObjectName("convolutionWorker")
-        self._condition = threading.Condition()
-        self._pending: ConvJob | None = None
-        self._stopping = False
-        self._busy = False
-        # A plain daemon thread: it holds no Qt objects, so nothing breaks if Qt shuts down first.
-        self._thread = threading.Thread(target=self._loop, name="convolution-worker", daemon=True)
-        self._thread.start()
-        app = QCoreApplication.instance()
-        if app is not None:
-            app.aboutToQuit.connect(self.stop)
+    def __init__(self):
+        super().__init__("convolution-worker")
 
     def submit(self, job: ConvJob) -> None:
-        with self._condition:
-            self._pending = job  # an older waiting job is dropped: newest wins
-            self._condition.notify()
+        self._post(job.request_id, job)
 
-    def is_idle(self) -> bool:
-        with self._condition:
-            return self._pending is None and not self._busy
-
-    def stop(self) -> None:
-        with self._condition:
-            self._stopping = True
-            self._pending = None
-            self._condition.notify()
-        self._thread.join(timeout=2.0)
-
-    def _loop(self) -> None:
-        while True:
-            with self._condition:
-                while self._pending is None and not self._stopping:
-                    self._condition.wait()
-                if self._stopping:
-                    return
-                job, self._pending = self._pending, None
-                self._busy = True
-            try:
-                result = run_job(job)
-            except Exception as exc:  # a bug must not kill the worker: report it as the result
-                result = ConvResult(job, None, None, f"the convolution failed: {exc}", 0.0)
-            with self._condition:
-                self._busy = False
-                stopping = self._stopping
-            if stopping:
-                return
-            try:
-                self.finished.emit(result)
-            except RuntimeError:  # the panel was deleted while this job ran
-                return
+    def _answer(self, job: ConvJob) -> ConvResult:
+        return run_job(job)
