@@ -109,6 +109,26 @@ def test_broken_files_say_which_file_step_and_field(tmp_path: Path, data, expect
     assert re.search(expected, error_of(tmp_path, data)), error_of(tmp_path, data)
 
 
+@pytest.mark.parametrize("action, field, words", [
+    ({"panel": "camrea", "sample": "chelsea"}, "action.panel",
+     "unknown action “camrea” (did you mean “camera”?); known actions: write, camera, teach, kernels, results"),
+    ({"panel": "camera", "sampel": "chelsea"}, "action.sampel",
+     "unknown field “sampel” (did you mean “sample”?); allowed: all_models, mirror, models, sample, why "
+     "for the camera action"),
+])
+def test_an_unknown_action_or_parameter_is_reported_when_the_file_is_loaded(tmp_path: Path, action: dict,
+                                                                          field: str, words: str) -> None:
+    """Not when the step runs in front of the class: the loader knows the whole vocabulary (ACTIONS)."""
+    path = write(tmp_path, broken(steps__1__action=action), "07-typo.json")
+    with pytest.raises(LessonError) as info:
+        load_lesson(path)
+    error = info.value
+    assert (error.path, error.step, error.field) == (path, 2, field)
+    assert str(error) == f"07-typo.json: step 2 (“Stride”): {field}: {words}"
+    _, problems = load_lessons([tmp_path])  # a folder read lists it with the same words
+    assert [p.reason for p in problems] == [str(error)]
+
+
 def test_a_missing_language_names_the_step_and_the_language(tmp_path: Path) -> None:
     message = error_of(tmp_path, broken(steps__2__text={"en": "No action."}))
     assert message.startswith("12-mine.json: step 3 (“Text only”): text: missing the zh text")

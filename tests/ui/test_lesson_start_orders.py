@@ -26,7 +26,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from desktop.core import registry
-from desktop.ui import sources, workers
+from desktop.ui import sources
+from desktop.ui.write import model_host
 from desktop.ui.lessons.actions import ActionContext, ActionError, run_action
 from desktop.ui.main_window import MainWindow
 from tests.tiny_onnx import linear_character_model, photo_model
@@ -80,12 +81,12 @@ class StepRun:
 
 def new_window(qtbot) -> MainWindow:
     """A main window whose model host is held back: the test says when it starts."""
-    original = workers.ModelHost.start
-    workers.ModelHost.start = lambda self: None
+    original = model_host.ModelHost.start
+    model_host.ModelHost.start = lambda self: None
     try:
         window = MainWindow()
     finally:
-        workers.ModelHost.start = original
+        model_host.ModelHost.start = original
     qtbot.addWidget(window)
     return window
 

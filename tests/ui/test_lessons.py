@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 from pathlib import Path
 
@@ -16,12 +17,15 @@ from desktop.core.stroke_samples import character_strokes
 from desktop.ui import sources
 from desktop.ui import i18n
 from desktop.ui.i18n import notifier
-from desktop.ui.lessons.actions import REGISTRY, RESULTS_TAB_PAGES
+from desktop.ui.lessons.actions import REGISTRY, action
 from desktop.ui.lessons.dock import PRESENT_TEXT_SCALE
 from desktop.ui.main_window import MainWindow
 from tests.tiny_onnx import photo_model
 
 PANEL_NAMES = {"write": "Write", "camera": "Camera", "teach": "Teach", "kernels": "Kernels", "results": "Results"}
+#: Results tabs by the name lessons use -> the objectName of the tab's page.
+RESULTS_TAB_PAGES = {"models": "modelsTab", "evaluate": "evaluateView", "dataset": "datasetView",
+                     "architectures": "architecturesTab", "experiments": "experimentsTab"}
 
 
 @pytest.fixture
@@ -142,8 +146,40 @@ def check_results(qtbot, window, params: dict, error: str) -> None:
         assert captions and panel.left.view.sort_combo.currentIndex() == (0 if most_first else 1)
 
 
-def test_the_action_registry_covers_the_vocabulary() -> None:
+def test_the_action_registry_is_the_vocabulary_the_loader_checks() -> None:
     assert set(REGISTRY) == set(ACTIONS)
+    with pytest.raises(ValueError, match="nowhere"):  # a handler for an action no lesson file may name
+        action("nowhere")
+    assert "nowhere" not in REGISTRY
+
+
+PANEL_MODULES = {f"desktop.ui.{name.lower()}.panel" for name in PANEL_NAMES.values()}
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Every module ``path`` imports, at the top or inside a function (``from a import b``: a and a.b)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found |= {node.module} | {f"{node.module}.{alias.name}" for alias in node.names}
+    return found
+
+
+def test_lessons_reach_the_panels_only_through_the_window_and_their_commands() -> None:
+    lessons = sorted((REPO_ROOT / "desktop" / "ui" / "lessons").glob("*.py"))
+    assert lessons
+    for path in lessons:
+        imports = imported_modules(path)
+        assert "desktop.ui.main_window" not in imports, path.name
+        assert not imports & PANEL_MODULES, path.name
+    outside = [p for p in (REPO_ROOT / "desktop").rglob("*.py") if p.name != "main_window.py"]
+    importers = sorted(str(p.relative_to(REPO_ROOT)) for p in outside if imported_modules(p) & PANEL_MODULES)
+    assert importers == []  # only the main window builds panels
+    planted = REPO_ROOT / "desktop" / "ui" / "lessons" / "actions.py"
+    assert imported_modules(planted) >= {"desktop.ui.panel_commands"}  # the scan sees what it should
 
 
 def test_every_shipped_step_puts_its_panel_into_its_state(qtbot, window) -> None:
@@ -281,6 +317,15 @@ def test_broken_lesson_files_are_listed_and_the_rest_still_load(qtbot, window, t
     assert dock.open_lesson_file(bad) is None
     assert "typo.json: step 1 (“Blur”): action.stride: expected a whole number" in sidebar.problems_label.text()
     assert "typo.json" in window.statusBar().currentMessage()
+    # An action this app does not know is refused when the file is opened, not when its step runs.
+    window.show_panel(0)
+    unknown = tmp_path / "unknown.json"
+    unknown.write_text(json.dumps({**good, "id": "unknown", "steps": [{**good["steps"][0],
+                                                                       "action": {"panel": "kernal"}}]}),
+                       encoding="utf-8")
+    assert dock.open_lesson_file(unknown) is None
+    assert "unknown.json: step 1 (“Blur”): action.panel: unknown action “kernal”" in sidebar.problems_label.text()
+    assert "unknown" not in [lesson.id for lesson in sidebar.lessons] and window.current_panel() == "Write"
     other = tmp_path / "other.json"
     other.write_text(json.dumps({**good, "id": "other", "title": {"en": "Other"}}), encoding="utf-8")
     assert dock.open_lesson_file(other).id == "other"
@@ -367,15 +412,15 @@ def test_esc_leaves_presentation_mode_and_then_clears_the_canvas_again(qtbot, wi
     dock.sidebar.select_lesson("what-is-a-cnn", 3)  # the Write canvas holds 森
     canvas = window.write_panel.canvas
     escape = QKeySequence(Qt.Key.Key_Escape)
-    assert window.clear_action.shortcuts() == [escape]
+    assert window.menus.clear_action.shortcuts() == [escape]
     window.activateWindow()
     dock.set_presenting(True)
-    assert escape not in window.clear_action.shortcuts()  # never two Esc shortcuts at once (ambiguous)
+    assert escape not in window.menus.clear_action.shortcuts()  # never two Esc shortcuts at once (ambiguous)
     canvas.setFocus()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is canvas, timeout=5_000)
     qtbot.keyClick(canvas, Qt.Key.Key_Escape)
     assert not dock.is_presenting() and not canvas.is_empty()
-    assert window.clear_action.shortcuts() == [escape]
+    assert window.menus.clear_action.shortcuts() == [escape]
     qtbot.keyClick(canvas, Qt.Key.Key_Escape)  # not presenting: Esc is Edit > Clear as always
     assert canvas.is_empty()
 

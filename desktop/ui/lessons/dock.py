@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Sequence
+from typing import Protocol, Sequence
 
 from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QShortcut
@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QStatusBar,
     QTextEdit,
     QWidget,
 )
@@ -48,11 +49,13 @@ from desktop.core.lessons import (
     shipped_lessons_dir,
 )
 from desktop.ui import i18n
-from desktop.ui.i18n import tr, tr_noop, translated
+from desktop.ui.app_data import app_data_dir
+from desktop.ui.i18n import current_language, tr, tr_noop, translated
 from desktop.ui.lessons.actions import ActionContext, ActionError, run_action
 from desktop.ui.lessons.sidebar import BANNER_MS, BANNER_STYLE, LessonSidebar
-from desktop.ui.workers import JobWorker
+from desktop.ui.panel_commands import LessonHost
 from desktop.ui.saved_settings import whole_number_setting
+from desktop.ui.workers import BackgroundLoader
 
 log = logging.getLogger(__name__)
 
@@ -65,17 +68,42 @@ ARROW_KEYS = {Qt.Key.Key_Right: 1, Qt.Key.Key_Left: -1}
 STATUS_BANNER_STYLE = BANNER_STYLE.replace("#lessonBanner", "#lessonStatusBanner")
 
 
-def current_language() -> str:
-    """The interface language code ("en", "zh_CN"); lessons pick their text by its first part."""
-    getter = getattr(i18n, "current_language", None)
-    code = getter() if callable(getter) else ""
-    return code if isinstance(code, str) and code else "en"
-
-
 def user_lessons_dir() -> Path:
-    from desktop.ui.app_data import app_data_dir
-
     return app_data_dir() / "lessons"
+
+
+def read_lessons(folders: list[Path], opened: list[Path]) -> tuple[list[Lesson], list[LessonProblem]]:
+    """The lessons of ``folders`` and the files opened by hand (run on a worker thread)."""
+    lessons, problems = load_lessons(folders)
+    for path in opened:
+        try:
+            lessons.append(load_lesson(path))
+        except LessonError as exc:
+            problems.append(LessonProblem(path, str(exc)))
+    return lessons, problems
+
+
+def _unexpected_failure(_args: tuple, exc: Exception) -> str:
+    return str(exc) or type(exc).__name__  # listed as the problem of the lessons folder
+
+
+class LessonWindow(LessonHost, Protocol):
+    """What the dock needs of the main window besides a lesson step's needs: a QMainWindow with a zoom
+    and presentation mode."""
+
+    def addDockWidget(self, area: Qt.DockWidgetArea, dock: QDockWidget) -> None: ...  # noqa: N802 (Qt naming)
+
+    def addAction(self, action: QAction) -> None: ...  # noqa: N802
+
+    def statusBar(self) -> QStatusBar: ...  # noqa: N802
+
+    def findChildren(self, kind: type) -> list: ...  # noqa: N802
+
+    def zoom(self) -> float: ...
+
+    def enter_presentation(self, zoom: float) -> None: ...
+
+    def leave_presentation(self) -> None: ...
 
 
 def _types_text(widget: QWidget | None) -> bool:
@@ -99,7 +127,7 @@ class LessonsDock(QDockWidget):
     step_done = Signal(int, str)
     presentation_changed = Signal(bool)
 
-    def __init__(self, window, folders: Sequence[str | Path] | None = None):
+    def __init__(self, window: LessonWindow, folders: Sequence[str | Path] | None = None):
         super().__init__(window)
         self.main_window = window
         self.setObjectName("lessonsDock")
@@ -109,7 +137,10 @@ class LessonsDock(QDockWidget):
         self.folders = [Path(f) for f in folders] if folders is not None else None
         self.sidebar = LessonSidebar()
         self.setWidget(self.sidebar)
-        self._loader: JobWorker | None = None
+        self._loader = BackgroundLoader(self, describe=_unexpected_failure)
+        self._loader.loaded.connect(self._on_read)
+        self._loader.failed.connect(self._on_read_failed)
+        self._loading: int | None = None  # the request id of the lesson reading in flight
         self._loaded = False
         self._opened: list[Path] = []  # lesson files opened by hand this session
         self._presenting = False
@@ -123,7 +154,21 @@ class LessonsDock(QDockWidget):
         # keeps the widest minimum it ever had, say at presentation zoom, and the window could not
         # narrow again; a fixed one on the sidebar would squeeze its contents when zoomed.)
         self.hide()  # opened from the View menu (Ctrl+L); the window remembers it afterwards
+        self._build_actions(window)
+        self._shortcuts = self._build_step_keys(window)
+        self._build_status_banner(window)
+        self._connect_sidebar()
+        self.visibilityChanged.connect(self._on_visibility)
+        i18n.notifier().language_changed.connect(self._on_language_changed)
+        self.sidebar.set_language(current_language())
+        app = QApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.shutdown)
+            app.focusChanged.connect(self._on_focus_changed)  # one call per focus change, not per event
+        self._follows_focus = app is not None
 
+    def _build_actions(self, window: LessonWindow) -> None:
+        """View > Lessons (Ctrl+L), Presentation mode (F5) and Open lesson file."""
         self.toggle_action = self.toggleViewAction()
         self.toggle_action.setObjectName("lessonsAction")
         # Its text is the dock's (translated) title: Qt keeps the two in step.
@@ -142,22 +187,22 @@ class LessonsDock(QDockWidget):
         translated(self.open_action.setText, "Open &lesson file…", owner=self.open_action)
         self.open_action.triggered.connect(self.open_lesson_dialog)
         window.addAction(self.present_action)  # F5 works even when no menu holds it
-        self._shortcuts: dict[Qt.Key, QShortcut] = {}
+
+    def _build_step_keys(self, window: LessonWindow) -> dict[Qt.Key, QShortcut]:
+        """The step keys, each a window shortcut enabled only while it applies (see the module text)."""
+        shortcuts: dict[Qt.Key, QShortcut] = {}
         for key in (*NEXT_KEYS, *PREVIOUS_KEYS, *ARROW_KEYS, Qt.Key.Key_Escape):
             shortcut = QShortcut(QKeySequence(key), window)
             shortcut.setObjectName(f"lessonKey_{key.name}")
             shortcut.setContext(Qt.ShortcutContext.WindowShortcut)  # dialogs and other windows keep their keys
             shortcut.setEnabled(False)
             shortcut.activated.connect(lambda k=key: self._on_key(k))
-            self._shortcuts[key] = shortcut
+            shortcuts[key] = shortcut
+        return shortcuts
 
-        self.sidebar.step_entered.connect(self.run_step)
-        self.sidebar.run_requested.connect(lambda: self.run_step(self.sidebar.step_index()))
-        self.sidebar.open_requested.connect(self.open_lesson_dialog)
-        self.sidebar.present_toggled.connect(self.present_action.setChecked)
-        self.sidebar.lesson_changed.connect(self._on_lesson_changed)
-        # The new lesson's title in the status bar as well: a widget of its own, so the panels'
-        # messages (which the step's action sends too) do not cover it.
+    def _build_status_banner(self, window: LessonWindow) -> None:
+        """The new lesson's title in the status bar as well: a widget of its own, so the panels'
+        messages (which the step's action sends too) do not cover it."""
         self.status_banner = QLabel()
         self.status_banner.setObjectName("lessonStatusBanner")
         self.status_banner.setAccessibleName("Lesson title")
@@ -168,14 +213,13 @@ class LessonsDock(QDockWidget):
         self._status_banner_timer.setSingleShot(True)
         self._status_banner_timer.setInterval(BANNER_MS)
         self._status_banner_timer.timeout.connect(self.status_banner.hide)
-        self.visibilityChanged.connect(self._on_visibility)
-        i18n.notifier().language_changed.connect(self._on_language_changed)
-        self.sidebar.set_language(current_language())
-        app = QApplication.instance()
-        if app is not None:
-            app.aboutToQuit.connect(self.shutdown)
-            app.focusChanged.connect(self._on_focus_changed)  # one call per focus change, not per event
-        self._follows_focus = app is not None
+
+    def _connect_sidebar(self) -> None:
+        self.sidebar.step_entered.connect(self.run_step)
+        self.sidebar.run_requested.connect(lambda: self.run_step(self.sidebar.step_index()))
+        self.sidebar.open_requested.connect(self.open_lesson_dialog)
+        self.sidebar.present_toggled.connect(self.present_action.setChecked)
+        self.sidebar.lesson_changed.connect(self._on_lesson_changed)
 
     def add_to_menu(self, menu) -> None:
         menu.addAction(self.toggle_action)
@@ -193,31 +237,21 @@ class LessonsDock(QDockWidget):
 
     def load(self) -> None:
         """Read the lesson folders on a worker thread; ``lessons_loaded`` follows."""
-        if self._loader is not None:
+        if self._loading is not None:
             return
-        folders = self.lesson_folders()
-        opened = list(self._opened)
+        self._loading = self._loader.load(read_lessons, self.lesson_folders(), list(self._opened))
 
-        def job(_progress, _cancelled):
-            lessons, problems = load_lessons(folders)
-            for path in opened:
-                try:
-                    lessons.append(load_lesson(path))
-                except LessonError as exc:
-                    problems.append(LessonProblem(path, str(exc)))
-            return lessons, problems
+    def _on_read(self, request_id: int, result: tuple[list[Lesson], list[LessonProblem]]) -> None:
+        if request_id == self._loading:
+            self._loading = None
+            self._show_lessons(*result)
 
-        self._loader = JobWorker(job, self)
-        self._loader.finished.connect(self._on_loaded)
-        self._loader.failed.connect(lambda text: self._on_loaded(([], [LessonProblem(Path(), text)])))
-        self._loader.start()
+    def _on_read_failed(self, request_id: int, text: str) -> None:
+        if request_id == self._loading:
+            self._loading = None
+            self._show_lessons([], [LessonProblem(Path(), text)])
 
-    def _on_loaded(self, result) -> None:
-        loader, self._loader = self._loader, None
-        if loader is not None:
-            loader.wait()
-            loader.deleteLater()
-        lessons, problems = result
+    def _show_lessons(self, lessons: list[Lesson], problems: list[LessonProblem]) -> None:
         first = not self._loaded
         self._loaded = True
         self.sidebar.set_lessons(lessons, problems)
@@ -274,7 +308,7 @@ class LessonsDock(QDockWidget):
             lesson = load_lesson(path)  # one small file the user picked: read it now, the answer is needed now
         except LessonError as exc:
             self.sidebar.add_problem(LessonProblem(path, str(exc)))
-            self._message(tr("This lesson file cannot be used: {reason}", reason=str(exc)))
+            self._show_status(tr("This lesson file cannot be used: {reason}", reason=str(exc)))
             return None
         if path not in self._opened:
             self._opened.append(path)
@@ -283,7 +317,7 @@ class LessonsDock(QDockWidget):
         self.sidebar.set_lessons(lessons, problems)
         self.sidebar.select_lesson(lesson.id)
         self._update_keys()
-        self._message(tr("Opened the lesson {title}. Put the file in {folder} to have it every time.",
+        self._show_status(tr("Opened the lesson {title}. Put the file in {folder} to have it every time.",
                          title=lesson.title_in(self.sidebar.language()), folder=str(user_lessons_dir())))
         return lesson
 
@@ -312,7 +346,7 @@ class LessonsDock(QDockWidget):
             error = tr("This step could not set up the panel: {reason}", reason=str(exc) or type(exc).__name__)
         if error:
             self.sidebar.set_action_message(error)
-            self._message(error)
+            self._show_status(error)
         run.handler_returned(error)
         return error
 
@@ -327,9 +361,9 @@ class LessonsDock(QDockWidget):
 
     def _deferred_failure(self, text: str) -> None:
         self.sidebar.set_action_message(text)
-        self._message(text)
+        self._show_status(text)
 
-    def _message(self, text: str) -> None:
+    def _show_status(self, text: str) -> None:
         self.main_window.statusBar().showMessage(text, 10_000)
 
     def _on_language_changed(self, code: str) -> None:
@@ -445,5 +479,5 @@ class LessonsDock(QDockWidget):
             self._follows_focus = False
         if self._run is not None:
             self._run.cancel()
-        if self._loader is not None:
-            self._loader.shutdown()
+        self._loader.clear()
+        self._loader.wait()

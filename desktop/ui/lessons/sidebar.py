@@ -13,19 +13,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import (
-    QComboBox,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QTextBrowser,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from desktop.core.lessons import Lesson, LessonProblem
-from desktop.ui.i18n import tr, tr_noop, translated
+from desktop.ui.i18n import tr, tr_noop
+from desktop.ui.widgets import push_button, tool_button
 
 ERROR_STYLE = "color: #b00020;"
 TITLE_SCALE = 1.3  # the step title a little larger than the text
@@ -59,61 +51,50 @@ class LessonSidebar(QWidget):
         self._language = "en"
         self._text_scale = 1.0
 
+        self._build_widgets()
+        self._lay_out()
+        self.chooser.activated.connect(self._on_chosen)
+        self._banner_timer = QTimer(self)
+        self._banner_timer.setSingleShot(True)
+        self._banner_timer.setInterval(BANNER_MS)
+        self._banner_timer.timeout.connect(self.banner.hide)
+        self._apply_fonts()
+        self._show()
+
+    def _build_widgets(self) -> None:
         self.chooser = QComboBox()
         self.chooser.setObjectName("lessonChooser")
         self.chooser.setAccessibleName("Lesson")
         self.chooser.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.chooser.setMinimumContentsLength(12)
-        self.open_button = QToolButton()
-        self.open_button.setObjectName("openLessonButton")
-        self.open_button.setAccessibleName("Open a lesson file")
-        translated(self.open_button.setText, "Open…", owner=self.open_button)
-        translated(self.open_button.setToolTip, "Open a lesson file (.json)", owner=self.open_button)
-        self.problems_label = QLabel()
-        self.problems_label.setObjectName("lessonProblems")
-        self.problems_label.setAccessibleName("Lesson files that could not be read")
-        self.problems_label.setWordWrap(True)
+        self.open_button = tool_button(tr_noop("Open…"), name="openLessonButton", accessible="Open a lesson file",
+                                       tip=tr_noop("Open a lesson file (.json)"), on_click=self.open_requested.emit)
+        self.problems_label = _label("lessonProblems", "Lesson files that could not be read", ERROR_STYLE)
         self.problems_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.problems_label.setStyleSheet(ERROR_STYLE)
-        self.problems_label.hide()
-        self.banner = QLabel()
-        self.banner.setObjectName("lessonBanner")
-        self.banner.setAccessibleName("Lesson title")
-        self.banner.setWordWrap(True)
+        self.banner = _label("lessonBanner", "Lesson title", BANNER_STYLE)
         self.banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.banner.setStyleSheet(BANNER_STYLE)
-        self.banner.hide()
-        self._banner_timer = QTimer(self)
-        self._banner_timer.setSingleShot(True)
-        self._banner_timer.setInterval(BANNER_MS)
-        self._banner_timer.timeout.connect(self.banner.hide)
-        self.title_label = QLabel()
-        self.title_label.setObjectName("lessonStepTitle")
-        self.title_label.setAccessibleName("Step title")
-        self.title_label.setWordWrap(True)
+        self.title_label = _label("lessonStepTitle", "Step title", hidden=False)
         self.text = QTextBrowser()
         self.text.setObjectName("lessonText")
         self.text.setAccessibleName("Step text")
         self.text.setOpenExternalLinks(True)
-        self.action_label = QLabel()
-        self.action_label.setObjectName("lessonActionStatus")
-        self.action_label.setAccessibleName("What the step did")
-        self.action_label.setWordWrap(True)
-        self.action_label.setStyleSheet(ERROR_STYLE)
-        self.action_label.hide()
+        self.action_label = _label("lessonActionStatus", "What the step did", ERROR_STYLE)
         # Their texts say whether they stay in the lesson or change it: set by _show().
-        self.previous_button = self._button("previousStepButton", "Previous step")
-        self.next_button = self._button("nextStepButton", "Next step")
+        self.previous_button = push_button("", name="previousStepButton", accessible="Previous step",
+                                           on_click=self.previous_step)
+        self.next_button = push_button("", name="nextStepButton", accessible="Next step", on_click=self.next_step)
         self.position_label = QLabel()
         self.position_label.setObjectName("lessonStepPosition")
         self.position_label.setAccessibleName("Step number")
         self.position_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.run_button = self._button("runStepButton", "Run the step again", tr_noop("Run again"),
-                                       tr_noop("Put the panels into this step's state again"))
-        self.present_button = self._button("presentButton", "Presentation mode", tr_noop("Present"),
-                                           tr_noop("Full screen with large text (F5; Esc leaves)"))
-        self.present_button.setCheckable(True)
+        self.run_button = push_button(tr_noop("Run again"), name="runStepButton", accessible="Run the step again",
+                                      tip=tr_noop("Put the panels into this step's state again"),
+                                      on_click=self.run_requested.emit)
+        self.present_button = push_button(tr_noop("Present"), name="presentButton", accessible="Presentation mode",
+                                          tip=tr_noop("Full screen with large text (F5; Esc leaves)"),
+                                          on_toggle=self.present_toggled.emit)
 
+    def _lay_out(self) -> None:
         top = QHBoxLayout()
         top.addWidget(self.chooser, 1)
         top.addWidget(self.open_button)
@@ -135,24 +116,6 @@ class LessonSidebar(QWidget):
         layout.addWidget(self.action_label)
         layout.addLayout(nav)
         layout.addLayout(tools)
-
-        self.chooser.activated.connect(self._on_chosen)
-        self.previous_button.clicked.connect(self.previous_step)
-        self.next_button.clicked.connect(self.next_step)
-        self.run_button.clicked.connect(self.run_requested)
-        self.open_button.clicked.connect(self.open_requested)
-        self.present_button.toggled.connect(self.present_toggled)
-        self._apply_fonts()
-        self._show()
-
-    def _button(self, name: str, accessible: str, text: str = "", tip: str = "") -> QPushButton:
-        button = QPushButton()
-        button.setObjectName(name)
-        button.setAccessibleName(accessible)
-        if text:
-            translated(button.setText, text, owner=button)
-            translated(button.setToolTip, tip, owner=button)
-        return button
 
     # -- content ---------------------------------------------------------------------------------
     def set_lessons(self, lessons: list[Lesson], problems: list[LessonProblem]) -> None:
@@ -368,6 +331,19 @@ class LessonSidebar(QWidget):
         self.previous_button.setText(tr("◀ Previous lesson") if to_previous else tr("◀ Previous"))
         self.previous_button.setToolTip(tr("The last step of the previous lesson (Page Up)") if to_previous
                                         else tr("The previous step (Page Up)"))
+
+
+def _label(name: str, accessible: str, style_sheet: str = "", hidden: bool = True) -> QLabel:
+    """A word-wrapped label, ``hidden`` until it has something to say."""
+    label = QLabel()
+    label.setObjectName(name)
+    label.setAccessibleName(accessible)
+    label.setWordWrap(True)
+    if style_sheet:
+        label.setStyleSheet(style_sheet)
+    if hidden:
+        label.hide()  # (no show() for the others: a label without a parent yet would open as a window)
+    return label
 
 
 def _escape(text: str) -> str:
