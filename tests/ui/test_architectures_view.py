@@ -24,7 +24,7 @@ def shown_view(qtbot, source) -> ArchitecturesView:
 
 def test_the_gallery_shows_each_architecture(qtbot, tmp_path):
     view = shown_view(qtbot, examples.write(tmp_path / "classics.json", examples.classics()))
-    assert view.message() == "" and view.splitter.isVisible()
+    assert view.status_text() == "" and view.splitter.isVisible()
     assert view.architecture_keys() == ["lenet5", "alexnet", "resnet50"]
     assert view.arch_list.item(0).text() == "LeNet-5 (1998)"
     # LeNet-5 first: its story, numbers, layer table and diagram.
@@ -86,8 +86,8 @@ def test_a_missing_gallery_gives_a_message(qtbot, tmp_path):
     qtbot.addWidget(view)
     with qtbot.waitSignal(view.load_failed, timeout=10_000):
         view.show()
-    assert str(missing) in view.message() and "no such" in view.message()
-    assert "python -m training classics" in view.message()
+    assert str(missing) in view.status_text() and "no such" in view.status_text()
+    assert "python -m training classics" in view.status_text()
     assert not view.splitter.isVisible() and view.export_plots(tmp_path / "out") == []
 
 
@@ -98,7 +98,7 @@ def test_a_broken_gallery_gives_a_message_and_keeps_the_shown_one(qtbot, tmp_pat
     qtbot.addWidget(view)
     with qtbot.waitSignal(view.load_failed, timeout=10_000):
         view.show()
-    assert str(broken) in view.message() and "not valid JSON" in view.message()
+    assert str(broken) in view.status_text() and "not valid JSON" in view.status_text()
     good = examples.write(tmp_path / "classics.json", examples.classics())
     with qtbot.waitSignal(view.loaded, timeout=10_000):
         view.load(good)
@@ -106,7 +106,7 @@ def test_a_broken_gallery_gives_a_message_and_keeps_the_shown_one(qtbot, tmp_pat
     del no_layers["architectures"][0]["layers"]
     with qtbot.waitSignal(view.load_failed, timeout=10_000):
         view.load(examples.write(tmp_path / "no_layers.json", no_layers))
-    assert "no_layers.json: architecture 1 lacks layers" in view.message()
+    assert "no_layers.json: architecture 1 lacks layers" in view.status_text()
     assert view.architecture_keys() == ["lenet5", "alexnet", "resnet50"] and view.layer_table.rowCount() == 9
 
 
@@ -118,24 +118,26 @@ def test_show_tab_selects_tabs_of_a_real_results_panel(qtbot):
     panel = ResultsPanel(FakeHost())
     qtbot.addWidget(panel)
     panel.show()
-    names = [panel.tabs.widget(i).objectName() for i in range(panel.tabs.count())]
+    tabs = panel.view.tabs
+    names = [tabs.widget(i).objectName() for i in range(tabs.count())]
     assert "architecturesTab" in names and "experimentsTab" in names
-    titles = [panel.tabs.tabText(i) for i in range(panel.tabs.count())]
+    titles = [tabs.tabText(i) for i in range(tabs.count())]
     assert titles[-2:] == ["Architectures", "Experiments"]
-    assert panel.show_tab("architecturesTab")
-    assert panel.tabs.currentWidget() is panel.architectures_view
-    assert panel.show_tab("experimentsTab") and panel.tabs.currentWidget() is panel.experiments_view
-    assert panel.show_tab("modelsTab") and panel.tabs.currentIndex() == 0
-    assert panel.show_tab("datasetView") and panel.tabs.currentWidget() is panel.dataset_view
-    assert panel.show_tab("architectures") and panel.tabs.currentWidget() is panel.architectures_view
-    assert not panel.show_tab("noSuchTab") and panel.tabs.currentWidget() is panel.architectures_view
+    assert panel.show_tab("architectures")
+    assert tabs.currentWidget() is panel.architectures_view
+    assert panel.show_tab("experiments") and tabs.currentWidget() is panel.experiments_view
+    assert panel.show_tab("models") and tabs.currentIndex() == 0
+    assert panel.show_tab("dataset") and tabs.currentWidget() is panel.dataset_view
+    assert panel.show_tab("evaluate") and tabs.currentWidget() is panel.evaluate_view
+    assert panel.show_tab("architectures") and tabs.currentWidget() is panel.architectures_view
+    assert not panel.show_tab("noSuchTab") and tabs.currentWidget() is panel.architectures_view
     # Shown for the first time: the gallery is read (the shipped file, or a message when it is absent).
     qtbot.waitUntil(lambda: not panel.architectures_view.is_loading(), timeout=10_000)
     view = panel.architectures_view
     if default_source().is_file():
-        assert view.data is not None and "lenet5" in view.architecture_keys(), view.message()
+        assert view.data is not None and "lenet5" in view.architecture_keys(), view.status_text()
     else:
-        assert "classics.json" in view.message()
+        assert "classics.json" in view.status_text()
     panel.shutdown()
 
 

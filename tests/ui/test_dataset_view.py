@@ -36,7 +36,7 @@ def test_casia_folder_shows_counts_samples_and_corrupt_files(qtbot, tmp_path):
         view.scan(root)
 
     assert view.progress_bar.value() == view.progress_bar.maximum() == 8
-    assert "7 images of 2 characters (train 5, test 2)" in view.message.text()
+    assert "7 images of 2 characters (train 5, test 2)" in view.status_label.text()
     assert [card.title() for card in view.cards] == [
         "Images per class: Train", "Images per class: Test", "Image heights", "Image widths"]
     train_bars = view.findChild(type(view.cards[0].content), "datasetCounts_train")
@@ -93,8 +93,8 @@ def test_cancel_and_errors(qtbot, tmp_path, monkeypatch):
     qtbot.waitUntil(lambda: view.progress_bar.value() > 0, timeout=10_000)
     view.cancel_button.click()
     qtbot.waitUntil(lambda: not view.is_running(), timeout=10_000)
-    assert view.message.text() == "Scan cancelled." and view.summary is None
+    assert view.status_label.text() == "Scan cancelled." and view.summary is None
 
     with qtbot.waitSignal(view.scan_failed, timeout=10_000) as failed:
         view.scan(tmp_path / "missing")
-    assert "missing does not exist" in failed.args[0] and "missing does not exist" in view.message.text()
+    assert "missing does not exist" in failed.args[0] and "missing does not exist" in view.status_label.text()

@@ -59,16 +59,17 @@ def test_run_shows_the_result_with_ignored_folders_and_unreadable_files(qtbot, v
     view.set_folder(folder)
     assert view.run_button.isEnabled()
     progress = []
+    bar = view.progress_bar
+    bar.valueChanged.connect(lambda done: progress.append((done, bar.maximum())))
     with qtbot.waitSignal(view.evaluation_finished, timeout=30_000) as finished:
         view.run()
         assert view.is_running() and view.cancel_button.isEnabled() and not view.run_button.isEnabled()
-        view._worker.progress.connect(lambda done, total: progress.append((done, total)))
     result = finished.args[0]
 
     assert progress and progress[-1] == (11, 11)
     assert view.progress_bar.value() == view.progress_bar.maximum() == 11
     assert result["model"]["name"] == "casia55-cnn"
-    text = view.message.text()
+    text = view.status_label.text()
     assert "xyz (2 files)" in text and "Could not read 1 files" in text
     assert f"accuracy {result['metrics']['test']['accuracy']:.1%}" in text
     assert view.problems.isVisible() and view.problems.count() == 1
@@ -102,7 +103,7 @@ def test_cancel_stops_the_worker(qtbot, view, folder, monkeypatch):
     qtbot.waitUntil(lambda: view.progress_bar.value() >= 1, timeout=10_000)
     view.cancel_button.click()
     qtbot.waitUntil(lambda: not view.is_running(), timeout=10_000)
-    assert view.message.text() == "Evaluation cancelled."
+    assert view.status_label.text() == "Evaluation cancelled."
     assert finished == [] and view.progress_bar.value() == 0
     assert view.run_button.isEnabled()
 
@@ -114,7 +115,7 @@ def test_a_folder_of_foreign_classes_is_explained(qtbot, view, tmp_path):
     with qtbot.waitSignal(view.evaluation_failed, timeout=10_000) as failed:
         view.run()
     assert "cats (1 files)" in failed.args[0]
-    assert "cats (1 files)" in view.message.text()
+    assert "cats (1 files)" in view.status_label.text()
 
 
 def test_a_folder_dropped_on_the_view_is_chosen(view, folder):

@@ -115,7 +115,7 @@ def two_reports(qtbot, factor: float, width: int, height: int) -> ResultsPanel:
 def test_two_reports_are_stacked_full_width_at_880x600(qtbot, factor) -> None:
     panel = two_reports(qtbot, factor, PANEL_WIDTH, PANEL_HEIGHT)
     assert_fits(panel)
-    assert panel.compare_checkbox.isChecked() and not panel.reports_side_by_side()
+    assert panel.shown_sides() == ["left", "right"] and not panel.view.reports_side_by_side()
     top, bottom = (rect_in(view, panel) for view in panel.report_views())
     assert top.bottom() < bottom.top() and top.width() == bottom.width() >= PANEL_WIDTH - 60
     for view in panel.report_views():
@@ -123,7 +123,7 @@ def test_two_reports_are_stacked_full_width_at_880x600(qtbot, factor) -> None:
         assert view.viewport().height() >= 150
         assert view.horizontalScrollBar().maximum() == 0, f"{view.objectName()} scrolls sideways"
         assert_on_screen(view.title_label, panel, "the report's title")
-    panel.compare_checkbox.setChecked(False)  # one report: the whole height
+    panel.set_compare(False)  # one report: the whole height
     (only,) = panel.report_views()
     qtbot.waitUntil(lambda: only.height() >= PANEL_HEIGHT - 150, timeout=WAIT_MS)
     panel.shutdown()
@@ -131,13 +131,13 @@ def test_two_reports_are_stacked_full_width_at_880x600(qtbot, factor) -> None:
 
 def test_two_reports_are_side_by_side_on_a_wide_screen(qtbot) -> None:
     panel = two_reports(qtbot, 1.0, WIDE_WIDTH, WIDE_HEIGHT)
-    assert panel.reports_side_by_side()
+    assert panel.view.reports_side_by_side()
     left, right = (rect_in(view, panel) for view in panel.report_views())
     assert left.right() < right.left() and left.top() == right.top()
     for view in panel.report_views():
         assert view.horizontalScrollBar().maximum() == 0, f"{view.objectName()} scrolls sideways"
     panel.resize(PANEL_WIDTH, PANEL_HEIGHT)  # narrowed: stacked
-    qtbot.waitUntil(lambda: not panel.reports_side_by_side(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not panel.view.reports_side_by_side(), timeout=WAIT_MS)
     panel.shutdown()
 
 
@@ -146,14 +146,14 @@ def test_evaluate_and_architectures_tabs_fit_880x600(qtbot, factor) -> None:
     panel = ResultsPanel(FakeHost())
     show_at(qtbot, panel, factor)
     evaluate = panel.evaluate_view
-    panel.show_tab("evaluateView")
+    panel.show_tab("evaluate")
     qtbot.waitUntil(evaluate.isVisible, timeout=WAIT_MS)
     assert_fits(panel)
     for name in ("evaluateFolderEdit", "evaluateChooseFolder", "evaluateRunButton"):
         assert_on_screen(evaluate.findChild(QWidget, name), panel, name)
     architectures = panel.architectures_view
     with qtbot.waitSignal(architectures.loaded, timeout=WAIT_MS):
-        panel.show_tab("architecturesTab")
+        panel.show_tab("architectures")
     qtbot.wait(50)  # the details are laid out
     assert_fits(panel)
     details = architectures.details_scroll

@@ -10,7 +10,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -25,9 +25,11 @@ from PySide6.QtWidgets import (
 from desktop.core.contract import report_path
 from desktop.core.onnx_model import OnnxModel
 from desktop.core.registry import ModelInfo
+from desktop.ui.panel_commands import ResultsCommands
 from desktop.ui.results.panel import ResultsPanel
 from desktop.ui.results.report_loader import read_everything
 from desktop.ui.results.report_view import ReportView
+from desktop.ui.results.section_pin import SECTION_PIN
 from tests.shapes import draw_shape
 
 CLASSES = ["一", "丨", "口"]
@@ -237,11 +239,41 @@ def test_two_models_side_by_side(qtbot):
     assert left.report["model"]["name"] != right.report["model"]["name"]
     assert "confusion" in left.visible_sections() and "confusion" in right.visible_sections()
     # Choosing another model on one side reloads that side only.
-    with qtbot.waitSignal(panel.right.report_shown, timeout=20_000):
-        panel.right.choose(cnn.path)
+    with qtbot.waitSignal(panel.report_shown_signal("right"), timeout=20_000):
+        panel.choose_model("right", str(cnn.path))
+        assert panel.report_loading("right") and not panel.report_loading("left")
     assert right.report["model"] == left.report["model"]
-    panel.compare_checkbox.setChecked(False)
-    assert len(panel.report_views()) == 1
+    assert panel.shown_sides() == ["left", "right"]
+    panel.set_compare(False)
+    assert len(panel.report_views()) == 1 and panel.shown_sides() == ["left"]
+    panel.shutdown()
+
+
+def test_commands_sort_failures_and_hold_a_section_at_the_top(qtbot):
+    host = FakeHost()
+    panel = ResultsPanel(host)
+    qtbot.addWidget(panel)
+    panel.resize(1400, 900)
+    panel.show()
+    assert isinstance(panel, ResultsCommands)
+    cnn, logistic = info(SHIPPED / "casia55-cnn.onnx"), info(SHIPPED / "casia55-logistic.onnx")
+    with qtbot.waitSignals([panel.left.report_shown, panel.right.report_shown], timeout=20_000):
+        host.models_ready.emit([cnn, logistic], [])
+    assert panel.models == [cnn, logistic]
+    view = panel.left.view
+    panel.sort_failures("left", most_confident_first=False)
+    assert view.sort_combo.currentIndex() == 1 and panel.right.view.sort_combo.currentIndex() == 0
+    panel.scroll_to_section("left", "confusion")
+    section_top = lambda: view.sections["confusion"].mapTo(view.widget(), QPoint(0, 0)).y()  # noqa: E731
+    qtbot.waitUntil(lambda: view.verticalScrollBar().value() == section_top() > 0, timeout=5_000)
+    assert len(view.findChildren(QObject, SECTION_PIN)) == 1
+    panel.scroll_to_section("left", "failed")  # a second pin replaces the first
+    qtbot.waitUntil(lambda: len(view.findChildren(QObject, SECTION_PIN)) == 1, timeout=5_000)
+    with qtbot.waitSignal(panel.report_shown_signal("left"), timeout=20_000):
+        panel.choose_model("left", str(logistic.path))  # a new report releases the pin
+    qtbot.waitUntil(lambda: view.findChildren(QObject, SECTION_PIN) == [], timeout=5_000)
+    with pytest.raises(ValueError):
+        panel.report_loading("middle")
     panel.shutdown()
 
 
@@ -258,9 +290,9 @@ def test_a_corrupt_or_missing_report_shows_a_message(qtbot, tiny_model, tmp_path
     with qtbot.waitSignals([panel.left.report_shown, panel.right.report_shown], timeout=20_000):
         host.models_ready.emit([info(broken), info(bare)], [])
     by_side = {pane.chosen_path().name: pane.view for pane in (panel.left, panel.right)}
-    assert "broken.report.json" in by_side["broken.onnx"].message()
-    assert "not valid JSON" in by_side["broken.onnx"].message()
-    assert "bare.onnx has no report" in by_side["bare.onnx"].message()
+    assert "broken.report.json" in by_side["broken.onnx"].status_text()
+    assert "not valid JSON" in by_side["broken.onnx"].status_text()
+    assert "bare.onnx has no report" in by_side["bare.onnx"].status_text()
     assert by_side["broken.onnx"].visible_sections() == []
     panel.shutdown()
 
@@ -313,7 +345,8 @@ def test_tabs_and_charts_are_built_when_first_needed(qtbot, tmp_path):
     panel.show()
     # Nothing costly on the first show: no chart before a report or a tab needs one.
     assert panel.findChildren(pg.PlotWidget) == []
-    assert [panel.tabs.widget(i).objectName() for i in range(panel.tabs.count())] == \
+    tabs = panel.view.tabs
+    assert [tabs.widget(i).objectName() for i in range(tabs.count())] == \
         ["modelsTab", "evaluateView", "datasetView", "architecturesTab", "experimentsTab"]
     cnn, logistic = info(SHIPPED / "casia55-cnn.onnx"), info(SHIPPED / "casia55-logistic.onnx")
     with qtbot.waitSignals([panel.left.report_shown, panel.right.report_shown], timeout=20_000):
@@ -321,13 +354,13 @@ def test_tabs_and_charts_are_built_when_first_needed(qtbot, tmp_path):
     assert panel.findChildren(pg.PlotWidget)  # the reports brought their charts
 
     evaluate = panel.evaluate_view  # asked for: built in its tab's place, with the models it missed
-    assert panel.tabs.widget(1) is evaluate and panel.tabs.tabText(1) == "Evaluate a test set"
-    assert evaluate.model_combo.count() == 2 and panel.tabs.currentIndex() == 0
+    assert tabs.widget(1) is evaluate and tabs.tabText(1) == "Evaluate a test set"
+    assert evaluate.model_combo.count() == 2 and tabs.currentIndex() == 0
     changes: list[int] = []
-    panel.tabs.currentChanged.connect(changes.append)
-    panel.tabs.setCurrentIndex(2)  # chosen: built and shown at once, one change signalled
-    assert panel.tabs.currentWidget() is panel.dataset_view and panel.dataset_view.isVisible()
-    assert changes == [2] and panel.tabs.count() == 5
+    tabs.currentChanged.connect(changes.append)
+    tabs.setCurrentIndex(2)  # chosen: built and shown at once, one change signalled
+    assert tabs.currentWidget() is panel.dataset_view and panel.dataset_view.isVisible()
+    assert changes == [2] and tabs.count() == 5
 
     # Charts of the views that exist; a tab never opened has none to export.
     files = panel.export_plots(tmp_path / "charts")
@@ -335,11 +368,11 @@ def test_tabs_and_charts_are_built_when_first_needed(qtbot, tmp_path):
         {"left_casia55-cnn", "right_casia55-logistic"}
     try:
         i18n.set_language("zh_CN")  # tab titles follow the language, before and after their view is built
-        assert panel.tabs.tabText(2) == i18n.tr("Dataset explorer") != "Dataset explorer"
+        assert tabs.tabText(2) == i18n.tr("Dataset explorer") != "Dataset explorer"
         assert panel.show_tab("architectures")
-        assert panel.tabs.tabText(3) == i18n.tr("Architectures") != "Architectures"
+        assert tabs.tabText(3) == i18n.tr("Architectures") != "Architectures"
         assert panel.architectures_view.datasets_box.title() == i18n.tr("Data sets") != "Data sets"
     finally:
         i18n.set_language("en")
-    assert panel.tabs.tabText(3) == "Architectures"
+    assert tabs.tabText(3) == "Architectures"
     panel.shutdown()

@@ -34,19 +34,19 @@ def _wait_results_ready(qtbot, window: MainWindow) -> None:
     def ready() -> None:
         panel = window.results_panel
         assert _results_ready(window), (
-            f"the Results panel still shows {panel.left.view.message()!r} / {panel.right.view.message()!r}")
+            f"the Results panel still shows {panel.left.view.status_text()!r} / {panel.right.view.status_text()!r}")
     qtbot.waitUntil(ready, timeout=WAIT_MS)
 
 
 def _new_window(qtbot, *, start_host: bool = True) -> MainWindow:
     if not start_host:
-        from desktop.ui import workers
-        original = workers.ModelHost.start
-        workers.ModelHost.start = lambda self: None  # held back; the test starts it
+        from desktop.ui.write.model_host import ModelHost
+        original = ModelHost.start
+        ModelHost.start = lambda self: None  # held back; the test starts it
         try:
             window = MainWindow()
         finally:
-            workers.ModelHost.start = original
+            ModelHost.start = original
     else:
         window = MainWindow()
     qtbot.addWidget(window)
@@ -86,7 +86,7 @@ def test_results_panel_built_before_the_host_started(qtbot, shown: bool) -> None
         window.show_panel(PANELS.index("Results"))
         window.show()
         qtbot.waitExposed(window)
-        assert window.results_panel.left.view.message()  # "Loading the models…" until they come
+        assert window.results_panel.left.view.status_text()  # "Loading the models…" until they come
     with qtbot.waitSignal(window.models_ready, timeout=WAIT_MS):
         window.host.start()
     window.show_panel(PANELS.index("Results"))
@@ -105,7 +105,7 @@ def test_no_models_at_all_is_said_instead_of_loading_for_ever(qtbot, tmp_path: P
         pass
     window.show_panel(PANELS.index("Results"))
     window.show()
-    qtbot.waitUntil(lambda: "build-assets" in window.results_panel.left.view.message(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: "build-assets" in window.results_panel.left.view.status_text(), timeout=WAIT_MS)
 
 
 def _write_settings(values: dict[str, object]) -> None:

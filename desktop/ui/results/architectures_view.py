@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from desktop.core.contract import assets_dir
 from desktop.core.experiments import ExperimentError, ilsvrc_entries, load_classics
 from desktop.ui.fonts import cjk_font
-from desktop.ui.i18n import current_language, notifier, tr, tr_noop, translated
+from desktop.ui.i18n import current_language, notifier, tr, tr_noop, translated, translated_label
 from desktop.ui.workers import BackgroundLoader
 from desktop.ui.results.layer_diagram import LayerDiagram
 from desktop.ui.results.plot_card import PlotCard, make_plot
@@ -45,7 +45,7 @@ BAR_LABEL_WIDTH = 14
 #: The list grows up to this many rows, then scrolls.
 MAX_LIST_ROWS = 10
 ERROR_BRUSH = pg.mkBrush(214, 39, 40, 190)
-MESSAGE_STYLE = "QLabel { color: #9c2a00; padding: 6px; }"
+STATUS_STYLE = "QLabel { color: #9c2a00; padding: 6px; }"
 #: (key in classics.json, column title) of the data sets table; a column shows when a row has it.
 DATASET_COLUMNS = (("name", tr_noop("Data set")), ("year", tr_noop("Year")), ("images", tr_noop("Images")),
                    ("train", tr_noop("Train")), ("validation", tr_noop("Validation")), ("test", tr_noop("Test")),
@@ -76,6 +76,23 @@ def _count(value: Any) -> str:
     return str(value)
 
 
+def _text_label(name: str, selectable: bool = True) -> QLabel:
+    label = QLabel()
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    if selectable:
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+def _scroll(content: QWidget, name: str) -> QScrollArea:
+    scroll = QScrollArea()
+    scroll.setObjectName(name)
+    scroll.setWidgetResizable(True)
+    scroll.setWidget(content)
+    return scroll
+
+
 class ArchitecturesView(QWidget):
     """A list of classic CNNs; the chosen one's story, numbers, layer table and diagram."""
 
@@ -93,14 +110,30 @@ class ArchitecturesView(QWidget):
         self.loader.failed.connect(self._on_failed)
         self._request = 0
         self._load_on_show = True
+        self.status_label = QLabel()
+        self.status_label.setObjectName("architecturesStatus")
+        self.status_label.setWordWrap(True)
+        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status_label.setStyleSheet(STATUS_STYLE)
+        self.overview_scroll = self._build_overview()
+        self.details_scroll = self._build_details()
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("architecturesSplitter")
+        self.splitter.addWidget(self.overview_scroll)
+        self.splitter.addWidget(self.details_scroll)
+        self.splitter.setChildrenCollapsible(False)
+        self._dragged = False  # once the teacher moves the handle, the split stays as set
+        self.splitter.splitterMoved.connect(self._on_dragged)
+        self.splitter.installEventFilter(self)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.status_label)
+        layout.addWidget(self.splitter, stretch=1)
+        self.splitter.hide()
+        self._show_status(tr("The architecture gallery is read when this tab is first shown."))
+        notifier().language_changed.connect(self._retranslate)
 
-        self.message_label = QLabel()
-        self.message_label.setObjectName("architecturesMessage")
-        self.message_label.setWordWrap(True)
-        self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.message_label.setStyleSheet(MESSAGE_STYLE)
-
-        # Left: the list, the ILSVRC chart and the data sets.
+    def _build_overview(self) -> QScrollArea:
+        """The left side: the list, the ILSVRC chart and the data sets."""
         self.arch_list = QListWidget()
         self.arch_list.setObjectName("architectureList")
         self.arch_list.setAccessibleName("Classic architectures")
@@ -125,35 +158,19 @@ class ArchitecturesView(QWidget):
         QVBoxLayout(self.datasets_box).addWidget(self.datasets_table)
         left = QWidget()
         left_column = QVBoxLayout(left)
-        list_label = QLabel()
-        translated(list_label.setText, "Choose an architecture:", owner=list_label)
-        left_column.addWidget(list_label)
-        left_column.addWidget(self.arch_list)
-        left_column.addWidget(self.ilsvrc_card)
-        left_column.addWidget(self.datasets_box)
+        left_column.addWidget(translated_label("Choose an architecture:"))
+        for widget in (self.arch_list, self.ilsvrc_card, self.datasets_box):
+            left_column.addWidget(widget)
         left_column.addStretch()
-        left_scroll = QScrollArea()
-        left_scroll.setObjectName("architecturesOverview")
-        left_scroll.setWidgetResizable(True)
-        left_scroll.setWidget(left)
+        return _scroll(left, "architecturesOverview")
 
-        # Right: the chosen architecture.
-        self.title_label = QLabel()
-        self.title_label.setObjectName("architectureTitle")
-        self.title_label.setWordWrap(True)
-        self.title_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    def _build_details(self) -> QScrollArea:
+        """The right side: the chosen architecture."""
+        self.title_label = _text_label("architectureTitle")
         self.title_label.setFont(cjk_font())
-        self.summary_label = QLabel()
-        self.summary_label.setObjectName("architectureSummary")
-        self.summary_label.setWordWrap(True)
-        self.summary_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.numbers_label = QLabel()
-        self.numbers_label.setObjectName("architectureNumbers")
-        self.numbers_label.setWordWrap(True)
-        self.facts_label = QLabel()
-        self.facts_label.setObjectName("architectureFacts")
-        self.facts_label.setWordWrap(True)
-        self.facts_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary_label = _text_label("architectureSummary")
+        self.numbers_label = _text_label("architectureNumbers", selectable=False)
+        self.facts_label = _text_label("architectureFacts")
         self.layer_table = LayerTable()
         self.layer_table.setObjectName("architectureLayerTable")
         self.layers_box = QGroupBox()
@@ -171,26 +188,11 @@ class ArchitecturesView(QWidget):
                        self.layers_box, self.diagram_card):
             details_column.addWidget(widget)
         details_column.addStretch()
-        self.details_scroll = QScrollArea()
-        self.details_scroll.setObjectName("architectureDetailsScroll")
-        self.details_scroll.setWidgetResizable(True)
-        self.details_scroll.setWidget(details)
+        return _scroll(details, "architectureDetailsScroll")
 
-        self.overview_scroll = left_scroll
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.setObjectName("architecturesSplitter")
-        self.splitter.addWidget(left_scroll)
-        self.splitter.addWidget(self.details_scroll)
-        self.splitter.setChildrenCollapsible(False)
-        self._dragged = False  # once the teacher moves the handle, the split stays as set
-        self.splitter.splitterMoved.connect(self._on_dragged)
-        self.splitter.installEventFilter(self)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.message_label)
-        layout.addWidget(self.splitter, stretch=1)
-        self.splitter.hide()
-        self.message_label.setText(tr("The architecture gallery is read when this tab is first shown."))
-        notifier().language_changed.connect(self._retranslate)
+    def _show_status(self, text: str) -> None:
+        self.status_label.setText(text)
+        self.status_label.show()
 
     # -- the split between the overview and the details ------------------------------------------
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt naming)
@@ -229,8 +231,7 @@ class ArchitecturesView(QWidget):
         if source is not None:
             self.source = Path(source)
         self._load_on_show = False
-        self.message_label.setText(tr("Reading {path}…", path=str(self.source)))
-        self.message_label.show()
+        self._show_status(tr("Reading {path}…", path=str(self.source)))
         self._request = self.loader.load(load_classics, self.source)
 
     def is_loading(self) -> bool:
@@ -255,15 +256,14 @@ class ArchitecturesView(QWidget):
         text = tr("The architecture gallery cannot be shown: {message}", message=message)
         if not (self.source.exists() or self.data):
             text += "\n" + tr("Build it with: python -m training classics")
-        self.message_label.setText(text)
-        self.message_label.show()
+        self._show_status(text)
         self.load_failed.emit(message)
 
     # -- showing ---------------------------------------------------------------------------------
     def set_data(self, data: dict[str, Any]) -> None:
         """Show a gallery already checked by :func:`desktop.core.experiments.load_classics`."""
         self.data = data
-        self.message_label.hide()
+        self.status_label.hide()
         self.splitter.show()
         self.arch_list.blockSignals(True)
         self.arch_list.clear()
@@ -290,8 +290,9 @@ class ArchitecturesView(QWidget):
             if key is not None:
                 self._show_current(self.arch_list.currentRow())
 
-    def message(self) -> str:
-        return self.message_label.text() if not self.message_label.isHidden() else ""
+    def status_text(self) -> str:
+        """The line shown above the gallery ("" when none is)."""
+        return self.status_label.text() if not self.status_label.isHidden() else ""
 
     def architecture_keys(self) -> list[str]:
         return [self.arch_list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.arch_list.count())]

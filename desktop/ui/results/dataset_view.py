@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QProgressBar,
-    QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -32,8 +31,9 @@ from desktop.ui.fonts import cjk_font
 from desktop.ui.file_drop import dropped_path
 from desktop.ui.results.gallery import grey_pixmap
 from desktop.ui.i18n import tr, tr_noop, translated, translated_label
-from desktop.ui.workers import JobRunnerMixin
 from desktop.ui.results.plot_card import PlotCard, make_plot
+from desktop.ui.widgets import push_button
+from desktop.ui.workers import JobRunner
 
 COUNT_BRUSH = {"train": pg.mkBrush(31, 119, 180, 210), "test": pg.mkBrush(255, 127, 14, 210)}
 DEFAULT_BRUSH = pg.mkBrush(44, 160, 44, 210)
@@ -70,7 +70,7 @@ def summary_text(summary: DatasetSummary) -> str:
     return text
 
 
-class DatasetView(JobRunnerMixin, QWidget):
+class DatasetView(QWidget):
     """Choose a folder or ``.gnt`` file, scan it on a worker thread, explore the result."""
 
     scan_finished = Signal(object)
@@ -83,36 +83,52 @@ class DatasetView(JobRunnerMixin, QWidget):
         self.setAcceptDrops(True)
         self.summary: DatasetSummary | None = None
         self.cards: list[PlotCard] = []
+        self._build_inputs()
+        self.status_label = QLabel(tr("Choose a CASIA-style folder or a .gnt file, or drop one here."))
+        self.status_label.setObjectName("datasetStatus")
+        self.status_label.setAccessibleName("Data set summary")
+        self.status_label.setWordWrap(True)
+        self.status_label.setFont(cjk_font())
+        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # Charts are rebuilt for each scan: the splits (train/test or one) depend on the data.
+        self.charts = QWidget()
+        self.charts.setObjectName("datasetCharts")
+        self.charts_layout = QVBoxLayout(self.charts)
+        self.charts_layout.setContentsMargins(0, 0, 0, 0)
+        self._build_samples()
+        self.corrupt_list = QListWidget()
+        self.corrupt_list.setObjectName("datasetCorruptList")
+        self.corrupt_list.setAccessibleName("Corrupt files")
+        self.corrupt_list.setMaximumHeight(140)
+        self.corrupt_label = QLabel(tr("Corrupt files"))
+        self.corrupt_label.setObjectName("datasetCorruptLabel")
+        self._lay_out()
+        self.runner = JobRunner(self, self.progress_bar)
+        self.runner.status.connect(self.status_label.setText)
+        self.runner.busy_changed.connect(self._update_buttons)
+        self._show_result_widgets(False)
+        self._update_buttons()
 
+    def _build_inputs(self) -> None:
         self.path_edit = QLineEdit()
         self.path_edit.setObjectName("datasetPathEdit")
         self.path_edit.setAccessibleName("Data set folder or .gnt file")
         translated(self.path_edit.setPlaceholderText,
                    "A Train/Test/<character>/ folder, a <character>/ folder, or .gnt files")
         self.path_edit.returnPressed.connect(self.scan)
-        self.folder_button = self._button(tr_noop("Choose folder…"), "datasetChooseFolder", "Choose a data set folder",
-                                          self.choose_folder)
-        self.gnt_button = self._button(tr_noop("Choose .gnt file…"), "datasetChooseGnt", "Choose a .gnt file",
-                                       self.choose_gnt)
-        self.scan_button = self._button(tr_noop("Scan"), "datasetScanButton", "Scan the data set", self.scan)
-        self.cancel_button = self._button(tr_noop("Cancel"), "datasetCancelButton", "Cancel the scan", self.cancel)
+        self.folder_button = push_button(tr_noop("Choose folder…"), name="datasetChooseFolder",
+                                         accessible="Choose a data set folder", on_click=self.choose_folder)
+        self.gnt_button = push_button(tr_noop("Choose .gnt file…"), name="datasetChooseGnt",
+                                      accessible="Choose a .gnt file", on_click=self.choose_gnt)
+        self.scan_button = push_button(tr_noop("Scan"), name="datasetScanButton", accessible="Scan the data set",
+                                       on_click=self.scan)
+        self.cancel_button = push_button(tr_noop("Cancel"), name="datasetCancelButton", accessible="Cancel the scan",
+                                         on_click=self.cancel)
         self.progress_bar = QProgressBar()
         self.progress_bar.setObjectName("datasetProgress")
         self.progress_bar.setAccessibleName("Scan progress")
 
-        self.message = QLabel(tr("Choose a CASIA-style folder or a .gnt file, or drop one here."))
-        self.message.setObjectName("datasetMessage")
-        self.message.setAccessibleName("Data set summary")
-        self.message.setWordWrap(True)
-        self.message.setFont(cjk_font())
-        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-
-        # Charts are rebuilt for each scan: the splits (train/test or one) depend on the data.
-        self.charts = QWidget()
-        self.charts.setObjectName("datasetCharts")
-        self.charts_layout = QVBoxLayout(self.charts)
-        self.charts_layout.setContentsMargins(0, 0, 0, 0)
-
+    def _build_samples(self) -> None:
         self.class_combo = QComboBox()
         self.class_combo.setObjectName("datasetClassCombo")
         self.class_combo.setAccessibleName("Character whose samples are shown")
@@ -133,25 +149,16 @@ class DatasetView(JobRunnerMixin, QWidget):
         samples_column.addWidget(self.samples)
         self.samples_card = PlotCard("Samples per class", samples_box)
 
-        self.corrupt_list = QListWidget()
-        self.corrupt_list.setObjectName("datasetCorruptList")
-        self.corrupt_list.setAccessibleName("Corrupt files")
-        self.corrupt_list.setMaximumHeight(140)
-        self.corrupt_label = QLabel(tr("Corrupt files"))
-        self.corrupt_label.setObjectName("datasetCorruptLabel")
-
+    def _lay_out(self) -> None:
         content = QWidget()
         content_layout = QVBoxLayout(content)
-        content_layout.addWidget(self.charts)
-        content_layout.addWidget(self.samples_card)
-        content_layout.addWidget(self.corrupt_label)
-        content_layout.addWidget(self.corrupt_list)
+        for widget in (self.charts, self.samples_card, self.corrupt_label, self.corrupt_list):
+            content_layout.addWidget(widget)
         content_layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setObjectName("datasetScroll")
         scroll.setWidgetResizable(True)
         scroll.setWidget(content)
-
         choose_row = QHBoxLayout()
         choose_row.addWidget(self.path_edit, stretch=1)
         for button in (self.folder_button, self.gnt_button, self.scan_button, self.cancel_button):
@@ -159,18 +166,8 @@ class DatasetView(JobRunnerMixin, QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(choose_row)
         layout.addWidget(self.progress_bar)
-        layout.addWidget(self.message)
+        layout.addWidget(self.status_label)
         layout.addWidget(scroll, stretch=1)
-        self._show_result_widgets(False)
-        self._update_buttons()
-
-    def _button(self, text: str, name: str, accessible: str, slot) -> QPushButton:
-        button = QPushButton()
-        translated(button.setText, text, owner=button)  # an English source marked by the caller
-        button.setObjectName(name)
-        button.setAccessibleName(accessible)
-        button.clicked.connect(slot)
-        return button
 
     # -- inputs ------------------------------------------------------------------------------
     def choose_folder(self) -> None:
@@ -195,34 +192,45 @@ class DatasetView(JobRunnerMixin, QWidget):
             self.scan(path)
 
     # -- running -----------------------------------------------------------------------------
+    def is_running(self) -> bool:
+        return self.runner.running
+
     def scan(self, path: str | Path | None = None) -> None:
         """Scan ``path`` (default: the path in the box) on a worker thread."""
-        if self.is_running():
+        if self.runner.running:
             return
         if path:
             self.path_edit.setText(str(path))
         target = self.path_edit.text().strip()
         if not target:
             return
-        self._start_job(lambda progress, cancelled: scan_dataset(target, progress, cancelled),
-                        tr("Scanning {path}…", path=target))
+        self.runner.start(lambda progress, cancelled: scan_dataset(target, progress, cancelled),
+                          tr("Scanning {path}…", path=target), self._on_finished, self._on_failed,
+                          self._on_cancelled)
+
+    def cancel(self) -> None:
+        self.runner.cancel()
+
+    def shutdown(self) -> None:
+        """Stop a running scan and wait for its thread (the app is closing)."""
+        self.runner.shutdown()
 
     def _on_finished(self, summary: DatasetSummary) -> None:
-        self._finish(True)
         self.set_summary(summary)
         self.scan_finished.emit(summary)
 
     def _on_failed(self, message: str) -> None:
-        self._finish(False)
-        self.message.setText(tr("Could not scan: {reason}", reason=message))
+        self._show_status(tr("Could not scan: {reason}", reason=message))
         self.scan_failed.emit(message)
 
     def _on_cancelled(self) -> None:
-        self._finish(False)
-        self.message.setText(tr("Scan cancelled."))
+        self._show_status(tr("Scan cancelled."))
 
-    def _update_buttons(self) -> None:
-        running = self.is_running()
+    def _show_status(self, text: str) -> None:
+        self.status_label.setText(text)
+
+    def _update_buttons(self, *_args) -> None:
+        running = self.runner.running
         for widget in (self.path_edit, self.folder_button, self.gnt_button, self.scan_button):
             widget.setEnabled(not running)
         self.cancel_button.setEnabled(running)
@@ -231,7 +239,7 @@ class DatasetView(JobRunnerMixin, QWidget):
     def set_summary(self, summary: DatasetSummary) -> None:
         """Draw the charts, the samples and the corrupt list of a finished scan."""
         self.summary = summary
-        self.message.setText(summary_text(summary))
+        self._show_status(summary_text(summary))
         self._rebuild_charts(summary)
         self.class_combo.blockSignals(True)
         self.class_combo.clear()

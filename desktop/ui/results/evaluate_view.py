@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QProgressBar,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -31,8 +30,9 @@ from desktop.core.registry import ModelInfo, ModelProblem
 from desktop.ui.fonts import cjk_font
 from desktop.ui.file_drop import dropped_path
 from desktop.ui.i18n import tr, tr_noop, translated, translated_label
-from desktop.ui.workers import JobRunnerMixin
 from desktop.ui.results.report_view import ReportView
+from desktop.ui.widgets import push_button
+from desktop.ui.workers import JobRunner
 
 #: Problems listed one per line beneath the summary; more are counted, not listed.
 MAX_LISTED_PROBLEMS = 500
@@ -67,7 +67,7 @@ def summary_text(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-class EvaluateView(JobRunnerMixin, QWidget):
+class EvaluateView(QWidget):
     """Choose a model and a folder, Run, watch the progress, read the report.
 
     ``evaluation_finished(result)`` is emitted with the result dict of
@@ -83,55 +83,56 @@ class EvaluateView(JobRunnerMixin, QWidget):
         self.setAccessibleName("Evaluate a test set")
         self.setAcceptDrops(True)
         self.result: dict[str, Any] | None = None
+        self._build_inputs()
+        self._build_run_controls()
+        self._build_outputs()
+        self._lay_out()
+        self.runner = JobRunner(self, self.progress_bar)
+        self.runner.status.connect(self.status_label.setText)
+        self.runner.busy_changed.connect(self._update_buttons)
+        self._update_buttons()
 
+    def _build_inputs(self) -> None:
         self.model_combo = QComboBox()
         self.model_combo.setObjectName("evaluateModelCombo")
         self.model_combo.setAccessibleName("Model to evaluate")
         self.model_combo.setMinimumContentsLength(24)
         self.model_combo.currentIndexChanged.connect(self._update_buttons)
-
         self.folder_edit = QLineEdit()
         self.folder_edit.setObjectName("evaluateFolderEdit")
         self.folder_edit.setAccessibleName("Test set folder")
         translated(self.folder_edit.setPlaceholderText,
                    "A folder of <character>/<image> files, e.g. the course's mandarin set")
         self.folder_edit.textChanged.connect(self._update_buttons)
-        self.choose_button = QPushButton()
-        translated(self.choose_button.setText, "Choose folder…", owner=self.choose_button)
-        self.choose_button.setObjectName("evaluateChooseFolder")
-        self.choose_button.setAccessibleName("Choose the test set folder")
-        self.choose_button.clicked.connect(self.choose_folder)
+        self.choose_button = push_button(tr_noop("Choose folder…"), name="evaluateChooseFolder",
+                                         accessible="Choose the test set folder", on_click=self.choose_folder)
 
-        self.run_button = QPushButton()
-        translated(self.run_button.setText, "Run", owner=self.run_button)
-        self.run_button.setObjectName("evaluateRunButton")
-        self.run_button.setAccessibleName("Run the evaluation")
-        self.run_button.clicked.connect(self.run)
-        self.cancel_button = QPushButton()
-        translated(self.cancel_button.setText, "Cancel", owner=self.cancel_button)
-        self.cancel_button.setObjectName("evaluateCancelButton")
-        self.cancel_button.setAccessibleName("Cancel the evaluation")
-        self.cancel_button.clicked.connect(self.cancel)
+    def _build_run_controls(self) -> None:
+        self.run_button = push_button(tr_noop("Run"), name="evaluateRunButton", accessible="Run the evaluation",
+                                      on_click=self.run)
+        self.cancel_button = push_button(tr_noop("Cancel"), name="evaluateCancelButton",
+                                         accessible="Cancel the evaluation", on_click=self.cancel)
         self.progress_bar = QProgressBar()
         self.progress_bar.setObjectName("evaluateProgress")
         self.progress_bar.setAccessibleName("Evaluation progress")
         translated(self.progress_bar.setFormat, "%v of %m images", owner=self.progress_bar)
 
-        self.message = QLabel(tr("Choose a model and a folder of <character>/<image> files, or drop a folder here."))
-        self.message.setObjectName("evaluateMessage")
-        self.message.setAccessibleName("Evaluation summary")
-        self.message.setWordWrap(True)
-        self.message.setFont(cjk_font())
-        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    def _build_outputs(self) -> None:
+        self.status_label = QLabel(tr("Choose a model and a folder of <character>/<image> files, or drop a folder here."))
+        self.status_label.setObjectName("evaluateStatus")
+        self.status_label.setAccessibleName("Evaluation summary")
+        self.status_label.setWordWrap(True)
+        self.status_label.setFont(cjk_font())
+        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.problems = QListWidget()
         self.problems.setObjectName("evaluateProblems")
         self.problems.setAccessibleName("Files that could not be read")
         self.problems.hide()
-
         self.report_view = ReportView(name="evaluateReport")
-        self.report_view.show_message(tr("The accuracy, mistakes and confusion matrix appear here after Run."))
+        self.report_view.show_status(tr("The accuracy, mistakes and confusion matrix appear here after Run."))
         self.report_view.setAccessibleName("Evaluation result")
 
+    def _lay_out(self) -> None:
         choose_row = QHBoxLayout()
         choose_row.addWidget(translated_label("Model:"))
         choose_row.addWidget(self.model_combo, stretch=1)
@@ -145,10 +146,9 @@ class EvaluateView(JobRunnerMixin, QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(choose_row)
         layout.addLayout(run_row)
-        layout.addWidget(self.message)
+        layout.addWidget(self.status_label)
         layout.addWidget(self.problems)
         layout.addWidget(self.report_view, stretch=1)
-        self._update_buttons()
 
     # -- inputs ------------------------------------------------------------------------------
     def set_models(self, models: Sequence[ModelInfo], problems: Sequence[ModelProblem] | None = None) -> None:
@@ -184,21 +184,36 @@ class EvaluateView(JobRunnerMixin, QWidget):
             event.acceptProposedAction()
 
     # -- running -----------------------------------------------------------------------------
+    def is_running(self) -> bool:
+        return self.runner.running
+
     def run(self) -> None:
         """Start the evaluation of the chosen folder with the chosen model on a worker thread."""
         model_path = self.model_combo.currentData()
         folder = self.folder_edit.text().strip()
-        if self.is_running() or not model_path or not folder:
+        if self.runner.running or not model_path or not folder:
             return
         self.problems.clear()
         self.problems.hide()
-        self._start_job(run_evaluation(model_path, folder), tr("Evaluating {name} on {folder}…", name=Path(model_path).name, folder=folder))
+        self.runner.start(run_evaluation(model_path, folder),
+                          tr("Evaluating {name} on {folder}…", name=Path(model_path).name, folder=folder),
+                          self._on_finished, self._on_failed, self._on_cancelled)
+
+    def cancel(self) -> None:
+        self.runner.cancel()
+
+    def shutdown(self) -> None:
+        """Stop a running evaluation and wait for its thread (the app is closing)."""
+        self.runner.shutdown()
 
     def _on_finished(self, result: dict[str, Any]) -> None:
-        self._finish(True)
         self.result = result
-        self.message.setText(summary_text(result))
-        unreadable = result.get("unreadable") or []
+        self._show_status(summary_text(result))
+        self._list_problems(result.get("unreadable") or [])
+        self.report_view.set_report(result, None)
+        self.evaluation_finished.emit(result)
+
+    def _list_problems(self, unreadable: list) -> None:
         for path, reason in unreadable[:MAX_LISTED_PROBLEMS]:
             self.problems.addItem(f"{path}: {reason}")
         if len(unreadable) > MAX_LISTED_PROBLEMS:
@@ -208,20 +223,19 @@ class EvaluateView(JobRunnerMixin, QWidget):
         self.problems.setFixedHeight(self.problems.sizeHintForRow(0) * rows + 2 * self.problems.frameWidth() + 4
                                      if rows else 0)
         self.problems.setVisible(bool(unreadable))
-        self.report_view.set_report(result, None)
-        self.evaluation_finished.emit(result)
 
     def _on_failed(self, message: str) -> None:
-        self._finish(False)
-        self.message.setText(tr("Could not evaluate: {reason}", reason=message))
+        self._show_status(tr("Could not evaluate: {reason}", reason=message))
         self.evaluation_failed.emit(message)
 
     def _on_cancelled(self) -> None:
-        self._finish(False)
-        self.message.setText(tr("Evaluation cancelled."))
+        self._show_status(tr("Evaluation cancelled."))
 
-    def _update_buttons(self) -> None:
-        running = self.is_running()
+    def _show_status(self, text: str) -> None:
+        self.status_label.setText(text)
+
+    def _update_buttons(self, *_args) -> None:
+        running = self.runner.running
         ready = bool(self.model_combo.currentData()) and bool(self.folder_edit.text().strip())
         self.run_button.setEnabled(ready and not running)
         self.cancel_button.setEnabled(running)

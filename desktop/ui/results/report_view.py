@@ -78,18 +78,18 @@ class ReportView(QScrollArea):
         self.title_label.setObjectName("reportTitle")
         self.title_label.setWordWrap(True)
         self.title_label.setFont(cjk_font())
-        self.message_label = QLabel(tr(NO_REPORT_MESSAGE))
-        self.message_label.setObjectName("reportMessage")
-        self.message_label.setWordWrap(True)
-        self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.message_label.setStyleSheet("QLabel { color: #9c2a00; padding: 6px; }")
+        self.status_label = QLabel(tr(NO_REPORT_MESSAGE))
+        self.status_label.setObjectName("reportStatus")
+        self.status_label.setWordWrap(True)
+        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status_label.setStyleSheet("QLabel { color: #9c2a00; padding: 6px; }")
 
         self._built = False
         body = QWidget()
         body.setObjectName("reportBody")
         self._column = QVBoxLayout(body)
         self._column.addWidget(self.title_label)
-        self._column.addWidget(self.message_label)
+        self._column.addWidget(self.status_label)
         self._column.addStretch()
         self.setWidget(body)
         self.set_report(None)
@@ -103,14 +103,31 @@ class ReportView(QScrollArea):
 
     def _build_sections(self) -> None:
         self._built = True
+        self._build_training_sections()
+        self._build_confusion_section()
+        self._build_failures_section()
+        self._build_class_sections()
+        self.sections: dict[str, QWidget] = {
+            "curves": self.curves_card,
+            "metrics": self.metrics_box,
+            "summary": self.summary_box,
+            "diagram": self.diagram_card,
+            "confusion": self.confusion_card,
+            "failed": self.failed_card,
+            "confidence": self.confidence_card,
+            "per_class": self.per_class_card,
+            "least_legible": self.least_legible_card,
+            "features": self.features_card,
+        }
+        self._place_sections()
+
+    def _build_training_sections(self) -> None:
         self.curves = TrainingCurves()
         self.curves_card = PlotCard("Training curves", self.curves,
                                     note=tr("Training (blue) and validation (orange); "
                                             "the dashed line is the epoch kept by early stopping."))
-
         self.metrics_table = MetricsTable()
         self.metrics_box = self._group(tr_noop("Metrics"), self.metrics_table)
-
         self.layer_table = LayerTable()
         self.summary_label = QLabel()
         self.summary_label.setObjectName("modelSummaryTotals")
@@ -119,6 +136,7 @@ class ReportView(QScrollArea):
         self.diagram = LayerDiagram()
         self.diagram_card = PlotCard("Layer diagram", self.diagram)
 
+    def _build_confusion_section(self) -> None:
         self.confusion = ConfusionMatrixView()
         self.confusion_card = PlotCard("Confusion matrix", self.confusion,
                                        note=tr("Scroll to zoom, drag to pan; click a cell to see its images."))
@@ -130,6 +148,7 @@ class ReportView(QScrollArea):
         self.confusion_card.layout().addWidget(self.cell_gallery)
         self.confusion.cell_clicked.connect(self.show_cell)
 
+    def _build_failures_section(self) -> None:
         self.failed_gallery = ImageGallery("failedGallery", "Failed predictions")
         self.failed_gallery.setMinimumHeight(300)
         self.failed_card = PlotCard("Failed predictions", self.failed_gallery)
@@ -146,6 +165,7 @@ class ReportView(QScrollArea):
         sort_row.addStretch()
         self.failed_card.layout().insertLayout(1, sort_row)
 
+    def _build_class_sections(self) -> None:
         self.confidence = ConfidenceHistograms()
         self.confidence_card = PlotCard("Confidence", self.confidence,
                                         note=tr("The top probability when the prediction was right, "
@@ -157,18 +177,8 @@ class ReportView(QScrollArea):
         self.features = FeatureVisualisations()
         self.features_card = PlotCard("What the layers learn", self.features)
 
-        self.sections: dict[str, QWidget] = {
-            "curves": self.curves_card,
-            "metrics": self.metrics_box,
-            "summary": self.summary_box,
-            "diagram": self.diagram_card,
-            "confusion": self.confusion_card,
-            "failed": self.failed_card,
-            "confidence": self.confidence_card,
-            "per_class": self.per_class_card,
-            "least_legible": self.least_legible_card,
-            "features": self.features_card,
-        }
+    def _place_sections(self) -> None:
+        """In report order above the stretch; the summary and the diagram share a row."""
         for widget in self.sections.values():
             widget.hide()  # set_report shows the sections its report has
         summary_row = QHBoxLayout()
@@ -205,17 +215,18 @@ class ReportView(QScrollArea):
             return []
         return [key for key, widget in self.sections.items() if not widget.isHidden()]
 
-    def show_message(self, text: str) -> None:
-        """Hide every section and show ``text`` (a missing or corrupt report)."""
+    def show_status(self, text: str) -> None:
+        """Hide every section and show ``text`` (a missing or corrupt report, a report being read)."""
         self.report = None
         self.title_label.setText("")
-        self.message_label.setText(text)
-        self.message_label.show()
+        self.status_label.setText(text)
+        self.status_label.show()
         for widget in self.sections.values() if self._built else ():
             widget.hide()
 
-    def message(self) -> str:
-        return self.message_label.text() if not self.message_label.isHidden() else ""
+    def status_text(self) -> str:
+        """The line shown instead of a report ("" while a report is shown)."""
+        return self.status_label.text() if not self.status_label.isHidden() else ""
 
     def set_report(self, report: dict[str, Any] | None, base_dir: Path | None = None, *,
                    model_filters: Any | None = None, feature_images: dict | None = None) -> None:
@@ -225,27 +236,34 @@ class ReportView(QScrollArea):
         thread by the caller; without ``feature_images`` they are read here from ``base_dir``.
         """
         if report is None:
-            self.show_message(tr(NO_REPORT_MESSAGE))
+            self.show_status(tr(NO_REPORT_MESSAGE))
             return
         if not self._built:
             self._build_sections()
         self.report = report
-        self.message_label.hide()
-        names = list(report.get("class_names") or [])
+        self.status_label.hide()
         model = report.get("model") or {}
         title = model.get("title") or model.get("name") or tr("Report")
         trained_on = report.get("trained_on")
         self.title_label.setText(f"<h2>{title}</h2>" + (tr("<p>Trained on {data}</p>", data=trained_on) if trained_on else ""))
+        self._show_training(report)
+        self._show_predictions(report)
+        if feature_images is None and report.get("feature_visualisations"):
+            feature_images = feature_visualisation_images(report, base_dir)
+        has_images = bool(feature_images and (feature_images.get("layers") or feature_images.get("classes")))
+        self.features_card.setVisible(has_images)
+        if has_images:
+            self.features.set_content(feature_images, model_filters)
 
+    def _show_training(self, report: dict[str, Any]) -> None:
+        """The curves, the metrics and the model's layers."""
         self.curves_card.setVisible(has_curves(report))
         if has_curves(report):
             self.curves.set_history(report.get("history") or {}, report.get("best_epoch"))
-
         metrics = report.get("metrics") or {}
         self.metrics_box.setVisible(bool(metrics))
         if metrics:
             self.metrics_table.set_metrics(metrics)
-
         layers = report.get("layers") or []
         self.summary_box.setVisible(bool(layers))
         self.diagram_card.setVisible(bool(layers))
@@ -254,36 +272,29 @@ class ReportView(QScrollArea):
             self.summary_label.setText(summary_line(report))
             self.diagram.set_layers(layers)
 
+    def _show_predictions(self, report: dict[str, Any]) -> None:
+        """The confusion matrix, the mistakes, the confidence and the per-class accuracy."""
+        names = list(report.get("class_names") or [])
         matrix = report.get("confusion_matrix")
         self.confusion_card.setVisible(bool(matrix) and bool(names))
         if matrix and names:
             self.confusion.set_matrix(matrix, names)
             self.cell_label.setText(tr("Click a cell to see its images."))
             self.cell_gallery.clear()
-
         failures = report.get("failed_predictions")
         self.failed_card.setVisible(failures is not None)
         self._failures = [(f, _image(f)) for f in failures or []]
         self._fill_failures()
-
         confidence = report.get("confidence")
         self.confidence_card.setVisible(bool(confidence))
         if confidence:
             self.confidence.set_confidence(confidence)
-
         ranked = sorted_accuracy(report.get("per_class_accuracy") or {})
         self.per_class_card.setVisible(bool(ranked))
         self.least_legible_card.setVisible(bool(ranked))
         if ranked:
             self.per_class.set_values(ranked)
             self.least_legible.set_values(ranked[:LEAST_LEGIBLE])
-
-        if feature_images is None and report.get("feature_visualisations"):
-            feature_images = feature_visualisation_images(report, base_dir)
-        has_images = bool(feature_images and (feature_images.get("layers") or feature_images.get("classes")))
-        self.features_card.setVisible(has_images)
-        if has_images:
-            self.features.set_content(feature_images, model_filters)
 
     def sort_failures(self, most_confident_first: bool) -> None:
         self.sort_combo.setCurrentIndex(0 if most_confident_first else 1)  # MOST_ / LEAST_CONFIDENT_FIRST
