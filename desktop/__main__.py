@@ -177,7 +177,7 @@ def _start_with(window, args: argparse.Namespace) -> None:
     """Apply the command line's panel, video, project and timer options to the shown window."""
     from PySide6.QtCore import QTimer
 
-    from desktop.ui.main_window import PANELS
+    from desktop.ui.constants import PANELS
 
     panel = args.panel
     if panel is None and args.video:

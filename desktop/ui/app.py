@@ -142,7 +142,7 @@ class SignalCloser(QObject):
     closes (settings saved, threads stopped) at once instead of at the next Python call.
     """
 
-    SIGNALS = tuple(s for s in (getattr(signal, "SIGINT", None), getattr(signal, "SIGTERM", None)) if s is not None)
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
     def __init__(self, close: Callable[[], object], parent: QObject | None = None):
         super().__init__(parent)

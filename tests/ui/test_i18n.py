@@ -11,7 +11,6 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
     QAbstractButton,
-    QApplication,
     QComboBox,
     QGroupBox,
     QLabel,
@@ -132,7 +131,7 @@ def test_both_languages_load_and_switch_live(window, language) -> None:
     assert _menu_texts(window) == ["文件(&F)", "编辑(&E)", "视图(&V)", *_menu_texts(window)[3:]]
     assert all(CJK.search(t) for t in _menu_texts(window)), _menu_texts(window)
     assert [window.sidebar.item(i).text() for i in range(5)] == ["书写", "摄像头", "教学", "卷积核", "结果"]
-    assert window.panel_actions[0].text() == "&1 书写"
+    assert window.menus.panel_actions[0].text() == "&1 书写"
     assert tabs.tabText(0) == "图像" != english_tab
     assert window.current_panel() == "Write"  # identifiers stay English
     assert ui_font_has_cjk() or not i18n_cjk_family_available()
@@ -151,16 +150,16 @@ def i18n_cjk_family_available() -> bool:
 
 
 def test_the_view_menu_switches_and_remembers_the_language(window, language) -> None:
-    assert set(window.language_actions) == {"en", "zh_CN", "system"}
-    assert window.language_actions["system"].isChecked()  # the default: follow the system
-    window.language_actions["zh_CN"].trigger()
-    assert i18n.current_language() == "zh_CN" and window.language_menu.title() == "语言(&L)"
+    assert set(window.menus.language_actions) == {"en", "zh_CN", "system"}
+    assert window.menus.language_actions["system"].isChecked()  # the default: follow the system
+    window.menus.language_actions["zh_CN"].trigger()
+    assert i18n.current_language() == "zh_CN" and window.menus.language_menu.title() == "语言(&L)"
     assert QSettings().value(i18n.SETTINGS_KEY) == "zh_CN"
     assert i18n.language_setting() == "zh_CN"
-    window.language_actions["en"].trigger()
-    assert i18n.current_language() == "en" and window.language_menu.title() == "&Language"
+    window.menus.language_actions["en"].trigger()
+    assert i18n.current_language() == "en" and window.menus.language_menu.title() == "&Language"
     assert QSettings().value(i18n.SETTINGS_KEY) == "en"
-    window.language_actions["system"].trigger()
+    window.menus.language_actions["system"].trigger()
     assert i18n.current_language() == i18n.system_language()
     assert i18n.apply_saved_language() == i18n.system_language()
 
@@ -171,7 +170,7 @@ def test_saved_language_applies_before_the_window_is_built(qtbot, language) -> N
     made = MainWindow()
     qtbot.addWidget(made)
     assert made.windowTitle() == "CNN 课堂"
-    assert made.language_actions["zh_CN"].isChecked()
+    assert made.menus.language_actions["zh_CN"].isChecked()
     made.host.shutdown()
     with pytest.raises(ValueError):
         i18n.set_language("fr")
@@ -246,15 +245,25 @@ def test_placeholder_check_catches_a_broken_translation() -> None:
     assert update.problems([update.Message("Run", "", "unfinished")])
 
 
-def test_qt_dialog_buttons_are_translated_too(language) -> None:
-    from PySide6.QtCore import QCoreApplication, QLibraryInfo
+def test_qt_dialog_buttons_are_translated_too(qtbot, language) -> None:
+    """Qt's own texts (a dialog's standard buttons) follow the interface language, and back."""
+    from PySide6.QtCore import QLibraryInfo
+    from PySide6.QtWidgets import QDialogButtonBox
 
     folder = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))
     if not (folder / "qtbase_zh_CN.qm").is_file():
         pytest.skip("this PySide6 ships no qtbase_zh_CN.qm")
+
+    def cancel_text() -> str:
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        qtbot.addWidget(box)
+        return box.button(QDialogButtonBox.StandardButton.Cancel).text().replace("&", "")
+
+    english = cancel_text()
     language("zh_CN")
-    assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "取消"
-    assert QApplication.instance() is not None
+    assert cancel_text() == "取消"
+    language("en")
+    assert cancel_text() == english != "取消"
 
 
 def test_bindings_go_with_their_window(qtbot) -> None:

@@ -13,7 +13,6 @@ import pytest
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSlider,
-    QApplication,
     QComboBox,
     QLineEdit,
     QListWidget,
@@ -24,7 +23,8 @@ from PySide6.QtWidgets import (
 
 from desktop import __version__
 from desktop.ui.app import CrashReporter, setup_logging
-from desktop.ui.main_window import COMING_SOON, PANELS, WINDOW_TITLE, MainWindow
+from desktop.ui.main_window import PANELS, WINDOW_TITLE, MainWindow
+from desktop.ui.panel_commands import PANEL_COMMANDS
 from desktop.ui.write.canvas import DrawingCanvas
 from tests.tiny_onnx import linear_character_model
 from tests.ui.drawing import draw_character
@@ -54,30 +54,29 @@ def test_window_has_the_five_panels_and_menu_shortcuts(open_window) -> None:
     assert window.windowTitle() == WINDOW_TITLE
     assert [window.sidebar.item(i).text() for i in range(window.sidebar.count())] == list(PANELS)
     assert window.current_panel() == "Write"
+    menus = window.menus
     for index, name in enumerate(PANELS):
-        assert window.panel_actions[index].shortcut().toString() == f"Ctrl+{index + 1}"
-        window.panel_actions[index].trigger()
+        assert menus.panel_actions[index].shortcut().toString() == f"Ctrl+{index + 1}"
+        menus.panel_actions[index].trigger()
         assert window.current_panel() == name
-    assert window.undo_action.shortcut().toString() == "Ctrl+Z"
-    assert window.redo_action.shortcut().toString() == "Ctrl+Shift+Z"
-    assert window.clear_action.shortcut().toString() == "Esc"
-    assert window.quit_action.shortcut().toString() == "Ctrl+Q"
-    assert window.open_action.shortcut().toString() == "Ctrl+O"
-    assert window.zoom_reset_action.shortcut().toString() == "Ctrl+0"
+    assert menus.undo_action.shortcut().toString() == "Ctrl+Z"
+    assert menus.redo_action.shortcut().toString() == "Ctrl+Shift+Z"
+    assert menus.clear_action.shortcut().toString() == "Esc"
+    assert menus.quit_action.shortcut().toString() == "Ctrl+Q"
+    assert menus.open_action.shortcut().toString() == "Ctrl+O"
+    assert menus.zoom_reset_action.shortcut().toString() == "Ctrl+0"
 
 
-def test_coming_soon_pages_say_what_they_will_do(open_window) -> None:
-    from PySide6.QtWidgets import QLabel
-
+def test_every_panel_is_shown_by_name_and_offers_its_commands(open_window) -> None:
     window = open_window()
-    # Once every panel has landed COMING_SOON is empty; the check below still runs on all panels.
-    for name in COMING_SOON:
-        page = window.stack.widget(PANELS.index(name))
-        text = " ".join(label.text() for label in page.findChildren(QLabel))
-        assert "Coming soon" in text and name in text and len(text) > 80
-    for name in set(PANELS) - set(COMING_SOON):  # landed panels are real panels, not placeholders
-        page = window.stack.widget(PANELS.index(name))
-        assert not any("Coming soon" in label.text() for label in page.findChildren(QLabel)), name
+    assert set(PANEL_COMMANDS) == set(PANELS)
+    for name in (*PANELS[1:], PANELS[0]):  # Write last: each one is a change of panel
+        panel = window.show_panel_named(name)
+        page = window.stack.currentWidget()
+        assert window.current_panel() == name and panel.isVisible()
+        assert panel is page or panel is page.panel  # the panel shown, not a placeholder
+        assert isinstance(panel, PANEL_COMMANDS[name]), f"the {name} panel lacks its commands"
+    assert window.show_panel_named("Write") is window.write_panel
 
 
 def test_edit_menu_drives_the_write_panel(qtbot, open_window) -> None:
@@ -85,14 +84,18 @@ def test_edit_menu_drives_the_write_panel(qtbot, open_window) -> None:
     panel = window.write_panel
     draw_character(panel.canvas, "人", seed=0)
     assert len(panel.canvas.strokes()) == 2
-    window.undo_action.trigger()
+    menus = window.menus
+    menus.undo_action.trigger()
     assert len(panel.canvas.strokes()) == 1
-    window.redo_action.trigger()
+    menus.redo_action.trigger()
     assert len(panel.canvas.strokes()) == 2
-    window.clear_action.trigger()
+    menus.clear_action.trigger()
     assert panel.canvas.is_empty()
-    window.grid_action.trigger()
-    assert window.grid_action.isChecked() == panel.grid_checkbox.isChecked() == panel.canvas.grid_visible()
+    shown = panel.grid_visible()
+    menus.grid_action.trigger()
+    assert menus.grid_action.isChecked() == panel.grid_visible() == panel.canvas.grid_visible() != shown
+    panel.set_grid_visible(shown)  # the panel's own check box: the menu follows
+    assert menus.grid_action.isChecked() == shown
 
 
 def test_corrupt_and_wrong_shaped_models_are_listed_and_the_app_keeps_working(qtbot, open_window,
@@ -116,9 +119,9 @@ def test_corrupt_and_wrong_shaped_models_are_listed_and_the_app_keeps_working(qt
 def test_layout_panel_and_zoom_are_remembered(qtbot, open_window) -> None:
     window = open_window()
     base = window.font().pointSizeF()
-    window.panel_actions[3].trigger()
-    window.zoom_in_action.trigger()
-    window.zoom_in_action.trigger()
+    window.menus.panel_actions[3].trigger()
+    window.menus.zoom_in_action.trigger()
+    window.menus.zoom_in_action.trigger()
     zoomed = window.font().pointSizeF()
     assert zoomed > base * 1.2
     window.close()
@@ -130,7 +133,7 @@ def test_layout_panel_and_zoom_are_remembered(qtbot, open_window) -> None:
     from PySide6.QtCore import QSettings
 
     assert QSettings().value("window/normal_geometry") is not None and QSettings().value("window/panel") is not None
-    again.zoom_reset_action.trigger()
+    again.menus.zoom_reset_action.trigger()
     assert again.font().pointSizeF() == pytest.approx(base)
 
 

@@ -14,7 +14,8 @@ from PySide6.QtWidgets import QApplication
 
 from desktop.ui import i18n, style
 from desktop.ui.icons import DRAWINGS, panel_icon
-from desktop.ui.main_window import PANELS, ZOOM_STEPS, MainWindow, default_geometry, parse_rect, start_geometry
+from desktop.ui.main_window import PANELS, ZOOM_STEPS, MainWindow
+from desktop.ui.window_geometry import default_geometry, parse_rect, start_geometry
 
 
 @pytest.fixture
@@ -255,11 +256,11 @@ def test_view_theme_switches_live_and_is_remembered(qtbot, open_window, system_t
     app = QApplication.instance()
     system_window = QColor(app.palette().color(QPalette.ColorRole.Window))
     window = open_window()
-    assert window.theme() == style.SYSTEM and window.theme_actions[style.SYSTEM].isChecked()
-    assert [a.objectName() for a in window.theme_menu.actions()] == [
+    assert window.theme() == style.SYSTEM and window.menus.theme_actions[style.SYSTEM].isChecked()
+    assert [a.objectName() for a in window.menus.theme_menu.actions()] == [
         "theme_systemAction", "theme_contrast-lightAction", "theme_contrast-darkAction"]
 
-    window.theme_actions[style.CONTRAST_DARK].trigger()
+    window.menus.theme_actions[style.CONTRAST_DARK].trigger()
     palette = app.palette()
     assert palette.color(QPalette.ColorRole.Window) == QColor("#000000")
     assert palette.color(QPalette.ColorRole.WindowText) == QColor("#ffffff")
@@ -273,11 +274,11 @@ def test_view_theme_switches_live_and_is_remembered(qtbot, open_window, system_t
     window.close()
 
     again = open_window()
-    assert again.theme() == style.CONTRAST_DARK and again.theme_actions[style.CONTRAST_DARK].isChecked()
-    again.theme_actions[style.CONTRAST_LIGHT].trigger()
+    assert again.theme() == style.CONTRAST_DARK and again.menus.theme_actions[style.CONTRAST_DARK].isChecked()
+    again.menus.theme_actions[style.CONTRAST_LIGHT].trigger()
     assert app.palette().color(QPalette.ColorRole.Window) == QColor("#ffffff")
     assert app.palette().color(QPalette.ColorRole.WindowText) == QColor("#000000")
-    again.theme_actions[style.SYSTEM].trigger()
+    again.menus.theme_actions[style.SYSTEM].trigger()
     assert app.palette().color(QPalette.ColorRole.Window) == system_window
     assert QSettings().value(style.THEME_SETTING) == style.SYSTEM
 
