@@ -83,14 +83,10 @@ class CrashReporter(QObject):
         self._handling = threading.local()  # an error while reporting an error must not loop
         self._open_dialogs: list[QMessageBox] = []
         self._show_requested.connect(self._show, Qt.ConnectionType.QueuedConnection)
-        self._previous_hooks = (sys.excepthook, threading.excepthook)
 
     def install(self) -> None:
         sys.excepthook = self.handle
         threading.excepthook = lambda args: self.handle(args.exc_type, args.exc_value, args.exc_traceback)
-
-    def uninstall(self) -> None:
-        sys.excepthook, threading.excepthook = self._previous_hooks
 
     def handle(self, exc_type, exc_value, exc_traceback) -> None:
         if issubclass(exc_type, KeyboardInterrupt):
@@ -150,10 +146,9 @@ class SignalCloser(QObject):
         self._reader, self._writer = socket.socketpair()
         for end in (self._reader, self._writer):
             end.setblocking(False)
-        self._previous_fd = signal.set_wakeup_fd(self._writer.fileno(), warn_on_full_buffer=False)
-        self._previous = {}
+        signal.set_wakeup_fd(self._writer.fileno(), warn_on_full_buffer=False)
         for number in self.SIGNALS:
-            self._previous[number] = signal.signal(number, self._on_signal)
+            signal.signal(number, self._on_signal)
         self._notifier = QSocketNotifier(self._reader.fileno(), QSocketNotifier.Type.Read, self)
         self._notifier.activated.connect(self._drain)
 
@@ -169,13 +164,6 @@ class SignalCloser(QObject):
         except OSError:
             pass
 
-    def uninstall(self) -> None:
-        self._notifier.setEnabled(False)
-        for number, previous in self._previous.items():
-            signal.signal(number, previous)
-        signal.set_wakeup_fd(self._previous_fd)
-        self._reader.close()
-        self._writer.close()
 
 
 def install_signal_handlers(close: Callable[[], object]) -> SignalCloser | None:

@@ -32,8 +32,6 @@ WINDOW_MARGIN = 4  # around the window's central area
 # -- typography (factors of the widget's own font) -------------------------------------------------
 HEADING_SCALE = 1.35
 HEADING_WEIGHT = QFont.Weight.DemiBold
-SUBHEADING_SCALE = 1.15
-SUBHEADING_WEIGHT = QFont.Weight.DemiBold
 CANDIDATE_CHARACTER_SCALE = 3.2  # a candidate character on the Write panel's cards
 CANDIDATE_TOP_CHARACTER_SCALE = 4.0  # the first candidate a little larger still
 CANDIDATE_READING_SCALE = 1.1  # its pinyin and meaning
@@ -97,10 +95,6 @@ def scaled_font(base: QFont, scale: float, weight: QFont.Weight | None = None) -
 
 def heading_font(base: QFont) -> QFont:
     return scaled_font(base, HEADING_SCALE, HEADING_WEIGHT)
-
-
-def subheading_font(base: QFont) -> QFont:
-    return scaled_font(base, SUBHEADING_SCALE, SUBHEADING_WEIGHT)
 
 
 def chart_font(base: QFont) -> QFont:

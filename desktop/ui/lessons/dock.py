@@ -125,7 +125,6 @@ class LessonsDock(QDockWidget):
     #: A step's action has finished, including what it waited for (a panel's models): (step index,
     #: error message or ""). A step left before it finished never reports.
     step_done = Signal(int, str)
-    presentation_changed = Signal(bool)
 
     def __init__(self, window: LessonWindow, folders: Sequence[str | Path] | None = None):
         super().__init__(window)
@@ -401,7 +400,6 @@ class LessonsDock(QDockWidget):
             widget.blockSignals(False)
         self._hold_escape(on)
         self._set_keys_active(on or self.isVisible())
-        self.presentation_changed.emit(on)
 
     # -- keys ------------------------------------------------------------------------------------
     def _on_focus_changed(self, _old, _new) -> None:
