@@ -309,14 +309,14 @@ class ArchitecturesView(QWidget):
         self.arch_list.setCurrentRow(keys.index(key))
         return True
 
-    def current(self) -> dict[str, Any] | None:
+    def _current(self) -> dict[str, Any] | None:
         key = self.current_key()
         if self.data is None or key is None:
             return None
         return next(a for a in self.data["architectures"] if a["key"] == key)
 
     def _show_current(self, _row: int) -> None:
-        arch = self.current()
+        arch = self._current()
         if arch is None:
             return
         esc = html.escape
@@ -403,9 +403,6 @@ class ArchitecturesView(QWidget):
         item.setXRange(-0.6, len(entries) - 0.4, padding=0)
 
     # -- export ----------------------------------------------------------------------------------
-    def cards(self) -> list[PlotCard]:
-        return [self.ilsvrc_card, self.diagram_card]
-
     def export_plots(self, folder: str | Path) -> list[Path]:
         """The ILSVRC chart and the shown diagram as PNG in ``folder`` (nothing before the gallery is read)."""
         if self.data is None:
