@@ -60,27 +60,28 @@ def stem(path) -> str:
 
 def check_kernels(qtbot, window, params: dict) -> None:
     panel = window.kernels_panel
+    view = panel.view
     qtbot.waitUntil(panel.is_up_to_date, timeout=10_000)
     assert panel.settings_error() == ""
     if "input" in params:
-        data = panel.input_box.currentData()
+        data = view.input_box.currentData()
         assert data == params["input"] or stem(data) == params["input"]
     if "grey" in params:
-        assert panel.grey_box.isChecked() == params["grey"]
+        assert view.grey_box.isChecked() == params["grey"]
         assert panel.input_tensor().shape[2] == (1 if params["grey"] or params.get("input") in ("course", "camera",
                                                                                               "character-sen") else 3)
     if "preset" in params:
-        assert panel.kernel_editor.preset_box.currentData() == params["preset"]
+        assert view.kernel_editor.preset_box.currentData() == params["preset"]
     if params.get("cnn_filters"):
-        assert len(panel.kernel_editor.filters()) == 16
-    settings, pooling = panel.controls.settings(), panel.controls.pooling()
+        assert len(view.kernel_editor.filters()) == 16
+    settings, pooling = view.controls.settings(), view.controls.pooling()
     assert settings.padding == params.get("padding", "valid")
     assert settings.stride == (params.get("stride", 1),) * 2
     assert settings.relu == params.get("relu", False)
     assert pooling.mode == params.get("pooling", "none")
     tab = params.get("tab", "image")
-    expected = {"image": panel.tabs.widget(0), "step": panel.stepper, "density": panel.density_view}[tab]
-    assert panel.tabs.currentWidget() is expected
+    expected = {"image": view.tabs.widget(0), "step": view.stepper, "density": view.density_view}[tab]
+    assert view.tabs.currentWidget() is expected
 
 
 def check_write(qtbot, window, params: dict) -> None:
@@ -115,13 +116,14 @@ def check_camera(qtbot, window, params: dict) -> None:
 
 def check_results(qtbot, window, params: dict, error: str) -> None:
     panel = window.results_panel
+    tabs = panel.view.tabs
     tab = params.get("tab", "models")
-    page_names = [panel.tabs.widget(i).objectName() for i in range(panel.tabs.count())]
+    page_names = [tabs.widget(i).objectName() for i in range(tabs.count())]
     if RESULTS_TAB_PAGES[tab] not in page_names:  # a tab this version lacks: a clear message, not a crash
         assert "Results panel has no" in error and tab.capitalize() in error
         return
     assert error == ""
-    assert panel.tabs.currentWidget().objectName() == RESULTS_TAB_PAGES[tab]
+    assert tabs.currentWidget().objectName() == RESULTS_TAB_PAGES[tab]
     if "compare" in params:
         assert panel.right.isHidden() == (not params["compare"])
     for side in ("left", "right"):
@@ -230,7 +232,7 @@ def test_page_keys_move_through_the_steps_from_any_panel_but_leave_text_fields_a
     # In a text field Page Down keeps its meaning, unless presenting (clickers always move the lesson).
     line = window.results_panel.dataset_view.path_edit
     window.show_panel(4)
-    window.results_panel.tabs.setCurrentWidget(window.results_panel.dataset_view)
+    window.results_panel.show_tab("dataset")
     line.setFocus()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is line, timeout=5_000)
     qtbot.keyClick(line, Qt.Key.Key_PageDown)
@@ -249,7 +251,7 @@ def test_page_keys_move_through_the_steps_from_any_panel_but_leave_text_fields_a
     assert sidebar.step_index() == 3
     qtbot.keyClick(sidebar.next_button, Qt.Key.Key_Left)
     assert sidebar.step_index() == 2
-    canvas_focus = window.kernels_panel.input_box
+    canvas_focus = window.kernels_panel.view.input_box
     canvas_focus.setFocus()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is canvas_focus, timeout=5_000)
     qtbot.keyClick(canvas_focus, Qt.Key.Key_Right)
@@ -307,7 +309,7 @@ def test_broken_lesson_files_are_listed_and_the_rest_still_load(qtbot, window, t
     assert "02-broken.json: is not valid JSON" in sidebar.problems_label.text()
     assert [lesson.id for lesson in sidebar.lessons][-1] == "mine" and len(sidebar.lessons) == 12
     assert sidebar.select_lesson("mine", 0)
-    assert window.kernels_panel.kernel_editor.preset_box.currentData() == "box_blur"
+    assert window.kernels_panel.view.kernel_editor.preset_box.currentData() == "box_blur"
     assert sidebar.title_label.text() == "Blur"
 
     bad = tmp_path / "typo.json"
