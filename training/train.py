@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any, Callable
 
 import numpy as np
 
@@ -64,7 +65,8 @@ def augmentation():
     )
 
 
-def _dataset(data: CharacterData, batch_size: int, *, shuffle: bool, seed: int, augment: bool):
+def character_dataset(data: CharacterData, batch_size: int, *, shuffle: bool, seed: int, augment: bool):
+    """In-memory images as a batched ``tf.data`` pipeline (float32 input, int32 labels)."""
     import tensorflow as tf
 
     ds = tf.data.Dataset.from_tensor_slices((data.images, data.labels.astype(np.int32)))
@@ -124,11 +126,11 @@ def train(
     return fit(
         model_name,
         train_data.class_names,
-        _dataset(train_part, settings.batch_size, shuffle=True, seed=settings.seed, augment=settings.augment),
-        _dataset(val_part, settings.batch_size, shuffle=False, seed=settings.seed, augment=False),
+        character_dataset(train_part, settings.batch_size, shuffle=True, seed=settings.seed, augment=settings.augment),
+        character_dataset(val_part, settings.batch_size, shuffle=False, seed=settings.seed, augment=False),
         out_dir, settings, samples={"train": len(train_part), "validation": len(val_part)},
         data_description=data_description, title=title,
-    )
+    ).folder
 
 
 def train_streaming(
@@ -162,7 +164,16 @@ def train_streaming(
         train_ds = train_ds.map(lambda x, y: (aug(x, training=True), y))
     return fit(model_name, names, train_ds, val_ds, out_dir, settings,
                samples={"train": len(train_idx), "validation": len(val_idx)},
-               data_description=f"{root} (streamed)", title=title)
+               data_description=f"{root} (streamed)", title=title).folder
+
+
+@dataclass
+class FitResult:
+    """What :func:`fit` leaves: the run folder, the fitted model (best weights) and ``history.json``'s content."""
+
+    folder: Path
+    model: Any  # keras.Model
+    history: dict[str, Any]
 
 
 def fit(
@@ -176,23 +187,46 @@ def fit(
     samples: dict[str, int],
     data_description: str = "",
     title: str | None = None,
-) -> Path:
-    """Build, compile and fit on ``tf.data`` datasets; save the run folder."""
-    import keras
-    import tensorflow as tf
+    build: Callable[[], Any] | None = None,
+    run_info: dict[str, Any] | None = None,
+) -> FitResult:
+    """Build, compile and fit on ``tf.data`` datasets; save the run folder.
 
-    from . import models
+    ``build`` replaces the named model's builder and compiler: it returns a compiled model (the
+    tuner's best hyperparameters). ``run_info`` adds entries to ``run.json`` or replaces them.
+    """
+    import keras
 
     if len(class_names) < 2:
         raise TrainingError("training needs at least two classes")
     keras.utils.set_random_seed(settings.seed)
-    n = len(class_names)
-    output = models.output_kind(model_name)
+    model = _compiled_model(model_name, len(class_names), settings, build)
+    history = _fit_with_early_stopping(model, train_ds, val_ds, settings)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    with atomic.atomic_path(out / "model.keras", temp_suffix=".keras") as temp:  # Keras wants the suffix
+        model.save(temp)
+    _write_json(out / "history.json", history)
+    info = _run_info(model_name, class_names, settings, samples, data_description, title)
+    _write_json(out / "run.json", {**info, **(run_info or {})})
+    return FitResult(out, model, history)
+
+
+def _compiled_model(model_name: str, num_classes: int, settings: TrainSettings, build: Callable[[], Any] | None):
+    from . import models
 
     strategy = make_strategy(settings.strategy)
     with strategy.scope():
-        model = models.build(model_name, n)
-        compile_model(model, output, settings.learning_rate, n)
+        if build is not None:
+            return build()
+        model = models.build(model_name, num_classes)
+        compile_model(model, models.output_kind(model_name), settings.learning_rate, num_classes)
+    return model
+
+
+def _fit_with_early_stopping(model, train_ds, val_ds, settings: TrainSettings) -> dict[str, Any]:
+    """Fit until validation accuracy stops improving, keeping the best weights; ``history.json``'s content."""
+    import keras
 
     timer = _EpochTimer()
     stopper = keras.callbacks.EarlyStopping(
@@ -208,40 +242,38 @@ def fit(
     )
     val_acc = history.history.get("val_accuracy", [])
     best_epoch = int(np.argmax(val_acc)) + 1 if val_acc else len(timer.seconds)
+    return {
+        "history": {k: [float(v) for v in vals] for k, vals in history.history.items()},
+        "epoch_seconds": timer.seconds,
+        "best_epoch": best_epoch,
+        "stopped_epoch": len(timer.seconds),
+        "monitor": "val_accuracy",
+        "patience": settings.patience,
+    }
 
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    with atomic.atomic_path(out / "model.keras", temp_suffix=".keras") as temp:  # Keras wants the suffix
-        model.save(temp)
-    _write_json(
-        out / "history.json",
-        {
-            "history": {k: [float(v) for v in vals] for k, vals in history.history.items()},
-            "epoch_seconds": timer.seconds,
-            "best_epoch": best_epoch,
-            "stopped_epoch": len(timer.seconds),
-            "monitor": "val_accuracy",
-            "patience": settings.patience,
-        },
-    )
-    _write_json(
-        out / "run.json",
-        {
-            "model": model_name,
-            "title": title or f"{model_name} ({n} characters)",
-            "data": data_description,
-            "class_names": list(class_names),
-            "output": output,
-            "seed": settings.seed,
-            "settings": asdict(settings),
-            "samples": samples,
-            "trained_on": data_description,
-            "created_by": f"cnn-classroom {__version__}",
-            "tensorflow": tf.__version__,
-            "keras": keras.__version__,
-        },
-    )
-    return out
+
+def _run_info(model_name: str, class_names: list[str], settings: TrainSettings, samples: dict[str, int],
+              data_description: str, title: str | None) -> dict[str, Any]:
+    """``run.json``: what was trained on what, with which settings and versions."""
+    import keras
+    import tensorflow as tf
+
+    from . import models
+
+    return {
+        "model": model_name,
+        "title": title or f"{model_name} ({len(class_names)} characters)",
+        "data": data_description,
+        "class_names": list(class_names),
+        "output": models.output_kind(model_name),
+        "seed": settings.seed,
+        "settings": asdict(settings),
+        "samples": samples,
+        "trained_on": data_description,
+        "created_by": f"cnn-classroom {__version__}",
+        "tensorflow": tf.__version__,
+        "keras": keras.__version__,
+    }
 
 
 def _write_json(path: Path, obj) -> None:

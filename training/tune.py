@@ -40,6 +40,7 @@ from desktop.core.contract import CHAR_INPUT_HEIGHT, CHAR_INPUT_WIDTH, INPUT_NAM
 
 from .data import CharacterData, train_validation_split
 from .errors import DataError, TrainingError
+from .report import write_json_atomic
 
 TUNERS = ("random", "bayesian", "hyperband")
 OBJECTIVE = "val_accuracy"
@@ -119,7 +120,7 @@ def _hypermodel(num_classes: int, seed: int, batch_size: int):
     import keras
     import keras_tuner as kt
 
-    from .train import _dataset
+    from .train import character_dataset
 
     class CourseCNN(kt.HyperModel):
         def build(self, hp):
@@ -130,8 +131,8 @@ def _hypermodel(num_classes: int, seed: int, batch_size: int):
         def fit(self, hp, model, train: CharacterData, validation: CharacterData, **kwargs):
             # Fresh pipelines per trial, so every trial sees the same batches in the same order.
             return model.fit(
-                _dataset(train, batch_size, shuffle=True, seed=seed, augment=False),
-                validation_data=_dataset(validation, batch_size, shuffle=False, seed=seed, augment=False),
+                character_dataset(train, batch_size, shuffle=True, seed=seed, augment=False),
+                validation_data=character_dataset(validation, batch_size, shuffle=False, seed=seed, augment=False),
                 shuffle=False,  # the tf.data pipeline already reshuffles every epoch
                 **kwargs,
             )
@@ -251,12 +252,6 @@ def trial_rows(tuner) -> list[dict[str, Any]]:
             }
         rows.append(row)
     return rows
-
-
-def write_json_atomic(path: Path, data: Any) -> Path:
-    from .report import write_json_atomic as write
-
-    return write(path, data)
 
 
 def tuning_document(tuner, *, created: str, settings: TuneSettings, data: str, best=None) -> dict[str, Any]:
@@ -452,6 +447,21 @@ def _check_resume(out: Path, settings: TuneSettings, data_key: dict[str, Any], o
     return created
 
 
+@dataclass
+class SearchData:
+    """The images every trial and the retrained best model learn from, and how the record names them."""
+
+    train: CharacterData
+    validation: CharacterData
+    description: str
+    key: dict[str, Any]  # what a resumed search must share with the stopped one
+    has_test: bool
+
+    @property
+    def class_names(self) -> list[str]:
+        return list(self.train.class_names)
+
+
 def tune(
     data_root: str | Path,
     out_dir: str | Path,
@@ -464,8 +474,28 @@ def tune(
     verbose: bool = True,
 ) -> dict[str, Any]:
     """Run (or continue) the search, retrain and export the best model; return tuning.json's content."""
-    import keras
+    _check_settings(settings)
+    root, out = Path(data_root), Path(out_dir)
+    data = search_data(root, classes, settings, strict=strict, verbose=verbose)
+    created = _check_resume(out, settings, data.key, overwrite)
+    previous_best = None if overwrite else _read_best(out)  # tuning.json says "best": null while searching
+    recorder = _Recorder(out, settings, created, data.description, verbose)
+    tuner = _search(settings, data, out, recorder, verbose)
+    best_trial = _best_trial(tuner, out)
+    best = _previous_best(out, previous_best, best_trial.trial_id, export)
+    if best is not None:
+        if verbose:
+            print(f"the best trial ({best_trial.trial_id}) was already retrained: {out / BEST_DIR}")
+    else:
+        best = retrain_best(tuner, best_trial, data, root, out / BEST_DIR, settings, export=export, strict=strict,
+                            verbose=verbose)
+    document = tuning_document(tuner, created=created, settings=settings, data=data.description, best=best)
+    write_json_atomic(out / TUNING_JSON, document)
+    plot_tuning(document, out / TUNING_PNG)
+    return document
 
+
+def _check_settings(settings: TuneSettings) -> None:
     if settings.tuner not in TUNERS:
         raise TrainingError(f"unknown tuner {settings.tuner!r}; choose one of {', '.join(TUNERS)}")
     if min(settings.max_trials, settings.epochs, settings.batch_size, settings.executions_per_trial) < 1:
@@ -474,8 +504,11 @@ def tune(
         raise TrainingError("--patience must be 0 or more and --images-per-class at least 2")
     if settings.tuner == "hyperband" and settings.factor < 2:
         raise TrainingError("--factor must be at least 2")
-    root, out = Path(data_root), Path(out_dir)
 
+
+def search_data(root: Path, classes: list[str] | None, settings: TuneSettings, *, strict: bool,
+                verbose: bool) -> SearchData:
+    """``root/Train`` split 80/20 the course's way, described for the record."""
     all_train = load_training_images(root, classes, settings.images_per_class, strict=strict, progress=verbose)
     if len(all_train.class_names) < 2:
         raise DataError(f"{root}: tuning needs at least two classes")
@@ -487,13 +520,16 @@ def tune(
     description = (f"{root.name or root}: {len(all_train.class_names)} classes, {per_class} Train images per class "
                    f"({len(train_part)} train / {len(val_part)} validation, the course's 80/20 split)"
                    + ("" if has_test else "; no Test split"))
-    data_key = {"data": str(root.resolve()), "classes": "".join(all_train.class_names)}
-    created = _check_resume(out, settings, data_key, overwrite)
-    previous_best = None if overwrite else _read_best(out)  # tuning.json says "best": null while searching
+    key = {"data": str(root.resolve()), "classes": "".join(all_train.class_names)}
+    return SearchData(train_part, val_part, description, key, has_test)
 
-    recorder = _Recorder(out, settings, created, description, verbose)
+
+def _search(settings: TuneSettings, data: SearchData, out: Path, recorder: _Recorder, verbose: bool):
+    """Run the trials still to run (all of them in a fresh search); return the tuner."""
+    import keras
+
     keras.utils.set_random_seed(settings.seed)
-    hypermodel = _hypermodel(len(all_train.class_names), settings.seed, settings.batch_size)
+    hypermodel = _hypermodel(len(data.class_names), settings.seed, settings.batch_size)
     tuner = _tuner(settings, hypermodel, out, False, recorder)
     done = sum(1 for t in tuner.oracle.trials.values() if t.status != "RUNNING")
     if done and verbose:
@@ -505,7 +541,7 @@ def tune(
     if settings.tensorboard:
         callbacks.append(keras.callbacks.TensorBoard(log_dir=str(out / "logs")))
     try:
-        tuner.search(train_part, val_part, epochs=settings.epochs, callbacks=callbacks, verbose=0)
+        tuner.search(data.train, data.validation, epochs=settings.epochs, callbacks=callbacks, verbose=0)
     except RuntimeError as exc:  # too many failed trials in a row
         recorder.write(tuner, plot=True)
         raise TrainingError(f"the search stopped: {str(exc).splitlines()[0]}") from exc
@@ -513,25 +549,15 @@ def tune(
     document = recorder.write(tuner, plot=True)
     if verbose:
         tuner.results_summary(num_trials=min(SUMMARY_TRIALS, max(1, len(document["trials"]))))
+    return tuner
+
+
+def _best_trial(tuner, out: Path):
     best_trials = [t for t in tuner.oracle.get_best_trials(1) if t.status == "COMPLETED"]
     if not best_trials:
         raise TrainingError("no trial finished, so there is no best model (see the trials in "
                             f"{out / TUNING_JSON})")
-    best_trial = best_trials[0]
-
-    previous = _previous_best(out, previous_best, best_trial.trial_id, export)
-    if previous is not None:
-        if verbose:
-            print(f"the best trial ({best_trial.trial_id}) was already retrained: {out / BEST_DIR}")
-        best = previous
-    else:
-        best = retrain_best(tuner, best_trial, train_part, val_part, root, out / BEST_DIR, settings,
-                            description=description, has_test=has_test, export=export, strict=strict,
-                            verbose=verbose)
-    document = tuning_document(tuner, created=created, settings=settings, data=description, best=best)
-    write_json_atomic(out / TUNING_JSON, document)
-    plot_tuning(document, out / TUNING_PNG)
-    return document
+    return best_trials[0]
 
 
 def _read_best(out: Path) -> dict[str, Any] | None:
@@ -551,96 +577,101 @@ def _previous_best(out: Path, best: dict[str, Any] | None, trial_id: str, export
 
 
 def retrain_best(
-    tuner, trial, train_part: CharacterData, val_part: CharacterData, root: Path, best_dir: Path,
-    settings: TuneSettings, *, description: str, has_test: bool, export: bool, strict: bool, verbose: bool,
+    tuner, trial, data: SearchData, root: Path, best_dir: Path, settings: TuneSettings, *, export: bool,
+    strict: bool, verbose: bool,
 ) -> dict[str, Any]:
     """Train the best hyperparameters from scratch (early stopping on the validation images),
     evaluate on train / validation / test, save a run folder and export it to ONNX."""
-    import keras
-    import tensorflow as tf
+    from .evaluate import evaluate_splits
 
-    from . import casia
-    from .evaluate import evaluate_predictions, predict_keras
-    from .report import build_report
-    from .train import _EpochTimer
-
-    hp = trial.hyperparameters
-    values = active_values(hp)
     if verbose:
         print(f"retraining the best trial ({trial.trial_id}, {OBJECTIVE} {trial.score:.4f}) from scratch")
-    keras.backend.clear_session()
-    model = tuner.hypermodel.build(hp)
-    timer = _EpochTimer()
-    stopper = keras.callbacks.EarlyStopping(monitor=OBJECTIVE, mode=DIRECTION, patience=settings.patience,
-                                            restore_best_weights=True)
-    started = time.perf_counter()
-    history = tuner.hypermodel.fit(hp, model, train_part, val_part, epochs=settings.epochs,
-                                   callbacks=[stopper, timer], verbose=2 if verbose else 0)
-    seconds = time.perf_counter() - started
-    val_acc = history.history.get(OBJECTIVE, [])
-    best_epoch = int(np.argmax(val_acc)) + 1 if val_acc else len(timer.seconds)
-
-    class_names = list(train_part.class_names)
+    class_names = data.class_names
     title = f"CNN tuned ({settings.tuner} search, trial {trial.trial_id}, {len(class_names)} characters)"
-    best_dir.mkdir(parents=True, exist_ok=True)
-    model.save(best_dir / "model.keras")
-    history_file = {
-        "history": {k: [float(v) for v in vals] for k, vals in history.history.items()},
-        "epoch_seconds": timer.seconds, "best_epoch": best_epoch, "stopped_epoch": len(timer.seconds),
-        "monitor": OBJECTIVE, "patience": settings.patience,
-    }
-    write_json_atomic(best_dir / "history.json", history_file)
-    write_json_atomic(best_dir / "run.json", {
-        "model": "cnn_tuned", "title": title, "data": str(root), "class_names": class_names, "output": LOGITS,
-        "seed": settings.seed, "settings": asdict(settings), "hyperparameters": values, "trial_id": trial.trial_id,
-        "samples": {"train": len(train_part), "validation": len(val_part)}, "trained_on": description,
-        "created_by": f"cnn-classroom {__version__}", "tensorflow": tf.__version__, "keras": keras.__version__,
-    })
+    started = time.perf_counter()
+    fitted = _retrain(tuner, trial, data, root, best_dir, settings, title=title, verbose=verbose)
+    seconds = time.perf_counter() - started
 
-    splits = {"train": train_part, "validation": val_part}
-    if has_test:
-        test = casia.load_split(root, "Test", class_names, strict=strict)
-        splits["test"] = test
-    evaluations = {}
-    for split, data in splits.items():
-        probs = predict_keras(model, data.float_images(), LOGITS)
-        evaluations[split] = evaluate_predictions(probs, data.labels, class_names, data.sources,
-                                                  data.images if split == "test" else None)
-    report = build_report(
-        model, name="cnn_tuned", title=title, output_kind=LOGITS, class_names=class_names, trained_on=description,
-        history_file=history_file, evaluations=evaluations, detail_split="test" if has_test else "validation",
-        size_bytes=(best_dir / "model.keras").stat().st_size,
-    )
-    write_json_atomic(best_dir / "report.json", report)
-    test_metrics = report["metrics"].get("test", {})
+    splits = {"train": data.train, "validation": data.validation}
+    if data.has_test:
+        from . import casia
+
+        splits["test"] = casia.load_split(root, "Test", class_names, strict=strict)
+    evaluations = evaluate_splits(fitted.model, splits, class_names, LOGITS)
+    report = _best_report(fitted, evaluations, class_names, title, data, best_dir)
     if verbose:
         for split, m in report["metrics"].items():
             print(f"  {split:<11} accuracy {m['accuracy']:.1%}  top-5 {m['top5']:.1%}  ({m['n']} images)")
-
     onnx_rel = None
     if export:
-        from .export import export_onnx, publish_report
-
-        check = splits.get("test", val_part)
-        pick = np.random.default_rng(0).permutation(len(check))[:100]
-        onnx_file = export_onnx(
-            model, best_dir / "model.onnx", class_names=class_names, title=title, trained_on=description,
-            metrics=report["metrics"], output_kind=LOGITS, check_images=check.float_images()[pick],
-        )
-        publish_report(report, best_dir, onnx_file)
+        _export_best(fitted.model, report, splits.get("test", data.validation), class_names, title, data, best_dir,
+                     verbose=verbose)
         onnx_rel = f"{BEST_DIR}/model.onnx"
-        if verbose:
-            print(f"wrote {onnx_file}")
+    test_metrics = report["metrics"].get("test", {})
     return {
         "trial_id": trial.trial_id,
-        "hyperparameters": values,
+        "hyperparameters": active_values(trial.hyperparameters),
         "score": float(trial.score),
         "test_accuracy": test_metrics.get("accuracy"),
         "test_top5": test_metrics.get("top5"),
         "onnx": onnx_rel,
         "retrain": {
-            "epochs": len(timer.seconds), "best_epoch": best_epoch, "seconds": round(seconds, 2),
-            "val_accuracy": report["metrics"]["validation"]["accuracy"],
-            "params": int(model.count_params()),
+            "epochs": fitted.history["stopped_epoch"], "best_epoch": fitted.history["best_epoch"],
+            "seconds": round(seconds, 2), "val_accuracy": report["metrics"]["validation"]["accuracy"],
+            "params": int(fitted.model.count_params()),
         },
     }
+
+
+def _retrain(tuner, trial, data: SearchData, root: Path, best_dir: Path, settings: TuneSettings, *, title: str,
+             verbose: bool):
+    """The best trial's model trained afresh by :func:`training.train.fit` into the run folder ``best_dir``."""
+    import keras
+
+    from .train import TrainSettings, character_dataset, fit
+
+    hp = trial.hyperparameters
+    keras.backend.clear_session()  # the search's models are not needed any more
+    fit_settings = TrainSettings(epochs=settings.epochs, batch_size=settings.batch_size, patience=settings.patience,
+                                 seed=settings.seed, verbose=2 if verbose else 0)
+    batch, seed = settings.batch_size, settings.seed
+    return fit(
+        "cnn_tuned", data.class_names,
+        character_dataset(data.train, batch, shuffle=True, seed=seed, augment=False),
+        character_dataset(data.validation, batch, shuffle=False, seed=seed, augment=False),
+        best_dir, fit_settings, samples={"train": len(data.train), "validation": len(data.validation)},
+        data_description=data.description, title=title,
+        build=lambda: tuner.hypermodel.build(hp),  # seeded and compiled with the trial's learning rate
+        run_info={"data": str(root), "settings": asdict(settings), "hyperparameters": active_values(hp),
+                  "trial_id": trial.trial_id},
+    )
+
+
+def _best_report(fitted, evaluations: dict[str, Any], class_names: list[str], title: str, data: SearchData,
+                 best_dir: Path) -> dict[str, Any]:
+    """``best/report.json``: the retrained model's metrics and mistakes (test ones when there is a Test split)."""
+    from .report import build_report
+
+    report = build_report(
+        fitted.model, name="cnn_tuned", title=title, output_kind=LOGITS, class_names=class_names,
+        trained_on=data.description, history_file=fitted.history, evaluations=evaluations,
+        detail_split="test" if data.has_test else "validation", size_bytes=(best_dir / "model.keras").stat().st_size,
+    )
+    write_json_atomic(best_dir / "report.json", report)
+    return report
+
+
+def _export_best(model, report: dict[str, Any], check: CharacterData, class_names: list[str], title: str,
+                 data: SearchData, best_dir: Path, *, verbose: bool) -> Path:
+    """``best/model.onnx`` (parity checked on up to 100 of the ``check`` images) with its sidecar report."""
+    from .export import export_onnx, publish_report
+
+    pick = np.random.default_rng(0).permutation(len(check))[:100]
+    onnx_file = export_onnx(
+        model, best_dir / "model.onnx", class_names=class_names, title=title, trained_on=data.description,
+        metrics=report["metrics"], output_kind=LOGITS, check_images=check.float_images()[pick],
+    )
+    publish_report(report, best_dir, onnx_file)
+    if verbose:
+        print(f"wrote {onnx_file}")
+    return onnx_file
