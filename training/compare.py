@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from desktop import __version__
+from desktop.core import atomic
 
 from .data import CharacterData, train_validation_split
 from .errors import DataError, TrainingError
@@ -85,13 +86,28 @@ def compare_models(
     data_name: str = "",
 ) -> dict[str, Any]:
     """Train, evaluate, export and time every model in ``models``; write the three files; return the JSON."""
+    from .report import write_json_atomic
+
+    _check_request(models, train_all, test)
+    out = Path(out_dir)
+    chosen = pick_per_class(train_all, settings.images_per_class, settings.seed)
+    train_part, val_part = train_validation_split(chosen)
+    splits = {"train": train_part, "validation": val_part, "test": test}
+    description = _describe(data_name, chosen, splits, settings)
+    result = _compare_document(description, settings)
+    print(description, flush=True)
+    for i, name in enumerate(models, start=1):
+        row = _train_and_measure(name, f"[{i}/{len(models)}]", splits, chosen.class_names, out / name, description,
+                                 settings)
+        result["rows"].append(row)
+        write_json_atomic(out / JSON_NAME, result)  # readable after every model
+    write_markdown(result, out / MARKDOWN_NAME)
+    plot_comparison(result, out / PLOT_NAME)
+    return result
+
+
+def _check_request(models: Sequence[str], train_all: CharacterData, test: CharacterData) -> None:
     from . import models as model_zoo
-    from .classic import FEATURE_LAYERS, TITLES
-    from .evaluate import evaluate_predictions, predict_keras
-    from .export import export_onnx
-    from .report import build_report, metrics_of, write_json_atomic
-    from .runs import load_run
-    from .train import TrainSettings, train
 
     unknown = [m for m in models if m not in model_zoo.MODELS]
     if unknown:
@@ -100,16 +116,22 @@ def compare_models(
         raise TrainingError("choose at least one model")
     if list(test.class_names) != list(train_all.class_names):
         raise DataError("the Test split's classes differ from the Train split's")
-    out = Path(out_dir)
-    chosen = pick_per_class(train_all, settings.images_per_class, settings.seed)
-    train_part, val_part = train_validation_split(chosen)
-    n_classes = len(chosen.class_names)
+
+
+def _describe(data_name: str, chosen: CharacterData, splits: dict[str, CharacterData],
+              settings: CompareSettings) -> str:
+    train_part, val_part, test = splits["train"], splits["validation"], splits["test"]
     per_class = "all" if settings.images_per_class is None else f"at most {settings.images_per_class}"
-    description = (
+    return (
         f"{data_name}: {len(chosen)} training images ({per_class} per class, seed {settings.seed}) split 80/20 "
-        f"into {len(train_part)} train / {len(val_part)} validation; {len(test)} test images; {n_classes} classes"
+        f"into {len(train_part)} train / {len(val_part)} validation; {len(test)} test images; "
+        f"{len(chosen.class_names)} classes"
     )
-    result: dict[str, Any] = {
+
+
+def _compare_document(description: str, settings: CompareSettings) -> dict[str, Any]:
+    """``compare.json`` before the first model: what is compared, on what, with which settings."""
+    return {
         "schema": SCHEMA,
         "kind": "compare",
         "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
@@ -121,53 +143,54 @@ def compare_models(
         "rows": [],
         "plot": PLOT_NAME,
     }
-    print(description, flush=True)
-    test_images = test.float_images()
+
+
+def _train_and_measure(name: str, counter: str, splits: dict[str, CharacterData], class_names: list[str],
+                       folder: Path, description: str, settings: CompareSettings) -> dict[str, Any]:
+    """Train one model into ``folder/run``, evaluate it, export ``folder/model.onnx``, time it: its table row."""
+    from .classic_networks import FEATURE_LAYERS, TITLES
+    from .evaluate import evaluate_splits
+    from .export import export_onnx
+    from .report import build_report, metrics_of
+    from .runs import load_run
+    from .train import TrainSettings, train
+
+    title = TITLES.get(name, name)
+    print(f"\n== {counter} {name}: {title} ==", flush=True)
     train_settings = TrainSettings(epochs=settings.epochs, batch_size=settings.batch_size,
                                    learning_rate=settings.learning_rate, patience=settings.patience,
                                    seed=settings.seed, verbose=settings.verbose)
-    for i, name in enumerate(models, start=1):
-        title = TITLES.get(name, name)
-        folder = out / name
-        print(f"\n== [{i}/{len(models)}] {name}: {title} ==", flush=True)
-        run_dir = train(name, train_part, folder / "run", train_settings, data_description=description,
-                        validation=val_part, title=title)
-        run = load_run(run_dir)
-        history = run.history or {}
-        kind = run.output_kind
-        evaluations = {}
-        for split, data in (("train", train_part), ("validation", val_part), ("test", test)):
-            probs = predict_keras(run.model, data.float_images(), kind)
-            evaluations[split] = evaluate_predictions(probs, data.labels, chosen.class_names, data.sources,
-                                                      data.images if split == "test" else None)
-        report = build_report(run.model, name=name, title=title, output_kind=kind, class_names=chosen.class_names,
-                              trained_on=description, history_file=history, evaluations=evaluations)
-        onnx_path = folder / "model.onnx"
-        export_onnx(run.model, onnx_path, class_names=chosen.class_names, title=title, trained_on=description,
-                    metrics={s: metrics_of(e) for s, e in evaluations.items()}, output_kind=kind,
-                    feature_layers=FEATURE_LAYERS.get(name, ()), check_images=test_images[:: max(1, len(test) // 100)],
-                    report=report)
-        row = {
-            "model": name,
-            "title": title,
-            "params": int(run.model.count_params()),
-            "epochs": int(history.get("stopped_epoch", 0)),
-            "best_epoch": history.get("best_epoch"),
-            "train_seconds": round(float(sum(history.get("epoch_seconds", []))), 1),
-            "val_accuracy": evaluations["validation"]["accuracy"],
-            "test_accuracy": evaluations["test"]["accuracy"],
-            "test_top5": evaluations["test"]["top5"],
-            "inference_ms": round(single_image_ms(onnx_path, test_images[0]), 3),
-            "onnx": f"{name}/model.onnx",
-        }
-        result["rows"].append(row)
-        print(f"{name}: {row['params']:,} params, {row['epochs']} epochs (best {row['best_epoch']}), "
-              f"{row['train_seconds']:.0f} s, val {row['val_accuracy']:.2%}, test {row['test_accuracy']:.2%}, "
-              f"top-5 {row['test_top5']:.2%}, {row['inference_ms']:.2f} ms/image", flush=True)
-        write_json_atomic(out / JSON_NAME, result)  # readable after every model
-    write_markdown(result, out / MARKDOWN_NAME)
-    plot_comparison(result, out / PLOT_NAME)
-    return result
+    run_dir = train(name, splits["train"], folder / "run", train_settings, data_description=description,
+                    validation=splits["validation"], title=title)
+    run = load_run(run_dir)
+    history = run.history or {}
+    kind = run.output_kind
+    evaluations = evaluate_splits(run.model, splits, class_names, kind)
+    report = build_report(run.model, name=name, title=title, output_kind=kind, class_names=class_names,
+                          trained_on=description, history_file=history, evaluations=evaluations)
+    onnx_path = folder / "model.onnx"
+    test_images = splits["test"].float_images()
+    export_onnx(run.model, onnx_path, class_names=class_names, title=title, trained_on=description,
+                metrics={s: metrics_of(e) for s, e in evaluations.items()}, output_kind=kind,
+                feature_layers=FEATURE_LAYERS.get(name, ()),
+                check_images=test_images[:: max(1, len(test_images) // 100)], report=report)
+    row = {
+        "model": name,
+        "title": title,
+        "params": int(run.model.count_params()),
+        "epochs": int(history.get("stopped_epoch", 0)),
+        "best_epoch": history.get("best_epoch"),
+        "train_seconds": round(float(sum(history.get("epoch_seconds", []))), 1),
+        "val_accuracy": evaluations["validation"]["accuracy"],
+        "test_accuracy": evaluations["test"]["accuracy"],
+        "test_top5": evaluations["test"]["top5"],
+        "inference_ms": round(single_image_ms(onnx_path, test_images[0]), 3),
+        "onnx": f"{name}/model.onnx",
+    }
+    print(f"{name}: {row['params']:,} params, {row['epochs']} epochs (best {row['best_epoch']}), "
+          f"{row['train_seconds']:.0f} s, val {row['val_accuracy']:.2%}, test {row['test_accuracy']:.2%}, "
+          f"top-5 {row['test_top5']:.2%}, {row['inference_ms']:.2f} ms/image", flush=True)
+    return row
 
 
 def markdown_table(result: dict[str, Any]) -> str:
@@ -195,11 +218,7 @@ def write_markdown(result: dict[str, Any], path: str | Path) -> Path:
         f"{markdown_table(result)}\n\n"
         f"Made by {result['created_by']} on {result['created']}.\n"
     )
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-    return path
+    return atomic.write_text_atomic(path, text)
 
 
 def plot_comparison(result: dict[str, Any], path: str | Path) -> Path:
@@ -242,9 +261,6 @@ def plot_comparison(result: dict[str, Any], path: str | Path) -> Path:
             ax.text(v, yi, f" {v:.3g}", va="center", fontsize=8)
         ax.margins(x=0.2)
     fig.suptitle(textwrap.fill(f"{len(rows)} models on the same images: {result['data']}", 170), fontsize=9)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.stem}.tmp.png")
-    fig.savefig(tmp)
-    tmp.replace(path)
-    return path
+    with atomic.atomic_path(path, temp_suffix=".png") as temp:  # savefig picks the format from the suffix
+        fig.savefig(temp)
+    return Path(path)

@@ -109,6 +109,40 @@ def evaluate_predictions(
 
     probs = np.asarray(probs, dtype=np.float64)
     labels = np.asarray(labels, dtype=np.int64)
+    _check_predictions(probs, labels, class_names, images)
+    n, width = probs.shape
+    true_p = np.clip(probs[np.arange(n), labels], _EPSILON, 1 - _EPSILON)
+    predicted = probs.argmax(axis=1)
+    confidence = probs.max(axis=1)
+    correct = predicted == labels
+    ranked = np.argsort(-probs, axis=1, kind="stable")[:, : min(TOP_K, width)]
+    in_top_k = (ranked == labels[:, None]).any(axis=1)
+    matrix = confusion_matrix(labels, predicted, labels=np.arange(width))
+
+    conf_correct, conf_wrong = confidence[correct], confidence[~correct]
+    result = {
+        "n": int(n),
+        "loss": float(-np.log(true_p).mean()),
+        "accuracy": float(correct.mean()),
+        "top5": float(in_top_k.mean()),
+        "confusion_matrix": matrix.astype(int).tolist(),
+        "per_class_accuracy": _per_class_accuracy(matrix, class_names),
+        "failed_predictions": _failures(probs, labels, ranked, class_names, sources, images),
+        "confidence_correct": conf_correct.tolist(),
+        "confidence_wrong": conf_wrong.tolist(),
+        "confidence": {
+            "bins": CONFIDENCE_BINS.tolist(),
+            "correct": np.histogram(conf_correct, CONFIDENCE_BINS)[0].astype(int).tolist(),
+            "wrong": np.histogram(conf_wrong, CONFIDENCE_BINS)[0].astype(int).tolist(),
+        },
+    }
+    if images is not None:
+        result["confusion_examples"] = confusion_examples(images, labels, predicted, confidence, sources)
+    return result
+
+
+def _check_predictions(probs: np.ndarray, labels: np.ndarray, class_names: Sequence[str],
+                       images: np.ndarray | None) -> None:
     n, width = probs.shape if probs.ndim == 2 else (0, 0)
     if probs.ndim != 2 or width != len(class_names):
         raise ValueError(f"probabilities of shape {probs.shape} do not match {len(class_names)} classes")
@@ -119,22 +153,23 @@ def evaluate_predictions(
     if images is not None and len(images) != n:
         raise ValueError(f"{len(images)} images for {n} predictions")
 
-    true_p = np.clip(probs[np.arange(n), labels], _EPSILON, 1 - _EPSILON)
-    predicted = probs.argmax(axis=1)
-    confidence = probs.max(axis=1)
-    correct = predicted == labels
-    k = min(TOP_K, width)
-    ranked = np.argsort(-probs, axis=1, kind="stable")[:, :k]
-    in_top_k = (ranked == labels[:, None]).any(axis=1)
 
-    matrix = confusion_matrix(labels, predicted, labels=np.arange(width))
+def _per_class_accuracy(matrix: np.ndarray, class_names: Sequence[str]) -> dict[str, float | None]:
+    """The diagonal over each row of the confusion matrix; None for a class with no samples."""
     per_class = {}
     for i, name in enumerate(class_names):
         total = int(matrix[i].sum())
         per_class[name] = float(matrix[i, i] / total) if total else None
+    return per_class
 
+
+def _failures(probs: np.ndarray, labels: np.ndarray, ranked: np.ndarray, class_names: Sequence[str],
+              sources: Sequence[str] | None, images: np.ndarray | None) -> list[dict[str, Any]]:
+    """Every wrong prediction, most confident first (the instructive ones), with its top 5."""
+    predicted = probs.argmax(axis=1)
+    confidence = probs.max(axis=1)
     failures = []
-    for i in np.flatnonzero(~correct):
+    for i in np.flatnonzero(predicted != labels):
         true_name, pred_name = class_names[labels[i]], class_names[predicted[i]]
         failures.append(
             {
@@ -149,28 +184,21 @@ def evaluate_predictions(
         )
         if images is not None:
             failures[-1]["image_png"] = encode_png(images[i])
-    failures.sort(key=lambda f: -f["confidence"])  # the most confident mistakes are the instructive ones
+    failures.sort(key=lambda f: -f["confidence"])
+    return failures
 
-    conf_correct, conf_wrong = confidence[correct], confidence[~correct]
-    result = {
-        "n": int(n),
-        "loss": float(-np.log(true_p).mean()),
-        "accuracy": float(correct.mean()),
-        "top5": float(in_top_k.mean()),
-        "confusion_matrix": matrix.astype(int).tolist(),
-        "per_class_accuracy": per_class,
-        "failed_predictions": failures,
-        "confidence_correct": conf_correct.tolist(),
-        "confidence_wrong": conf_wrong.tolist(),
-        "confidence": {
-            "bins": CONFIDENCE_BINS.tolist(),
-            "correct": np.histogram(conf_correct, CONFIDENCE_BINS)[0].astype(int).tolist(),
-            "wrong": np.histogram(conf_wrong, CONFIDENCE_BINS)[0].astype(int).tolist(),
-        },
-    }
-    if images is not None:
-        result["confusion_examples"] = confusion_examples(images, labels, predicted, confidence, sources)
-    return result
+
+def evaluate_splits(model, splits: dict[str, Any], class_names: Sequence[str], output_kind: str) -> dict[str, Any]:
+    """:func:`evaluate_predictions` of a Keras model on each named split (``CharacterData``).
+
+    Only the ``test`` split's mistakes are shown in a report, so only they carry images.
+    """
+    evaluations = {}
+    for split, data in splits.items():
+        probs = predict_keras(model, data.float_images(), output_kind)
+        images = data.images if split == "test" else None
+        evaluations[split] = evaluate_predictions(probs, data.labels, class_names, data.sources, images)
+    return evaluations
 
 
 def predict_keras(model, images: np.ndarray, output_kind: str) -> np.ndarray:
@@ -212,12 +240,8 @@ def evaluate_run(run_dir: str | Path, data_root: str | Path, *, strict: bool = F
     _check_classes(test, class_names, f"{data_root}/Test")
     train, validation = train_validation_split(train_all)
 
-    evaluations = {}
-    for split, data in (("train", train), ("validation", validation), ("test", test)):
-        probs = predict_keras(model, data.float_images(), output_kind)
-        # Only the test split's mistakes are shown in the report, so only they carry images.
-        images = data.images if split == "test" else None
-        evaluations[split] = evaluate_predictions(probs, data.labels, class_names, data.sources, images)
+    evaluations = evaluate_splits(model, {"train": train, "validation": validation, "test": test}, class_names,
+                                  output_kind)
 
     report = build_report(
         model,
@@ -265,24 +289,13 @@ def evaluate_onnx_on_folder(
     ``out_dir/evaluation.json`` together with the plots.
     """
     from training import casia
-    from training.report import metrics_of
 
     folder = Path(folder)
     try:
         model = OnnxModel(onnx_path)
     except ModelContractError as exc:  # a user's file: report it like any other bad input
         raise DataError(str(exc)) from exc
-    found = _folder_classes(folder)
-    known = [c for c in model.class_names if c in found]
-    unknown = {c: n for c, n in found.items() if c not in model.class_names}
-    if not known:
-        listing = ", ".join(f"{c} ({n} files)" for c, n in unknown.items()) or "no class folders"
-        raise DataError(
-            f"{folder}: none of its class folders is a class of {Path(onnx_path).name} "
-            f"({len(unknown)} folders, {sum(unknown.values())} files: {listing}); "
-            f"the model knows {''.join(model.class_names)}"
-        )
-
+    known, unknown = _known_class_folders(model, folder, Path(onnx_path).name)
     data = casia.load_folder(folder, known)
     if len(data) == 0:
         raise DataError(f"{folder}: no readable images in the folders {''.join(known)}")
@@ -291,8 +304,39 @@ def evaluate_onnx_on_folder(
     labels = to_model[np.asarray(data.labels)]
     probs = predict_onnx(model, data.float_images())
     evaluation = evaluate_predictions(probs, labels, model.class_names, data.sources, data.images)
+    result = _folder_result(onnx_path, folder, model, data, evaluation, unknown)
+    if out_dir is not None:
+        from training import plots
+        from training.report import write_json_atomic
+
+        out = Path(out_dir)
+        write_json_atomic(out / "evaluation.json", result)
+        plots.plot_report(result, out, detail_images=data.images)
+    return result
+
+
+def _known_class_folders(model: OnnxModel, folder: Path, model_name: str) -> tuple[list[str], dict[str, int]]:
+    """The class folders the model knows (in its order), and the others with their file counts."""
+    found = _folder_classes(folder)
+    known = [c for c in model.class_names if c in found]
+    unknown = {c: n for c, n in found.items() if c not in model.class_names}
+    if not known:
+        listing = ", ".join(f"{c} ({n} files)" for c, n in unknown.items()) or "no class folders"
+        raise DataError(
+            f"{folder}: none of its class folders is a class of {model_name} "
+            f"({len(unknown)} folders, {sum(unknown.values())} files: {listing}); "
+            f"the model knows {''.join(model.class_names)}"
+        )
+    return known, unknown
+
+
+def _folder_result(onnx_path: str | Path, folder: Path, model: OnnxModel, data, evaluation: dict[str, Any],
+                   unknown: dict[str, int]) -> dict[str, Any]:
+    """``evaluation.json``: the metrics and mistakes of the classes that were evaluated."""
+    from training.report import metrics_of
+
     evaluated = set(data.class_names)
-    result = {
+    return {
         "onnx": str(onnx_path),
         "folder": str(folder),
         "title": model.title,
@@ -308,14 +352,6 @@ def evaluate_onnx_on_folder(
         "confusion_examples": evaluation["confusion_examples"],
         "confidence": evaluation["confidence"],
     }
-    if out_dir is not None:
-        from training import plots
-        from training.report import write_json_atomic
-
-        out = Path(out_dir)
-        write_json_atomic(out / "evaluation.json", result)
-        plots.plot_report(result, out, detail_images=data.images)
-    return result
 
 
 # -- command line -------------------------------------------------------------------------------
