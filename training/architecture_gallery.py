@@ -1,4 +1,4 @@
-"""``classics.json``: the classic CNN architectures as built in Keras, with their history.
+"""The architecture gallery (``classics.json``): the classic CNN architectures as built in Keras, with their history.
 
 Layer tables and parameter counts come from building each network (weights=None, nothing is
 downloaded); only the prose and the historical figures below are written by hand, with their
@@ -19,13 +19,13 @@ SCHEMA = 1
 
 
 def _lenet5():
-    from .classic import lenet5_network
+    from .classic_networks import lenet5_network
 
     return lenet5_network((32, 32, 1), 10)
 
 
 def _alexnet():
-    from .classic import alexnet_network
+    from .classic_networks import alexnet_network
 
     return alexnet_network((227, 227, 3), 1000)
 
@@ -37,13 +37,13 @@ def _vgg16():
 
 
 def _inception_module():
-    from .classic import inception_3a
+    from .classic_networks import inception_3a
 
     return inception_3a()
 
 
 def _resnet34():
-    from .classic import resnet_network
+    from .classic_networks import resnet_network
 
     return resnet_network((224, 224, 3), 1000)
 

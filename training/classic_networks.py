@@ -1,6 +1,6 @@
 """Classic CNN architectures: LeNet-5, AlexNet, Inception modules and ResNet.
 
-Each family has one generic builder. The historical versions (``training.classics``) and the
+Each family has one generic builder. The historical versions (``training.architecture_gallery``) and the
 small 80x60 character versions (``lenet5``, ``alexnet``, ``inception``, ``resnet`` in
 ``training.models.MODELS``) come from the same code, so the layer table a student reads for the
 1998/2012/2014/2015 network is the network they can train.

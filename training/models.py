@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Callable
 
 from desktop.core.contract import CHAR_INPUT_HEIGHT, CHAR_INPUT_WIDTH, INPUT_NAME
 
-from . import classic
+from . import classic_networks
 
 if TYPE_CHECKING:
     import keras
@@ -59,11 +59,11 @@ def cnn(num_classes: int) -> "keras.Model":
 MODELS: dict[str, tuple[Callable[[int], "keras.Model"], str]] = {
     "logistic": (logistic, "probabilities"),
     "cnn": (cnn, "logits"),
-    # Classic architectures scaled to the 80x60 characters (training/classic.py).
-    "lenet5": (classic.lenet5, "logits"),
-    "alexnet": (classic.alexnet, "logits"),
-    "inception": (classic.inception, "logits"),
-    "resnet": (classic.resnet, "logits"),
+    # Classic architectures scaled to the 80x60 characters (training/classic_networks.py).
+    "lenet5": (classic_networks.lenet5, "logits"),
+    "alexnet": (classic_networks.alexnet, "logits"),
+    "inception": (classic_networks.inception, "logits"),
+    "resnet": (classic_networks.resnet, "logits"),
 }
 
 

@@ -13,7 +13,7 @@ keras = pytest.importorskip("keras")
 
 from desktop.core.contract import report_path  # noqa: E402
 from desktop.core.onnx_model import OnnxModel  # noqa: E402
-from training import classic, classics, models  # noqa: E402
+from training import architecture_gallery, classic_networks, models  # noqa: E402
 from training.cli import main  # noqa: E402
 from training.data import CharacterData  # noqa: E402
 from training.evaluate import predict_keras, predict_onnx  # noqa: E402
@@ -60,7 +60,7 @@ def test_character_versions_follow_the_contract(name):
     assert model.count_params() == PARAMS_55[name]
     assert type(model.layers[1]).__name__ == "Rescaling"  # raw 0..255 in, scaling inside the model
     names = [layer.name for layer in model.layers]
-    assert all(f in names for f in classic.FEATURE_LAYERS[name])
+    assert all(f in names for f in classic_networks.FEATURE_LAYERS[name])
 
 
 def test_what_each_family_is_made_of():
@@ -77,7 +77,7 @@ def test_what_each_family_is_made_of():
     assert alex.get_layer("conv1").output.shape[1:3] == (40, 30)
     # Paper 0 / ink 1, like AlexNet's mean-image subtraction: without it this plain stack does not learn.
     assert (alex.get_layer("rescaling").scale, alex.get_layer("rescaling").offset) == (-1 / 255, 1.0)
-    historical = [layer.name for layer in classic.alexnet_network((227, 227, 3), 1000).layers]
+    historical = [layer.name for layer in classic_networks.alexnet_network((227, 227, 3), 1000).layers]
     assert historical[1:4] == ["conv1", "lrn1", "pool1"] and "lrn2" in historical
 
     inc = models.build("inception", 55)
@@ -103,10 +103,10 @@ def test_trains_and_exports_with_parity(name, tmp_path):
     assert history["stopped_epoch"] == 1 and np.isfinite(history["history"]["loss"][0])
 
     check = shape_images(3, 6, seed=3)[0]
-    out = export_run(run_dir, tmp_path / f"{name}.onnx", features=classic.FEATURE_LAYERS[name], title=name)
+    out = export_run(run_dir, tmp_path / f"{name}.onnx", features=classic_networks.FEATURE_LAYERS[name], title=name)
     engine = OnnxModel(out)
     assert engine.output_kind == "logits" and engine.class_names == data.class_names
-    assert sorted(engine.feature_names) == sorted(classic.FEATURE_LAYERS[name])
+    assert sorted(engine.feature_names) == sorted(classic_networks.FEATURE_LAYERS[name])
     keras_model = keras.models.load_model(run_dir / "model.keras")
     np.testing.assert_allclose(predict_onnx(engine, check), predict_keras(keras_model, check, "logits"), atol=1e-4)
     report = json.loads(report_path(out).read_text(encoding="utf-8"))
@@ -128,11 +128,11 @@ def test_train_command_knows_the_classic_models(tmp_path):
 
 # -- the historical networks --------------------------------------------------------------------
 def test_historical_parameter_counts():
-    assert classic.lenet5_network((32, 32, 1), 10).count_params() == 61_706
-    assert classic.alexnet_network((227, 227, 3), 1000).count_params() == 62_378_344
-    module = classic.inception_3a()
+    assert classic_networks.lenet5_network((32, 32, 1), 10).count_params() == 61_706
+    assert classic_networks.alexnet_network((227, 227, 3), 1000).count_params() == 62_378_344
+    module = classic_networks.inception_3a()
     assert module.count_params() == 163_696 and tuple(module.outputs[0].shape) == (None, 28, 28, 256)
-    resnet34 = classic.resnet_network((224, 224, 3), 1000)
+    resnet34 = classic_networks.resnet_network((224, 224, 3), 1000)
     assert _weights(resnet34.trainable_weights) == 21_797_672  # torchvision's resnet34 count
     assert resnet34.count_params() == 21_814_696
     assert sum(type(layer).__name__ == "Add" for layer in resnet34.layers) == 16
@@ -141,7 +141,7 @@ def test_historical_parameter_counts():
 def test_local_response_normalisation_is_the_papers():
     import tensorflow as tf
 
-    lrn = classic._lrn_layer()()
+    lrn = classic_networks._lrn_layer()()
     x = np.random.default_rng(0).normal(size=(2, 3, 3, 12)).astype(np.float32) * 40
     expected = tf.nn.local_response_normalization(x, depth_radius=2, bias=2.0, alpha=1e-4, beta=0.75)
     np.testing.assert_allclose(np.asarray(lrn(x)), expected.numpy(), rtol=1e-5)
@@ -155,7 +155,7 @@ def test_classics_json_on_a_subset(tmp_path):
     lenet, module = data["architectures"]
     assert (lenet["key"], lenet["year"], lenet["total_params"], lenet["input_shape"]) == ("lenet5", 1998, 61_706,
                                                                                          [32, 32, 1])
-    assert lenet["layers"] == layer_table(classic.lenet5_network((32, 32, 1), 10))
+    assert lenet["layers"] == layer_table(classic_networks.lenet5_network((32, 32, 1), 10))
     assert [r["params"] for r in lenet["layers"]] == [0, 156, 0, 2416, 0, 48_120, 0, 10_164, 850]
     assert lenet["trainable_model"] == "lenet5" and lenet["trainable_model"] in models.MODELS
     assert module["total_params"] == 163_696 and module["trainable_model"] == "inception"
@@ -171,19 +171,19 @@ def _figures(text: str) -> set[float]:
 
 
 def test_chinese_texts_match_the_english_ones():
-    for key, (_, _, info) in classics.ARCHITECTURES.items():
+    for key, (_, _, info) in architecture_gallery.ARCHITECTURES.items():
         assert info["summary_zh"] and len(info["facts_zh"]) == len(info["facts"]), key
         assert _figures(info["summary"]) == _figures(info["summary_zh"]), key
         for english, chinese in zip(info["facts"], info["facts_zh"]):
             if "分之一" not in chinese:  # "12 times fewer" reads as a fraction in Chinese
                 assert _figures(english) == _figures(chinese), (key, english, chinese)
-    for dataset in classics.DATASETS:
+    for dataset in architecture_gallery.DATASETS:
         assert dataset["image_size_zh"] and dataset["description_zh"], dataset["name"]
     shipped = json.loads((ROOT / "assets" / "architectures" / "classics.json").read_text(encoding="utf-8"))
     for entry in shipped["architectures"]:  # the shipped file was written from these texts
-        info = classics.ARCHITECTURES[entry["key"]][2]
+        info = architecture_gallery.ARCHITECTURES[entry["key"]][2]
         assert (entry["summary_zh"], entry["facts_zh"]) == (info["summary_zh"], info["facts_zh"])
-    assert shipped["datasets"] == classics.DATASETS
+    assert shipped["datasets"] == architecture_gallery.DATASETS
 
 
 def test_shipped_classics_json():
@@ -203,7 +203,7 @@ def test_shipped_classics_json():
         assert entry["trainable_model"] is None or entry["trainable_model"] in models.MODELS
         assert all(set(r) == {"name", "type", "output_shape", "params"} for r in entry["layers"])
     # The tables are the Keras definitions', not typed by hand.
-    assert by_key["alexnet"]["layers"] == layer_table(classic.alexnet_network((227, 227, 3), 1000))
+    assert by_key["alexnet"]["layers"] == layer_table(classic_networks.alexnet_network((227, 227, 3), 1000))
     imagenet = next(d for d in data["datasets"] if d["name"].startswith("ImageNet"))
     assert (imagenet["train"], imagenet["validation"], imagenet["test"], imagenet["classes"]) == (
         1_281_167, 50_000, 100_000, 1000)

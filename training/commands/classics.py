@@ -13,7 +13,7 @@ def configure(p) -> None:
 
 
 def run(args) -> int:
-    from ..classics import ARCHITECTURES, write_classics
+    from ..architecture_gallery import ARCHITECTURES, write_classics
     from ..errors import TrainingError
 
     keys = [k.strip() for k in args.only.split(",") if k.strip()] or None
