@@ -44,6 +44,13 @@ class _TabPlaceholder(QWidget):
         self.factory = factory
 
 
+def _fill(outer: QWidget, inner: QWidget) -> None:
+    """``inner`` takes the whole of ``outer``."""
+    layout = QVBoxLayout(outer)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(inner)
+
+
 def _compare_checkbox() -> QCheckBox:
     box = QCheckBox()
     translated(box.setText, "Compare two models", owner=box)
@@ -87,9 +94,9 @@ class ResultsView(QWidget):
         for key, (name, title) in LAZY_TABS.items():
             self._add_lazy_tab(key, _TabPlaceholder(name, factories[key]), title)
         self.tabs.currentChanged.connect(self._on_tab_chosen)
-        for layout, widget in ((QVBoxLayout(panel), self), (QVBoxLayout(self), self.tabs)):
-            layout.setContentsMargins(0, 0, 0, 0)
-            layout.addWidget(widget)
+        self.setObjectName("resultsView")
+        _fill(panel, self)
+        _fill(self, self.tabs)
 
     def _add_models_tab(self) -> None:
         self.models_tab = QWidget()
