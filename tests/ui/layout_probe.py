@@ -30,7 +30,7 @@ MODES = ("plain", "lessons", "present")
 PRIMARY = {
     "Write": ("write_panel", "canvas"),
     "Camera": ("camera_panel", "preview"),
-    "Teach": ("teach_panel", "grid"),
+    "Teach": ("teach_panel", "view.grid"),
     "Kernels": ("kernels_panel", "view.output_view"),
     "Results": ("results_panel", "left.view"),
 }

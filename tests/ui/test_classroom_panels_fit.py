@@ -189,9 +189,10 @@ def test_teach_fits_a_projector_with_classes_samples_and_train_on_screen(qtbot, 
         assert_minimum_within(teach_panel, SMALL_PROJECTOR_WITH_LESSONS, "Teach beside the Lessons at 1024 x 768")
     assert_minimum_within(teach_panel, PROJECTOR[factor], "Teach at 1280 x 720")
     settle(qtbot, teach_panel, PROJECTOR[factor])
-    for widget, what in ((teach_panel.classes.list, "the class list"), (teach_panel.grid, "the samples"),
-                         (teach_panel.train_button, "Train"), (teach_panel.steps, "the steps"),
-                         (teach_panel.classes.add_button, "Add class"), (teach_panel.add_files_button, "Images…"),
-                         (teach_panel.record_button, "Hold to record")):
+    view = teach_panel.view
+    for widget, what in ((view.classes.list, "the class list"), (view.grid, "the samples"),
+                         (view.train_button, "Train"), (view.steps, "the steps"),
+                         (view.classes.add_button, "Add class"), (view.add_files_button, "Images…"),
+                         (view.record_button, "Hold to record")):
         assert_on_screen(widget, teach_panel, what)
-    assert teach_panel.grid.height() >= 150 and teach_panel.classes.list.height() >= 150
+    assert view.grid.height() >= 150 and view.classes.list.height() >= 150

@@ -79,7 +79,7 @@ def assert_in_plain_sight(widget: QWidget, panel: QWidget, what: str) -> None:
 
 def highlighted(panel: TeachPanel) -> list[int]:
     """Numbers (from 1) of the steps shown as the next one."""
-    return [n + 1 for n, label in enumerate(panel.steps.step_labels) if label.property("stepState") == "next"]
+    return [n + 1 for n, label in enumerate(panel.view.steps.step_labels) if label.property("stepState") == "next"]
 
 
 def test_next_step_follows_classes_samples_and_training() -> None:
@@ -92,43 +92,43 @@ def test_next_step_follows_classes_samples_and_training() -> None:
 
 
 def test_the_empty_panel_shows_three_steps_and_highlights_adding_classes(panel: TeachPanel) -> None:
-    assert panel.steps.step() == ADD_CLASSES and highlighted(panel) == [1]
-    texts = [label.text() for label in panel.steps.step_labels]
+    assert panel.view.steps.step() == ADD_CLASSES and highlighted(panel) == [1]
+    texts = [label.text() for label in panel.view.steps.step_labels]
     assert "Add classes" in texts[0] and "Add samples" in texts[1] and "Train" in texts[2]
-    assert "press Add" in panel.steps.hint.text()
-    assert_in_plain_sight(panel.steps, panel, "the steps")
+    assert "press Add" in panel.view.steps.hint.text()
+    assert_in_plain_sight(panel.view.steps, panel, "the steps")
 
 
 def test_the_steps_move_on_as_classes_and_samples_come(qtbot, panel: TeachPanel, photo_folders) -> None:
     assert panel.add_class("red")
-    assert panel.steps.step() == ADD_CLASSES  # one class is not enough
+    assert panel.view.steps.step() == ADD_CLASSES  # one class is not enough
     assert panel.add_class("blue")
-    assert panel.steps.step() == ADD_SAMPLES and highlighted(panel) == [2]
-    assert "'red'" in panel.steps.hint.text()  # the first class that needs pictures is named
-    assert panel.steps.step_labels[0].property("stepState") == "done" and "✓" in panel.steps.step_labels[0].text()
+    assert panel.view.steps.step() == ADD_SAMPLES and highlighted(panel) == [2]
+    assert "'red'" in panel.view.steps.hint.text()  # the first class that needs pictures is named
+    assert panel.view.steps.step_labels[0].property("stepState") == "done" and "✓" in panel.view.steps.step_labels[0].text()
     for name, folder in photo_folders.items():
         panel.select_class(name)
         assert panel.add_files([folder])
         wait_idle(qtbot, panel)
-    assert panel.steps.step() == TRAIN and highlighted(panel) == [3]
-    assert "Train" in panel.steps.hint.text()
+    assert panel.view.steps.step() == TRAIN and highlighted(panel) == [3]
+    assert "Train" in panel.view.steps.hint.text()
 
 
 def test_the_progress_bar_moves_only_while_a_job_runs(qtbot, panel: TeachPanel, photo_folders) -> None:
-    assert panel.progress_bar.isHidden()
+    assert panel.view.progress_bar.isHidden()
     assert panel.add_class("red")
     assert panel.add_files([photo_folders["red"]])  # what Folder… does
-    assert panel.progress_bar.isVisible()  # busy
+    assert panel.view.progress_bar.isVisible()  # busy
     wait_idle(qtbot, panel)
     # Done: no bar reading 100 % as if something had been trained.
-    assert panel.progress_bar.isHidden() and panel.progress_bar.value() == 0
+    assert panel.view.progress_bar.isHidden() and panel.view.progress_bar.value() == 0
     assert "Added 4 sample(s)" in panel.status_text()
 
 
 @pytest.mark.skipif(not EXTRACTOR.is_file(), reason="needs the shipped feature extractor")
 def test_training_ends_with_the_held_out_accuracy_in_plain_sight(qtbot, panel: TeachPanel, photo_folders,
                                                                 tmp_path: Path) -> None:
-    assert not panel.result_view.isVisible()
+    assert not panel.view.result_view.isVisible()
     for name, folder in photo_folders.items():
         assert panel.add_class(name)
         assert panel.add_files([folder])
@@ -137,30 +137,30 @@ def test_training_ends_with_the_held_out_accuracy_in_plain_sight(qtbot, panel: T
         assert panel.train()
     wait_idle(qtbot, panel)
     qtbot.wait(50)  # the result is laid out
-    headline = panel.result_view.headline_text()
+    headline = panel.view.result_view.headline_text()
     assert re.fullmatch(r"Done: held-out accuracy \d+%", headline), headline
-    per_class = panel.result_view.per_class.text()
+    per_class = panel.view.result_view.per_class.text()
     assert all(re.search(rf"{name} (\d+%|n/a)", per_class) for name in COLOURS), per_class
-    assert_in_plain_sight(panel.result_view.headline, panel, "the result")
-    assert_in_plain_sight(panel.result_view.per_class, panel, "the accuracy per class")
-    assert panel.progress_bar.isHidden() and panel.progress_bar.value() == 0
-    assert panel.steps.step() == DONE and highlighted(panel) == []
+    assert_in_plain_sight(panel.view.result_view.headline, panel, "the result")
+    assert_in_plain_sight(panel.view.result_view.per_class, panel, "the accuracy per class")
+    assert panel.view.progress_bar.isHidden() and panel.view.progress_bar.value() == 0
+    assert panel.view.steps.step() == DONE and highlighted(panel) == []
     # A new class makes the model out of date: the guide asks for its samples, then for training.
     assert panel.add_class("green")
-    assert panel.steps.step() == ADD_SAMPLES and not panel.is_trained()
+    assert panel.view.steps.step() == ADD_SAMPLES and not panel.is_trained()
     # Another project starts with no result.
     assert panel.new_project(tmp_path / "fresh", "Fresh")
-    assert not panel.result_view.isVisible() and panel.steps.step() == ADD_CLASSES
+    assert not panel.view.result_view.isVisible() and panel.view.steps.step() == ADD_CLASSES
 
 
 def test_the_steps_speak_chinese(panel: TeachPanel) -> None:
     i18n.set_language("zh_CN")
     try:
-        assert "添加类别" in panel.steps.step_labels[0].text()
-        assert "添加" in panel.steps.hint.text()
+        assert "添加类别" in panel.view.steps.step_labels[0].text()
+        assert "添加" in panel.view.steps.hint.text()
     finally:
         i18n.set_language("en")
-    assert "Add classes" in panel.steps.step_labels[0].text()
+    assert "Add classes" in panel.view.steps.step_labels[0].text()
 
 
 @pytest.mark.parametrize("width", [200, 300, 900])

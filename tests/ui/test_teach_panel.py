@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
 from desktop.core.registry import shipped_models_dir
 from desktop.ui.camera.panel import CameraPanel
 from desktop.ui.sources import VideoFileSource
-from desktop.ui.teach.panel import AUGMENTED_COPIES, TeachPanel
+from desktop.ui.teach.jobs import AUGMENTED_COPIES
+from desktop.ui.teach.panel import TeachPanel
 
 EXTRACTOR = shipped_models_dir() / "efficientnet-lite0-features.onnx"
 COLOURS = {"red": (220, 30, 30), "green": (30, 200, 40), "blue": (30, 40, 220)}
@@ -100,21 +101,21 @@ def test_teach_train_preview_save_reopen_export_and_use_in_the_camera_panel(
     fill(qtbot, panel, colour_files)
     assert panel.project.class_names == list(COLOURS)
     assert [len(c.samples) for c in panel.project.classes] == [PER_CLASS] * 3
-    assert panel.classes.list.item(0).text() == f"red ({PER_CLASS})"
+    assert panel.view.classes.list.item(0).text() == f"red ({PER_CLASS})"
 
-    panel.epochs_spin.setValue(25)
-    panel.batch_spin.setValue(8)
+    panel.view.epochs_spin.setValue(25)
+    panel.view.batch_spin.setValue(8)
     with qtbot.waitSignal(panel.trained, timeout=60_000):
         assert panel.train()
-    assert len(panel.under_the_hood.history["loss"]) == 25  # one point per epoch on the curves
-    assert panel.head.confusion_matrix.shape == (3, 3)
-    assert panel.under_the_hood.confusion.class_names == list(COLOURS)
+    assert len(panel.view.under_the_hood.history["loss"]) == 25  # one point per epoch on the curves
+    assert panel.model.head.confusion_matrix.shape == (3, 3)
+    assert panel.view.under_the_hood.confusion.class_names == list(COLOURS)
     assert "held-out accuracy" in panel.status_text()
 
     # Preview: a new green picture dropped on the preview is called green.
     dropped = write_png(tmp_path / "new-green.png", noisy_colour(COLOURS["green"], seed=999))
     with qtbot.waitSignal(panel.preview_ready, timeout=20_000) as blocker:
-        drop_on(panel.preview.picture, dropped)
+        drop_on(panel.view.preview.picture, dropped)
     assert int(np.argmax(blocker.args[0])) == 1
     assert panel.preview_top() == "green"
 
@@ -125,12 +126,12 @@ def test_teach_train_preview_save_reopen_export_and_use_in_the_camera_panel(
     assert other.open_project(archive), other.status_text()
     assert other.project.class_names == list(COLOURS)
     assert [len(c.samples) for c in other.project.classes] == [PER_CLASS] * 3
-    assert other.epochs_spin.value() == 25 and other.batch_spin.value() == 8
+    assert other.view.epochs_spin.value() == 25 and other.view.batch_spin.value() == 8
     assert other.project.folder != panel.project.folder
     other.shutdown()
     # The folder itself reopens too.
     assert panel.open_project(panel.project.folder / "project.json")
-    assert panel.head is None and [len(c.samples) for c in panel.project.classes] == [PER_CLASS] * 3
+    assert panel.model.head is None and [len(c.samples) for c in panel.project.classes] == [PER_CLASS] * 3
     assert not panel.export_onnx()  # nothing trained in this session yet
     assert "Train" in panel.status_text()
     with qtbot.waitSignal(panel.trained, timeout=60_000):
@@ -165,7 +166,7 @@ def test_a_class_with_one_sample_is_refused_with_a_clear_message(qtbot, panel: T
     wait_idle(qtbot, panel)
     assert not panel.train()
     assert "'blue' needs at least 2 samples" in panel.status_text()
-    assert not panel.is_busy() and panel.head is None
+    assert not panel.is_busy() and panel.model.head is None
     assert [len(c.samples) for c in panel.project.classes] == [3, 1]  # nothing lost
 
 
@@ -173,12 +174,12 @@ def test_training_can_be_cancelled_and_the_project_is_locked_meanwhile(qtbot, pa
                                                                          colour_files) -> None:
     fill(qtbot, panel, {name: paths[:3] for name, paths in colour_files.items()})
     assert panel.train()
-    assert panel.is_busy() and not panel.train_button.isEnabled() and panel.cancel_button.isEnabled()
-    assert not panel.add_class("yellow") and not panel.classes.isEnabled()  # no edits while a job reads the files
-    qtbot.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)
+    assert panel.is_busy() and not panel.view.train_button.isEnabled() and panel.view.cancel_button.isEnabled()
+    assert not panel.add_class("yellow") and not panel.view.classes.isEnabled()  # no edits while a job reads the files
+    qtbot.mouseClick(panel.view.cancel_button, Qt.MouseButton.LeftButton)
     wait_idle(qtbot, panel)
-    assert panel.status_text() == "Cancelled." and panel.head is None
-    assert panel.train_button.isEnabled() and panel.classes.isEnabled()
+    assert panel.status_text() == "Cancelled." and panel.model.head is None
+    assert panel.view.train_button.isEnabled() and panel.view.classes.isEnabled()
     assert panel.project.class_names == list(COLOURS)
 
 
@@ -196,12 +197,12 @@ def test_augmentation_adds_augmented_copies_and_is_saved_with_the_project(qtbot,
 
     monkeypatch.setattr(EmbeddingCache, "embed_augmented", counting)
     fill(qtbot, panel, {name: paths[:3] for name, paths in list(colour_files.items())[:2]})
-    panel.augment_box.setChecked(True)
-    panel.epochs_spin.setValue(5)
+    panel.view.augment_box.setChecked(True)
+    panel.view.epochs_spin.setValue(5)
     with qtbot.waitSignal(panel.trained, timeout=60_000):
         assert panel.train()
     assert made == [6 * AUGMENTED_COPIES]  # copies of every sample were embedded ...
-    assert len(panel.head.train) + len(panel.head.holdout) == 6  # ... but the split is over the originals
+    assert len(panel.model.head.train) + len(panel.model.head.holdout) == 6  # ... but the split is over the originals
     saved = json.loads((panel.project.folder / "project.json").read_text(encoding="utf-8"))
     assert saved["settings"]["augment"] is True and saved["settings"]["epochs"] == 5
 
@@ -222,13 +223,13 @@ def test_classes_are_renamed_reordered_and_deleted_and_saved_at_once(qtbot, pane
     for name in ("a", "b", "c"):
         panel.add_class(name)
     panel.select_class("c")
-    qtbot.mouseClick(panel.classes.up_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(panel.view.classes.up_button, Qt.MouseButton.LeftButton)
     assert panel.project.class_names == ["a", "c", "b"]
-    panel.classes.name_edit.setText("sea")
-    qtbot.mouseClick(panel.classes.rename_button, Qt.MouseButton.LeftButton)
+    panel.view.classes.name_edit.setText("sea")
+    qtbot.mouseClick(panel.view.classes.rename_button, Qt.MouseButton.LeftButton)
     assert panel.project.class_names == ["a", "sea", "b"]
     panel.select_class("a")
-    qtbot.mouseClick(panel.classes.delete_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(panel.view.classes.delete_button, Qt.MouseButton.LeftButton)
     saved = json.loads((panel.project.folder / "project.json").read_text(encoding="utf-8"))
     assert [c["name"] for c in saved["classes"]] == ["sea", "b"]
 
@@ -242,7 +243,7 @@ def test_unreadable_files_are_reported_and_the_others_kept(qtbot, panel: TeachPa
     wait_idle(qtbot, panel)
     assert len(panel.project.classes[0].samples) == 2
     assert "broken.png" in panel.status_text() and "Skipped 1" in panel.status_text()
-    assert panel.grid.sample_model.rowCount() == 2
+    assert panel.view.grid.sample_model.rowCount() == 2
 
 
 def test_a_folder_dropped_on_the_panel_adds_its_images(qtbot, panel: TeachPanel, colour_files) -> None:
@@ -261,11 +262,11 @@ def test_hold_to_record_saves_frames_from_the_video(qtbot, tmp_path: Path) -> No
     panel = make_panel(qtbot, tmp_path, source_factory=lambda: VideoFileSource(video, loop=True))
     try:
         panel.add_class("red")
-        panel.rate_choice.setCurrentIndex(panel.rate_choice.findData(10))
-        qtbot.mousePress(panel.record_button, Qt.MouseButton.LeftButton)
-        assert panel.camera_button.isChecked()
+        panel.view.rate_choice.setCurrentIndex(panel.view.rate_choice.findData(10))
+        qtbot.mousePress(panel.view.record_button, Qt.MouseButton.LeftButton)
+        assert panel.view.camera_button.isChecked()
         qtbot.waitUntil(lambda: len(panel.project.classes[0].samples) >= 4, timeout=10_000)
-        qtbot.mouseRelease(panel.record_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseRelease(panel.view.record_button, Qt.MouseButton.LeftButton)
         recorded = len(panel.project.classes[0].samples)
         qtbot.wait(400)
         assert len(panel.project.classes[0].samples) == recorded  # released: no more frames saved
@@ -275,7 +276,7 @@ def test_hold_to_record_saves_frames_from_the_video(qtbot, tmp_path: Path) -> No
         first = cv2.imread(str(panel.project.classes[0].samples[0]))
         assert first.shape == (120, 160, 3) and first[..., 2].mean() > 150  # red (BGR on disk)
         panel.set_camera_running(False)
-        assert panel.camera_button.text() == "Start camera"
+        assert panel.view.camera_button.text() == "Start camera"
     finally:
         panel.shutdown()
 
@@ -298,9 +299,9 @@ def test_deleting_a_sample_updates_the_grid_and_the_project(qtbot, panel: TeachP
     panel.add_class("red")
     panel.add_files(colour_files["red"][:3])
     wait_idle(qtbot, panel)
-    panel.grid.setCurrentIndex(panel.grid.sample_model.index(1))
-    qtbot.keyClick(panel.grid, Qt.Key.Key_Delete)
-    assert panel.grid.sample_model.rowCount() == 2
+    panel.view.grid.setCurrentIndex(panel.view.grid.sample_model.index(1))
+    qtbot.keyClick(panel.view.grid, Qt.Key.Key_Delete)
+    assert panel.view.grid.sample_model.rowCount() == 2
     saved = json.loads((panel.project.folder / "project.json").read_text(encoding="utf-8"))
     assert len(saved["classes"][0]["samples"]) == 2
 
@@ -308,7 +309,7 @@ def test_deleting_a_sample_updates_the_grid_and_the_project(qtbot, panel: TeachP
 def test_thumbnails_load_only_for_visible_samples(qtbot, panel: TeachPanel, tmp_path: Path) -> None:
     paths = [write_png(tmp_path / "many" / f"{i}.png", noisy_colour(COLOURS["red"], seed=i, size=(48, 64)))
              for i in range(600)]
-    model = panel.grid.sample_model
+    model = panel.view.grid.sample_model
     model.set_paths(paths)
     first = model.index(0)
     assert model.data(first, Qt.ItemDataRole.DecorationRole).size().width() == 72  # grey tile at first

@@ -46,7 +46,7 @@ def test_teach_training_curves_are_drawn_in_the_gui_thread(qtbot, tmp_path, monk
     panel = make_panel(qtbot, tmp_path)
     try:
         fill(qtbot, panel, files)
-        panel.epochs_spin.setValue(5)
+        panel.view.epochs_spin.setValue(5)
         with qtbot.waitSignal(panel.trained, timeout=60_000):
             assert panel.train()
         qtbot.waitUntil(lambda: len(threads) == 5, timeout=10_000)

@@ -193,7 +193,7 @@ def test_teach_preview_explains_the_taught_model_by_cam(qtbot, tmp_path: Path) -
             assert panel.add_files([write_png(tmp_path / name / f"{i}.png", noisy_colour(rgb, 10 * k + i))
                                     for i in range(4)])
             qtbot.waitUntil(lambda: not panel.is_busy(), timeout=30_000)
-        panel.epochs_spin.setValue(10)
+        panel.view.epochs_spin.setValue(10)
         with qtbot.waitSignal(panel.trained, timeout=60_000):
             assert panel.train()
         panel.why.set_on(True)
@@ -204,7 +204,7 @@ def test_teach_preview_explains_the_taught_model_by_cam(qtbot, tmp_path: Path) -
         answer = panel.why.answer()
         assert answer.explanation.method == "cam" and answer.explanation.class_name == panel.preview_top() == "green"
         assert answer.explanation.grid.shape == (7, 7) and panel.why.overlay.isVisible()
-        qtbot.mouseClick(panel.preview.bars.bars[0], Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(panel.view.preview.bars.bars[0], Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: panel.why.answer().explanation.class_name == "red", timeout=20_000)
     finally:
         panel.shutdown()

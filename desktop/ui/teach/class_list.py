@@ -5,20 +5,12 @@ from __future__ import annotations
 from typing import Sequence
 
 from PySide6.QtCore import QEvent
-from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QListWidget, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QListWidget, QSizePolicy, QVBoxLayout, QWidget
 
 from desktop.ui.i18n import tr_noop, translated
+from desktop.ui.widgets import push_button
 
 ARROW_BUTTON_EMS = 3  # an up or down button's width, in widths of its arrow (a push button alone is 80 px)
-
-
-def _button(text: str, name: str, accessible: str, tip: str) -> QPushButton:
-    button = QPushButton()
-    translated(button.setText, text, owner=button)  # English sources marked by the callers
-    button.setObjectName(name)
-    button.setAccessibleName(accessible)
-    translated(button.setToolTip, tip, owner=button)
-    return button
 
 
 class ClassList(QWidget):
@@ -37,15 +29,18 @@ class ClassList(QWidget):
         self.name_edit.setObjectName("teachClassName")
         self.name_edit.setAccessibleName("Class name")
         translated(self.name_edit.setPlaceholderText, "Class name", owner=self.name_edit)
-        self.add_button = _button(tr_noop("Add"), "teachAddClass", "Add a class",
-                                  tr_noop("Add a class with the name typed above"))
-        self.rename_button = _button(tr_noop("Rename"), "teachRenameClass", "Rename the selected class",
-                                     tr_noop("Give the selected class the name typed above"))
-        self.delete_button = _button(tr_noop("Delete"), "teachDeleteClass", "Delete the selected class",
-                                     tr_noop("Delete the selected class and its samples"))
-        self.up_button = _button("▲", "teachMoveClassUp", "Move the class up", tr_noop("Move the selected class up"))
-        self.down_button = _button("▼", "teachMoveClassDown", "Move the class down",
-                                   tr_noop("Move the selected class down"))
+        self.add_button = push_button(tr_noop("Add"), name="teachAddClass", accessible="Add a class",
+                                      tip=tr_noop("Add a class with the name typed above"))
+        self.rename_button = push_button(tr_noop("Rename"), name="teachRenameClass",
+                                         accessible="Rename the selected class",
+                                         tip=tr_noop("Give the selected class the name typed above"))
+        self.delete_button = push_button(tr_noop("Delete"), name="teachDeleteClass",
+                                         accessible="Delete the selected class",
+                                         tip=tr_noop("Delete the selected class and its samples"))
+        self.up_button = push_button("▲", name="teachMoveClassUp", accessible="Move the class up",
+                                     tip=tr_noop("Move the selected class up"))
+        self.down_button = push_button("▼", name="teachMoveClassDown", accessible="Move the class down",
+                                       tip=tr_noop("Move the selected class down"))
         # Up and down beside the list, the name with Add, then Rename and Delete: a narrow column
         # (a 1024-pixel screen at 150 % text) instead of one long row of buttons.
         for button in (self.up_button, self.down_button):

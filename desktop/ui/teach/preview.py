@@ -130,8 +130,8 @@ class PreviewPicture(QLabel):
         self.image_dropped.emit(str(path))
 
 
-class PreviewView(QWidget):
-    """Picture on top, confidence bars below."""
+class TeachPreview(QWidget):
+    """Picture on top, a caption, then the confidence bars."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -146,3 +146,18 @@ class PreviewView(QWidget):
         layout.addWidget(self.picture, stretch=1)  # the picture takes the room there is
         layout.addWidget(self.caption)
         layout.addWidget(self.bars)
+
+    def show_classes(self, names: Sequence[str], caption: str) -> None:
+        """A bar for each class of a new model (none: no model), and what to do next."""
+        self.bars.set_classes(names)
+        self.caption.setText(caption)
+
+    def show_prediction(self, names: Sequence[str], probabilities: Sequence[float]) -> None:
+        self.bars.set_probabilities(probabilities)
+        best = int(np.argmax(probabilities))
+        self.caption.setText(tr("{name} ({value:.0%})", name=names[best], value=probabilities[best]))
+
+    def top_class(self) -> str | None:
+        """The class with the longest bar (None before a prediction)."""
+        values = self.bars.values()
+        return max(values, key=values.get) if values and any(values.values()) else None

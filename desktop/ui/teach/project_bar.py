@@ -11,9 +11,10 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QFontMetrics, QResizeEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QSizePolicy, QToolButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QSizePolicy, QToolButton, QWidget
 
 from desktop.ui.i18n import tr_noop, translated
+from desktop.ui.widgets import push_button, tool_button
 
 NAME_MIN_CHARS = 8  # the name and folder never get narrower than this many widths of "n"
 
@@ -86,21 +87,14 @@ class ProjectBar(QWidget):
             self.menu.addAction(action)
         self.menu.addSeparator()
         self.menu.addAction(self.dataset_action)
-        self.menu_button = QToolButton()
-        self.menu_button.setObjectName("teachProjectButton")
-        self.menu_button.setAccessibleName("Project: new, open, save, archive, export the samples")
-        translated(self.menu_button.setText, "Project", owner=self.menu_button)
-        translated(self.menu_button.setToolTip, "New, open, save or archive the project; export its samples",
-                   owner=self.menu_button)
+        self.menu_button = tool_button(tr_noop("Project"), name="teachProjectButton",
+                                       accessible="Project: new, open, save, archive, export the samples",
+                                       tip=tr_noop("New, open, save or archive the project; export its samples"))
         self.menu_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.menu_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.menu_button.setMenu(self.menu)
-        self.export_button = QPushButton()
-        translated(self.export_button.setText, "Export ONNX", owner=self.export_button)
-        self.export_button.setObjectName("teachExportOnnx")
-        self.export_button.setAccessibleName("Export the model as ONNX")
-        translated(self.export_button.setToolTip,
-                   "One ONNX file (feature extractor + your classes) for the Camera panel", owner=self.export_button)
+        self.export_button = push_button(
+            tr_noop("Export ONNX"), name="teachExportOnnx", accessible="Export the model as ONNX",
+            tip=tr_noop("One ONNX file (feature extractor + your classes) for the Camera panel"))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.label, stretch=1)

@@ -4,7 +4,8 @@ The view asks its model for a picture (``DecorationRole``) only for the items it
 with thousands of samples costs thousands of paths, not thousands of decoded images. A thumbnail
 not decoded yet shows a grey tile while a small thread pool decodes it at thumbnail size
 (``QImageReader.setScaledSize``); the result goes into Qt's ``QPixmapCache``, which forgets the
-least recently used ones when it is full. Scrolling never waits for a file.
+least recently used ones when it is full. Scrolling never waits for a file. The decoding runs on
+the UI's :class:`desktop.ui.workers.BackgroundLoader`.
 """
 
 from __future__ import annotations
@@ -12,19 +13,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Sequence
 
-from PySide6.QtCore import (
-    QAbstractListModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    QRunnable,
-    QSize,
-    Qt,
-    QThreadPool,
-    Signal,
-)
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QImageReader, QKeyEvent, QPixmap, QPixmapCache
 from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
+
+from desktop.ui.i18n import tr
+from desktop.ui.workers import BackgroundLoader
 
 THUMBNAIL_SIZE = 72
 #: Kilobytes of thumbnails Qt keeps decoded (about 1,000 thumbnails of 72x72).
@@ -54,22 +48,13 @@ def read_thumbnail(path: Path, side: int = THUMBNAIL_SIZE) -> QImage:
     return reader.read()
 
 
-class _Decoded(QObject):
-    done = Signal(str, str, QImage)  # path, cache key, thumbnail
-
-
-class _DecodeJob(QRunnable):
-    def __init__(self, path: Path, side: int, decoded: _Decoded):
-        super().__init__()
-        self._path, self._side, self._decoded = path, side, decoded
-
-    def run(self) -> None:
-        key = _cache_key(self._path, self._side)
-        self._decoded.done.emit(str(self._path), key, read_thumbnail(self._path, self._side))
+def _decode(path: Path, side: int) -> tuple[str, str, QImage]:
+    """Path, cache key and thumbnail of one sample (runs on a loader thread)."""
+    return str(path), _cache_key(path, side), read_thumbnail(path, side)
 
 
 class SampleListModel(QAbstractListModel):
-    """Sample paths of one class; their thumbnails are decoded on demand in a thread pool."""
+    """Sample paths of one class; their thumbnails are decoded on demand on loader threads."""
 
     def __init__(self, parent=None, side: int = THUMBNAIL_SIZE):
         super().__init__(parent)
@@ -77,12 +62,11 @@ class SampleListModel(QAbstractListModel):
         self._paths: list[Path] = []
         self._rows: dict[str, list[int]] = {}
         self._waiting: set[str] = set()
+        self._requests: dict[int, str] = {}  # load id -> path, until it answers
         self.thumbnails_loaded = 0  # decoded so far (tests check the laziness with it)
-        # The pool is created before the signal object, so it is destroyed (and joined) first.
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(DECODER_THREADS)
-        self._decoded = _Decoded(self)
-        self._decoded.done.connect(self._on_decoded)
+        self._loader = BackgroundLoader(self, threads=DECODER_THREADS)
+        self._loader.loaded.connect(self._on_decoded)
+        self._loader.failed.connect(self._on_failed)
         self._placeholder = QPixmap(side, side)
         self._placeholder.fill(QColor(225, 225, 225))
         if QPixmapCache.cacheLimit() < PIXMAP_CACHE_KB:
@@ -90,8 +74,9 @@ class SampleListModel(QAbstractListModel):
 
     def set_paths(self, paths: Sequence[Path]) -> None:
         self.beginResetModel()
-        self._pool.clear()  # thumbnails of the class shown before are no longer wanted
+        self._loader.clear()  # thumbnails of the class shown before are no longer wanted
         self._waiting.clear()
+        self._requests.clear()
         self._paths = [Path(p) for p in paths]
         self._rows = {}
         for row, path in enumerate(self._paths):
@@ -106,7 +91,7 @@ class SampleListModel(QAbstractListModel):
         return len(self._waiting)
 
     def wait_for_thumbnails(self, timeout_ms: int = 5000) -> bool:
-        return self._pool.waitForDone(timeout_ms)
+        return self._loader.wait(timeout_ms)
 
     def thumbnail(self, path: Path) -> QPixmap:
         """The cached thumbnail, or the placeholder while a decoder thread makes it."""
@@ -115,10 +100,12 @@ class SampleListModel(QAbstractListModel):
             return cached
         if str(path) not in self._waiting:
             self._waiting.add(str(path))
-            self._pool.start(_DecodeJob(path, self._side, self._decoded))
+            self._requests[self._loader.load(_decode, path, self._side)] = str(path)
         return self._placeholder
 
-    def _on_decoded(self, path: str, key: str, image: QImage) -> None:
+    def _on_decoded(self, request_id: int, decoded: tuple[str, str, QImage]) -> None:
+        path, key, image = decoded
+        self._requests.pop(request_id, None)
         self._waiting.discard(path)
         self.thumbnails_loaded += 1
         if image.isNull():
@@ -127,6 +114,10 @@ class SampleListModel(QAbstractListModel):
         for row in self._rows.get(path, ()):
             index = self.index(row)
             self.dataChanged.emit(index, index, [Qt.ItemDataRole.DecorationRole])
+
+    def _on_failed(self, request_id: int, _message: str) -> None:
+        # Like an unreadable file: the grey tile stays (the loader logged why).
+        self._waiting.discard(self._requests.pop(request_id, ""))
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self._paths)
@@ -138,7 +129,7 @@ class SampleListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DecorationRole:
             return self.thumbnail(path)
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
-            return f"Sample {index.row() + 1}: {path.name}"
+            return tr("Sample {n}: {name}", n=index.row() + 1, name=path.name)
         if role == Qt.ItemDataRole.UserRole:
             return str(path)
         return None

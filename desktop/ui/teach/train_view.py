@@ -6,7 +6,7 @@ from typing import Sequence
 
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from desktop.ui.i18n import tr, translated
+from desktop.ui.i18n import tr
 from desktop.ui.results.bars import ClassBarChart
 from desktop.ui.results.confusion import ConfusionMatrixView
 from desktop.ui.results.curves import TrainingCurves

@@ -14,13 +14,13 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, QRectF
-from PySide6.QtWidgets import QLabel, QProgressBar, QWidget
+from PySide6.QtWidgets import QCheckBox, QLabel, QProgressBar
 
 from desktop.core.onnx_model import OnnxModel
 from desktop.ui.explain_overlay import ColourScale, HeatOverlay, centred_square
 from desktop.ui.explain_worker import ExplainAnswer, ExplainRequest
-from desktop.ui.i18n import tr_noop
-from desktop.ui.why import WhyController, why_toggle
+from desktop.ui.teach.preview import TeachPreview
+from desktop.ui.why import WhyController
 
 _builds = itertools.count(1)
 
@@ -36,23 +36,26 @@ def picture_rect(label: QLabel) -> QRectF:
 
 
 class TeachWhy(QObject):
-    """Toggle, colour scale, the overlay on the preview picture and the controller that feeds it."""
+    """Drives the view's toggle, colour scale and overlay on the preview picture through the "Why?"
+    controller (and its worker)."""
 
-    def __init__(self, panel: QWidget):
-        super().__init__(panel)
-        self._panel = panel
-        self.toggle = why_toggle("teachWhyCheckBox", "Why? Show where the taught model looks",
-                                 tr_noop("Show where the taught model looks in the preview picture (click a "
-                   "class's bar to see the evidence for it)"))
-        self.scale = ColourScale(name="teachWhyScale")
-        picture = panel.preview.picture
-        self.overlay = HeatOverlay(picture, name="teachHeatOverlay")
+    def __init__(self, model: QObject, preview: TeachPreview, toggle: QCheckBox, scale: ColourScale,
+                 overlay: HeatOverlay):
+        """``model``: the Teach panel's :class:`~desktop.ui.teach.taught_model.TaughtModel` (its
+        ``head``, ``trained_classes``, ``extractor_path`` and ``imported`` are explained); the widgets
+        are the panel view's."""
+        super().__init__(model)
+        self._model = model
+        self._preview = preview
+        self.toggle = toggle
+        self.scale = scale
+        self.overlay = overlay
         self.controller = WhyController(self.toggle, self.scale, [self.overlay], live=True, parent=self)
         self._rgb: np.ndarray | None = None
         self._key: str | None = None
         self._keys: dict[int, str] = {}  # id of a trained head -> its model key
         self._temp: tempfile.TemporaryDirectory | None = None
-        panel.preview.bars.installEventFilter(self)  # clicks on the bars come up to it
+        preview.bars.installEventFilter(self)  # clicks on the bars come up to it
 
     # -- commands ----------------------------------------------------------------------------------
     def set_on(self, on: bool) -> None:
@@ -65,7 +68,7 @@ class TeachWhy(QObject):
         return self.controller.last_answer()
 
     def offer(self, rgb: np.ndarray) -> None:
-        """The picture the preview classifies now (RGB uint8), with the panel's current model."""
+        """The picture the preview classifies now (RGB uint8), with the current model."""
         request = self._request(rgb)
         if request is None:
             self._rgb = self._key = None
@@ -76,7 +79,7 @@ class TeachWhy(QObject):
         if request.model_key != self._key and self.controller.chosen_class() is not None:
             self.controller.choose_class(None)
         self._rgb, self._key = rgb, request.model_key
-        picture = self._panel.preview.picture
+        picture = self._preview.picture
         self.controller.offer(request, {self.overlay: lambda: centred_square(picture_rect(picture))})
 
     def shutdown(self) -> None:
@@ -87,11 +90,11 @@ class TeachWhy(QObject):
 
     # -- models ------------------------------------------------------------------------------------
     def _request(self, rgb: np.ndarray) -> ExplainRequest | None:
-        panel = self._panel
-        if panel.imported is not None:
-            imported = panel.imported
+        model = self._model
+        if model.imported is not None:
+            imported = model.imported
             return ExplainRequest(str(imported.path), rgb, frame=True, build=lambda: imported.model)
-        head = panel.head
+        head = model.head
         if head is None:
             return None
         key = self._keys.get(id(head))
@@ -100,7 +103,7 @@ class TeachWhy(QObject):
             key = self._keys[id(head)]
         if self._temp is None:
             self._temp = tempfile.TemporaryDirectory(prefix="cnn-classroom-why-", ignore_cleanup_errors=True)
-        folder, extractor, names = Path(self._temp.name), panel.extractor_path, list(panel.trained_classes)
+        folder, extractor, names = Path(self._temp.name), model.extractor_path, list(model.trained_classes)
 
         def build() -> OnnxModel:  # runs in the worker thread
             import onnx
@@ -115,7 +118,7 @@ class TeachWhy(QObject):
 
     # -- clicks on the class bars ----------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt naming)
-        bars = self._panel.preview.bars
+        bars = self._preview.bars
         if event.type() == QEvent.Type.MouseButtonPress and watched is bars:
             child = watched.childAt(event.position().toPoint())
             row = None
