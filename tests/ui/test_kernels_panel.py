@@ -229,7 +229,7 @@ def test_the_main_window_hands_its_drawing_to_the_kernels_panel(qtbot) -> None:
     qtbot.addWidget(window)
     window.show()
     window.write_panel.canvas.set_strokes([[[20, 20], [120, 20]], [[70, 0], [70, 150]]])
-    window.write_panel.recognise_now()
+    window.write_panel.recognize_now()
     window.show_panel(PANELS.index("Kernels"))
     panel = window.kernels_panel
     assert window.stack.currentWidget().isAncestorOf(panel) and panel.isVisible()

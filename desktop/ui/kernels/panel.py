@@ -104,7 +104,8 @@ class KernelsPanel(FileDropMixin, QWidget):
         worker.failed.connect(self._on_failed)
         # A panel deleted without shutdown() (a closed test window) still stops the thread; the
         # connection keeps the worker alive until then. Its answers die with the panel's slots.
-        self.destroyed.connect(lambda: worker.shutdown())
+        self._stop_worker_when_deleted = lambda: worker.shutdown()
+        self.destroyed.connect(self._stop_worker_when_deleted)
         app = QCoreApplication.instance()
         if app is not None:  # the app quits: stop the thread before Qt tears down
             app.aboutToQuit.connect(self.shutdown)
@@ -393,6 +394,10 @@ class KernelsPanel(FileDropMixin, QWidget):
         """Stop the live source and the worker (the window calls this when it closes, and the app on quitting)."""
         self.stop_live()
         self.worker.shutdown()
+        if self._stop_worker_when_deleted is not None:
+            # Stopped now; at exit Qt may delete the worker's thread object before this panel.
+            self.destroyed.disconnect(self._stop_worker_when_deleted)
+            self._stop_worker_when_deleted = None
 
     def hideEvent(self, event) -> None:  # noqa: N802 (Qt naming)
         # A camera nobody looks at only costs CPU (and keeps its light on).
