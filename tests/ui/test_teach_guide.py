@@ -105,7 +105,8 @@ def test_the_steps_move_on_as_classes_and_samples_come(qtbot, panel: TeachPanel,
     assert panel.add_class("blue")
     assert panel.view.steps.step() == ADD_SAMPLES and highlighted(panel) == [2]
     assert "'red'" in panel.view.steps.hint.text()  # the first class that needs pictures is named
-    assert panel.view.steps.step_labels[0].property("stepState") == "done" and "✓" in panel.view.steps.step_labels[0].text()
+    first = panel.view.steps.step_labels[0]
+    assert first.property("stepState") == "done" and "✓" in first.text()
     for name, folder in photo_folders.items():
         panel.select_class(name)
         assert panel.add_files([folder])

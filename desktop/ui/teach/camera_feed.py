@@ -66,9 +66,6 @@ class CameraFeed(QObject):
         self._save = None
         return was
 
-    def is_recording(self) -> bool:
-        return self._timer.isActive()
-
     def _on_frame(self, frame: np.ndarray) -> None:
         if self.sender() is not self._source:
             return  # a frame still queued from a source stopped since

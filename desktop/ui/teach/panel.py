@@ -28,7 +28,8 @@ from desktop.ui.sources import FrameSource
 from desktop.ui.teach.camera_feed import CameraFeed
 from desktop.ui.teach.dialogs import TeachDialogs
 from desktop.ui.teach.jobs import ImportedModel, SharedEmbeddings, add_files_job, added_files_report, dataset_job
-from desktop.ui.teach.places import embedding_cache_dir, file_stem, find_extractor, start_project, teach_root, unused_folder
+from desktop.ui.teach.places import embedding_cache_dir, file_stem, find_extractor, start_project, teach_root
+from desktop.ui.teach.places import unused_folder
 from desktop.ui.teach.taught_model import TaughtModel
 from desktop.ui.teach.view import TeachView
 from desktop.ui.workers import Job, JobRunner

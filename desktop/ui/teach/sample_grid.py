@@ -83,15 +83,9 @@ class SampleListModel(QAbstractListModel):
             self._rows.setdefault(str(path), []).append(row)
         self.endResetModel()
 
-    def paths(self) -> list[Path]:
-        return list(self._paths)
-
     def waiting(self) -> int:
         """Thumbnails asked for and not decoded yet."""
         return len(self._waiting)
-
-    def wait_for_thumbnails(self, timeout_ms: int = 5000) -> bool:
-        return self._loader.wait(timeout_ms)
 
     def thumbnail(self, path: Path) -> QPixmap:
         """The cached thumbnail, or the placeholder while a decoder thread makes it."""

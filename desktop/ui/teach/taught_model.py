@@ -107,7 +107,8 @@ class TaughtModel(QObject):
         settings = teach.TrainSettings(**vars(project.settings))
         job = training_job(self._embeddings, paths, labels, names, settings, self._relay)
         self._view.under_the_hood.start()
-        return self._start_job(job, tr("Preparing to train…"), lambda result: self._trained(result, names, len(paths)))
+        return self._start_job(job, tr("Preparing to train…"),
+                               lambda result: self._trained(result, names, len(paths)))
 
     def _on_epoch(self, _epoch: int, metrics: dict) -> None:
         self._view.under_the_hood.add_epoch(metrics)

@@ -251,7 +251,8 @@ class TeachView(QWidget):
                                                tip=tr_noop("Classify a photo file with the trained model"))
         # Short: on the Preview tab "preview" goes without saying, and the column is narrow.
         self.import_button = push_button(
-            tr_noop("Teachable Machine model…"), name="teachImportTeachable", accessible="Preview a Teachable Machine model",
+            tr_noop("Teachable Machine model…"), name="teachImportTeachable",
+            accessible="Preview a Teachable Machine model",
             tip=tr_noop("Convert a Teachable Machine TensorFlow.js export (model.json or .zip) into your models folder "
                         "and preview it here until you train your own; you can also drop the export on this panel"))
         page = QWidget()
