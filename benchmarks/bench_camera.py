@@ -96,7 +96,7 @@ def run(model: Path, seconds: float, fps: float, warmup_s: float = 2.0) -> dict[
                 time.sleep(0.001)
 
         spin(warmup_s)
-        painted0, classified0 = panel.preview.frames_painted, panel.classify_rate.count
+        painted0, classified0 = panel.view.preview.frames_painted, panel.classify_rate.count
         captured0 = panel.source().frames_captured
         inference_ms.clear()
         cpu0, wall0 = time.process_time(), time.perf_counter()
@@ -106,7 +106,7 @@ def run(model: Path, seconds: float, fps: float, warmup_s: float = 2.0) -> dict[
         heartbeat.stop()
         wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
         result = {
-            "preview_fps": (panel.preview.frames_painted - painted0) / wall,
+            "preview_fps": (panel.view.preview.frames_painted - painted0) / wall,
             "captured_fps": (panel.source().frames_captured - captured0) / wall,
             "classified_per_s": (panel.classify_rate.count - classified0) / wall,
             "inference_ms_p50": float(np.median(inference_ms)) if inference_ms else float("nan"),

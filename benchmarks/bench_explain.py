@@ -120,7 +120,7 @@ def live(seconds: float = 10.0, fps: float = 30.0, warmup_s: float = 3.0) -> dic
         panel.resize(1200, 760)
         panel.show()
         wait_until(panel.models_loaded, "the Camera panel's photo models", pump=app.processEvents, poll_s=0.005)
-        panel.why.set_on(True)
+        panel.set_why(True)
         panel.start_video(video, loop=True, fps=fps)
 
         def spin(duration: float) -> None:
@@ -130,14 +130,14 @@ def live(seconds: float = 10.0, fps: float = 30.0, warmup_s: float = 3.0) -> dic
                 time.sleep(0.001)
 
         spin(warmup_s)
-        shown0, painted0, classified0 = panel.why.controller.shown_id(), panel.preview.frames_painted, \
+        shown0, painted0, classified0 = panel.why.controller.shown_id(), panel.view.preview.frames_painted, \
             panel.classify_rate.count
         wall0 = time.perf_counter()
         spin(seconds)
         wall = time.perf_counter() - wall0
         maps = panel.why.controller.shown_id() - shown0  # one request id per map shown
         result = {
-            "preview_fps": (panel.preview.frames_painted - painted0) / wall,
+            "preview_fps": (panel.view.preview.frames_painted - painted0) / wall,
             "classified_per_s": (panel.classify_rate.count - classified0) / wall,
             "maps_per_s": maps / wall,
             "method": panel.why.answer().explanation.method if panel.why.answer() else "none",

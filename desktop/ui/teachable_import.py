@@ -3,8 +3,8 @@
 The conversion is :mod:`desktop.core.teachable_machine`'s. This module decides what a dropped path
 is (a TensorFlow.js export to import, a Keras export the app cannot read, or anything else, which
 the panel handles as before), picks a file name in the user's models folder that clashes with
-nothing, and wraps the import as a cancellable :class:`JobWorker` job that leaves no file behind
-when it is cancelled or fails.
+nothing, and wraps the import as a cancellable job (for a :class:`~desktop.ui.workers.JobRunner`)
+that leaves no file behind when it is cancelled or fails.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ NO_FOLDER_MESSAGE = tr_noop("There is no models folder to import {name} into; st
 
 
 class ImportCancelled(Exception):
-    """Raised inside the job when the user cancelled; the job worker then reports ``cancelled``."""
+    """Raised inside the job when the user cancelled; the job's runner then reports it cancelled."""
 
 
 def dropped_model_kind(path: str | Path) -> str | None:
@@ -87,7 +87,7 @@ def unused_model_path(folder: str | Path, stem: str) -> Path:
 
 
 class TeachableImport:
-    """One import of ``source`` into ``models_dir``; run :meth:`job` in a JobWorker.
+    """One import of ``source`` into ``models_dir``; run :meth:`job` on a JobRunner.
 
     The target name is chosen when the job runs (in the worker thread, not the GUI thread). A job
     that is cancelled or fails removes what it wrote; the panel also calls :meth:`discard` on

@@ -29,7 +29,7 @@ MODES = ("plain", "lessons", "present")
 #: Per panel: the window property that builds it and the attribute holding its primary content.
 PRIMARY = {
     "Write": ("write_panel", "canvas"),
-    "Camera": ("camera_panel", "preview"),
+    "Camera": ("camera_panel", "view.preview"),
     "Teach": ("teach_panel", "view.grid"),
     "Kernels": ("kernels_panel", "view.output_view"),
     "Results": ("results_panel", "left.view"),

@@ -85,8 +85,8 @@ def test_a_video_drives_live_predictions_that_follow_the_picture(qtbot, panel: C
     qtbot.waitUntil(lambda: top1(panel).startswith("n00000000 - red "), timeout=10_000)
     qtbot.waitUntil(lambda: top1(panel).startswith("n00000002 - blue "), timeout=10_000)
     assert top1(panel).endswith("100%")
-    assert len(panel.prediction_lines()[str(next(iter(panel.prediction_lists)))]) == 3
-    assert panel.preview.frames_painted > 5 and panel.classify_rate.count >= 2
+    assert len(panel.prediction_lines()[str(next(iter(panel.view.prediction_lists)))]) == 3
+    assert panel.view.preview.frames_painted > 5 and panel.classify_rate.count >= 2
     assert panel.preview_rate.rate() > 5
     text = panel.rates_text()
     assert text.startswith("Preview ") and "classified" in text and "inference" in text
@@ -97,8 +97,8 @@ def test_a_missing_camera_shows_a_message_and_retry_tries_again(qtbot, panel: Ca
     panel.start_camera(63)  # no machine this runs on has 64 cameras
     qtbot.waitUntil(lambda: panel.error_message() is not None, timeout=10_000)
     assert "No camera found at index 63" in panel.error_message()
-    assert panel.retry_button.isVisible() and panel.retry_button.isEnabled()
-    qtbot.mouseClick(panel.retry_button, Qt.MouseButton.LeftButton)
+    assert panel.view.retry_button.isVisible() and panel.view.retry_button.isEnabled()
+    qtbot.mouseClick(panel.view.retry_button, Qt.MouseButton.LeftButton)
     assert panel.error_message() is None  # the retry is under way
     qtbot.waitUntil(lambda: panel.error_message() is not None, timeout=10_000)
     assert panel.source() is None
@@ -116,7 +116,7 @@ def test_no_camera_found_on_first_show_offers_a_retry_and_samples(qtbot, models_
         assert panel.error_message().startswith("No camera found") and "sample photo" in panel.error_message()
         panel.retry()  # looks again, off the GUI thread
         qtbot.waitUntil(lambda: len(probes) == 2 and panel.error_message() is not None, timeout=10_000)
-        qtbot.mouseClick(panel.sample_buttons[0], Qt.MouseButton.LeftButton)  # one click for a classroom
+        qtbot.mouseClick(panel.view.sample_buttons[0], Qt.MouseButton.LeftButton)  # one click for a classroom
         qtbot.waitUntil(lambda: panel.current_frame() is not None, timeout=10_000)
         assert panel.error_message() is None
     finally:
@@ -150,11 +150,11 @@ def test_a_video_that_breaks_off_is_reported_and_the_panel_goes_on(qtbot, panel:
 def test_pause_freezes_the_frame_until_resumed(qtbot, panel: CameraPanel, tmp_path: Path) -> None:
     panel.start_video(write_colour_video(tmp_path / "clip.avi"), fps=60)
     qtbot.waitUntil(lambda: panel.current_frame() is not None, timeout=10_000)
-    qtbot.mouseClick(panel.pause_button, Qt.MouseButton.LeftButton)
-    assert panel.is_paused() and panel.pause_button.text() == "Resume"
-    frozen, painted = panel.current_frame(), panel.preview.frame()
+    qtbot.mouseClick(panel.view.pause_button, Qt.MouseButton.LeftButton)
+    assert panel.is_paused() and panel.view.pause_button.text() == "Resume"
+    frozen, painted = panel.current_frame(), panel.view.preview.frame()
     qtbot.wait(300)  # 18 frames at 60 fps
-    assert panel.current_frame() is frozen and panel.preview.frame() is painted
+    assert panel.current_frame() is frozen and panel.view.preview.frame() is painted
     assert panel.source().frames_delivered > 0
     panel.set_paused(False)
     qtbot.waitUntil(lambda: panel.current_frame() is not frozen, timeout=5000)
@@ -170,7 +170,7 @@ def test_a_snapshot_writes_the_frame_as_png(qtbot, panel: CameraPanel, tmp_path:
     assert saved.std() > 10  # a real photo, not a blank page
     np.testing.assert_array_equal(cv2.cvtColor(saved, cv2.COLOR_BGR2RGB), panel.current_frame())
     assert not panel.save_snapshot(tmp_path / "no such folder" / "x.png")
-    assert "no such folder" in panel.status_label.text()
+    assert "no such folder" in panel.view.status_label.text()
 
 
 def test_a_folder_is_stepped_through_with_next_and_previous(qtbot, panel: CameraPanel, tmp_path: Path) -> None:
@@ -181,8 +181,8 @@ def test_a_folder_is_stepped_through_with_next_and_previous(qtbot, panel: Camera
     (folder / "notes.txt").write_text("not a picture")
     assert panel.open_folder(folder)
     qtbot.waitUntil(lambda: "- red" in top1(panel), timeout=10_000)
-    assert panel.position_label.text() == "1 / 3 · 1.png"
-    qtbot.mouseClick(panel.next_button, Qt.MouseButton.LeftButton)
+    assert panel.view.position_label.text() == "1 / 3 · 1.png"
+    qtbot.mouseClick(panel.view.next_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "- green" in top1(panel), timeout=10_000)
     panel.next_image()
     qtbot.waitUntil(lambda: "- blue" in top1(panel), timeout=10_000)
@@ -213,12 +213,12 @@ def test_an_image_dropped_on_the_panel_is_classified(qtbot, panel: CameraPanel, 
 def test_two_models_are_compared_on_the_same_frame(qtbot, panel: CameraPanel, tmp_path: Path,
                                                    models_dir: Path) -> None:
     panel.set_chosen_models([models_dir / "colours.onnx", models_dir / "opposite.onnx"])
-    assert len(panel.prediction_lists) == 2
+    assert len(panel.view.prediction_lists) == 2
     panel.open_images([write_image(tmp_path / "red.png", "red")])
     qtbot.waitUntil(lambda: all(panel.prediction_lines().values()), timeout=10_000)
     assert top1(panel, "colours.onnx").startswith("n00000000 - red")
     assert top1(panel, "opposite.onnx").startswith("n90000002 - blue")
-    views = panel.findChildren(type(next(iter(panel.prediction_lists.values()))))
+    views = panel.findChildren(type(next(iter(panel.view.prediction_lists.values()))))
     assert len([v for v in views if v.isVisible()]) == 2
     panel.set_chosen_models([models_dir / "opposite.onnx"])
     assert list(panel.prediction_lines()) == [str(models_dir / "opposite.onnx")]
@@ -240,7 +240,7 @@ def test_the_mirror_flips_the_picture(qtbot, panel: CameraPanel, tmp_path: Path)
 def test_every_control_is_named_for_tests_and_screen_readers(panel: CameraPanel) -> None:
     controls = (panel.findChildren(QAbstractButton) + panel.findChildren(QComboBox)
                 + panel.findChildren(QListWidget))
-    assert len(controls) >= 15 and len(panel.sample_buttons) >= 5
+    assert len(controls) >= 15 and len(panel.view.sample_buttons) >= 5
     for widget in controls:
         assert widget.objectName(), f"{type(widget).__name__} {widget.text() if hasattr(widget, 'text') else ''}"
         assert widget.accessibleName(), widget.objectName()
@@ -260,3 +260,19 @@ def test_the_real_model_names_the_sample_photos(qtbot) -> None:
         assert any(line.split(" - ")[0] in DOMESTIC_CATS for line in lines()), lines()
     finally:
         panel.shutdown()
+
+
+def test_the_lesson_commands_drive_the_panel_without_its_widgets(qtbot, panel: CameraPanel, models_dir: Path) -> None:
+    from desktop.ui.panel_commands import CameraCommands
+    from tests.ui.gui_thread import GuiThreadRelay
+
+    assert isinstance(panel, CameraCommands)
+    panel.set_why(True)
+    assert panel.why.is_on() and panel.view.why_toggle.isChecked()
+    panel.set_why(False)
+    assert not panel.why.is_on()
+    assert [m.path.name for m in panel.models()] == ["colours.onnx", "opposite.onnx"]
+    with qtbot.waitSignal(GuiThreadRelay(panel.models_announced).fired, timeout=20_000):
+        panel.classifier.rescan()
+    panel.set_chosen_models([str(models_dir / "opposite.onnx")])
+    assert panel.chosen_models() == [str(models_dir / "opposite.onnx")]

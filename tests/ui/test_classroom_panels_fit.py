@@ -153,9 +153,9 @@ def test_camera_fits_a_projector_with_picture_and_top3_on_screen(qtbot, camera_p
         assert_minimum_within(camera_panel, SMALL_PROJECTOR_WITH_LESSONS, "Camera beside the Lessons at 1024 x 768")
     assert_minimum_within(camera_panel, PROJECTOR[factor], "Camera at 1280 x 720")
     settle(qtbot, camera_panel, PROJECTOR[factor])
-    assert_on_screen(camera_panel.preview, camera_panel, "the camera picture")
-    assert camera_panel.preview.height() >= 240
-    predictions = next(iter(camera_panel.prediction_lists.values()))
+    assert_on_screen(camera_panel.view.preview, camera_panel, "the camera picture")
+    assert camera_panel.view.preview.height() >= 240
+    predictions = next(iter(camera_panel.view.prediction_lists.values()))
     for bar, line in zip(predictions.bars, predictions.lines()):
         assert_on_screen(bar, camera_panel, f"the prediction {line}")
         shown = bar.format()

@@ -93,7 +93,7 @@ def test_an_export_dropped_on_the_camera_panel_is_listed_ticked_and_classifies(
     assert camera.is_importing()
     wait_for_import(qtbot, camera)
     new = models_dir / f"{export_stem(dropped)}.onnx"
-    assert new.is_file(), camera.status_label.text()
+    assert new.is_file(), camera.view.status_label.text()
     qtbot.waitUntil(lambda: camera.chosen_models() == [str(new)], timeout=WAIT_MS)
     info = next(m for m in camera.models() if m.path == new)
     assert info.class_names == CLASSES and info.task == "custom"
@@ -148,7 +148,7 @@ def test_a_folder_of_photos_dropped_on_the_camera_panel_still_steps(qtbot, camer
         photo(folder / f"{i}.png", seed=i)
     drop_on(camera, folder)
     assert not camera.is_importing()
-    assert camera.position_label.text() == "1 / 2 · 0.png"
+    assert camera.view.position_label.text() == "1 / 2 · 0.png"
     qtbot.waitUntil(lambda: camera.current_frame() is not None, timeout=WAIT_MS)
 
 
@@ -158,9 +158,9 @@ def test_a_cancelled_import_writes_nothing(qtbot, camera: CameraPanel, models_di
     assert camera.import_teachable(export)
     camera.cancel_import()
     wait_for_import(qtbot, camera)
-    assert "cancelled" in camera.status_label.text().lower()
+    assert "cancelled" in camera.view.status_label.text().lower()
     assert all_files(models_dir) == before
-    assert camera.import_button.isEnabled() and camera.import_progress.isHidden()
+    assert camera.view.import_button.isEnabled() and camera.view.import_progress.isHidden()
 
 
 def test_a_cancel_that_comes_after_the_file_was_written_removes_it(tmp_path: Path) -> None:
@@ -258,7 +258,7 @@ def test_the_import_controls_fit_a_1280x720_window(qtbot, tmp_path: Path, models
     window.resize(1280, 720)
     window.show()
     try:
-        for index, button in ((1, lambda: window.camera_panel.import_button),
+        for index, button in ((1, lambda: window.camera_panel.view.import_button),
                               (2, lambda: window.teach_panel.import_button)):
             window.show_panel(index)
             widget = button()

@@ -147,11 +147,11 @@ def test_camera_panel_maps_follow_the_picture_and_a_clicked_prediction(qtbot, ca
     assert (answer.explanation.class_name, answer.explanation.method) == ("red", "cam")
     assert answer.model_input.shape == (32, 32, 3) and answer.request.frame
     assert why.overlay.isVisible() and why.scale.isVisible()
-    assert close(why.overlay.target_rect(), centred_square(panel.preview.image_rect()))
+    assert close(why.overlay.target_rect(), centred_square(panel.view.preview.image_rect()))
     assert answer.explanation.heat[:, 16:].max() == 0.0  # the model never looks at the right half
 
     # Clicking the second prediction bar explains that class.
-    view = next(iter(panel.prediction_lists.values()))
+    view = next(iter(panel.view.prediction_lists.values()))
     second = view.top()[1][1]
     qtbot.mouseClick(view.bars[1], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: why.answer().explanation.class_name == second, timeout=10_000)
@@ -167,12 +167,12 @@ def test_camera_panel_keeps_painting_frames_while_maps_are_made(qtbot, camera_pa
         writer.write(frame)
     writer.release()
     panel = camera_panel
-    panel.why.set_on(True)
+    panel.set_why(True)
     panel.start_video(path, fps=30)
     qtbot.waitUntil(lambda: panel.why.controller.shown_id() > 0, timeout=10_000)
-    painted, shown = panel.preview.frames_painted, panel.why.controller.shown_id()
+    painted, shown = panel.view.preview.frames_painted, panel.why.controller.shown_id()
     # The maps keep coming (each for the newest frame) and so do the painted frames.
-    qtbot.waitUntil(lambda: panel.why.controller.shown_id() >= shown + 5 and panel.preview.frames_painted >= painted + 10,
+    qtbot.waitUntil(lambda: panel.why.controller.shown_id() >= shown + 5 and panel.view.preview.frames_painted >= painted + 10,
                     timeout=20_000)
     assert panel.why.overlay.isVisible()
 

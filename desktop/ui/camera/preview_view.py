@@ -16,7 +16,7 @@ def as_qimage(rgb: np.ndarray) -> QImage:
     return QImage(rgb.data, width, height, 3 * width, QImage.Format.Format_RGB888)
 
 
-class PreviewView(QWidget):
+class CameraPreview(QWidget):
     """Shows one frame at a time; :attr:`frames_painted` counts new frames that reached the screen."""
 
     def __init__(self, parent: QWidget | None = None):
@@ -41,10 +41,6 @@ class PreviewView(QWidget):
 
     def frame(self) -> np.ndarray | None:
         return self._frame
-
-    def set_placeholder(self, text: str) -> None:
-        self.placeholder = text
-        self.update()
 
     def image_rect(self) -> QRectF:
         """Where the frame is drawn: as large as fits, aspect kept, centred."""

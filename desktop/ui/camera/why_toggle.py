@@ -9,31 +9,31 @@ first model's prediction bars explains that class; clicking it again goes back t
 
 from __future__ import annotations
 
+from typing import Callable, Sequence
+
 import numpy as np
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QProgressBar, QWidget
+from PySide6.QtWidgets import QProgressBar
 
-from desktop.ui.explain_overlay import ColourScale, HeatOverlay, centred_square
+from desktop.ui.camera.classifier_worker import PhotoModelInfo
+from desktop.ui.camera.view import CameraView
+from desktop.ui.explain_overlay import centred_square
 from desktop.ui.explain_worker import ExplainAnswer, ExplainRequest
-from desktop.ui.i18n import tr_noop
-from desktop.ui.why import WhyController, why_toggle
+from desktop.ui.why import WhyController
 
 
 class CameraWhy(QObject):
-    """Toggle, colour scale, the overlay on the preview and the controller that feeds it."""
+    """The controller that feeds the view's "Why?" overlay on the preview; ``models()`` are the panel's."""
 
-    def __init__(self, panel: QWidget):
-        super().__init__(panel)
-        self._panel = panel
-        self.toggle = why_toggle("cameraWhyCheckBox", "Why? Show where the model looks",
-                                 tr_noop("Show live where the first ticked model looks: a heat map of the "
-                   "evidence for its top class (click a prediction to see the evidence for it)"))
-        self.scale = ColourScale(name="cameraWhyScale")
-        self.overlay = HeatOverlay(panel.preview, name="previewHeatOverlay")
+    def __init__(self, view: CameraView, models: Callable[[], Sequence[PhotoModelInfo]], parent: QObject):
+        super().__init__(parent)
+        self._view = view
+        self._models = models
+        self.toggle, self.scale, self.overlay = view.why_toggle, view.why_scale, view.why_overlay
         self.controller = WhyController(self.toggle, self.scale, [self.overlay], live=True, parent=self)
         self._frame: np.ndarray | None = None
         self._model_path: str | None = None
-        panel.predictions_box.installEventFilter(self)  # clicks on the bars come up to it
+        view.predictions_box.installEventFilter(self)  # clicks on the bars come up to it
 
     # -- commands ----------------------------------------------------------------------------------
     def set_on(self, on: bool) -> None:
@@ -57,14 +57,14 @@ class CameraWhy(QObject):
         if model_path != self._model_path and self.controller.chosen_class() is not None:
             self.controller.choose_class(None)
         self._frame, self._model_path = frame, model_path
-        preview = self._panel.preview
+        preview = self._view.preview
         self.controller.offer(ExplainRequest(model_path, frame, frame=True),
                               {self.overlay: lambda: centred_square(preview.image_rect())})
 
     def choose_row(self, model_path: str, row: int) -> None:
         """Explain the class shown in bar ``row`` of ``model_path``'s predictions."""
-        view = self._panel.prediction_lists.get(model_path)
-        info = next((m for m in self._panel.models() if str(m.path) == model_path), None)
+        view = self._view.prediction_lists.get(model_path)
+        info = next((m for m in self._models() if str(m.path) == model_path), None)
         if model_path != self._model_path or view is None or info is None or row >= len(view.top()):
             return
         wnid, name, _ = view.top()[row]
@@ -76,11 +76,11 @@ class CameraWhy(QObject):
 
     # -- clicks on the prediction bars ---------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt naming)
-        if event.type() == QEvent.Type.MouseButtonPress and watched is self._panel.predictions_box:
+        if event.type() == QEvent.Type.MouseButtonPress and watched is self._view.predictions_box:
             bar = watched.childAt(event.position().toPoint())
             while bar is not None and not isinstance(bar, QProgressBar):
                 bar = bar.parentWidget()
-            for path, view in self._panel.prediction_lists.items():
+            for path, view in self._view.prediction_lists.items():
                 if bar in view.bars:
                     self.choose_row(path, view.bars.index(bar))
                     return True
