@@ -378,7 +378,7 @@ def test_the_step_keys_need_no_application_event_filter_and_number_boxes_keep_pa
     dock.show()  # opening the sidebar installs nothing app-wide
     qtbot.waitUntil(dock.isVisible, timeout=5_000)
     sidebar.select_lesson("convolution", 0, enter=False)
-    spin = window.teach_panel.epochs_spin
+    spin = window.teach_panel.view.epochs_spin
     window.show_panel(2)
     window.activateWindow()
     spin.setFocus()
