@@ -102,7 +102,7 @@ class CrashReporter(QObject):
             sys.__stderr__.write(text) if sys.__stderr__ else None
             summary = "".join(traceback.format_exception_only(exc_type, exc_value)).strip()
             self._show_requested.emit(summary)  # queued: the dialog is always made in the GUI thread
-        except Exception:
+        except Exception:  # noqa: BLE001 - a failure while reporting falls back to Python's own hook
             sys.__excepthook__(exc_type, exc_value, exc_traceback)
         finally:
             self._handling.active = False
