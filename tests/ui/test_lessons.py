@@ -326,7 +326,8 @@ def test_broken_lesson_files_are_listed_and_the_rest_still_load(qtbot, window, t
                                                                        "action": {"panel": "kernal"}}]}),
                        encoding="utf-8")
     assert dock.open_lesson_file(unknown) is None
-    assert "unknown.json: step 1 (“Blur”): action.panel: unknown action “kernal”" in sidebar.problems_label.text()
+    problems = sidebar.problems_label.text()
+    assert "unknown.json: step 1 (“Blur”): action.panel: unknown action “kernal”" in problems
     assert "unknown" not in [lesson.id for lesson in sidebar.lessons] and window.current_panel() == "Write"
     other = tmp_path / "other.json"
     other.write_text(json.dumps({**good, "id": "other", "title": {"en": "Other"}}), encoding="utf-8")
