@@ -303,9 +303,13 @@ class JobRunner(QObject):
             self._worker.shutdown()
 
     def _on_progress(self, done: int, total: int) -> None:
-        if self._bar is not None:
-            self._bar.setRange(0, max(total, 1))
-            self._bar.setValue(done)
+        if self._bar is None:
+            return
+        if total <= 0:  # the job does not know its total yet: stay busy rather than show an empty 0 of 1
+            self._bar.setRange(0, 0)
+            return
+        self._bar.setRange(0, total)
+        self._bar.setValue(done)
 
     def _end(self, success: bool) -> tuple[Callable, Callable, Callable]:
         worker, self._worker = self._worker, None

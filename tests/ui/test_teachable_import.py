@@ -193,7 +193,7 @@ def test_an_export_dropped_on_the_teach_panel_runs_in_its_preview(qtbot, teach: 
     with qtbot.waitSignal(teach.preview_ready, timeout=WAIT_MS):
         assert teach.preview_image(photo(tmp_path / "photo.png"))
     assert teach.preview_top() in CLASSES
-    assert teach.preview.caption.text().split(" (")[0] in CLASSES
+    assert teach.view.preview.caption.text().split(" (")[0] in CLASSES
 
 
 def test_the_teach_preview_runs_the_imported_model_on_camera_frames(qtbot, tmp_path: Path, models_dir: Path) -> None:
@@ -220,8 +220,8 @@ def test_a_zip_dropped_on_the_teach_preview_picture_is_imported(qtbot, teach: Te
                                                                  tmp_path: Path) -> None:
     archive = zip_folder(tm_export(tmp_path / "tm-export", seed=3), tmp_path / "tm.zip")
     with qtbot.waitSignal(teach.model_exported, timeout=WAIT_MS):
-        drop_on(teach.preview.picture, archive)
-    assert teach.imported is not None and list(teach.preview.bars.values()) == CLASSES
+        drop_on(teach.view.preview.picture, archive)
+    assert teach.imported is not None and list(teach.view.preview.bars.values()) == CLASSES
     teach.new_project(tmp_path / "another project")  # another project starts with nothing to preview
     assert teach.imported is None and teach.preview_top() is None
 
@@ -259,7 +259,7 @@ def test_the_import_controls_fit_a_1280x720_window(qtbot, tmp_path: Path, models
     window.show()
     try:
         for index, button in ((1, lambda: window.camera_panel.view.import_button),
-                              (2, lambda: window.teach_panel.import_button)):
+                              (2, lambda: window.teach_panel.view.import_button)):
             window.show_panel(index)
             widget = button()
             # A panel built on first show settles its layout over a few events.
