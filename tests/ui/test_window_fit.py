@@ -12,7 +12,7 @@ from PySide6.QtCore import QRect, QSettings, QSize, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
 from PySide6.QtWidgets import QApplication
 
-from desktop.ui import i18n, style
+from desktop.ui import i18n, style, window_presentation
 from desktop.ui.icons import DRAWINGS, panel_icon
 from desktop.ui.main_window import PANELS, ZOOM_STEPS, MainWindow
 from desktop.ui.window_geometry import default_geometry, parse_rect, start_geometry
@@ -220,7 +220,7 @@ def test_presentation_picks_the_largest_zoom_that_fits(qtbot, open_window, monke
     def minimum_at_zoom() -> QSize:
         return QSize(round(700 * window.zoom()), round(400 * window.zoom()))
 
-    monkeypatch.setattr(window, "_settled_minimum", minimum_at_zoom)
+    monkeypatch.setattr(window_presentation, "settled_minimum", lambda _window: minimum_at_zoom())
     screen = window.screen().geometry()
     room["size"] = QSize(round(700 * 1.3), screen.height())
     monkeypatch.setattr(type(window), "screen", lambda self: _FakeScreen(room["size"], screen))
