@@ -11,7 +11,8 @@ import cv2
 import numpy as np
 import pytest
 
-from desktop.ui import sources, workers
+from desktop.ui import sources
+from desktop.ui.workers import streams
 from desktop.ui.sources import (
     CameraProbe,
     CameraSource,
@@ -194,10 +195,10 @@ def test_a_source_stuck_in_its_driver_stops_at_once_and_its_thread_ends_later(
     worker = source._worker
     source.stop()
     assert not source.is_running() and stopped == [True] and "did not stop within" in caplog.text
-    assert worker.is_running() and worker in workers._UNFINISHED  # kept alive while its thread runs
+    assert worker.is_running() and worker in streams._UNFINISHED  # kept alive while its thread runs
     source.deleteLater()  # the owner may go before the thread ends
     source.release.set()
-    qtbot.waitUntil(lambda: worker not in workers._UNFINISHED, timeout=5000)
+    qtbot.waitUntil(lambda: worker not in streams._UNFINISHED, timeout=5000)
 
 
 def test_a_missing_video_reports_an_error_naming_the_file(qtbot, tmp_path: Path, collect) -> None:
