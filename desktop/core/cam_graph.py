@@ -57,7 +57,7 @@ class _Graph:
                 self.constants[node.output[0]] = node.attribute[0].t
         try:
             inferred = onnx.shape_inference.infer_shapes(model)
-        except Exception:  # shapes are a help, not a requirement: a graph we cannot infer gets no CAM
+        except Exception:  # noqa: BLE001 - shapes are a help, not a requirement: a graph we cannot infer gets no CAM
             inferred = model
         self.shapes: dict[str, list[int | str | None]] = {}
         for value in [*inferred.graph.value_info, *inferred.graph.output, *inferred.graph.input]:
@@ -228,36 +228,50 @@ def add_cam_outputs(model: onnx.ModelProto) -> str | None:
     if found is None:
         return None
     last, below = found
-    classes = last.weights.shape[1]
-
     pooled = _global_pool(g, below)
     if pooled is not None:
-        activations, nchw = pooled
-        size = _spatial_size(g, activations, nchw)
-        if size is None or size[2] != last.weights.shape[0]:
-            return None
-        h, w, _ = size
-        b = _Builder(graph)
-        _emit_features(b, activations, nchw)
-        transposed = b.transposed(last)  # no second copy of a 1000-class kernel on disk
-        scale = b.const(np.asarray(1.0 / (h * w), np.float32), "inv_positions")
-        b.op("Mul", [transposed, scale], "weights", output=CAM_WEIGHTS)
-        _declare_outputs(graph, activations, g, nchw, [classes, size[2]])
-        return CAM
+        return _add_cam(graph, g, last, *pooled)
+    return _add_grad_cam(graph, g, last, below)
 
-    # Dense layers with ReLU between, down to a flattened (pooled) convolution map.
+
+def _add_cam(graph: onnx.GraphProto, g: _Graph, last: _Dense, activations: str, nchw: bool) -> str | None:
+    """Global average pooling + one dense layer: the class weights over the positions, the same for every image."""
+    classes = last.weights.shape[1]
+    size = _spatial_size(g, activations, nchw)
+    if size is None or size[2] != last.weights.shape[0]:
+        return None
+    h, w, _ = size
+    b = _Builder(graph)
+    _emit_features(b, activations, nchw)
+    transposed = b.transposed(last)  # no second copy of a 1000-class kernel on disk
+    scale = b.const(np.asarray(1.0 / (h * w), np.float32), "inv_positions")
+    b.op("Mul", [transposed, scale], "weights", output=CAM_WEIGHTS)
+    _declare_outputs(graph, activations, g, nchw, [classes, size[2]])
+    return CAM
+
+
+def _hidden_dense_layers(g: _Graph, tensor: str) -> tuple[list[_Dense], str] | None:
+    """Dense layers with ReLU between, below the last one (input order), and the tensor under the first."""
     hidden: list[_Dense] = []
-    tensor = below
     while True:
         relu = g.node(tensor, "Relu")
         if relu is None:
-            break
+            return hidden, tensor
         found = _dense(g, relu.input[0])
         if found is None:
             return None
         layer, tensor = found
         layer.relu_output = relu.output[0]
         hidden.insert(0, layer)
+
+
+def _add_grad_cam(graph: onnx.GraphProto, g: _Graph, last: _Dense, below: str) -> str | None:
+    """Dense layers (ReLU between) on a flattened (pooled) convolution map: Grad-CAM weights in the graph."""
+    classes = last.weights.shape[1]
+    found = _hidden_dense_layers(g, below)
+    if found is None:
+        return None
+    hidden, tensor = found
     flattened = _flattened_map(g, tensor)
     if flattened is None:
         return None
@@ -278,14 +292,19 @@ def add_cam_outputs(model: onnx.ModelProto) -> str | None:
     b = _Builder(graph)
     _emit_features(b, activations, nchw)
     scale = 1.0 / (h * w)
-    layers = [*hidden, last]
     if not hidden:  # a linear head: the same for every image
         b.op("Identity", [b.const((folded.T * scale).astype(np.float32), "weights")], "weights",
              output=CAM_WEIGHTS)
         _declare_outputs(graph, activations, g, nchw, [classes, channels])
         return GRAD_CAM
-    # d score / d (input of layer i), right to left: [classes, J] then [N, classes, J] after a mask.
-    gradient = b.transposed(last)
+    _emit_gradient_weights(b, [*hidden, last], folded, scale)
+    _declare_outputs(graph, activations, g, nchw, ["N", classes, channels])
+    return GRAD_CAM
+
+
+def _emit_gradient_weights(b: _Builder, layers: list[_Dense], folded: np.ndarray, scale: float) -> None:
+    """d score / d (input of layer i), right to left: [classes, J] then [N, classes, J] after a ReLU mask."""
+    gradient = b.transposed(layers[-1])
     axis_one = b.const(np.asarray([1], np.int64), "axis")
     for i in range(len(layers) - 2, -1, -1):
         layer = layers[i]
@@ -296,8 +315,6 @@ def add_cam_outputs(model: onnx.ModelProto) -> str | None:
         gradient = b.op("MatMul", [gradient, below], "grad")
     b.op("Mul", [gradient, b.const(np.asarray(scale, np.float32), "inv_positions")], "weights",
          output=CAM_WEIGHTS)
-    _declare_outputs(graph, activations, g, nchw, ["N", classes, channels])
-    return GRAD_CAM
 
 
 def _declare_outputs(graph: onnx.GraphProto, activations: str, g: _Graph, nchw: bool, weight_shape: list) -> None:

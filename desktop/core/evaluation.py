@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import base64
 import heapq
-import itertools
 import os
 import unicodedata
 from pathlib import Path
@@ -235,32 +234,19 @@ def evaluate_folder(
         raise FolderMismatchError(folder, model.path.name, ignored, class_names)
 
     jobs = [(path, label) for label, name in known for path in found[name]]
-    total = len(jobs)
     tally = _Tally(class_names)
     unreadable: list[list[str]] = []
-    done = 0
     if progress:
-        progress(0, total)
-    for start in range(0, total, batch_size):
+        progress(0, len(jobs))
+    for start in range(0, len(jobs), batch_size):
         if cancelled and cancelled():
             raise EvaluationCancelled(f"evaluation of {folder} cancelled")
-        images, labels, sources = [], [], []
-        for path, label in itertools.islice(jobs, start, start + batch_size):
-            try:
-                images.append(_read_input(path))
-            except InputFileError as exc:
-                unreadable.append([str(path), exc.reason])
-                continue
-            labels.append(label)
-            sources.append(str(path))
-        if images:
-            tally.add(model.predict_proba(np.stack(images)), np.asarray(labels), images, sources)
-        done += min(batch_size, total - start)
+        _evaluate_batch(model, jobs[start : start + batch_size], tally, unreadable)
         if progress:
-            progress(done, total)
+            progress(min(start + batch_size, len(jobs)), len(jobs))
     if tally.n == 0:
         names = "".join(name for _, name in known)
-        raise EvaluationError(f"{folder}: no readable image in the class folders {names} ({total} files tried)")
+        raise EvaluationError(f"{folder}: no readable image in the class folders {names} ({len(jobs)} files tried)")
 
     return {
         "kind": "evaluation",
@@ -273,3 +259,18 @@ def evaluate_folder(
         "ignored_classes": ignored,
         "unreadable": unreadable,
     }
+
+
+def _evaluate_batch(model: OnnxModel, jobs: list[tuple[Path, int]], tally: _Tally, unreadable: list[list[str]]) -> None:
+    """Read one batch of (file, label) jobs, run the model on the readable ones, add them to ``tally``."""
+    images, labels, sources = [], [], []
+    for path, label in jobs:
+        try:
+            images.append(_read_input(path))
+        except InputFileError as exc:
+            unreadable.append([str(path), exc.reason])
+            continue
+        labels.append(label)
+        sources.append(str(path))
+    if images:
+        tally.add(model.predict_proba(np.stack(images)), np.asarray(labels), images, sources)

@@ -114,63 +114,18 @@ def train_head(x: np.ndarray, y: np.ndarray, n_classes: int, settings: TrainSett
     """
     x = np.asarray(x, dtype=np.float32)
     y = np.asarray(y, dtype=np.int64)
-    if x.ndim != 2 or len(x) != len(y):
-        raise ValueError(f"expected embeddings [N, D] and N labels, got {list(x.shape)} and {len(y)}")
-    if n_classes < 2:
-        raise ProjectError("training needs at least 2 classes")
-    if len(y) and (y.min() < 0 or y.max() >= n_classes):
-        raise ValueError(f"labels must be in 0..{n_classes - 1}")
-    if settings.epochs < 1 or settings.batch_size < 1 or settings.learning_rate <= 0:
-        raise ProjectError("epochs and batch size must be at least 1 and the learning rate above 0")
-    if not 0 <= settings.holdout < 1:
-        raise ProjectError("the held-out fraction must be between 0 and 1")
+    _check_training_input(x, y, n_classes, settings)
     train_idx, held_idx = stratified_split(y, settings.holdout, settings.seed, class_names, n_classes)
-
-    x_fit, y_fit = x[train_idx], y[train_idx]
-    if augmented is not None and len(augmented[0]):
-        x_aug, source = np.asarray(augmented[0], dtype=np.float32), np.asarray(augmented[1], dtype=np.int64)
-        keep = np.isin(source, train_idx)
-        x_fit, y_fit = np.concatenate([x_fit, x_aug[keep]]), np.concatenate([y_fit, y[source[keep]]])
+    x_fit, y_fit = _training_set(x, y, train_idx, augmented)
     mean = x_fit.mean(axis=0)
     std = x_fit.std(axis=0) + 1e-6
     x_train, y_train = (x_fit - mean) / std, y_fit
     x_held, y_held = (x[held_idx] - mean) / std, y[held_idx]
-    one_hot = np.eye(n_classes, dtype=np.float32)
 
-    rng = np.random.default_rng(settings.seed)
-    dim = x.shape[1]
-    w = np.zeros((dim, n_classes), np.float32)
+    w = np.zeros((x.shape[1], n_classes), np.float32)
     b = np.zeros(n_classes, np.float32)
-    m_w, v_w, m_b, v_b = np.zeros_like(w), np.zeros_like(w), np.zeros_like(b), np.zeros_like(b)
-    beta1, beta2 = ADAM_BETAS
-    step = 0
-    history: dict[int, dict[str, float]] = {}
-    for epoch in range(1, settings.epochs + 1):
-        if cancelled is not None and cancelled():
-            raise TeachCancelled("training cancelled")
-        order = rng.permutation(len(x_train))
-        for start in range(0, len(order), settings.batch_size):
-            batch = order[start:start + settings.batch_size]
-            xb, yb = x_train[batch], one_hot[y_train[batch]]
-            grad_z = (_softmax(xb @ w + b) - yb) / len(batch)
-            grad_w = xb.T @ grad_z + WEIGHT_DECAY * w
-            grad_b = grad_z.sum(axis=0)
-            step += 1
-            for param, grad, m, v in ((w, grad_w, m_w, v_w), (b, grad_b, m_b, v_b)):
-                m *= beta1
-                m += (1 - beta1) * grad
-                v *= beta2
-                v += (1 - beta2) * grad * grad
-                m_hat = m / (1 - beta1 ** step)
-                v_hat = v / (1 - beta2 ** step)
-                param -= settings.learning_rate * m_hat / (np.sqrt(v_hat) + ADAM_EPSILON)
-        loss, accuracy = _loss_and_accuracy(w, b, x_train, y_train)
-        val_loss, val_accuracy = _loss_and_accuracy(w, b, x_held, y_held)
-        history[epoch] = {"loss": loss, "accuracy": accuracy, "val_loss": val_loss, "val_accuracy": val_accuracy}
-        if on_epoch is not None:
-            on_epoch(epoch, dict(history[epoch]))
-        if progress is not None:
-            progress(epoch, settings.epochs)
+    history = _fit_softmax(w, b, (x_train, y_train), (x_held, y_held), settings, progress=progress,
+                           cancelled=cancelled, on_epoch=on_epoch)
 
     # Fold the standardisation into the layer: ((x - mean) / std) @ w + b == x @ w' + b'.
     weights = (w / std[:, None]).astype(np.float32)
@@ -182,3 +137,77 @@ def train_head(x: np.ndarray, y: np.ndarray, n_classes: int, settings: TrainSett
     per_class = [float(confusion[c, c] / confusion[c].sum()) if confusion[c].sum() else None
                  for c in range(n_classes)]
     return HeadResult(weights, bias, history, per_class, confusion, held_idx, train_idx)
+
+
+def _check_training_input(x: np.ndarray, y: np.ndarray, n_classes: int, settings: TrainSettings) -> None:
+    if x.ndim != 2 or len(x) != len(y):
+        raise ValueError(f"expected embeddings [N, D] and N labels, got {list(x.shape)} and {len(y)}")
+    if n_classes < 2:
+        raise ProjectError("training needs at least 2 classes")
+    if len(y) and (y.min() < 0 or y.max() >= n_classes):
+        raise ValueError(f"labels must be in 0..{n_classes - 1}")
+    if settings.epochs < 1 or settings.batch_size < 1 or settings.learning_rate <= 0:
+        raise ProjectError("epochs and batch size must be at least 1 and the learning rate above 0")
+    if not 0 <= settings.holdout < 1:
+        raise ProjectError("the held-out fraction must be between 0 and 1")
+
+
+def _training_set(x: np.ndarray, y: np.ndarray, train_idx: np.ndarray,
+                  augmented: tuple[np.ndarray, np.ndarray] | None) -> tuple[np.ndarray, np.ndarray]:
+    """The training samples plus the augmented copies made from them (never from held-out ones)."""
+    x_fit, y_fit = x[train_idx], y[train_idx]
+    if augmented is not None and len(augmented[0]):
+        x_aug, source = np.asarray(augmented[0], dtype=np.float32), np.asarray(augmented[1], dtype=np.int64)
+        keep = np.isin(source, train_idx)
+        x_fit, y_fit = np.concatenate([x_fit, x_aug[keep]]), np.concatenate([y_fit, y[source[keep]]])
+    return x_fit, y_fit
+
+
+class _Adam:
+    """Adam with the course's settings, updating the given arrays in place."""
+
+    def __init__(self, params: Sequence[np.ndarray], learning_rate: float):
+        self.params = list(params)
+        self.moments = [(np.zeros_like(p), np.zeros_like(p)) for p in self.params]
+        self.learning_rate = learning_rate
+        self.step = 0
+
+    def update(self, grads: Sequence[np.ndarray]) -> None:
+        beta1, beta2 = ADAM_BETAS
+        self.step += 1
+        for param, grad, (m, v) in zip(self.params, grads, self.moments):
+            m *= beta1
+            m += (1 - beta1) * grad
+            v *= beta2
+            v += (1 - beta2) * grad * grad
+            m_hat = m / (1 - beta1 ** self.step)
+            v_hat = v / (1 - beta2 ** self.step)
+            param -= self.learning_rate * m_hat / (np.sqrt(v_hat) + ADAM_EPSILON)
+
+
+def _fit_softmax(w: np.ndarray, b: np.ndarray, train: tuple[np.ndarray, np.ndarray],
+                 held: tuple[np.ndarray, np.ndarray], settings: TrainSettings, *, progress: Progress | None,
+                 cancelled: Cancelled | None, on_epoch: EpochCallback | None) -> dict[int, dict[str, float]]:
+    """Mini-batch Adam on cross-entropy plus weight decay, ``w`` and ``b`` in place; the per-epoch metrics."""
+    (x_train, y_train), (x_held, y_held) = train, held
+    one_hot = np.eye(w.shape[1], dtype=np.float32)
+    rng = np.random.default_rng(settings.seed)
+    adam = _Adam((w, b), settings.learning_rate)
+    history: dict[int, dict[str, float]] = {}
+    for epoch in range(1, settings.epochs + 1):
+        if cancelled is not None and cancelled():
+            raise TeachCancelled("training cancelled")
+        order = rng.permutation(len(x_train))
+        for start in range(0, len(order), settings.batch_size):
+            batch = order[start:start + settings.batch_size]
+            xb, yb = x_train[batch], one_hot[y_train[batch]]
+            grad_z = (_softmax(xb @ w + b) - yb) / len(batch)
+            adam.update((xb.T @ grad_z + WEIGHT_DECAY * w, grad_z.sum(axis=0)))
+        loss, accuracy = _loss_and_accuracy(w, b, x_train, y_train)
+        val_loss, val_accuracy = _loss_and_accuracy(w, b, x_held, y_held)
+        history[epoch] = {"loss": loss, "accuracy": accuracy, "val_loss": val_loss, "val_accuracy": val_accuracy}
+        if on_epoch is not None:
+            on_epoch(epoch, dict(history[epoch]))
+        if progress is not None:
+            progress(epoch, settings.epochs)
+    return history
