@@ -205,6 +205,30 @@ def export_onnx(
     TensorFlow's gradients.
     """
     path = Path(path)
+    images = _checked_request(model, class_names, task, output_kind, check_images)
+    graph = export_graph(model, output_kind, feature_layers)
+    keras_outputs = graph.predict(images, batch_size=len(images), verbose=0)  # also "calls" the model once
+    metadata = model_metadata(class_names=class_names, task=task, output_kind=output_kind, title=title,
+                              trained_on=trained_on, metrics=metrics)
+    with staged_onnx(path) as tmp:
+        cam_kind = write_onnx(
+            graph, tmp, metadata, final=path,
+            cam=cam and output_kind == LOGITS,  # CAM explains a logit; a softmax layer hides it from the check
+        )
+        _check_parity(keras_outputs, tmp, images, final=path, tolerance=tolerance)
+        if cam_kind:
+            check_cam_outputs(model, tmp, images[:CAM_CHECK_IMAGES], final=path, tolerance=tolerance)
+
+    if report is not None:
+        from training.report import write_json_atomic
+
+        write_json_atomic(report_path(path), {**report, "size_bytes": path.stat().st_size})
+    return path
+
+
+def _checked_request(model, class_names: Sequence[str], task: str, output_kind: str,
+                     check_images: np.ndarray | None) -> np.ndarray:
+    """Refuse what cannot become a contract file; return the parity check images (float32 NHWC)."""
     if output_kind not in (LOGITS, PROBABILITIES):
         raise ExportError(f"output kind must be {LOGITS!r} or {PROBABILITIES!r}, not {output_kind!r}")
     if task not in TASKS:
@@ -219,39 +243,18 @@ def export_onnx(
     if images.ndim != 4 or len(images) == 0 or tuple(images.shape[1:]) != expected_shape:
         wanted = ", ".join(map(str, expected_shape))
         raise ExportError(f"check images of shape {list(images.shape)} do not fit the model input [N, {wanted}]")
+    return images
 
-    graph = export_graph(model, output_kind, feature_layers)
-    keras_outputs = graph.predict(images, batch_size=len(images), verbose=0)  # also "calls" the model once
 
-    with staged_onnx(path) as tmp:
-        cam_kind = write_onnx(
-            graph,
-            tmp,
-            model_metadata(
-                class_names=class_names,
-                task=task,
-                output_kind=output_kind,
-                title=title,
-                trained_on=trained_on,
-                metrics=metrics,
-            ),
-            final=path,
-            cam=cam and output_kind == LOGITS,  # CAM explains a logit; a softmax layer hides it from the check
+def _check_parity(keras_outputs: dict[str, np.ndarray], onnx_file: Path, images: np.ndarray, *, final: Path,
+                  tolerance: float) -> None:
+    """Refuse a file whose onnxruntime outputs differ from Keras by more than ``tolerance``."""
+    difference, worst = _largest_difference(keras_outputs, onnx_file, images)
+    if not difference <= tolerance:  # also refuses NaN
+        raise ExportError(
+            f"{final}: not written, onnxruntime differs from Keras by {difference:.3g} on output {worst!r} "
+            f"(tolerance {tolerance:g}, {len(images)} check images)"
         )
-        difference, worst = _largest_difference(keras_outputs, tmp, images)
-        if not difference <= tolerance:  # also refuses NaN
-            raise ExportError(
-                f"{path}: not written, onnxruntime differs from Keras by {difference:.3g} on output {worst!r} "
-                f"(tolerance {tolerance:g}, {len(images)} check images)"
-            )
-        if cam_kind:
-            check_cam_outputs(model, tmp, images[:CAM_CHECK_IMAGES], final=path, tolerance=tolerance)
-
-    if report is not None:
-        from training.report import write_json_atomic
-
-        write_json_atomic(report_path(path), {**report, "size_bytes": path.stat().st_size})
-    return path
 
 
 def write_onnx(graph, target: Path, metadata: dict[str, str], *, final: Path, cam: bool = False) -> str | None:

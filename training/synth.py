@@ -159,49 +159,50 @@ def distort(medians: Sequence[np.ndarray], params: SynthParams, rng: np.random.G
     pts = np.concatenate(strokes)
     size = float(max(np.ptp(pts[:, 0]), np.ptp(pts[:, 1]), 1e-6))
     writer = _Writer(haste=float(rng.uniform(0.0, 2.0)) if params.writer_haste else 1.0)
-    step = _RESAMPLE_STEP * size
-
-    # Turns become curves; sparse skeleton points become dense enough to bend.
-    out = []
-    for s in strokes:
-        if params.corner_rounding and rng.random() < writer.p(params.corner_rounding):
-            # Coarse points then corner cutting: the turn's radius follows the coarse spacing.
-            s = chaikin(resample(s, rng.uniform(0.04, 0.1) * size), iterations=3)
-        out.append(resample(s, step))
-    strokes = out
-
+    strokes = [_rounded_and_resampled(s, params, writer, size, rng) for s in strokes]
     strokes = _reduce_and_merge_short_strokes(strokes, params, writer, size, rng)
-
-    # Per-stroke placement, length and angle errors.
-    out = []
-    for s in strokes:
-        centre = s.mean(axis=0)
-        if params.stroke_scale:
-            s = centre + (s - centre) * math.exp(rng.normal(0.0, params.stroke_scale))
-        if params.stroke_rotation:
-            s = _rotate(s, rng.normal(0.0, params.stroke_rotation), centre)
-        if params.stroke_shift:
-            s = s + rng.normal(0.0, params.stroke_shift * size, size=2)
-        out.append(s)
-    strokes = out
-
-    # Slow wobble perpendicular-ish to the writing direction (both axes, smooth).
+    strokes = [_misplaced(s, params, size, rng) for s in strokes]
     if params.wobble:
-        out = []
-        for s in strokes:
-            n = len(s)
-            knots = 2 + int(_length(s) / (0.15 * size))
-            amp = params.wobble * size
-            s = s.copy()
-            s[:, 0] += amp * _smooth_noise(rng, n, knots)
-            s[:, 1] += amp * _smooth_noise(rng, n, knots)
-            out.append(s)
-        strokes = out
-
+        strokes = [_wobbled(s, params.wobble * size, size, rng) for s in strokes]
     strokes = [_with_pressure(s) for s in strokes]
     strokes = _join_strokes(strokes, params, writer, size, rng)
+    return _slanted_stretched_rotated(strokes, params, rng)
 
-    # Whole-character slant, aspect and rotation.
+
+def _rounded_and_resampled(s: np.ndarray, params: SynthParams, writer: _Writer, size: float,
+                           rng: np.random.Generator) -> np.ndarray:
+    """Turns become curves; sparse skeleton points become dense enough to bend."""
+    if params.corner_rounding and rng.random() < writer.p(params.corner_rounding):
+        # Coarse points then corner cutting: the turn's radius follows the coarse spacing.
+        s = chaikin(resample(s, rng.uniform(0.04, 0.1) * size), iterations=3)
+    return resample(s, _RESAMPLE_STEP * size)
+
+
+def _misplaced(s: np.ndarray, params: SynthParams, size: float, rng: np.random.Generator) -> np.ndarray:
+    """One stroke's placement, length and angle errors."""
+    centre = s.mean(axis=0)
+    if params.stroke_scale:
+        s = centre + (s - centre) * math.exp(rng.normal(0.0, params.stroke_scale))
+    if params.stroke_rotation:
+        s = _rotate(s, rng.normal(0.0, params.stroke_rotation), centre)
+    if params.stroke_shift:
+        s = s + rng.normal(0.0, params.stroke_shift * size, size=2)
+    return s
+
+
+def _wobbled(s: np.ndarray, amplitude: float, size: float, rng: np.random.Generator) -> np.ndarray:
+    """A slow wobble perpendicular-ish to the writing direction (both axes, smooth)."""
+    n = len(s)
+    knots = 2 + int(_length(s) / (0.15 * size))
+    s = s.copy()
+    s[:, 0] += amplitude * _smooth_noise(rng, n, knots)
+    s[:, 1] += amplitude * _smooth_noise(rng, n, knots)
+    return s
+
+
+def _slanted_stretched_rotated(strokes: list[np.ndarray], params: SynthParams,
+                               rng: np.random.Generator) -> list[np.ndarray]:
+    """Whole-character slant, aspect and rotation about the character's centre."""
     allp = np.concatenate(strokes)
     centre = (allp[:, :2].min(axis=0) + allp[:, :2].max(axis=0)) / 2
     shear = rng.normal(0.0, params.slant) if params.slant else 0.0

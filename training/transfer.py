@@ -15,6 +15,7 @@ from __future__ import annotations
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -226,7 +227,6 @@ def transfer(
 ) -> TransferResult:
     """Train a new head on frozen ``base`` (then fine-tune when asked); save the run folder."""
     import keras
-    import tensorflow as tf
 
     if len(data.class_names) < 2:
         raise TrainingError("transfer learning needs at least two classes")
@@ -244,31 +244,18 @@ def transfer(
         set_base_trainable(base, True)
         phases["fine_tune"] = _fit(model, train_ds, val_ds, learning_rate=settings.fine_tune_learning_rate,
                                    epochs=settings.fine_tune_epochs, settings=settings)
-
-    # One per-epoch history for the report, phases one after the other.
-    keys = ("loss", "accuracy", "val_loss", "val_accuracy")
-    history = {k: [v for phase in phases.values() for v in phase.get(k, [])] for k in keys}
-    head_epochs = len(phases["head"]["loss"])
-    best_epoch = int(np.argmin(history["val_loss"])) + 1 if history["val_loss"] else None
+    history_file = _history_file(phases, settings)
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     with atomic.atomic_path(out / "model.keras", temp_suffix=".keras") as temp:  # Keras wants the suffix
         model.save(temp)
-    history_file = {
-        "history": history,
-        "phases": phases,
-        "fine_tune_from_epoch": head_epochs + 1 if settings.fine_tune else None,
-        "best_epoch": best_epoch,
-        "stopped_epoch": len(history["loss"]),
-        "monitor": "val_loss",
-        "patience": settings.patience,
-    }
     _write_json(out / "history.json", history_file)
+    name = base_name or base.name
     _write_json(out / "run.json", {
-        "model": f"transfer-{base_name or base.name}",
-        "base": base_name or base.name,
-        "title": title or f"{base_name or base.name} transfer ({len(data.class_names)} classes)",
+        "model": f"transfer-{name}",
+        "base": name,
+        "title": title or f"{name} transfer ({len(data.class_names)} classes)",
         "data": data_description,
         "class_names": list(data.class_names),
         "output": "logits",
@@ -276,11 +263,32 @@ def transfer(
         "settings": asdict(settings),
         "samples": {"train": len(train_part), "validation": len(val_part)},
         "trained_on": data_description,
-        "created_by": f"cnn-classroom {__version__}",
-        "tensorflow": tf.__version__,
-        "keras": keras.__version__,
+        **_made_by(),
     })
     return TransferResult(out, model, base, history_file, val_part)
+
+
+def _history_file(phases: dict[str, dict], settings: TransferSettings) -> dict[str, Any]:
+    """``history.json``: one per-epoch history for the report (phases one after the other) and each phase."""
+    keys = ("loss", "accuracy", "val_loss", "val_accuracy")
+    history = {k: [v for phase in phases.values() for v in phase.get(k, [])] for k in keys}
+    head_epochs = len(phases["head"]["loss"])
+    return {
+        "history": history,
+        "phases": phases,
+        "fine_tune_from_epoch": head_epochs + 1 if settings.fine_tune else None,
+        "best_epoch": int(np.argmin(history["val_loss"])) + 1 if history["val_loss"] else None,
+        "stopped_epoch": len(history["loss"]),
+        "monitor": "val_loss",
+        "patience": settings.patience,
+    }
+
+
+def _made_by() -> dict[str, str]:
+    import keras
+    import tensorflow as tf
+
+    return {"created_by": f"cnn-classroom {__version__}", "tensorflow": tf.__version__, "keras": keras.__version__}
 
 
 def export_transfer(result: TransferResult, path: str | Path, *, title: str, trained_on: str):

@@ -84,15 +84,16 @@ def test_frozen_phase_keeps_the_base_and_fine_tuning_keeps_batch_norm(photos, tm
                      TransferSettings(epochs=2, batch_size=4, learning_rate=0.05, patience=5, fine_tune=True,
                                       fine_tune_epochs=2, fine_tune_learning_rate=1e-2, augment=True, verbose=0),
                      base_name="tiny")
-    bn2 = [l for l in all_layers(base2) if isinstance(l, keras.layers.BatchNormalization)]
-    assert bn2 and all(not l.trainable for l in bn2)
-    assert all(l.trainable for l in base2.layers if l.weights and l not in bn2)
+    bn2 = [layer for layer in all_layers(base2) if isinstance(layer, keras.layers.BatchNormalization)]
+    assert bn2 and all(not layer.trainable for layer in bn2)
+    assert all(layer.trainable for layer in base2.layers if layer.weights and layer not in bn2)
     final = weights_of(base2.layers)
     conv = [n for n in final if "conv" in n]
     assert any(not np.array_equal(start[n], final[n]) for n in conv), "fine-tuning did not change the base"
     bn_names = [n for n in final if "bn" in n]  # gamma, beta, moving mean and variance
     assert len(bn_names) == 8 and all(np.array_equal(start[n], final[n]) for n in bn_names), "BatchNormalization moved"
     history = json.loads((tmp_path / "tuned" / "history.json").read_text())
+    assert tuned.history == history
     assert history["fine_tune_from_epoch"] == 3 and len(history["phases"]["fine_tune"]["loss"]) == 2
     run = json.loads((tmp_path / "tuned" / "run.json").read_text())
     assert run["class_names"] == ["blue", "green", "red"] and run["samples"] == {"train": 14, "validation": 4}

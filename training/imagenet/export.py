@@ -62,22 +62,12 @@ def export_photo_model(
     gets the contract's CAM outputs, checked against TensorFlow's gradients, unless ``cam`` is False.
     """
     path = Path(path)
-    if task not in TASKS:
-        raise ExportError(f"task must be one of {', '.join(TASKS)}, not {task!r}")
     output_kind = FEATURES if task == FEATURES else LOGITS
-    width = model.outputs[0].shape[-1]
-    if output_kind == LOGITS and width != len(class_names):
-        raise ExportError(f"model {model.name!r} outputs {width} classes but {len(class_names)} class names were given")
-    if wnids is not None and len(wnids) != len(class_names):
-        raise ExportError(f"{len(wnids)} WordNet ids for {len(class_names)} classes")
-    images = np.asarray(check_images, dtype=np.float32)
-    if images.ndim != 4 or tuple(images.shape[1:]) != tuple(model.inputs[0].shape[1:]):
-        raise ExportError(f"check images of shape {list(images.shape)} do not fit the model input {model.inputs[0].shape}")
-
+    images = _checked_request(model, task, output_kind, class_names, wnids, check_images)
     graph = export_graph(model, output_kind, ())
     expected = np.asarray(graph.predict(images, batch_size=len(images), verbose=0)[output_kind])
     metadata = model_metadata(class_names=class_names, task=task, output_kind=output_kind, title=title,
-                         trained_on=trained_on, metrics=metrics or {})
+                              trained_on=trained_on, metrics=metrics or {})
     if wnids is not None:
         metadata[META_WNIDS] = json.dumps(list(wnids))
 
@@ -99,6 +89,22 @@ def export_photo_model(
     if report is not None:
         write_json_atomic(report_path(path), {**report, "size_bytes": path.stat().st_size})
     return PhotoExport(path, difference, probability_difference)
+
+
+def _checked_request(model, task: str, output_kind: str, class_names: Sequence[str], wnids: Sequence[str] | None,
+                     check_images: np.ndarray) -> np.ndarray:
+    """Refuse what cannot become a contract photo model; return the check images as float32."""
+    if task not in TASKS:
+        raise ExportError(f"task must be one of {', '.join(TASKS)}, not {task!r}")
+    width = model.outputs[0].shape[-1]
+    if output_kind == LOGITS and width != len(class_names):
+        raise ExportError(f"model {model.name!r} outputs {width} classes but {len(class_names)} class names were given")
+    if wnids is not None and len(wnids) != len(class_names):
+        raise ExportError(f"{len(wnids)} WordNet ids for {len(class_names)} classes")
+    images = np.asarray(check_images, dtype=np.float32)
+    if images.ndim != 4 or tuple(images.shape[1:]) != tuple(model.inputs[0].shape[1:]):
+        raise ExportError(f"check images of shape {list(images.shape)} do not fit the model input {model.inputs[0].shape}")
+    return images
 
 
 def _run_onnx(path: Path, images: np.ndarray, output: str) -> np.ndarray:

@@ -156,53 +156,68 @@ def _check_pickle_opcodes(stream, source: Path) -> None:
     stack: list = []  # one-element lists [expanded size], shared with the memo; _MARK for marks
     memo: dict[int, list] = {}
     try:
-        for count, (opcode, arg, _pos) in enumerate(pickletools.genops(_BoundedReader(stream, end))):
-            name = opcode.name
-            if name in _BUFFER_OPCODES:
-                raise PthFormatError(f"{source}: the pickle uses {name}, which a weights file never needs "
+        for opcode, arg, _pos in pickletools.genops(_BoundedReader(stream, end)):
+            if opcode.name in _BUFFER_OPCODES:
+                raise PthFormatError(f"{source}: the pickle uses {opcode.name}, which a weights file never needs "
                                      "(the file may be damaged or malicious)")
-            if name in _PUT_OPCODES or name in _GET_OPCODES:
-                if not 0 <= int(arg) < max(end - start, 256):
-                    raise PthFormatError(f"{source}: the pickle names memo slot {arg}, more than its "
-                                         f"{end - start} bytes could fill (the file is damaged)")
-                if name in _PUT_OPCODES:
-                    memo[int(arg)] = stack[-1]
-                else:
-                    stack.append(memo[int(arg)])
-                continue
-            if name == "MEMOIZE":
-                memo[len(memo)] = stack[-1]
-                continue
-            before = opcode.stack_before
-            if pickletools.markobject in before:
-                at = len(stack) - 1 - stack[::-1].index(_MARK)
-                head = before.index(pickletools.markobject)
-                if at < head:
-                    raise IndexError("stack underflow")
-                popped = stack[at - head : at] + stack[at + 1 :]
-                del stack[at - head :]
-            else:
-                if len(stack) < len(before):
-                    raise IndexError("stack underflow")
-                popped = stack[len(stack) - len(before) :]
-                del stack[len(stack) - len(before) :]
-            if any(item is _MARK for item in popped):
-                raise IndexError("a mark where an object belongs")
-            size = 1 + sum(item[0] for item in popped)
-            if size > MAX_PICKLE_NODES:
-                raise PthFormatError(f"{source}: the pickle describes an object of more than {MAX_PICKLE_NODES:,} "
-                                     "parts (the file may be damaged or malicious)")
-            if name in _IN_PLACE_OPCODES:  # the container grows; the memo sees it grow too
-                popped[0][0] = size
-                stack.append(popped[0])
-            else:
-                stack.extend(_MARK if item is pickletools.markobject else [size] for item in opcode.stack_after)
+            if not _memo_step(opcode.name, arg, stack, memo, end - start, source):
+                _stack_step(opcode, stack, source)
     except PthFormatError:
         raise
-    except Exception as exc:  # genops reads any bytes: a damaged stream fails here in many ways
+    except Exception as exc:  # noqa: BLE001 - genops reads any bytes: a damaged stream fails here in many ways
         raise PthFormatError(f"{source}: not a valid pickle ({exc.__class__.__name__}: {exc})") from None
     finally:
         stream.seek(start)
+
+
+def _memo_step(name: str, arg, stack: list, memo: dict[int, list], pickle_bytes: int, source: Path) -> bool:
+    """Simulate a memo opcode (a slot shares its object with the stack); False for any other opcode."""
+    if name in _PUT_OPCODES or name in _GET_OPCODES:
+        if not 0 <= int(arg) < max(pickle_bytes, 256):
+            raise PthFormatError(f"{source}: the pickle names memo slot {arg}, more than its "
+                                 f"{pickle_bytes} bytes could fill (the file is damaged)")
+        if name in _PUT_OPCODES:
+            memo[int(arg)] = stack[-1]
+        else:
+            stack.append(memo[int(arg)])
+        return True
+    if name == "MEMOIZE":
+        memo[len(memo)] = stack[-1]
+        return True
+    return False
+
+
+def _stack_step(opcode, stack: list, source: Path) -> None:
+    """Pop an opcode's operands and push its result, sized as the sum of its parts."""
+    popped = _pop_operands(opcode.stack_before, stack)
+    if any(item is _MARK for item in popped):
+        raise IndexError("a mark where an object belongs")
+    size = 1 + sum(item[0] for item in popped)
+    if size > MAX_PICKLE_NODES:
+        raise PthFormatError(f"{source}: the pickle describes an object of more than {MAX_PICKLE_NODES:,} "
+                             "parts (the file may be damaged or malicious)")
+    if opcode.name in _IN_PLACE_OPCODES:  # the container grows; the memo sees it grow too
+        popped[0][0] = size
+        stack.append(popped[0])
+    else:
+        stack.extend(_MARK if item is pickletools.markobject else [size] for item in opcode.stack_after)
+
+
+def _pop_operands(before: list, stack: list) -> list:
+    """The stack items an opcode consumes (up to and after its mark, the mark itself dropped)."""
+    if pickletools.markobject in before:
+        at = len(stack) - 1 - stack[::-1].index(_MARK)
+        head = before.index(pickletools.markobject)
+        if at < head:
+            raise IndexError("stack underflow")
+        popped = stack[at - head : at] + stack[at + 1 :]
+        del stack[at - head :]
+        return popped
+    if len(stack) < len(before):
+        raise IndexError("stack underflow")
+    popped = stack[len(stack) - len(before) :]
+    del stack[len(stack) - len(before) :]
+    return popped
 
 
 class _StateDictUnpickler(pickle.Unpickler):
