@@ -209,7 +209,7 @@ def _tf_keras_reference(path: Path, shown: Path):
                         f"Machine's tf_keras 2.x files); {INSTALL_TRAIN}") from None
     try:
         model = tf_keras.models.load_model(path, compile=False)
-    except Exception as exc:  # tf_keras raises many kinds for files it cannot map
+    except Exception as exc:  # noqa: BLE001 - tf_keras raises many kinds for files it cannot map
         raise DataError(f"{shown}: tf_keras {tf_keras.__version__} cannot read this file ({exc})") from None
 
     def predict(rgb: np.ndarray) -> np.ndarray:

@@ -245,7 +245,7 @@ def check_in_this_process(path: str | Path) -> dict[str, Any]:
         model = open_checked(path, warm_up=True)
     except ModelContractError as exc:
         return {"ok": False, "reason": exc.reason}
-    except Exception as exc:  # anything else a strange file provokes is a refusal too
+    except Exception as exc:  # noqa: BLE001 - anything else a strange file provokes is a refusal too
         return {"ok": False, "reason": f"cannot be opened ({type(exc).__name__}: {exc})"}
     summary = {"title": model.title, "task": model.task, "output": model.output_kind,
                "classes": len(model.class_names), "input_shape": list(model.input_shape)}

@@ -141,7 +141,7 @@ class ModelRegistry:
             except ModelContractError as exc:
                 result.problems.append(ModelProblem(path, exc.reason))
                 continue
-            except Exception as exc:  # anything else a strange file provokes must not stop the scan
+            except Exception as exc:  # noqa: BLE001 - anything else a strange file provokes must not stop the scan
                 result.problems.append(ModelProblem(path, f"cannot be opened ({exc})"))
                 continue
             result.models.append(ModelInfo.of(model))

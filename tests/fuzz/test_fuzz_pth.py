@@ -7,7 +7,6 @@ what a file declares (tests/training/test_pth_reader.py) keep every parse's work
 
 from __future__ import annotations
 
-import io
 import os
 import pickle
 import subprocess

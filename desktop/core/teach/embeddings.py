@@ -84,7 +84,7 @@ class EmbeddingCache:
         try:
             with np.load(path) as data:
                 return np.asarray(data["embedding"], dtype=np.float32)
-        except Exception:  # a damaged cache entry is recomputed, never fatal
+        except Exception:  # noqa: BLE001 - a damaged cache entry is recomputed, never fatal
             return None
 
     def _store(self, digest: str, embedding: np.ndarray) -> None:

@@ -27,9 +27,6 @@ MAX_INPUT_SIDE = 1024
 MAX_MULTIPLY_ADDS = 5_000_000_000
 MAX_ACTIVATIONS = 100_000_000
 MAX_DEPTH = 64
-#: Keras layer classes the import understands (each has a ``_<class>`` method on the builder).
-SUPPORTED_LAYERS = ("Conv2D", "DepthwiseConv2D", "BatchNormalization", "ReLU", "Activation", "Softmax",
-                    "ZeroPadding2D", "Add", "GlobalAveragePooling2D", "Dense", "Dropout", "Flatten", "Reshape")
 
 
 @dataclass(frozen=True)
@@ -409,7 +406,7 @@ class _Builder:
                                        "only channels_last is supported")
         if cls not in ("Add",) and len(inputs) != 1:
             raise TeachableImportError(f"{self.where}: {cls} layer {name!r} takes {len(inputs)} inputs")
-        return getattr(self, "_" + cls)(name, config, inputs)
+        return _LAYER_READERS[cls](self, name, config, inputs)
 
     def spatial(self, cls: str, name: str, x: int) -> tuple[int, int, int]:
         shape = self.shapes[x]
@@ -472,13 +469,13 @@ class _Builder:
         y = self.activation(cls, name, config.get("activation"), y)
         return self.row(name, cls, y, sum(int(w.size) for w in weights.values()))
 
-    def _Conv2D(self, name, config, inputs):
+    def _conv2d(self, name, config, inputs):
         return self.convolution("Conv2D", name, config, inputs[0], depthwise=False)
 
-    def _DepthwiseConv2D(self, name, config, inputs):
+    def _depthwise_conv2d(self, name, config, inputs):
         return self.convolution("DepthwiseConv2D", name, config, inputs[0], depthwise=True)
 
-    def _BatchNormalization(self, name, config, inputs):
+    def _batch_normalization(self, name, config, inputs):
         x = inputs[0]
         shape = self.shapes[x]
         axis = config.get("axis", -1)
@@ -501,7 +498,7 @@ class _Builder:
         y = self.op("batchnorm", name, [x], shape, {"epsilon": float(config.get("epsilon", 1e-3))}, weights)
         return self.row(name, cls, y, params)
 
-    def _ReLU(self, name, config, inputs):
+    def _relu(self, name, config, inputs):
         if float(config.get("negative_slope") or 0.0) != 0.0 or float(config.get("threshold") or 0.0) != 0.0:
             raise TeachableImportError(f"{self.where}: ReLU layer {name!r} has a negative_slope or threshold; "
                                        "only max_value is supported")
@@ -510,13 +507,13 @@ class _Builder:
                     {"low": 0.0, "high": None if high is None else float(high)})
         return self.row(name, "ReLU", y, 0)
 
-    def _Activation(self, name, config, inputs):
+    def _activation_layer(self, name, config, inputs):
         y = self.activation("Activation", name, config.get("activation"), inputs[0])
         if y == inputs[0]:
             y = self.op("identity", name, inputs, self.shapes[y])
         return self.row(name, "Activation", y, 0)
 
-    def _Softmax(self, name, config, inputs):
+    def _softmax(self, name, config, inputs):
         axis = config.get("axis", -1)
         if axis not in (-1, len(self.shapes[inputs[0]]), [-1]):
             raise TeachableImportError(f"{self.where}: Softmax layer {name!r} over axis {axis}; only the last axis "
@@ -524,7 +521,7 @@ class _Builder:
         y = self.op("activation", name, inputs, self.shapes[inputs[0]], {"function": "softmax"})
         return self.row(name, "Softmax", y, 0)
 
-    def _ZeroPadding2D(self, name, config, inputs):
+    def _zero_padding2d(self, name, config, inputs):
         height, width, channels = self.spatial("ZeroPadding2D", name, inputs[0])
         padding = config.get("padding", 1)
         if _is_whole(padding):
@@ -543,7 +540,7 @@ class _Builder:
         y = self.op("pad", name, inputs, (height + top + bottom, width + left + right, channels), {"pads": pads})
         return self.row(name, "ZeroPadding2D", y, 0)
 
-    def _Add(self, name, config, inputs):
+    def _add(self, name, config, inputs):
         shapes = {self.shapes[i] for i in inputs}
         if len(inputs) < 2 or len(shapes) != 1:
             raise TeachableImportError(f"{self.where}: Add layer {name!r} adds {len(inputs)} tensors of shapes "
@@ -551,13 +548,13 @@ class _Builder:
         y = self.op("add", name, inputs, self.shapes[inputs[0]])
         return self.row(name, "Add", y, 0)
 
-    def _GlobalAveragePooling2D(self, name, config, inputs):
+    def _global_average_pooling2d(self, name, config, inputs):
         _, _, channels = self.spatial("GlobalAveragePooling2D", name, inputs[0])
         keepdims = bool(config.get("keepdims", False))
         y = self.op("mean", name, inputs, (1, 1, channels) if keepdims else (channels,), {"keepdims": keepdims})
         return self.row(name, "GlobalAveragePooling2D", y, 0)
 
-    def _Dense(self, name, config, inputs):
+    def _dense(self, name, config, inputs):
         x = inputs[0]
         if len(self.shapes[x]) != 1:
             raise TeachableImportError(f"{self.where}: Dense layer {name!r} gets {[None, *self.shapes[x]]}; only a "
@@ -571,15 +568,15 @@ class _Builder:
         y = self.activation("Dense", name, config.get("activation"), y)
         return self.row(name, "Dense", y, sum(int(w.size) for w in weights.values()))
 
-    def _Dropout(self, name, config, inputs):
+    def _dropout(self, name, config, inputs):
         y = self.op("identity", name, inputs, self.shapes[inputs[0]])  # inference: no dropout
         return self.row(name, "Dropout", y, 0)
 
-    def _Flatten(self, name, config, inputs):
+    def _flatten(self, name, config, inputs):
         y = self.op("flatten", name, inputs, (math.prod(self.shapes[inputs[0]]),))
         return self.row(name, "Flatten", y, 0)
 
-    def _Reshape(self, name, config, inputs):
+    def _reshape(self, name, config, inputs):
         target = config.get("target_shape")
         size = math.prod(self.shapes[inputs[0]])
         if not isinstance(target, list) or len(target) not in (1, 3) or not all(_is_whole(d) for d in target) \
@@ -593,3 +590,23 @@ class _Builder:
                                        f"{list(self.shapes[inputs[0]])}")
         y = self.op("reshape", name, inputs, shape, {"shape": shape})
         return self.row(name, "Reshape", y, 0)
+
+
+#: Keras layer class -> the builder method that reads it.
+_LAYER_READERS = {
+    "Conv2D": _Builder._conv2d,
+    "DepthwiseConv2D": _Builder._depthwise_conv2d,
+    "BatchNormalization": _Builder._batch_normalization,
+    "ReLU": _Builder._relu,
+    "Activation": _Builder._activation_layer,
+    "Softmax": _Builder._softmax,
+    "ZeroPadding2D": _Builder._zero_padding2d,
+    "Add": _Builder._add,
+    "GlobalAveragePooling2D": _Builder._global_average_pooling2d,
+    "Dense": _Builder._dense,
+    "Dropout": _Builder._dropout,
+    "Flatten": _Builder._flatten,
+    "Reshape": _Builder._reshape,
+}
+#: Keras layer classes the import understands.
+SUPPORTED_LAYERS = tuple(_LAYER_READERS)
