@@ -15,9 +15,9 @@ import pytest
 
 from desktop.core.atomic import temp_files
 from desktop.core.contract import report_path
-from desktop.core.onnx_model import OnnxModel
+from desktop.core.onnx_model import OnnxModel, open_checked
 from desktop.core.photos import to_model_input
-from desktop.core.registry import ModelRegistry, open_checked
+from desktop.core.registry import ModelRegistry
 from desktop.core.teachable_machine import (
     TeachableImportError,
     import_teachable,

@@ -23,8 +23,7 @@ from onnx import TensorProto, helper, numpy_helper
 
 from desktop.core import model_check
 from desktop.core.onnx_metadata import MAX_METADATA_BYTES, MetadataError, read_metadata
-from desktop.core.onnx_model import ModelContractError
-from desktop.core.registry import open_checked
+from desktop.core.onnx_model import ModelContractError, open_checked
 from tests.fuzz.fuzzing import fuzz_settings, mutate
 from tests.tiny_onnx import contract_metadata, linear_character_model
 
