@@ -78,9 +78,9 @@ def recognize(argv: list[str]) -> int:
     args = parse_recognize_args(argv)
     from desktop.core.framing import EmptyDrawing
     from desktop.core.onnx_model import ModelContractError
+    from desktop.core.file_kinds import IMAGE_SUFFIXES
     from desktop.core.recognition import (
         DEFAULT_PEN_WIDTH,
-        IMAGE_SUFFIXES,
         InputFileError,
         candidates,
         fit_to_canvas,

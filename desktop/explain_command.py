@@ -49,9 +49,9 @@ def _fail(message: str) -> int:
 def _model_input(path: Path, model):
     """The model input for one file (raises InputFileError or EmptyDrawing)."""
     from desktop.core.photos import to_model_input
+    from desktop.core.file_kinds import IMAGE_SUFFIXES
     from desktop.core.recognition import (
         DEFAULT_PEN_WIDTH,
-        IMAGE_SUFFIXES,
         InputFileError,
         fit_to_canvas,
         image_to_input,

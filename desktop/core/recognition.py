@@ -16,7 +16,6 @@ import cv2
 import numpy as np
 
 from desktop.core import strokes as stroke_renderer
-from desktop.core.file_kinds import IMAGE_SUFFIXES
 from desktop.core.framing import EmptyDrawing, frame_for_model
 from desktop.core.images import ImageDecodeError, decode_image
 from desktop.core.onnx_model import top_k
@@ -36,7 +35,6 @@ __all__ = [
     "Candidate",
     "DEFAULT_PEN_WIDTH",
     "EmptyDrawing",
-    "IMAGE_SUFFIXES",
     "InputFileError",
     "candidates",
     "fit_to_canvas",

@@ -380,7 +380,7 @@ class MainWindow(QMainWindow):
         if teach is not None:
             teach.cancel()  # a job checks the flag between steps while the others stop
         self.host.shutdown()
-        self.write_panel.why.shutdown()  # the Write panel has no shutdown() of its own yet
+        self.write_panel.shutdown()
         self.lessons_dock.shutdown()
         for page in self._pages.values():
             if page.panel is not None:

@@ -4,10 +4,65 @@
 <context>
     <name>CNNClassroom</name>
     <message>
+        <location filename="../about.py"/>
         <location filename="../app.py"/>
         <location filename="../main_window.py"/>
         <source>CNN Classroom</source>
         <translation>CNN 课堂</translation>
+    </message>
+    <message>
+        <location filename="../about.py"/>
+        <source>An offline classroom for convolutional neural networks: draw, photograph, train and look inside.</source>
+        <translation>一间离线的卷积神经网络课堂：书写、拍照、训练，并深入观察网络内部。</translation>
+    </message>
+    <message>
+        <location filename="../about.py"/>
+        <location filename="../lessons/actions.py"/>
+        <location filename="../results/view.py"/>
+        <source>Models</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../about.py"/>
+        <source>Shipped:</source>
+        <translation>随附：</translation>
+    </message>
+    <message>
+        <location filename="../about.py"/>
+        <source>Yours (put exported &lt;code&gt;.onnx&lt;/code&gt; files here):</source>
+        <translation>你的模型（把导出的 &lt;code&gt;.onnx&lt;/code&gt; 文件放在这里）：</translation>
+    </message>
+    <message>
+        <location filename="../about.py"/>
+        <location filename="../kernels/conv_controls.py"/>
+        <location filename="../lessons/actions.py"/>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../about.py"/>
+        <source>Bundled data</source>
+        <translation>随附数据</translation>
+    </message>
+    <message>
+        <location filename="../about.py"/>
+        <source>Stroke data</source>
+        <translation>笔画数据</translation>
+    </message>
+    <message>
+        <location filename="../about.py"/>
+        <source>The licence text is in {file}</source>
+        <translation>许可证文本在 {file} 中</translation>
+    </message>
+    <message>
+        <location filename="../about.py"/>
+        <source> (missing from this installation)</source>
+        <translation>（此安装中缺失）</translation>
+    </message>
+    <message>
+        <location filename="../about.py"/>
+        <source>Character table</source>
+        <translation>汉字表</translation>
     </message>
     <message>
         <location filename="../app.py"/>
@@ -20,6 +75,73 @@
 {path}</source>
         <translation>详细信息在日志文件中：
 {path}</translation>
+    </message>
+    <message>
+        <location filename="../camera/dialogs.py"/>
+        <source>Open images</source>
+        <translation>打开图片</translation>
+    </message>
+    <message>
+        <location filename="../camera/dialogs.py"/>
+        <location filename="../kernels/panel.py"/>
+        <location filename="../teach/dialogs.py"/>
+        <location filename="../write/panel.py"/>
+        <source>Images ({patterns})</source>
+        <translation>图片 ({patterns})</translation>
+    </message>
+    <message>
+        <location filename="../camera/dialogs.py"/>
+        <source>Open a folder of images</source>
+        <translation>打开图片文件夹</translation>
+    </message>
+    <message>
+        <location filename="../camera/dialogs.py"/>
+        <location filename="../kernels/panel.py"/>
+        <source>Open a video</source>
+        <translation>打开视频</translation>
+    </message>
+    <message>
+        <location filename="../camera/dialogs.py"/>
+        <location filename="../kernels/panel.py"/>
+        <source>Videos ({patterns})</source>
+        <translation>视频 ({patterns})</translation>
+    </message>
+    <message>
+        <location filename="../camera/dialogs.py"/>
+        <source>Save a snapshot</source>
+        <translation>保存快照</translation>
+    </message>
+    <message>
+        <location filename="../camera/dialogs.py"/>
+        <source>PNG image (*.png)</source>
+        <translation>PNG 图像 (*.png)</translation>
+    </message>
+    <message>
+        <location filename="../camera/dialogs.py"/>
+        <location filename="../teach/dialogs.py"/>
+        <source>Import a Teachable Machine model (its model.json or .zip)</source>
+        <translation>导入 Teachable Machine 模型（选择其 model.json 或 .zip）</translation>
+    </message>
+    <message>
+        <location filename="../camera/import_flow.py"/>
+        <source>Wait for the running import to finish, or cancel it.</source>
+        <translation>请等待正在进行的导入完成，或取消它。</translation>
+    </message>
+    <message>
+        <location filename="../camera/import_flow.py"/>
+        <location filename="../teach/taught_model.py"/>
+        <source>Converting the Teachable Machine model {name}…</source>
+        <translation>正在转换 Teachable Machine 模型 {name}…</translation>
+    </message>
+    <message>
+        <location filename="../camera/import_flow.py"/>
+        <source>Import cancelled; nothing was written.</source>
+        <translation>导入已取消，未写入任何文件。</translation>
+    </message>
+    <message>
+        <location filename="../camera/live_classification.py"/>
+        <source>The model could not classify this picture: {message}</source>
+        <translation>模型无法对这张画面分类：{message}</translation>
     </message>
     <message>
         <location filename="../camera/panel.py"/>
@@ -38,157 +160,8 @@
     </message>
     <message>
         <location filename="../camera/panel.py"/>
-        <source>The cameras that opened when the panel looked for them</source>
-        <translation>面板查找时能打开的摄像头</translation>
-    </message>
-    <message>
-        <location filename="../camera/panel.py"/>
-        <location filename="../kernels/panel.py"/>
-        <location filename="../teach/panel.py"/>
-        <source>Camera {index}</source>
-        <translation>摄像头 {index}</translation>
-    </message>
-    <message>
-        <location filename="../camera/panel.py"/>
-        <location filename="../teach/panel.py"/>
-        <source>Start camera</source>
-        <translation>启动摄像头</translation>
-    </message>
-    <message>
-        <location filename="../camera/panel.py"/>
-        <source>Show the live picture of the chosen camera</source>
-        <translation>显示所选摄像头的实时画面</translation>
-    </message>
-    <message>
-        <location filename="../camera/panel.py"/>
-        <source>Mirror</source>
-        <translation>镜像</translation>
-    </message>
-    <message>
-        <location filename="../camera/panel.py"/>
-        <source>Flip the picture left to right, like a mirror</source>
-        <translation>左右翻转画面，像照镜子一样</translation>
-    </message>
-    <message>
-        <location filename="../camera/panel.py"/>
-        <source>Pause</source>
-        <translation>暂停</translation>
-    </message>
-    <message>
-        <location filename="../camera/panel.py"/>
-        <source>Freeze the current frame (the camera keeps running)</source>
-        <translation>冻结当前画面（摄像头继续运行）</translation>
-    </message>
-    <message>
-        <location filename="../camera/panel.py"/>
-        <source>Snapshot…</source>
-        <translation>快照…</translation>
-    </message>
-    <message>
-        <location filename="../camera/panel.py"/>
-        <source>Save the current frame as a PNG file</source>
-        <translation>把当前画面保存为 PNG 文件</translation>
-    </message>
-    <message>
-        <location filename="../camera/panel.py"/>
-        <location filename="../teach/panel.py"/>
-        <source>Images…</source>
-        <translation>图片…</translation>
-    </message>
-    <message>
-        <location filename="../camera/panel.py"/>
-        <source>Classify photos from files</source>
-        <translation>对文件中的照片进行分类</translation>
-    </message>
-    <message>
-        <location filename="../camera/panel.py"/>
-        <location filename="../teach/panel.py"/>
-        <source>Folder…</source>
-        <translation>文件夹…</translation>
-    </message>
-    <message>
-        <location filename="../camera/panel.py"/>
-        <source>Step through the photos of a folder</source>
-        <translation>逐张浏览文件夹中的照片</translation>
-    </message>
-    <message>
-        <location filename="../camera/panel.py"/>
-        <source>Video…</source>
-        <translation>视频…</translation>
-    </message>
-    <message>
-        <location filename="../camera/panel.py"/>
-        <source>Play a video file instead of the camera</source>
-        <translation>播放视频文件，代替摄像头</translation>
-    </message>
-    <message>
-        <location filename="../camera/panel.py"/>
-        <source>The previous photo of the folder or selection</source>
-        <translation>文件夹或所选照片中的上一张</translation>
-    </message>
-    <message>
-        <location filename="../camera/panel.py"/>
-        <source>The next photo of the folder or selection</source>
-        <translation>文件夹或所选照片中的下一张</translation>
-    </message>
-    <message>
-        <location filename="../camera/panel.py"/>
-        <source>Samples:</source>
-        <translation>示例：</translation>
-    </message>
-    <message>
-        <location filename="../camera/panel.py"/>
-        <source>Classify the sample photo {name}</source>
-        <translation>对示例照片 {name} 进行分类</translation>
-    </message>
-    <message>
-        <location filename="../camera/panel.py"/>
-        <source>Retry</source>
-        <translation>重试</translation>
-    </message>
-    <message>
-        <location filename="../camera/panel.py"/>
-        <source>Try the camera or file again</source>
-        <translation>再次尝试摄像头或文件</translation>
-    </message>
-    <message>
-        <location filename="../camera/panel.py"/>
-        <source>Tick two or more models to run them side by side on the same frame</source>
-        <translation>勾选两个或更多模型，在同一画面上并排运行</translation>
-    </message>
-    <message>
-        <location filename="../camera/panel.py"/>
-        <location filename="../write/panel.py"/>
-        <source>&lt;b&gt;Compare models&lt;/b&gt;</source>
-        <translation>&lt;b&gt;比较模型&lt;/b&gt;</translation>
-    </message>
-    <message>
-        <location filename="../camera/panel.py"/>
-        <source>Import Teachable Machine model…</source>
-        <translation>导入 Teachable Machine 模型…</translation>
-    </message>
-    <message>
-        <location filename="../camera/panel.py"/>
-        <source>Convert a Teachable Machine TensorFlow.js export (its folder, model.json or .zip) into your models folder; you can also drop it on this panel</source>
-        <translation>把 Teachable Machine 的 TensorFlow.js 导出（其文件夹、model.json 或 .zip）转换到你的模型文件夹；也可以直接拖到本面板上</translation>
-    </message>
-    <message>
-        <location filename="../camera/panel.py"/>
-        <location filename="../results/dataset_view.py"/>
-        <location filename="../results/evaluate_view.py"/>
-        <location filename="../teach/panel.py"/>
-        <source>Cancel</source>
-        <translation>取消</translation>
-    </message>
-    <message>
-        <location filename="../camera/panel.py"/>
-        <source>Stop converting the Teachable Machine model</source>
-        <translation>停止转换 Teachable Machine 模型</translation>
-    </message>
-    <message>
-        <location filename="../camera/panel.py"/>
-        <source>Resume</source>
-        <translation>继续</translation>
+        <source>the picture could not be encoded</source>
+        <translation>画面无法编码</translation>
     </message>
     <message>
         <location filename="../camera/panel.py"/>
@@ -207,6 +180,15 @@
     </message>
     <message>
         <location filename="../camera/panel.py"/>
+        <location filename="../camera/view.py"/>
+        <location filename="../kernels/panel.py"/>
+        <location filename="../kernels/view.py"/>
+        <location filename="../teach/view.py"/>
+        <source>Camera {index}</source>
+        <translation>摄像头 {index}</translation>
+    </message>
+    <message>
+        <location filename="../camera/panel.py"/>
         <source>Video {name}</source>
         <translation>视频 {name}</translation>
     </message>
@@ -217,77 +199,13 @@
     </message>
     <message>
         <location filename="../camera/panel.py"/>
-        <source>Open images</source>
-        <translation>打开图片</translation>
-    </message>
-    <message>
-        <location filename="../camera/panel.py"/>
-        <location filename="../kernels/panel.py"/>
-        <location filename="../teach/panel.py"/>
-        <location filename="../write/panel.py"/>
-        <source>Images ({patterns})</source>
-        <translation>图片 ({patterns})</translation>
-    </message>
-    <message>
-        <location filename="../camera/panel.py"/>
-        <source>Open a folder of images</source>
-        <translation>打开图片文件夹</translation>
-    </message>
-    <message>
-        <location filename="../camera/panel.py"/>
-        <location filename="../kernels/panel.py"/>
-        <source>Open a video</source>
-        <translation>打开视频</translation>
-    </message>
-    <message>
-        <location filename="../camera/panel.py"/>
-        <location filename="../kernels/panel.py"/>
-        <source>Videos ({patterns})</source>
-        <translation>视频 ({patterns})</translation>
-    </message>
-    <message>
-        <location filename="../camera/panel.py"/>
-        <source>Wait for the running import to finish, or cancel it.</source>
-        <translation>请等待正在进行的导入完成，或取消它。</translation>
-    </message>
-    <message>
-        <location filename="../camera/panel.py"/>
-        <location filename="../teach/panel.py"/>
-        <source>Converting the Teachable Machine model {name}…</source>
-        <translation>正在转换 Teachable Machine 模型 {name}…</translation>
-    </message>
-    <message>
-        <location filename="../camera/panel.py"/>
-        <location filename="../results/job_worker.py"/>
-        <location filename="../teach/panel.py"/>
-        <source>Cancelling…</source>
-        <translation>正在取消…</translation>
-    </message>
-    <message>
-        <location filename="../camera/panel.py"/>
-        <location filename="../teach/panel.py"/>
-        <source>Import a Teachable Machine model (its model.json or .zip)</source>
-        <translation>导入 Teachable Machine 模型（选择其 model.json 或 .zip）</translation>
-    </message>
-    <message>
-        <location filename="../camera/panel.py"/>
         <source>Imported the Teachable Machine model as {path} ({n} classes); it agrees with the original within {difference:.1e}.</source>
         <translation>已将 Teachable Machine 模型导入为 {path}（{n} 个类别）；与原模型的差异不超过 {difference:.1e}。</translation>
     </message>
     <message>
         <location filename="../camera/panel.py"/>
-        <source>Import cancelled; nothing was written.</source>
-        <translation>导入已取消，未写入任何文件。</translation>
-    </message>
-    <message>
-        <location filename="../camera/panel.py"/>
         <source>Showing: {name}</source>
         <translation>正在显示：{name}</translation>
-    </message>
-    <message>
-        <location filename="../camera/panel.py"/>
-        <source>The video {path} ended. Retry plays it again.</source>
-        <translation>视频 {path} 已播放完毕。按“重试”再次播放。</translation>
     </message>
     <message>
         <location filename="../camera/panel.py"/>
@@ -301,11 +219,6 @@
     </message>
     <message>
         <location filename="../camera/panel.py"/>
-        <source>the picture could not be encoded</source>
-        <translation>画面无法编码</translation>
-    </message>
-    <message>
-        <location filename="../camera/panel.py"/>
         <source>Cannot save the snapshot {path}: {reason}.</source>
         <translation>无法保存快照 {path}：{reason}。</translation>
     </message>
@@ -313,21 +226,6 @@
         <location filename="../camera/panel.py"/>
         <source>Snapshot saved: {path}</source>
         <translation>快照已保存：{path}</translation>
-    </message>
-    <message>
-        <location filename="../camera/panel.py"/>
-        <source>Save a snapshot</source>
-        <translation>保存快照</translation>
-    </message>
-    <message>
-        <location filename="../camera/panel.py"/>
-        <source>PNG image (*.png)</source>
-        <translation>PNG 图像 (*.png)</translation>
-    </message>
-    <message>
-        <location filename="../camera/panel.py"/>
-        <source>The imported model {name} cannot run here: {reason}</source>
-        <translation>导入的模型 {name} 无法在这里运行：{reason}</translation>
     </message>
     <message>
         <location filename="../camera/panel.py"/>
@@ -341,8 +239,8 @@
     </message>
     <message>
         <location filename="../camera/panel.py"/>
-        <source>The model could not classify this picture: {message}</source>
-        <translation>模型无法对这张画面分类：{message}</translation>
+        <source>The imported model {name} cannot run here: {reason}</source>
+        <translation>导入的模型 {name} 无法在这里运行：{reason}</translation>
     </message>
     <message>
         <location filename="../camera/panel.py"/>
@@ -350,14 +248,191 @@
         <translation>预览 {preview:.1f} 帧/秒 · 分类 {classified:.1f} 次/秒 · 推理 {inference:.0f} 毫秒</translation>
     </message>
     <message>
+        <location filename="../camera/picture_feed.py"/>
+        <source>The video {path} ended. Retry plays it again.</source>
+        <translation>视频 {path} 已播放完毕。按“重试”再次播放。</translation>
+    </message>
+    <message>
         <location filename="../camera/preview_view.py"/>
         <source>No picture yet: choose a camera, a sample photo or a file.</source>
         <translation>还没有画面：请选择摄像头、示例照片或文件。</translation>
     </message>
     <message>
-        <location filename="../camera/why_toggle.py"/>
+        <location filename="../camera/view.py"/>
+        <source>The cameras that opened when the panel looked for them</source>
+        <translation>面板查找时能打开的摄像头</translation>
+    </message>
+    <message>
+        <location filename="../camera/view.py"/>
+        <location filename="../teach/view.py"/>
+        <source>Start camera</source>
+        <translation>启动摄像头</translation>
+    </message>
+    <message>
+        <location filename="../camera/view.py"/>
+        <source>Show the live picture of the chosen camera</source>
+        <translation>显示所选摄像头的实时画面</translation>
+    </message>
+    <message>
+        <location filename="../camera/view.py"/>
+        <source>Mirror</source>
+        <translation>镜像</translation>
+    </message>
+    <message>
+        <location filename="../camera/view.py"/>
+        <source>Flip the picture left to right, like a mirror</source>
+        <translation>左右翻转画面，像照镜子一样</translation>
+    </message>
+    <message>
+        <location filename="../camera/view.py"/>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <location filename="../camera/view.py"/>
+        <source>Freeze the current frame (the camera keeps running)</source>
+        <translation>冻结当前画面（摄像头继续运行）</translation>
+    </message>
+    <message>
+        <location filename="../camera/view.py"/>
+        <source>Snapshot…</source>
+        <translation>快照…</translation>
+    </message>
+    <message>
+        <location filename="../camera/view.py"/>
+        <source>Save the current frame as a PNG file</source>
+        <translation>把当前画面保存为 PNG 文件</translation>
+    </message>
+    <message>
+        <location filename="../camera/view.py"/>
         <source>Show live where the first ticked model looks: a heat map of the evidence for its top class (click a prediction to see the evidence for it)</source>
         <translation>实时显示第一个勾选的模型在看哪里：它的首选类别的证据热力图（点击某个预测可查看该类别的证据）</translation>
+    </message>
+    <message>
+        <location filename="../camera/view.py"/>
+        <location filename="../teach/view.py"/>
+        <source>Images…</source>
+        <translation>图片…</translation>
+    </message>
+    <message>
+        <location filename="../camera/view.py"/>
+        <source>Classify photos from files</source>
+        <translation>对文件中的照片进行分类</translation>
+    </message>
+    <message>
+        <location filename="../camera/view.py"/>
+        <location filename="../teach/view.py"/>
+        <source>Folder…</source>
+        <translation>文件夹…</translation>
+    </message>
+    <message>
+        <location filename="../camera/view.py"/>
+        <source>Step through the photos of a folder</source>
+        <translation>逐张浏览文件夹中的照片</translation>
+    </message>
+    <message>
+        <location filename="../camera/view.py"/>
+        <source>Video…</source>
+        <translation>视频…</translation>
+    </message>
+    <message>
+        <location filename="../camera/view.py"/>
+        <source>Play a video file instead of the camera</source>
+        <translation>播放视频文件，代替摄像头</translation>
+    </message>
+    <message>
+        <location filename="../camera/view.py"/>
+        <source>The previous photo of the folder or selection</source>
+        <translation>文件夹或所选照片中的上一张</translation>
+    </message>
+    <message>
+        <location filename="../camera/view.py"/>
+        <source>The next photo of the folder or selection</source>
+        <translation>文件夹或所选照片中的下一张</translation>
+    </message>
+    <message>
+        <location filename="../camera/view.py"/>
+        <source>Samples:</source>
+        <translation>示例：</translation>
+    </message>
+    <message>
+        <location filename="../camera/view.py"/>
+        <source>Classify the sample photo {name}</source>
+        <translation>对示例照片 {name} 进行分类</translation>
+    </message>
+    <message>
+        <location filename="../camera/view.py"/>
+        <source>Retry</source>
+        <translation>重试</translation>
+    </message>
+    <message>
+        <location filename="../camera/view.py"/>
+        <source>Try the camera or file again</source>
+        <translation>再次尝试摄像头或文件</translation>
+    </message>
+    <message>
+        <location filename="../camera/view.py"/>
+        <source>Tick two or more models to run them side by side on the same frame</source>
+        <translation>勾选两个或更多模型，在同一画面上并排运行</translation>
+    </message>
+    <message>
+        <location filename="../camera/view.py"/>
+        <location filename="../write/view.py"/>
+        <source>&lt;b&gt;Compare models&lt;/b&gt;</source>
+        <translation>&lt;b&gt;比较模型&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <location filename="../camera/view.py"/>
+        <source>Import Teachable Machine model…</source>
+        <translation>导入 Teachable Machine 模型…</translation>
+    </message>
+    <message>
+        <location filename="../camera/view.py"/>
+        <source>Convert a Teachable Machine TensorFlow.js export (its folder, model.json or .zip) into your models folder; you can also drop it on this panel</source>
+        <translation>把 Teachable Machine 的 TensorFlow.js 导出（其文件夹、model.json 或 .zip）转换到你的模型文件夹；也可以直接拖到本面板上</translation>
+    </message>
+    <message>
+        <location filename="../camera/view.py"/>
+        <location filename="../results/dataset_view.py"/>
+        <location filename="../results/evaluate_view.py"/>
+        <location filename="../teach/view.py"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../camera/view.py"/>
+        <source>Stop converting the Teachable Machine model</source>
+        <translation>停止转换 Teachable Machine 模型</translation>
+    </message>
+    <message>
+        <location filename="../camera/view.py"/>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <location filename="../constants.py"/>
+        <source>Write</source>
+        <translation>书写</translation>
+    </message>
+    <message>
+        <location filename="../constants.py"/>
+        <source>Camera</source>
+        <translation>摄像头</translation>
+    </message>
+    <message>
+        <location filename="../constants.py"/>
+        <source>Teach</source>
+        <translation>教学</translation>
+    </message>
+    <message>
+        <location filename="../constants.py"/>
+        <source>Kernels</source>
+        <translation>卷积核</translation>
+    </message>
+    <message>
+        <location filename="../constants.py"/>
+        <source>Results</source>
+        <translation>结果</translation>
     </message>
     <message>
         <location filename="../explain_overlay.py"/>
@@ -403,13 +478,6 @@
         <location filename="../kernels/conv_controls.py"/>
         <source>reflect (mirror)</source>
         <translation>反射（镜像）</translation>
-    </message>
-    <message>
-        <location filename="../kernels/conv_controls.py"/>
-        <location filename="../lessons/actions.py"/>
-        <location filename="../main_window.py"/>
-        <source>none</source>
-        <translation>无</translation>
     </message>
     <message>
         <location filename="../kernels/conv_controls.py"/>
@@ -767,6 +835,51 @@ Shown filter: replace only the filter shown below, to build a bank of different 
         <translation>这个滤波器作用于 {channel} 的 {h}×{w} 权重；可直接输入修改</translation>
     </message>
     <message>
+        <location filename="../kernels/layer_maths.py"/>
+        <source>rows: {formula}</source>
+        <translation>行：{formula}</translation>
+    </message>
+    <message>
+        <location filename="../kernels/layer_maths.py"/>
+        <source>columns: {formula}</source>
+        <translation>列：{formula}</translation>
+    </message>
+    <message>
+        <location filename="../kernels/layer_maths.py"/>
+        <source>conv</source>
+        <translation>卷积</translation>
+    </message>
+    <message>
+        <location filename="../kernels/layer_maths.py"/>
+        <source>max pooling:</source>
+        <translation>最大池化：</translation>
+    </message>
+    <message>
+        <location filename="../kernels/layer_maths.py"/>
+        <source>average pooling:</source>
+        <translation>平均池化：</translation>
+    </message>
+    <message>
+        <location filename="../kernels/layer_maths.py"/>
+        <source>pool</source>
+        <translation>池化</translation>
+    </message>
+    <message>
+        <location filename="../kernels/layer_maths.py"/>
+        <source>&lt;b&gt;Output shape&lt;/b&gt; {shape}&lt;br&gt;out = ⌊(in + padding − dilation·(k − 1) − 1) / stride⌋ + 1&lt;br&gt;</source>
+        <translation>&lt;b&gt;输出形状&lt;/b&gt; {shape}&lt;br&gt;out = ⌊(in + padding − dilation·(k − 1) − 1) / stride⌋ + 1&lt;br&gt;</translation>
+    </message>
+    <message>
+        <location filename="../kernels/layer_maths.py"/>
+        <source>max pooling took {value} from a {h}×{w} window. </source>
+        <translation>最大池化从 {h}×{w} 窗口中取了 {value}。</translation>
+    </message>
+    <message>
+        <location filename="../kernels/layer_maths.py"/>
+        <source>average pooling: the mean of {n} outputs = {value}; the first of them: </source>
+        <translation>平均池化：{n} 个输出的平均值 = {value}；其中第一个：</translation>
+    </message>
+    <message>
         <location filename="../kernels/output_view.py"/>
         <source>each channel&apos;s own min → black, max → white</source>
         <translation>每个通道各自的最小值 → 黑，最大值 → 白</translation>
@@ -838,115 +951,24 @@ Shown filter: replace only the filter shown below, to build a bank of different 
     </message>
     <message>
         <location filename="../kernels/panel.py"/>
-        <source>This view is not available in this installation ({reason}).</source>
-        <translation>此安装中没有这个视图（{reason}）。</translation>
-    </message>
-    <message>
-        <location filename="../kernels/panel.py"/>
         <source>the course&apos;s 5×5 example</source>
         <translation>课程的 5×5 例子</translation>
     </message>
     <message>
         <location filename="../kernels/panel.py"/>
-        <source>What the kernels slide over</source>
-        <translation>卷积核在什么上面滑动</translation>
+        <location filename="../results/feature_vis.py"/>
+        <source>{layer} filter {n}</source>
+        <translation>{layer} 滤波器 {n}</translation>
     </message>
     <message>
         <location filename="../kernels/panel.py"/>
-        <source>Photo: {name}</source>
-        <translation>照片：{name}</translation>
+        <source>The {n} first-layer filters ({layer}) of {file}, learned from handwriting.</source>
+        <translation>{file} 第一层的 {n} 个滤波器（{layer}），从手写中学到。</translation>
     </message>
     <message>
         <location filename="../kernels/panel.py"/>
-        <source>The course&apos;s 5×5 example</source>
-        <translation>课程的 5×5 例子</translation>
-    </message>
-    <message>
-        <location filename="../kernels/panel.py"/>
-        <source>Your drawing on the Write panel</source>
-        <translation>你在“书写”面板上的书写</translation>
-    </message>
-    <message>
-        <location filename="../kernels/panel.py"/>
-        <source>Live camera</source>
-        <translation>实时摄像头</translation>
-    </message>
-    <message>
-        <location filename="../kernels/panel.py"/>
-        <source>Which camera to use (searching for cameras takes a moment)</source>
-        <translation>使用哪个摄像头（查找摄像头需要一点时间）</translation>
-    </message>
-    <message>
-        <location filename="../kernels/panel.py"/>
-        <location filename="../write/panel.py"/>
-        <source>Open image…</source>
-        <translation>打开图片…</translation>
-    </message>
-    <message>
-        <location filename="../kernels/panel.py"/>
-        <source>Open an image file</source>
-        <translation>打开图片文件</translation>
-    </message>
-    <message>
-        <location filename="../kernels/panel.py"/>
-        <source>Open video…</source>
-        <translation>打开视频…</translation>
-    </message>
-    <message>
-        <location filename="../kernels/panel.py"/>
-        <source>Open a video file as a live input</source>
-        <translation>打开视频文件作为实时输入</translation>
-    </message>
-    <message>
-        <location filename="../kernels/panel.py"/>
-        <source>Grey (1 channel)</source>
-        <translation>灰度（1 个通道）</translation>
-    </message>
-    <message>
-        <location filename="../kernels/panel.py"/>
-        <source>Use the luminance only: H × W × 1, as the character CNN sees pictures</source>
-        <translation>只用亮度：H × W × 1，与字符 CNN 看图片的方式相同</translation>
-    </message>
-    <message>
-        <location filename="../kernels/panel.py"/>
-        <source>Load the CNN&apos;s first-layer filters</source>
-        <translation>加载 CNN 第一层的滤波器</translation>
-    </message>
-    <message>
-        <location filename="../kernels/panel.py"/>
-        <source>Load the first-layer filters of the shipped character CNN</source>
-        <translation>加载随附字符 CNN 第一层的滤波器</translation>
-    </message>
-    <message>
-        <location filename="../kernels/panel.py"/>
-        <location filename="../kernels/stepper.py"/>
-        <source>Input</source>
-        <translation>输入</translation>
-    </message>
-    <message>
-        <location filename="../kernels/panel.py"/>
-        <source>&lt;b&gt;Kernels&lt;/b&gt; (one output channel per filter)</source>
-        <translation>&lt;b&gt;卷积核&lt;/b&gt;（每个滤波器一个输出通道）</translation>
-    </message>
-    <message>
-        <location filename="../kernels/panel.py"/>
-        <source>&lt;b&gt;Layer settings&lt;/b&gt;</source>
-        <translation>&lt;b&gt;层设置&lt;/b&gt;</translation>
-    </message>
-    <message>
-        <location filename="../kernels/panel.py"/>
-        <source>Image</source>
-        <translation>图像</translation>
-    </message>
-    <message>
-        <location filename="../kernels/panel.py"/>
-        <source>Step through</source>
-        <translation>逐步演示</translation>
-    </message>
-    <message>
-        <location filename="../kernels/panel.py"/>
-        <source>Beyond images</source>
-        <translation>图像之外</translation>
+        <source>Loaded {n} filters of layer {layer} from {file}</source>
+        <translation>已从 {file} 加载层 {layer} 的 {n} 个滤波器</translation>
     </message>
     <message>
         <location filename="../kernels/panel.py"/>
@@ -985,69 +1007,13 @@ Shown filter: replace only the filter shown below, to build a bank of different 
     </message>
     <message>
         <location filename="../kernels/panel.py"/>
-        <location filename="../results/feature_vis.py"/>
-        <source>{layer} filter {n}</source>
-        <translation>{layer} 滤波器 {n}</translation>
-    </message>
-    <message>
-        <location filename="../kernels/panel.py"/>
-        <source>The {n} first-layer filters ({layer}) of {file}, learned from handwriting.</source>
-        <translation>{file} 第一层的 {n} 个滤波器（{layer}），从手写中学到。</translation>
-    </message>
-    <message>
-        <location filename="../kernels/panel.py"/>
-        <source>Loaded {n} filters of layer {layer} from {file}</source>
-        <translation>已从 {file} 加载层 {layer} 的 {n} 个滤波器</translation>
-    </message>
-    <message>
-        <location filename="../kernels/panel.py"/>
-        <source>rows: {formula}</source>
-        <translation>行：{formula}</translation>
-    </message>
-    <message>
-        <location filename="../kernels/panel.py"/>
-        <source>columns: {formula}</source>
-        <translation>列：{formula}</translation>
-    </message>
-    <message>
-        <location filename="../kernels/panel.py"/>
-        <source>conv</source>
-        <translation>卷积</translation>
-    </message>
-    <message>
-        <location filename="../kernels/panel.py"/>
-        <source>max pooling:</source>
-        <translation>最大池化：</translation>
-    </message>
-    <message>
-        <location filename="../kernels/panel.py"/>
-        <source>average pooling:</source>
-        <translation>平均池化：</translation>
-    </message>
-    <message>
-        <location filename="../kernels/panel.py"/>
-        <source>pool</source>
-        <translation>池化</translation>
-    </message>
-    <message>
-        <location filename="../kernels/panel.py"/>
         <source>These settings have no output: {reason}</source>
         <translation>这些设置没有输出：{reason}</translation>
     </message>
     <message>
         <location filename="../kernels/panel.py"/>
-        <source>&lt;b&gt;Output shape&lt;/b&gt; {shape}&lt;br&gt;out = ⌊(in + padding − dilation·(k − 1) − 1) / stride⌋ + 1&lt;br&gt;</source>
-        <translation>&lt;b&gt;输出形状&lt;/b&gt; {shape}&lt;br&gt;out = ⌊(in + padding − dilation·(k − 1) − 1) / stride⌋ + 1&lt;br&gt;</translation>
-    </message>
-    <message>
-        <location filename="../kernels/panel.py"/>
-        <source>max pooling took {value} from a {h}×{w} window. </source>
-        <translation>最大池化从 {h}×{w} 窗口中取了 {value}。</translation>
-    </message>
-    <message>
-        <location filename="../kernels/panel.py"/>
-        <source>average pooling: the mean of {n} outputs = {value}; the first of them: </source>
-        <translation>平均池化：{n} 个输出的平均值 = {value}；其中第一个：</translation>
+        <source>the convolution failed: {reason}</source>
+        <translation>卷积计算失败：{reason}</translation>
     </message>
     <message>
         <location filename="../kernels/panel.py"/>
@@ -1063,6 +1029,12 @@ Shown filter: replace only the filter shown below, to build a bank of different 
         <location filename="../kernels/stepper.py"/>
         <source>Each input value under the footprint times its kernel weight.</source>
         <translation>卷积核覆盖区域内的每个输入值乘以对应的卷积核权重。</translation>
+    </message>
+    <message>
+        <location filename="../kernels/stepper.py"/>
+        <location filename="../kernels/view.py"/>
+        <source>Input</source>
+        <translation>输入</translation>
     </message>
     <message>
         <location filename="../kernels/stepper.py"/>
@@ -1205,33 +1177,122 @@ Shown filter: replace only the filter shown below, to build a bank of different 
         <translation>第 {row} 行，第 {col} 列：</translation>
     </message>
     <message>
-        <location filename="../lessons/actions.py"/>
-        <location filename="../main_window.py"/>
-        <location filename="../results/panel.py"/>
-        <source>Models</source>
-        <translation>模型</translation>
+        <location filename="../kernels/view.py"/>
+        <source>Which camera to use (searching for cameras takes a moment)</source>
+        <translation>使用哪个摄像头（查找摄像头需要一点时间）</translation>
+    </message>
+    <message>
+        <location filename="../kernels/view.py"/>
+        <location filename="../write/view.py"/>
+        <source>Open image…</source>
+        <translation>打开图片…</translation>
+    </message>
+    <message>
+        <location filename="../kernels/view.py"/>
+        <source>Open an image file</source>
+        <translation>打开图片文件</translation>
+    </message>
+    <message>
+        <location filename="../kernels/view.py"/>
+        <source>Open video…</source>
+        <translation>打开视频…</translation>
+    </message>
+    <message>
+        <location filename="../kernels/view.py"/>
+        <source>Open a video file as a live input</source>
+        <translation>打开视频文件作为实时输入</translation>
+    </message>
+    <message>
+        <location filename="../kernels/view.py"/>
+        <source>Grey (1 channel)</source>
+        <translation>灰度（1 个通道）</translation>
+    </message>
+    <message>
+        <location filename="../kernels/view.py"/>
+        <source>Use the luminance only: H × W × 1, as the character CNN sees pictures</source>
+        <translation>只用亮度：H × W × 1，与字符 CNN 看图片的方式相同</translation>
+    </message>
+    <message>
+        <location filename="../kernels/view.py"/>
+        <source>Load the first-layer filters of the shipped character CNN</source>
+        <translation>加载随附字符 CNN 第一层的滤波器</translation>
+    </message>
+    <message>
+        <location filename="../kernels/view.py"/>
+        <source>Load the CNN&apos;s first-layer filters</source>
+        <translation>加载 CNN 第一层的滤波器</translation>
+    </message>
+    <message>
+        <location filename="../kernels/view.py"/>
+        <source>What the kernels slide over</source>
+        <translation>卷积核在什么上面滑动</translation>
+    </message>
+    <message>
+        <location filename="../kernels/view.py"/>
+        <source>Photo: {name}</source>
+        <translation>照片：{name}</translation>
+    </message>
+    <message>
+        <location filename="../kernels/view.py"/>
+        <source>The course&apos;s 5×5 example</source>
+        <translation>课程的 5×5 例子</translation>
+    </message>
+    <message>
+        <location filename="../kernels/view.py"/>
+        <source>Your drawing on the Write panel</source>
+        <translation>你在“书写”面板上的书写</translation>
+    </message>
+    <message>
+        <location filename="../kernels/view.py"/>
+        <source>Live camera</source>
+        <translation>实时摄像头</translation>
+    </message>
+    <message>
+        <location filename="../kernels/view.py"/>
+        <source>Image</source>
+        <translation>图像</translation>
+    </message>
+    <message>
+        <location filename="../kernels/view.py"/>
+        <source>Step through</source>
+        <translation>逐步演示</translation>
+    </message>
+    <message>
+        <location filename="../kernels/view.py"/>
+        <source>Beyond images</source>
+        <translation>图像之外</translation>
+    </message>
+    <message>
+        <location filename="../kernels/view.py"/>
+        <source>&lt;b&gt;Kernels&lt;/b&gt; (one output channel per filter)</source>
+        <translation>&lt;b&gt;卷积核&lt;/b&gt;（每个滤波器一个输出通道）</translation>
+    </message>
+    <message>
+        <location filename="../kernels/view.py"/>
+        <source>&lt;b&gt;Layer settings&lt;/b&gt;</source>
+        <translation>&lt;b&gt;层设置&lt;/b&gt;</translation>
     </message>
     <message>
         <location filename="../lessons/actions.py"/>
-        <location filename="../results/panel.py"/>
+        <location filename="../results/view.py"/>
         <source>Evaluate a test set</source>
         <translation>评估测试集</translation>
     </message>
     <message>
         <location filename="../lessons/actions.py"/>
-        <location filename="../results/panel.py"/>
+        <location filename="../results/view.py"/>
         <source>Dataset explorer</source>
         <translation>数据集浏览</translation>
     </message>
     <message>
         <location filename="../lessons/actions.py"/>
-        <location filename="../results/panel.py"/>
+        <location filename="../results/view.py"/>
         <source>Architectures</source>
         <translation>网络架构</translation>
     </message>
     <message>
         <location filename="../lessons/actions.py"/>
-        <location filename="../results/panel.py"/>
+        <location filename="../results/view.py"/>
         <source>Experiments</source>
         <translation>实验</translation>
     </message>
@@ -1249,11 +1310,6 @@ Shown filter: replace only the filter shown below, to build a bank of different 
         <location filename="../lessons/actions.py"/>
         <source>No model named {missing}. The models here are: {names}.</source>
         <translation>没有名为 {missing} 的模型。这里的模型有：{names}。</translation>
-    </message>
-    <message>
-        <location filename="../lessons/actions.py"/>
-        <source>This version of the app has no lesson action “{name}”.</source>
-        <translation>此版本的应用没有课程动作“{name}”。</translation>
     </message>
     <message>
         <location filename="../lessons/actions.py"/>
@@ -1400,185 +1456,15 @@ Shown filter: replace only the filter shown below, to build a bank of different 
     </message>
     <message>
         <location filename="../main_window.py"/>
-        <source>Write</source>
-        <translation>书写</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py"/>
-        <source>Camera</source>
-        <translation>摄像头</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py"/>
-        <source>Teach</source>
-        <translation>教学</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py"/>
-        <source>Kernels</source>
-        <translation>卷积核</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py"/>
-        <source>Results</source>
-        <translation>结果</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py"/>
-        <source>Coming soon.</source>
-        <translation>即将推出。</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py"/>
-        <source>An offline classroom for convolutional neural networks: draw, photograph, train and look inside.</source>
-        <translation>一间离线的卷积神经网络课堂：书写、拍照、训练，并深入观察网络内部。</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py"/>
-        <source>Shipped:</source>
-        <translation>随附：</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py"/>
-        <source>Yours (put exported &lt;code&gt;.onnx&lt;/code&gt; files here):</source>
-        <translation>你的模型（把导出的 &lt;code&gt;.onnx&lt;/code&gt; 文件放在这里）：</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py"/>
-        <source>Bundled data</source>
-        <translation>随附数据</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py"/>
-        <source>Stroke data</source>
-        <translation>笔画数据</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py"/>
-        <source>The licence text is in {file}</source>
-        <translation>许可证文本在 {file} 中</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py"/>
-        <source> (missing from this installation)</source>
-        <translation>（此安装中缺失）</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py"/>
-        <source>Character table</source>
-        <translation>汉字表</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py"/>
-        <source>Dismiss</source>
-        <translation>关闭</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py"/>
-        <source>{n} model file(s) skipped; everything else works:</source>
-        <translation>跳过了 {n} 个模型文件；其余功能都正常：</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py"/>
-        <location filename="../results/panel.py"/>
-        <location filename="../write/panel.py"/>
+        <location filename="../results/report_pane.py"/>
+        <location filename="../write/view.py"/>
         <source>Loading the models…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
         <location filename="../main_window.py"/>
-        <source>&amp;File</source>
-        <translation>文件(&amp;F)</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py"/>
-        <source>&amp;Open image…</source>
-        <translation>打开图片(&amp;O)…</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py"/>
-        <source>&amp;Quit</source>
-        <translation>退出(&amp;Q)</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py"/>
-        <source>&amp;Edit</source>
-        <translation>编辑(&amp;E)</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py"/>
-        <source>&amp;Undo</source>
-        <translation>撤销(&amp;U)</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py"/>
-        <source>&amp;Redo</source>
-        <translation>重做(&amp;R)</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py"/>
-        <source>&amp;Clear</source>
-        <translation>清除(&amp;C)</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py"/>
-        <source>&amp;View</source>
-        <translation>视图(&amp;V)</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py"/>
-        <source>&amp;{n} {panel}</source>
-        <translation>&amp;{n} {panel}</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py"/>
-        <source>Presentation zoom &amp;in</source>
-        <translation>演示放大(&amp;I)</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py"/>
-        <source>Presentation zoom &amp;out</source>
-        <translation>演示缩小(&amp;O)</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py"/>
-        <source>&amp;Reset zoom</source>
-        <translation>重置缩放(&amp;R)</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py"/>
-        <source>米字格 &amp;grid</source>
-        <translation>米字格(&amp;G)</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py"/>
-        <source>&amp;Help</source>
-        <translation>帮助(&amp;H)</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py"/>
-        <source>&amp;About CNN Classroom</source>
-        <translation>关于 CNN 课堂(&amp;A)</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py"/>
-        <source>&amp;Language</source>
-        <translation>语言(&amp;L)</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py"/>
-        <source>Follow the &amp;system</source>
-        <translation>跟随系统(&amp;S)</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py"/>
-        <source>&amp;Theme</source>
-        <translation>主题(&amp;T)</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py"/>
-        <source>Interface language: English</source>
-        <translation>界面语言：简体中文</translation>
+        <source>About {title}</source>
+        <translation>关于 {title}</translation>
     </message>
     <message>
         <location filename="../main_window.py"/>
@@ -1587,8 +1473,8 @@ Shown filter: replace only the filter shown below, to build a bank of different 
     </message>
     <message>
         <location filename="../main_window.py"/>
-        <source>About {title}</source>
-        <translation>关于 {title}</translation>
+        <source>Interface language: English</source>
+        <translation>界面语言：简体中文</translation>
     </message>
     <message>
         <location filename="../main_window.py"/>
@@ -1619,8 +1505,8 @@ Shown filter: replace only the filter shown below, to build a bank of different 
     <message>
         <location filename="../results/architectures_view.py"/>
         <location filename="../results/dataset_view.py"/>
-        <location filename="../teach/panel.py"/>
         <location filename="../teach/steps_guide.py"/>
+        <location filename="../teach/view.py"/>
         <source>Train</source>
         <translation>训练</translation>
     </message>
@@ -1646,6 +1532,11 @@ Shown filter: replace only the filter shown below, to build a bank of different 
         <location filename="../results/architectures_view.py"/>
         <source>Image size</source>
         <translation>图像尺寸</translation>
+    </message>
+    <message>
+        <location filename="../results/architectures_view.py"/>
+        <source>The architecture gallery is read when this tab is first shown.</source>
+        <translation>首次显示此标签页时读取架构库。</translation>
     </message>
     <message>
         <location filename="../results/architectures_view.py"/>
@@ -1676,11 +1567,6 @@ Shown filter: replace only the filter shown below, to build a bank of different 
         <location filename="../results/architectures_view.py"/>
         <source>Architecture diagram</source>
         <translation>架构图</translation>
-    </message>
-    <message>
-        <location filename="../results/architectures_view.py"/>
-        <source>The architecture gallery is read when this tab is first shown.</source>
-        <translation>首次显示此标签页时读取架构库。</translation>
     </message>
     <message>
         <location filename="../results/architectures_view.py"/>
@@ -1766,9 +1652,125 @@ Shown filter: replace only the filter shown below, to build a bank of different 
     </message>
     <message>
         <location filename="../results/bars.py"/>
-        <location filename="../results/experiments_view.py"/>
+        <location filename="../results/compare_page.py"/>
         <source>accuracy</source>
         <translation>准确率</translation>
+    </message>
+    <message>
+        <location filename="../results/compare_page.py"/>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../results/compare_page.py"/>
+        <source>Parameters</source>
+        <translation>参数量</translation>
+    </message>
+    <message>
+        <location filename="../results/compare_page.py"/>
+        <source>Epochs (best)</source>
+        <translation>轮数（最佳）</translation>
+    </message>
+    <message>
+        <location filename="../results/compare_page.py"/>
+        <source>Train time (s)</source>
+        <translation>训练时间（秒）</translation>
+    </message>
+    <message>
+        <location filename="../results/compare_page.py"/>
+        <source>Val accuracy</source>
+        <translation>验证准确率</translation>
+    </message>
+    <message>
+        <location filename="../results/compare_page.py"/>
+        <source>Test accuracy</source>
+        <translation>测试准确率</translation>
+    </message>
+    <message>
+        <location filename="../results/compare_page.py"/>
+        <source>Test top-5</source>
+        <translation>测试 top-5</translation>
+    </message>
+    <message>
+        <location filename="../results/compare_page.py"/>
+        <source>Inference (ms/image)</source>
+        <translation>推理（毫秒/张）</translation>
+    </message>
+    <message>
+        <location filename="../results/compare_page.py"/>
+        <source>Logistic regression (course)</source>
+        <translation>逻辑回归（课程）</translation>
+    </message>
+    <message>
+        <location filename="../results/compare_page.py"/>
+        <source>CNN (course)</source>
+        <translation>CNN（课程）</translation>
+    </message>
+    <message>
+        <location filename="../results/compare_page.py"/>
+        <source>LeNet-5 (1998)</source>
+        <translation>LeNet-5（1998）</translation>
+    </message>
+    <message>
+        <location filename="../results/compare_page.py"/>
+        <source>AlexNet (2012, scaled down)</source>
+        <translation>AlexNet（2012，缩小版）</translation>
+    </message>
+    <message>
+        <location filename="../results/compare_page.py"/>
+        <source>Inception (GoogLeNet-style, 2014)</source>
+        <translation>Inception（GoogLeNet 式，2014）</translation>
+    </message>
+    <message>
+        <location filename="../results/compare_page.py"/>
+        <source>ResNet (2015, small)</source>
+        <translation>ResNet（2015，小型）</translation>
+    </message>
+    <message>
+        <location filename="../results/compare_page.py"/>
+        <source>Model comparison: {n} models</source>
+        <translation>模型比较：{n} 个模型</translation>
+    </message>
+    <message>
+        <location filename="../results/compare_page.py"/>
+        <source>Accuracy against size</source>
+        <translation>准确率与模型大小</translation>
+    </message>
+    <message>
+        <location filename="../results/compare_page.py"/>
+        <source>Each point is a model; the x axis (parameters) is logarithmic.</source>
+        <translation>每个点是一个模型；x 轴（参数量）为对数刻度。</translation>
+    </message>
+    <message>
+        <location filename="../results/compare_page.py"/>
+        <source>Training and inference time</source>
+        <translation>训练与推理时间</translation>
+    </message>
+    <message>
+        <location filename="../results/compare_page.py"/>
+        <location filename="../results/curves.py"/>
+        <source>validation</source>
+        <translation>验证</translation>
+    </message>
+    <message>
+        <location filename="../results/compare_page.py"/>
+        <source>test</source>
+        <translation>测试</translation>
+    </message>
+    <message>
+        <location filename="../results/compare_page.py"/>
+        <source>parameters (log scale)</source>
+        <translation>参数量（对数刻度）</translation>
+    </message>
+    <message>
+        <location filename="../results/compare_page.py"/>
+        <source>training time (s)</source>
+        <translation>训练时间（秒）</translation>
+    </message>
+    <message>
+        <location filename="../results/compare_page.py"/>
+        <source>inference (ms per image)</source>
+        <translation>推理（毫秒/张）</translation>
     </message>
     <message>
         <location filename="../results/confusion.py"/>
@@ -1804,12 +1806,6 @@ Shown filter: replace only the filter shown below, to build a bank of different 
     </message>
     <message>
         <location filename="../results/curves.py"/>
-        <location filename="../results/experiments_view.py"/>
-        <source>validation</source>
-        <translation>验证</translation>
-    </message>
-    <message>
-        <location filename="../results/curves.py"/>
         <source>epoch</source>
         <translation>轮次</translation>
     </message>
@@ -1840,6 +1836,16 @@ Shown filter: replace only the filter shown below, to build a bank of different 
     </message>
     <message>
         <location filename="../results/dataset_view.py"/>
+        <source>Choose a CASIA-style folder or a .gnt file, or drop one here.</source>
+        <translation>选择 CASIA 格式的文件夹或 .gnt 文件，或把它拖放到这里。</translation>
+    </message>
+    <message>
+        <location filename="../results/dataset_view.py"/>
+        <source>Corrupt files</source>
+        <translation>损坏的文件</translation>
+    </message>
+    <message>
+        <location filename="../results/dataset_view.py"/>
         <source>A Train/Test/&lt;character&gt;/ folder, a &lt;character&gt;/ folder, or .gnt files</source>
         <translation>Train/Test/&lt;字符&gt;/ 文件夹、&lt;字符&gt;/ 文件夹，或 .gnt 文件</translation>
     </message>
@@ -1861,11 +1867,6 @@ Shown filter: replace only the filter shown below, to build a bank of different 
     </message>
     <message>
         <location filename="../results/dataset_view.py"/>
-        <source>Choose a CASIA-style folder or a .gnt file, or drop one here.</source>
-        <translation>选择 CASIA 格式的文件夹或 .gnt 文件，或把它拖放到这里。</translation>
-    </message>
-    <message>
-        <location filename="../results/dataset_view.py"/>
         <source>Samples of</source>
         <translation>示例字符</translation>
     </message>
@@ -1873,11 +1874,6 @@ Shown filter: replace only the filter shown below, to build a bank of different 
         <location filename="../results/dataset_view.py"/>
         <source>Samples per class</source>
         <translation>每个类别的样本</translation>
-    </message>
-    <message>
-        <location filename="../results/dataset_view.py"/>
-        <source>Corrupt files</source>
-        <translation>损坏的文件</translation>
     </message>
     <message>
         <location filename="../results/dataset_view.py"/>
@@ -2003,7 +1999,7 @@ Shown filter: replace only the filter shown below, to build a bank of different 
     </message>
     <message>
         <location filename="../results/evaluate_view.py"/>
-        <location filename="../results/panel.py"/>
+        <location filename="../results/report_pane.py"/>
         <source>Model:</source>
         <translation>模型：</translation>
     </message>
@@ -2034,46 +2030,6 @@ Shown filter: replace only the filter shown below, to build a bank of different 
     </message>
     <message>
         <location filename="../results/experiments_view.py"/>
-        <source>Model</source>
-        <translation>模型</translation>
-    </message>
-    <message>
-        <location filename="../results/experiments_view.py"/>
-        <source>Parameters</source>
-        <translation>参数量</translation>
-    </message>
-    <message>
-        <location filename="../results/experiments_view.py"/>
-        <source>Epochs (best)</source>
-        <translation>轮数（最佳）</translation>
-    </message>
-    <message>
-        <location filename="../results/experiments_view.py"/>
-        <source>Train time (s)</source>
-        <translation>训练时间（秒）</translation>
-    </message>
-    <message>
-        <location filename="../results/experiments_view.py"/>
-        <source>Val accuracy</source>
-        <translation>验证准确率</translation>
-    </message>
-    <message>
-        <location filename="../results/experiments_view.py"/>
-        <source>Test accuracy</source>
-        <translation>测试准确率</translation>
-    </message>
-    <message>
-        <location filename="../results/experiments_view.py"/>
-        <source>Test top-5</source>
-        <translation>测试 top-5</translation>
-    </message>
-    <message>
-        <location filename="../results/experiments_view.py"/>
-        <source>Inference (ms/image)</source>
-        <translation>推理（毫秒/张）</translation>
-    </message>
-    <message>
-        <location filename="../results/experiments_view.py"/>
         <source>model comparison</source>
         <translation>模型比较</translation>
     </message>
@@ -2084,33 +2040,23 @@ Shown filter: replace only the filter shown below, to build a bank of different 
     </message>
     <message>
         <location filename="../results/experiments_view.py"/>
-        <source>Logistic regression (course)</source>
-        <translation>逻辑回归（课程）</translation>
+        <source>Data: {data}</source>
+        <translation>数据：{data}</translation>
     </message>
     <message>
         <location filename="../results/experiments_view.py"/>
-        <source>CNN (course)</source>
-        <translation>CNN（课程）</translation>
+        <source>Settings: {settings}</source>
+        <translation>设置：{settings}</translation>
     </message>
     <message>
         <location filename="../results/experiments_view.py"/>
-        <source>LeNet-5 (1998)</source>
-        <translation>LeNet-5（1998）</translation>
+        <source>Written: {made}</source>
+        <translation>生成于：{made}</translation>
     </message>
     <message>
         <location filename="../results/experiments_view.py"/>
-        <source>AlexNet (2012, scaled down)</source>
-        <translation>AlexNet（2012，缩小版）</translation>
-    </message>
-    <message>
-        <location filename="../results/experiments_view.py"/>
-        <source>Inception (GoogLeNet-style, 2014)</source>
-        <translation>Inception（GoogLeNet 式，2014）</translation>
-    </message>
-    <message>
-        <location filename="../results/experiments_view.py"/>
-        <source>ResNet (2015, small)</source>
-        <translation>ResNet（2015，小型）</translation>
+        <source>Experiments are listed when this tab is first shown.</source>
+        <translation>首次显示此标签页时列出实验。</translation>
     </message>
     <message>
         <location filename="../results/experiments_view.py"/>
@@ -2136,36 +2082,6 @@ Shown filter: replace only the filter shown below, to build a bank of different 
         <location filename="../results/experiments_view.py"/>
         <source>Experiment:</source>
         <translation>实验：</translation>
-    </message>
-    <message>
-        <location filename="../results/experiments_view.py"/>
-        <source>Experiments are listed when this tab is first shown.</source>
-        <translation>首次显示此标签页时列出实验。</translation>
-    </message>
-    <message>
-        <location filename="../results/experiments_view.py"/>
-        <source>Accuracy against size</source>
-        <translation>准确率与模型大小</translation>
-    </message>
-    <message>
-        <location filename="../results/experiments_view.py"/>
-        <source>Each point is a model; the x axis (parameters) is logarithmic.</source>
-        <translation>每个点是一个模型；x 轴（参数量）为对数刻度。</translation>
-    </message>
-    <message>
-        <location filename="../results/experiments_view.py"/>
-        <source>Training and inference time</source>
-        <translation>训练与推理时间</translation>
-    </message>
-    <message>
-        <location filename="../results/experiments_view.py"/>
-        <source>Score per trial</source>
-        <translation>每次试验的得分</translation>
-    </message>
-    <message>
-        <location filename="../results/experiments_view.py"/>
-        <source>Blue: each finished trial; orange: the best so far; star: the best trial; red lines: failed trials.</source>
-        <translation>蓝色：每次完成的试验；橙色：目前最佳；星号：最佳试验；红线：失败的试验。</translation>
     </message>
     <message>
         <location filename="../results/experiments_view.py"/>
@@ -2198,127 +2114,6 @@ Shown filter: replace only the filter shown below, to build a bank of different 
         <translation>{root} 中没有随附的实验。请打开你自己的 compare.json 或 tuning.json（由 python -m training compare … 或 python -m training tune … 生成）。</translation>
     </message>
     <message>
-        <location filename="../results/experiments_view.py"/>
-        <source>Data: {data}</source>
-        <translation>数据：{data}</translation>
-    </message>
-    <message>
-        <location filename="../results/experiments_view.py"/>
-        <source>Settings: {settings}</source>
-        <translation>设置：{settings}</translation>
-    </message>
-    <message>
-        <location filename="../results/experiments_view.py"/>
-        <source>Written: {made}</source>
-        <translation>生成于：{made}</translation>
-    </message>
-    <message>
-        <location filename="../results/experiments_view.py"/>
-        <source>Model comparison: {n} models</source>
-        <translation>模型比较：{n} 个模型</translation>
-    </message>
-    <message>
-        <location filename="../results/experiments_view.py"/>
-        <source>test</source>
-        <translation>测试</translation>
-    </message>
-    <message>
-        <location filename="../results/experiments_view.py"/>
-        <source>parameters (log scale)</source>
-        <translation>参数量（对数刻度）</translation>
-    </message>
-    <message>
-        <location filename="../results/experiments_view.py"/>
-        <source>training time (s)</source>
-        <translation>训练时间（秒）</translation>
-    </message>
-    <message>
-        <location filename="../results/experiments_view.py"/>
-        <source>inference (ms per image)</source>
-        <translation>推理（毫秒/张）</translation>
-    </message>
-    <message>
-        <location filename="../results/experiments_view.py"/>
-        <source>{tuner} search, objective {objective} ({direction}): {done} of {total} trials finished</source>
-        <translation>{tuner} 搜索，目标 {objective}（{direction}）：{total} 次试验中已完成 {done} 次</translation>
-    </message>
-    <message>
-        <location filename="../results/experiments_view.py"/>
-        <source>Search space: {space}</source>
-        <translation>搜索空间：{space}</translation>
-    </message>
-    <message>
-        <location filename="../results/experiments_view.py"/>
-        <source>No trial has finished yet.</source>
-        <translation>还没有完成的试验。</translation>
-    </message>
-    <message>
-        <location filename="../results/experiments_view.py"/>
-        <source>Best trial {id}</source>
-        <translation>最佳试验 {id}</translation>
-    </message>
-    <message>
-        <location filename="../results/experiments_view.py"/>
-        <source>Best trial so far: {id} (the search has not finished)</source>
-        <translation>目前最佳试验：{id}（搜索尚未结束）</translation>
-    </message>
-    <message>
-        <location filename="../results/experiments_view.py"/>
-        <source>test accuracy {value}</source>
-        <translation>测试准确率 {value}</translation>
-    </message>
-    <message>
-        <location filename="../results/experiments_view.py"/>
-        <source>test top-5 {value}</source>
-        <translation>测试 top-5 {value}</translation>
-    </message>
-    <message>
-        <location filename="../results/experiments_view.py"/>
-        <source>Trial</source>
-        <translation>试验</translation>
-    </message>
-    <message>
-        <location filename="../results/experiments_view.py"/>
-        <source>Status</source>
-        <translation>状态</translation>
-    </message>
-    <message>
-        <location filename="../results/experiments_view.py"/>
-        <source>Score</source>
-        <translation>得分</translation>
-    </message>
-    <message>
-        <location filename="../results/experiments_view.py"/>
-        <source>Seconds</source>
-        <translation>秒</translation>
-    </message>
-    <message>
-        <location filename="../results/experiments_view.py"/>
-        <location filename="../teach/panel.py"/>
-        <source>Epochs</source>
-        <translation>轮数</translation>
-    </message>
-    <message>
-        <location filename="../results/experiments_view.py"/>
-        <source>The best trial</source>
-        <translation>最佳试验</translation>
-    </message>
-    <message>
-        <location filename="../results/experiments_view.py"/>
-        <source>trial</source>
-        <translation>试验</translation>
-    </message>
-    <message>
-        <location filename="../results/experiments_view.py"/>
-        <source>best so far</source>
-        <translation>目前最佳</translation>
-    </message>
-    <message>
-        <location filename="../results/experiments_view.py"/>
-        <source>score</source>
-        <translation>得分</translation>
-    </message>
-    <message>
         <location filename="../results/feature_vis.py"/>
         <source>&lt;b&gt;{layer}&lt;/b&gt;: the input that most excites each filter</source>
         <translation>&lt;b&gt;{layer}&lt;/b&gt;：最能激活每个滤波器的输入</translation>
@@ -2342,46 +2137,6 @@ Shown filter: replace only the filter shown below, to build a bank of different 
         <location filename="../results/layer_diagram.py"/>
         <source>   {n:,} params</source>
         <translation>   {n:,} 个参数</translation>
-    </message>
-    <message>
-        <location filename="../results/panel.py"/>
-        <source>No model found. Build the shipped ones with: python -m training build-assets</source>
-        <translation>未找到模型。请用以下命令构建随附模型：python -m training build-assets</translation>
-    </message>
-    <message>
-        <location filename="../results/panel.py"/>
-        <source>Which model&apos;s report to show</source>
-        <translation>显示哪个模型的报告</translation>
-    </message>
-    <message>
-        <location filename="../results/panel.py"/>
-        <source>Reading the report of {name}…</source>
-        <translation>正在读取 {name} 的报告…</translation>
-    </message>
-    <message>
-        <location filename="../results/panel.py"/>
-        <source>The {what} is not available in this installation ({reason}).</source>
-        <translation>此安装中没有{what}（{reason}）。</translation>
-    </message>
-    <message>
-        <location filename="../results/panel.py"/>
-        <source>Compare two models</source>
-        <translation>比较两个模型</translation>
-    </message>
-    <message>
-        <location filename="../results/panel.py"/>
-        <source>Side by side when the window is wide enough, one above the other when it is not</source>
-        <translation>窗口够宽时左右并排，不够宽时上下排列</translation>
-    </message>
-    <message>
-        <location filename="../results/panel.py"/>
-        <source>Export all charts…</source>
-        <translation>导出所有图表…</translation>
-    </message>
-    <message>
-        <location filename="../results/panel.py"/>
-        <source>Save every chart shown as a PNG file into a folder</source>
-        <translation>把显示的每个图表保存为 PNG 文件，放进一个文件夹</translation>
     </message>
     <message>
         <location filename="../results/panel.py"/>
@@ -2437,6 +2192,21 @@ Shown filter: replace only the filter shown below, to build a bank of different 
         <location filename="../results/report_loader.py"/>
         <source>{path}: cannot be shown ({reason})</source>
         <translation>{path}：无法显示（{reason}）</translation>
+    </message>
+    <message>
+        <location filename="../results/report_pane.py"/>
+        <source>No model found. Build the shipped ones with: python -m training build-assets</source>
+        <translation>未找到模型。请用以下命令构建随附模型：python -m training build-assets</translation>
+    </message>
+    <message>
+        <location filename="../results/report_pane.py"/>
+        <source>Which model&apos;s report to show</source>
+        <translation>显示哪个模型的报告</translation>
+    </message>
+    <message>
+        <location filename="../results/report_pane.py"/>
+        <source>Reading the report of {name}…</source>
+        <translation>正在读取 {name} 的报告…</translation>
     </message>
     <message>
         <location filename="../results/report_view.py"/>
@@ -2629,6 +2399,132 @@ Shown filter: replace only the filter shown below, to build a bank of different 
         <translation> · 模型文件：{size}</translation>
     </message>
     <message>
+        <location filename="../results/tuning_page.py"/>
+        <source>{tuner} search, objective {objective} ({direction}): {done} of {total} trials finished</source>
+        <translation>{tuner} 搜索，目标 {objective}（{direction}）：{total} 次试验中已完成 {done} 次</translation>
+    </message>
+    <message>
+        <location filename="../results/tuning_page.py"/>
+        <source>No trial has finished yet.</source>
+        <translation>还没有完成的试验。</translation>
+    </message>
+    <message>
+        <location filename="../results/tuning_page.py"/>
+        <source>Best trial {id}</source>
+        <translation>最佳试验 {id}</translation>
+    </message>
+    <message>
+        <location filename="../results/tuning_page.py"/>
+        <source>Best trial so far: {id} (the search has not finished)</source>
+        <translation>目前最佳试验：{id}（搜索尚未结束）</translation>
+    </message>
+    <message>
+        <location filename="../results/tuning_page.py"/>
+        <source>test accuracy {value}</source>
+        <translation>测试准确率 {value}</translation>
+    </message>
+    <message>
+        <location filename="../results/tuning_page.py"/>
+        <source>test top-5 {value}</source>
+        <translation>测试 top-5 {value}</translation>
+    </message>
+    <message>
+        <location filename="../results/tuning_page.py"/>
+        <source>Score per trial</source>
+        <translation>每次试验的得分</translation>
+    </message>
+    <message>
+        <location filename="../results/tuning_page.py"/>
+        <source>Blue: each finished trial; orange: the best so far; star: the best trial; red lines: failed trials.</source>
+        <translation>蓝色：每次完成的试验；橙色：目前最佳；星号：最佳试验；红线：失败的试验。</translation>
+    </message>
+    <message>
+        <location filename="../results/tuning_page.py"/>
+        <source>Search space: {space}</source>
+        <translation>搜索空间：{space}</translation>
+    </message>
+    <message>
+        <location filename="../results/tuning_page.py"/>
+        <source>Trial</source>
+        <translation>试验</translation>
+    </message>
+    <message>
+        <location filename="../results/tuning_page.py"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../results/tuning_page.py"/>
+        <source>Score</source>
+        <translation>得分</translation>
+    </message>
+    <message>
+        <location filename="../results/tuning_page.py"/>
+        <source>Seconds</source>
+        <translation>秒</translation>
+    </message>
+    <message>
+        <location filename="../results/tuning_page.py"/>
+        <location filename="../teach/view.py"/>
+        <source>Epochs</source>
+        <translation>轮数</translation>
+    </message>
+    <message>
+        <location filename="../results/tuning_page.py"/>
+        <source>The best trial</source>
+        <translation>最佳试验</translation>
+    </message>
+    <message>
+        <location filename="../results/tuning_page.py"/>
+        <source>trial</source>
+        <translation>试验</translation>
+    </message>
+    <message>
+        <location filename="../results/tuning_page.py"/>
+        <source>score</source>
+        <translation>得分</translation>
+    </message>
+    <message>
+        <location filename="../results/tuning_page.py"/>
+        <source>best so far</source>
+        <translation>目前最佳</translation>
+    </message>
+    <message>
+        <location filename="../results/view.py"/>
+        <source>The {what} is not available in this installation ({reason}).</source>
+        <translation>此安装中没有{what}（{reason}）。</translation>
+    </message>
+    <message>
+        <location filename="../results/view.py"/>
+        <source>Compare two models</source>
+        <translation>比较两个模型</translation>
+    </message>
+    <message>
+        <location filename="../results/view.py"/>
+        <source>Side by side when the window is wide enough, one above the other when it is not</source>
+        <translation>窗口够宽时左右并排，不够宽时上下排列</translation>
+    </message>
+    <message>
+        <location filename="../results/view.py"/>
+        <source>Export all charts…</source>
+        <translation>导出所有图表…</translation>
+    </message>
+    <message>
+        <location filename="../results/view.py"/>
+        <source>Save every chart shown as a PNG file into a folder</source>
+        <translation>把显示的每个图表保存为 PNG 文件，放进一个文件夹</translation>
+    </message>
+    <message>
+        <location filename="../skipped_models_banner.py"/>
+        <source>Dismiss</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../skipped_models_banner.py"/>
+        <source>{n} model file(s) skipped; everything else works:</source>
+        <translation>跳过了 {n} 个模型文件；其余功能都正常：</translation>
+    </message>
+    <message>
         <location filename="../sources.py"/>
         <source>Cannot open the image {path}: the file does not exist.</source>
         <translation>无法打开图片 {path}：文件不存在。</translation>
@@ -2650,13 +2546,13 @@ Shown filter: replace only the filter shown below, to build a bank of different 
     </message>
     <message>
         <location filename="../sources.py"/>
-        <source>{source} failed: {reason}</source>
-        <translation>{source}出错：{reason}</translation>
+        <source>the picture source</source>
+        <translation>画面来源</translation>
     </message>
     <message>
         <location filename="../sources.py"/>
-        <source>the picture source</source>
-        <translation>画面来源</translation>
+        <source>{source} failed: {reason}</source>
+        <translation>{source}出错：{reason}</translation>
     </message>
     <message>
         <location filename="../sources.py"/>
@@ -2764,124 +2660,105 @@ Shown filter: replace only the filter shown below, to build a bank of different 
         <translation>把所选类别下移</translation>
     </message>
     <message>
+        <location filename="../teach/dialogs.py"/>
+        <source>New project</source>
+        <translation>新建项目</translation>
+    </message>
+    <message>
+        <location filename="../teach/dialogs.py"/>
+        <source>Project name:</source>
+        <translation>项目名称：</translation>
+    </message>
+    <message>
+        <location filename="../teach/dialogs.py"/>
+        <source>Open a Teach project</source>
+        <translation>打开教学项目</translation>
+    </message>
+    <message>
+        <location filename="../teach/dialogs.py"/>
+        <source>Teach projects (project.json *.zip)</source>
+        <translation>教学项目 (project.json *.zip)</translation>
+    </message>
+    <message>
+        <location filename="../teach/dialogs.py"/>
+        <source>Save the project in an empty folder</source>
+        <translation>把项目保存到一个空文件夹</translation>
+    </message>
+    <message>
+        <location filename="../teach/dialogs.py"/>
+        <source>Save the project archive</source>
+        <translation>保存项目归档</translation>
+    </message>
+    <message>
+        <location filename="../teach/dialogs.py"/>
+        <source>Project archive (*.zip)</source>
+        <translation>项目归档 (*.zip)</translation>
+    </message>
+    <message>
+        <location filename="../teach/dialogs.py"/>
+        <source>Export the samples into a folder</source>
+        <translation>把样本导出到文件夹</translation>
+    </message>
+    <message>
+        <location filename="../teach/dialogs.py"/>
+        <source>Add images</source>
+        <translation>添加图片</translation>
+    </message>
+    <message>
+        <location filename="../teach/dialogs.py"/>
+        <source>Add a folder of images</source>
+        <translation>添加图片文件夹</translation>
+    </message>
+    <message>
+        <location filename="../teach/dialogs.py"/>
+        <source>Preview a photo</source>
+        <translation>预览照片</translation>
+    </message>
+    <message>
+        <location filename="../teach/dialogs.py"/>
+        <location filename="../teach/project_bar.py"/>
+        <source>Export ONNX</source>
+        <translation>导出 ONNX</translation>
+    </message>
+    <message>
+        <location filename="../teach/dialogs.py"/>
+        <source>ONNX model (*.onnx)</source>
+        <translation>ONNX 模型 (*.onnx)</translation>
+    </message>
+    <message>
+        <location filename="../teach/jobs.py"/>
+        <source>Embedding {n} samples…</source>
+        <translation>正在嵌入 {n} 个样本…</translation>
+    </message>
+    <message>
+        <location filename="../teach/jobs.py"/>
+        <source>Embedding {n} augmented copies of each sample…</source>
+        <translation>正在为每个样本嵌入 {n} 个增强副本…</translation>
+    </message>
+    <message>
+        <location filename="../teach/jobs.py"/>
+        <source>Training the classifier for {n} epochs…</source>
+        <translation>正在训练分类器 {n} 轮…</translation>
+    </message>
+    <message>
+        <location filename="../teach/jobs.py"/>
+        <source>Added {n} sample(s) to {name!r}.</source>
+        <translation>已向 {name!r} 添加 {n} 个样本。</translation>
+    </message>
+    <message>
+        <location filename="../teach/jobs.py"/>
+        <source> and {n} more</source>
+        <translation>，另外还有 {n} 个</translation>
+    </message>
+    <message>
+        <location filename="../teach/jobs.py"/>
+        <source> Skipped {n} file(s) that are not readable images ({shown}{more}).</source>
+        <translation>跳过了 {n} 个无法读取为图片的文件（{shown}{more}）。</translation>
+    </message>
+    <message>
         <location filename="../teach/panel.py"/>
         <source>My project</source>
         <translation>我的项目</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>Add image files to the selected class</source>
-        <translation>把图片文件添加到所选类别</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>Add every image of a folder to the selected class</source>
-        <translation>把文件夹中的所有图片添加到所选类别</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>From Write</source>
-        <translation>来自书写</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>Add the drawing on the Write panel&apos;s canvas as a sample</source>
-        <translation>把“书写”面板画布上的书写添加为样本</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>Delete sample</source>
-        <translation>删除样本</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>Delete the selected samples (or press Delete)</source>
-        <translation>删除所选样本（或按 Delete 键）</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>Show the camera (live preview once trained)</source>
-        <translation>显示摄像头（训练后可实时预览）</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>Hold to record</source>
-        <translation>按住录制</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>Keep the button pressed to save camera frames into the selected class</source>
-        <translation>按住按钮，把摄像头画面保存到所选类别中</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>{rate} / s</source>
-        <translation>{rate} 张/秒</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>Augment</source>
-        <translation>数据增强</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>Augment (flip, crop, rotate, brightness)</source>
-        <translation>数据增强（翻转、裁剪、旋转、亮度）</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>Advanced</source>
-        <translation>高级</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>Batch size</source>
-        <translation>批大小</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>Learning rate</source>
-        <translation>学习率</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>Embed every sample and train the classifier</source>
-        <translation>嵌入每个样本并训练分类器</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>Stop training, adding or exporting</source>
-        <translation>停止训练、添加或导出</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>Preview a photo…</source>
-        <translation>预览照片…</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>Classify a photo file with the trained model</source>
-        <translation>用训练好的模型对照片文件分类</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>Teachable Machine model…</source>
-        <translation>Teachable Machine 模型…</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>Convert a Teachable Machine TensorFlow.js export (model.json or .zip) into your models folder and preview it here until you train your own; you can also drop the export on this panel</source>
-        <translation>把 Teachable Machine 的 TensorFlow.js 导出（model.json 或 .zip）转换到你的模型文件夹，并在这里预览，直到你训练自己的模型；也可以把导出直接拖到本面板上</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>Preview</source>
-        <translation>预览</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>Under the hood</source>
-        <translation>深入内部</translation>
     </message>
     <message>
         <location filename="../teach/panel.py"/>
@@ -2890,24 +2767,13 @@ Shown filter: replace only the filter shown below, to build a bank of different 
     </message>
     <message>
         <location filename="../teach/panel.py"/>
-        <location filename="../teach/preview.py"/>
-        <source>Train the model to see its predictions here.</source>
-        <translation>训练模型后，这里会显示它的预测。</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>&lt;b&gt;{name}&lt;/b&gt;: {n} sample(s)</source>
-        <translation>&lt;b&gt;{name}&lt;/b&gt;：{n} 个样本</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>Add a class to start.</source>
-        <translation>添加一个类别以开始。</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
         <source>Could not save the project: {reason}</source>
         <translation>无法保存项目：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../teach/panel.py"/>
+        <source>Could not create the project: {reason}</source>
+        <translation>无法创建项目：{reason}</translation>
     </message>
     <message>
         <location filename="../teach/panel.py"/>
@@ -2941,13 +2807,38 @@ Shown filter: replace only the filter shown below, to build a bank of different 
     </message>
     <message>
         <location filename="../teach/panel.py"/>
+        <source>Exporting the samples to {folder}…</source>
+        <translation>正在把样本导出到 {folder}…</translation>
+    </message>
+    <message>
+        <location filename="../teach/panel.py"/>
+        <source>Exported the samples as class folders in {folder}.</source>
+        <translation>已把样本按类别文件夹导出到 {folder}。</translation>
+    </message>
+    <message>
+        <location filename="../teach/panel.py"/>
         <source>Wait for the running job to finish, or cancel it.</source>
         <translation>请等待正在运行的任务完成，或者取消它。</translation>
     </message>
     <message>
         <location filename="../teach/panel.py"/>
+        <source>Cannot add the class: {reason}.</source>
+        <translation>无法添加类别：{reason}。</translation>
+    </message>
+    <message>
+        <location filename="../teach/panel.py"/>
         <source>Added the class {name!r}.</source>
         <translation>已添加类别 {name!r}。</translation>
+    </message>
+    <message>
+        <location filename="../teach/panel.py"/>
+        <source>Cannot rename the class: {reason}.</source>
+        <translation>无法重命名类别：{reason}。</translation>
+    </message>
+    <message>
+        <location filename="../teach/panel.py"/>
+        <source>Cannot delete the class: {reason}.</source>
+        <translation>无法删除类别：{reason}。</translation>
     </message>
     <message>
         <location filename="../teach/panel.py"/>
@@ -2958,21 +2849,6 @@ Shown filter: replace only the filter shown below, to build a bank of different 
         <location filename="../teach/panel.py"/>
         <source>Add a class first, then its samples.</source>
         <translation>请先添加类别，再添加它的样本。</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>Added {n} sample(s) to {name!r}.</source>
-        <translation>已向 {name!r} 添加 {n} 个样本。</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source> and {n} more</source>
-        <translation>，另外还有 {n} 个</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source> Skipped {n} file(s) that are not readable images ({shown}{more}).</source>
-        <translation>跳过了 {n} 个无法读取为图片的文件（{shown}{more}）。</translation>
     </message>
     <message>
         <location filename="../teach/panel.py"/>
@@ -2996,11 +2872,6 @@ Shown filter: replace only the filter shown below, to build a bank of different 
     </message>
     <message>
         <location filename="../teach/panel.py"/>
-        <source>Stop camera</source>
-        <translation>停止摄像头</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
         <source>Recording into {name!r}…</source>
         <translation>正在录制到 {name!r}…</translation>
     </message>
@@ -3015,165 +2886,20 @@ Shown filter: replace only the filter shown below, to build a bank of different 
         <translation>已取消。</translation>
     </message>
     <message>
-        <location filename="../teach/panel.py"/>
-        <source>Cannot train yet: {reason}.</source>
-        <translation>还不能训练：{reason}。</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>Embedding {n} samples…</source>
-        <translation>正在嵌入 {n} 个样本…</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>Embedding {n} augmented copies of each sample…</source>
-        <translation>正在为每个样本嵌入 {n} 个增强副本…</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>Training the classifier for {n} epochs…</source>
-        <translation>正在训练分类器 {n} 轮…</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>, held-out accuracy {value:.0%}</source>
-        <translation>，留出集准确率 {value:.0%}</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>Drop a photo on the picture or start the camera.</source>
-        <translation>把照片拖放到图片上，或启动摄像头。</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>Trained on {n} samples: training accuracy {value:.0%}{held}.</source>
-        <translation>已在 {n} 个样本上训练：训练准确率 {value:.0%}{held}。</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>Preparing to train…</source>
-        <translation>正在准备训练…</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>Train the model first; then the preview shows what it thinks.</source>
-        <translation>请先训练模型；之后预览会显示它的判断。</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>The preview failed: {reason}</source>
-        <translation>预览失败：{reason}</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>Train the model before exporting it.</source>
-        <translation>导出前请先训练模型。</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>The classes changed since the last training: train again, then export.</source>
-        <translation>自上次训练后类别已改变：请重新训练，然后再导出。</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <location filename="../teach/project_bar.py"/>
-        <source>Export ONNX</source>
-        <translation>导出 ONNX</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>ONNX model (*.onnx)</source>
-        <translation>ONNX 模型 (*.onnx)</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>Exported {path}. The Camera panel lists it as {title!r}.</source>
-        <translation>已导出 {path}。“摄像头”面板中它的名称是 {title!r}。</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>Exporting {name}…</source>
-        <translation>正在导出 {name}…</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>Previewing the imported model {title}. Drop a photo on the picture or start the camera; training your own classes replaces it.</source>
-        <translation>正在预览导入的模型 {title}。把照片拖到图片上或打开摄像头；训练你自己的类别后将取代它。</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>Imported {path} ({n} classes); it agrees with the original within {difference:.1e}. The preview runs it until you train your own; the Camera panel lists it.</source>
-        <translation>已导入 {path}（{n} 个类别）；与原模型的差异不超过 {difference:.1e}。在你训练自己的模型之前，预览使用它；摄像头面板也会列出它。</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>Exporting the samples to {folder}…</source>
-        <translation>正在把样本导出到 {folder}…</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>Exported the samples as class folders in {folder}.</source>
-        <translation>已把样本按类别文件夹导出到 {folder}。</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>New project</source>
-        <translation>新建项目</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>Project name:</source>
-        <translation>项目名称：</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>Open a Teach project</source>
-        <translation>打开教学项目</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>Teach projects (project.json *.zip)</source>
-        <translation>教学项目 (project.json *.zip)</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>Save the project in an empty folder</source>
-        <translation>把项目保存到一个空文件夹</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>Save the project archive</source>
-        <translation>保存项目归档</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>Project archive (*.zip)</source>
-        <translation>项目归档 (*.zip)</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>Export the samples into a folder</source>
-        <translation>把样本导出到文件夹</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>Add images</source>
-        <translation>添加图片</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>Add a folder of images</source>
-        <translation>添加图片文件夹</translation>
-    </message>
-    <message>
-        <location filename="../teach/panel.py"/>
-        <source>Preview a photo</source>
-        <translation>预览照片</translation>
-    </message>
-    <message>
         <location filename="../teach/preview.py"/>
         <source>Drop a photo here, or start the camera</source>
         <translation>把照片拖放到这里，或启动摄像头</translation>
+    </message>
+    <message>
+        <location filename="../teach/preview.py"/>
+        <location filename="../teach/taught_model.py"/>
+        <source>Train the model to see its predictions here.</source>
+        <translation>训练模型后，这里会显示它的预测。</translation>
+    </message>
+    <message>
+        <location filename="../teach/preview.py"/>
+        <source>{name} ({value:.0%})</source>
+        <translation>{name}（{value:.0%}）</translation>
     </message>
     <message>
         <location filename="../teach/project_bar.py"/>
@@ -3256,6 +2982,11 @@ Shown filter: replace only the filter shown below, to build a bank of different 
         <translation>各类别（留出集）：{values}</translation>
     </message>
     <message>
+        <location filename="../teach/sample_grid.py"/>
+        <source>Sample {n}: {name}</source>
+        <translation>样本 {n}：{name}</translation>
+    </message>
+    <message>
         <location filename="../teach/steps_guide.py"/>
         <source>Add classes</source>
         <translation>添加类别</translation>
@@ -3286,6 +3017,71 @@ Shown filter: replace only the filter shown below, to build a bank of different 
         <translation>已训练。在预览里试一试，或者导出给“摄像头”面板使用。</translation>
     </message>
     <message>
+        <location filename="../teach/taught_model.py"/>
+        <source>Cannot train yet: {reason}.</source>
+        <translation>还不能训练：{reason}。</translation>
+    </message>
+    <message>
+        <location filename="../teach/taught_model.py"/>
+        <source>Preparing to train…</source>
+        <translation>正在准备训练…</translation>
+    </message>
+    <message>
+        <location filename="../teach/taught_model.py"/>
+        <source>Drop a photo on the picture or start the camera.</source>
+        <translation>把照片拖放到图片上，或启动摄像头。</translation>
+    </message>
+    <message>
+        <location filename="../teach/taught_model.py"/>
+        <source>, held-out accuracy {value:.0%}</source>
+        <translation>，留出集准确率 {value:.0%}</translation>
+    </message>
+    <message>
+        <location filename="../teach/taught_model.py"/>
+        <source>Trained on {n} samples: training accuracy {value:.0%}{held}.</source>
+        <translation>已在 {n} 个样本上训练：训练准确率 {value:.0%}{held}。</translation>
+    </message>
+    <message>
+        <location filename="../teach/taught_model.py"/>
+        <source>Train the model first; then the preview shows what it thinks.</source>
+        <translation>请先训练模型；之后预览会显示它的判断。</translation>
+    </message>
+    <message>
+        <location filename="../teach/taught_model.py"/>
+        <source>The preview failed: {reason}</source>
+        <translation>预览失败：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../teach/taught_model.py"/>
+        <source>Train the model before exporting it.</source>
+        <translation>导出前请先训练模型。</translation>
+    </message>
+    <message>
+        <location filename="../teach/taught_model.py"/>
+        <source>The classes changed since the last training: train again, then export.</source>
+        <translation>自上次训练后类别已改变：请重新训练，然后再导出。</translation>
+    </message>
+    <message>
+        <location filename="../teach/taught_model.py"/>
+        <source>Exported {path}. The Camera panel lists it as {title!r}.</source>
+        <translation>已导出 {path}。“摄像头”面板中它的名称是 {title!r}。</translation>
+    </message>
+    <message>
+        <location filename="../teach/taught_model.py"/>
+        <source>Exporting {name}…</source>
+        <translation>正在导出 {name}…</translation>
+    </message>
+    <message>
+        <location filename="../teach/taught_model.py"/>
+        <source>Previewing the imported model {title}. Drop a photo on the picture or start the camera; training your own classes replaces it.</source>
+        <translation>正在预览导入的模型 {title}。把照片拖到图片上或打开摄像头；训练你自己的类别后将取代它。</translation>
+    </message>
+    <message>
+        <location filename="../teach/taught_model.py"/>
+        <source>Imported {path} ({n} classes); it agrees with the original within {difference:.1e}. The preview runs it until you train your own; the Camera panel lists it.</source>
+        <translation>已导入 {path}（{n} 个类别）；与原模型的差异不超过 {difference:.1e}。在你训练自己的模型之前，预览使用它；摄像头面板也会列出它。</translation>
+    </message>
+    <message>
         <location filename="../teach/train_view.py"/>
         <source>Not trained yet.</source>
         <translation>尚未训练。</translation>
@@ -3311,9 +3107,139 @@ Shown filter: replace only the filter shown below, to build a bank of different 
         <translation>无。</translation>
     </message>
     <message>
-        <location filename="../teach/why_toggle.py"/>
+        <location filename="../teach/view.py"/>
+        <source>Add image files to the selected class</source>
+        <translation>把图片文件添加到所选类别</translation>
+    </message>
+    <message>
+        <location filename="../teach/view.py"/>
+        <source>Add every image of a folder to the selected class</source>
+        <translation>把文件夹中的所有图片添加到所选类别</translation>
+    </message>
+    <message>
+        <location filename="../teach/view.py"/>
+        <source>From Write</source>
+        <translation>来自书写</translation>
+    </message>
+    <message>
+        <location filename="../teach/view.py"/>
+        <source>Add the drawing on the Write panel&apos;s canvas as a sample</source>
+        <translation>把“书写”面板画布上的书写添加为样本</translation>
+    </message>
+    <message>
+        <location filename="../teach/view.py"/>
+        <source>Delete sample</source>
+        <translation>删除样本</translation>
+    </message>
+    <message>
+        <location filename="../teach/view.py"/>
+        <source>Delete the selected samples (or press Delete)</source>
+        <translation>删除所选样本（或按 Delete 键）</translation>
+    </message>
+    <message>
+        <location filename="../teach/view.py"/>
+        <source>Show the camera (live preview once trained)</source>
+        <translation>显示摄像头（训练后可实时预览）</translation>
+    </message>
+    <message>
+        <location filename="../teach/view.py"/>
+        <source>Hold to record</source>
+        <translation>按住录制</translation>
+    </message>
+    <message>
+        <location filename="../teach/view.py"/>
+        <source>Keep the button pressed to save camera frames into the selected class</source>
+        <translation>按住按钮，把摄像头画面保存到所选类别中</translation>
+    </message>
+    <message>
+        <location filename="../teach/view.py"/>
+        <source>{rate} / s</source>
+        <translation>{rate} 张/秒</translation>
+    </message>
+    <message>
+        <location filename="../teach/view.py"/>
+        <source>Embed every sample and train the classifier</source>
+        <translation>嵌入每个样本并训练分类器</translation>
+    </message>
+    <message>
+        <location filename="../teach/view.py"/>
+        <source>Stop training, adding or exporting</source>
+        <translation>停止训练、添加或导出</translation>
+    </message>
+    <message>
+        <location filename="../teach/view.py"/>
+        <source>Preview</source>
+        <translation>预览</translation>
+    </message>
+    <message>
+        <location filename="../teach/view.py"/>
+        <source>Under the hood</source>
+        <translation>深入内部</translation>
+    </message>
+    <message>
+        <location filename="../teach/view.py"/>
+        <source>Augment</source>
+        <translation>数据增强</translation>
+    </message>
+    <message>
+        <location filename="../teach/view.py"/>
+        <source>Augment (flip, crop, rotate, brightness)</source>
+        <translation>数据增强（翻转、裁剪、旋转、亮度）</translation>
+    </message>
+    <message>
+        <location filename="../teach/view.py"/>
+        <source>Advanced</source>
+        <translation>高级</translation>
+    </message>
+    <message>
+        <location filename="../teach/view.py"/>
+        <source>Batch size</source>
+        <translation>批大小</translation>
+    </message>
+    <message>
+        <location filename="../teach/view.py"/>
+        <source>Learning rate</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <location filename="../teach/view.py"/>
         <source>Show where the taught model looks in the preview picture (click a class&apos;s bar to see the evidence for it)</source>
         <translation>显示训练好的模型在预览图片中看哪里（点击某个类别的进度条可查看该类别的证据）</translation>
+    </message>
+    <message>
+        <location filename="../teach/view.py"/>
+        <source>Preview a photo…</source>
+        <translation>预览照片…</translation>
+    </message>
+    <message>
+        <location filename="../teach/view.py"/>
+        <source>Classify a photo file with the trained model</source>
+        <translation>用训练好的模型对照片文件分类</translation>
+    </message>
+    <message>
+        <location filename="../teach/view.py"/>
+        <source>Teachable Machine model…</source>
+        <translation>Teachable Machine 模型…</translation>
+    </message>
+    <message>
+        <location filename="../teach/view.py"/>
+        <source>Convert a Teachable Machine TensorFlow.js export (model.json or .zip) into your models folder and preview it here until you train your own; you can also drop the export on this panel</source>
+        <translation>把 Teachable Machine 的 TensorFlow.js 导出（model.json 或 .zip）转换到你的模型文件夹，并在这里预览，直到你训练自己的模型；也可以把导出直接拖到本面板上</translation>
+    </message>
+    <message>
+        <location filename="../teach/view.py"/>
+        <source>&lt;b&gt;{name}&lt;/b&gt;: {n} sample(s)</source>
+        <translation>&lt;b&gt;{name}&lt;/b&gt;：{n} 个样本</translation>
+    </message>
+    <message>
+        <location filename="../teach/view.py"/>
+        <source>Add a class to start.</source>
+        <translation>添加一个类别以开始。</translation>
+    </message>
+    <message>
+        <location filename="../teach/view.py"/>
+        <source>Stop camera</source>
+        <translation>停止摄像头</translation>
     </message>
     <message>
         <location filename="../teachable_import.py"/>
@@ -3344,6 +3270,106 @@ Shown filter: replace only the filter shown below, to build a bank of different 
         <location filename="../why.py"/>
         <source>No heat map: {message}</source>
         <translation>无法生成热力图：{message}</translation>
+    </message>
+    <message>
+        <location filename="../window_menus.py"/>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../window_menus.py"/>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../window_menus.py"/>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../window_menus.py"/>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../window_menus.py"/>
+        <source>&amp;About CNN Classroom</source>
+        <translation>关于 CNN 课堂(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../window_menus.py"/>
+        <source>&amp;Open image…</source>
+        <translation>打开图片(&amp;O)…</translation>
+    </message>
+    <message>
+        <location filename="../window_menus.py"/>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <location filename="../window_menus.py"/>
+        <source>&amp;Undo</source>
+        <translation>撤销(&amp;U)</translation>
+    </message>
+    <message>
+        <location filename="../window_menus.py"/>
+        <source>&amp;Redo</source>
+        <translation>重做(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../window_menus.py"/>
+        <source>&amp;Clear</source>
+        <translation>清除(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../window_menus.py"/>
+        <source>&amp;{n} {panel}</source>
+        <translation>&amp;{n} {panel}</translation>
+    </message>
+    <message>
+        <location filename="../window_menus.py"/>
+        <source>Presentation zoom &amp;in</source>
+        <translation>演示放大(&amp;I)</translation>
+    </message>
+    <message>
+        <location filename="../window_menus.py"/>
+        <source>Presentation zoom &amp;out</source>
+        <translation>演示缩小(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../window_menus.py"/>
+        <source>&amp;Reset zoom</source>
+        <translation>重置缩放(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../window_menus.py"/>
+        <source>米字格 &amp;grid</source>
+        <translation>米字格(&amp;G)</translation>
+    </message>
+    <message>
+        <location filename="../window_menus.py"/>
+        <source>&amp;Language</source>
+        <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../window_menus.py"/>
+        <source>Follow the &amp;system</source>
+        <translation>跟随系统(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../window_menus.py"/>
+        <source>&amp;Theme</source>
+        <translation>主题(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../workers/jobs.py"/>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <location filename="../workers/loads.py"/>
+        <source>{where}cannot be shown ({reason})</source>
+        <translation>{where}无法显示（{reason}）</translation>
     </message>
     <message>
         <location filename="../write/candidates_view.py"/>
@@ -3412,63 +3438,8 @@ Shown filter: replace only the filter shown below, to build a bank of different 
     </message>
     <message>
         <location filename="../write/panel.py"/>
-        <source>Undo</source>
-        <translation>撤销</translation>
-    </message>
-    <message>
-        <location filename="../write/panel.py"/>
-        <source>Take back the last stroke (Ctrl+Z)</source>
-        <translation>撤回最后一笔 (Ctrl+Z)</translation>
-    </message>
-    <message>
-        <location filename="../write/panel.py"/>
-        <source>Redo</source>
-        <translation>重做</translation>
-    </message>
-    <message>
-        <location filename="../write/panel.py"/>
-        <source>Put the stroke back (Ctrl+Shift+Z)</source>
-        <translation>恢复撤回的一笔 (Ctrl+Shift+Z)</translation>
-    </message>
-    <message>
-        <location filename="../write/panel.py"/>
-        <source>Clear</source>
-        <translation>清除</translation>
-    </message>
-    <message>
-        <location filename="../write/panel.py"/>
-        <source>Start again with an empty canvas (Esc)</source>
-        <translation>清空画布重新开始 (Esc)</translation>
-    </message>
-    <message>
-        <location filename="../write/panel.py"/>
-        <source>Recognise a picture of a character (Ctrl+O)</source>
-        <translation>识别一张字的图片 (Ctrl+O)</translation>
-    </message>
-    <message>
-        <location filename="../write/panel.py"/>
-        <source>Pen width in pixels: the model sees the same line</source>
-        <translation>笔宽（像素）：模型看到的线条粗细相同</translation>
-    </message>
-    <message>
-        <location filename="../write/panel.py"/>
-        <source>Pen</source>
-        <translation>笔</translation>
-    </message>
-    <message>
-        <location filename="../write/panel.py"/>
-        <source>米字格 grid</source>
-        <translation>米字格</translation>
-    </message>
-    <message>
-        <location filename="../write/panel.py"/>
-        <source>Tick the models to run side by side on the same drawing</source>
-        <translation>勾选要在同一书写上并排运行的模型</translation>
-    </message>
-    <message>
-        <location filename="../write/panel.py"/>
-        <source>&lt;b&gt;Feature maps&lt;/b&gt; of the CNN</source>
-        <translation>CNN 的&lt;b&gt;特征图&lt;/b&gt;</translation>
+        <source>Open an image of a character</source>
+        <translation>打开一张字的图片</translation>
     </message>
     <message>
         <location filename="../write/panel.py"/>
@@ -3497,11 +3468,6 @@ Shown filter: replace only the filter shown below, to build a bank of different 
     </message>
     <message>
         <location filename="../write/panel.py"/>
-        <source>Open an image of a character</source>
-        <translation>打开一张字的图片</translation>
-    </message>
-    <message>
-        <location filename="../write/panel.py"/>
         <source>Keep writing: the candidates follow your strokes.</source>
         <translation>继续写：候选字会随笔画更新。</translation>
     </message>
@@ -3511,9 +3477,69 @@ Shown filter: replace only the filter shown below, to build a bank of different 
         <translation>识别失败：{message}</translation>
     </message>
     <message>
-        <location filename="../write/why_toggle.py"/>
+        <location filename="../write/view.py"/>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <location filename="../write/view.py"/>
+        <source>Take back the last stroke (Ctrl+Z)</source>
+        <translation>撤回最后一笔 (Ctrl+Z)</translation>
+    </message>
+    <message>
+        <location filename="../write/view.py"/>
+        <source>Redo</source>
+        <translation>重做</translation>
+    </message>
+    <message>
+        <location filename="../write/view.py"/>
+        <source>Put the stroke back (Ctrl+Shift+Z)</source>
+        <translation>恢复撤回的一笔 (Ctrl+Shift+Z)</translation>
+    </message>
+    <message>
+        <location filename="../write/view.py"/>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <location filename="../write/view.py"/>
+        <source>Start again with an empty canvas (Esc)</source>
+        <translation>清空画布重新开始 (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../write/view.py"/>
+        <source>Recognise a picture of a character (Ctrl+O)</source>
+        <translation>识别一张字的图片 (Ctrl+O)</translation>
+    </message>
+    <message>
+        <location filename="../write/view.py"/>
+        <source>Pen width in pixels: the model sees the same line</source>
+        <translation>笔宽（像素）：模型看到的线条粗细相同</translation>
+    </message>
+    <message>
+        <location filename="../write/view.py"/>
+        <source>米字格 grid</source>
+        <translation>米字格</translation>
+    </message>
+    <message>
+        <location filename="../write/view.py"/>
+        <source>Pen</source>
+        <translation>笔</translation>
+    </message>
+    <message>
+        <location filename="../write/view.py"/>
+        <source>Tick the models to run side by side on the same drawing</source>
+        <translation>勾选要在同一书写上并排运行的模型</translation>
+    </message>
+    <message>
+        <location filename="../write/view.py"/>
         <source>Show where the model looked: a heat map of the evidence for its top candidate (click a candidate to see the evidence for it)</source>
         <translation>显示模型看了哪里：它的首选候选字的证据热力图（点击某个候选字可查看该字的证据）</translation>
+    </message>
+    <message>
+        <location filename="../write/view.py"/>
+        <source>&lt;b&gt;Feature maps&lt;/b&gt; of the CNN</source>
+        <translation>CNN 的&lt;b&gt;特征图&lt;/b&gt;</translation>
     </message>
     <message>
         <location filename="../../core/kernels.py"/>
@@ -3614,12 +3640,24 @@ Shown filter: replace only the filter shown below, to build a bank of different 
         <translation type="obsolete">&amp;{n} {name}</translation>
     </message>
     <message>
+        <source>Coming soon.</source>
+        <translation type="obsolete">即将推出。</translation>
+    </message>
+    <message>
         <source>Compare two models side by side</source>
         <translation type="obsolete">并排比较两个模型</translation>
     </message>
     <message>
         <source>Preview a Teachable Machine model…</source>
         <translation type="obsolete">预览 Teachable Machine 模型…</translation>
+    </message>
+    <message>
+        <source>This version of the app has no lesson action “{name}”.</source>
+        <translation type="obsolete">此版本的应用没有课程动作“{name}”。</translation>
+    </message>
+    <message>
+        <source>This view is not available in this installation ({reason}).</source>
+        <translation type="obsolete">此安装中没有这个视图（{reason}）。</translation>
     </message>
 </context>
 </TS>

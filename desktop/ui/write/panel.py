@@ -101,6 +101,10 @@ class WritePanel(FileDropMixin, QWidget):
     def redo(self) -> None:
         self.canvas.redo()
 
+    def shutdown(self) -> None:
+        """Stop the panel's own thread (the "Why?" worker); the window stops the model host it shares."""
+        self.why.shutdown()
+
     def clear(self) -> None:
         self.canvas.clear()
         if self._image_path is not None:  # clearing an opened image goes back to an empty canvas
