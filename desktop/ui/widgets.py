@@ -1,4 +1,5 @@
-"""The one widget factory: buttons made the same way in every panel (keyword-only, so a call reads).
+"""The one widget factory: buttons and text labels made the same way in every panel (keyword-only,
+so a call reads).
 
 ``text`` and ``tip`` are English sources marked with ``tr_noop`` by the caller; they are shown
 through ``tr()`` and follow a change of language. ``accessible`` is the name a screen reader (and
@@ -10,7 +11,7 @@ from __future__ import annotations
 from typing import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton, QPushButton, QToolButton
+from PySide6.QtWidgets import QAbstractButton, QLabel, QPushButton, QToolButton
 
 from desktop.ui.i18n import translated
 
@@ -48,3 +49,14 @@ def tool_button(text: str, *, name: str, accessible: str | None = None, tip: str
     button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
     _dress(button, text, name, accessible, tip, checkable, on_click, on_toggle)
     return button
+
+
+def wrapping_label(*, name: str, accessible: str, text: str = "", selectable: bool = False) -> QLabel:
+    """A word-wrapping QLabel for a line of status or explanation (``text``: already translated)."""
+    label = QLabel(text)
+    label.setObjectName(name)
+    label.setAccessibleName(accessible)
+    label.setWordWrap(True)
+    if selectable:
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label

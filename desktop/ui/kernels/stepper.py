@@ -36,7 +36,7 @@ from desktop.core.convolution import (
     weighted_sum_at,
 )
 from desktop.ui.i18n import notifier, tr, tr_noop, translated, translated_label
-from desktop.ui.widgets import push_button
+from desktop.ui.widgets import push_button, wrapping_label
 
 from .flow_layout import FlowLayout, labelled
 
@@ -52,14 +52,6 @@ DONE_COLOUR = QColor(190, 215, 255)
 CURRENT_COLOUR = QColor(255, 150, 60)
 KERNEL_COLOUR = QColor(255, 235, 200)
 
-
-def _label(name: str, accessible: str) -> QLabel:
-    """A wrapping label for a line of text under the grids."""
-    label = QLabel()
-    label.setObjectName(name)
-    label.setAccessibleName(accessible)
-    label.setWordWrap(True)
-    return label
 
 
 def format_number(value: float) -> str:
@@ -189,10 +181,10 @@ class ConvolutionStepper(QWidget):
         self.products_grid = NumberGrid("StepperProductsGrid")
         translated(self.products_grid.setToolTip, "Each input value under the footprint times its kernel weight.")
         self.output_grid = NumberGrid("StepperOutputGrid")
-        self.sum_label = _label("StepperSumLabel", "Weighted sum")
+        self.sum_label = wrapping_label(name="StepperSumLabel", accessible="Weighted sum")
         self.sum_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.shape_label = _label("StepperShapeLabel", "Output size")
-        self.error_label = _label("StepperErrorLabel", "Settings problem")
+        self.shape_label = wrapping_label(name="StepperShapeLabel", accessible="Output size")
+        self.error_label = wrapping_label(name="StepperErrorLabel", accessible="Settings problem")
         self.error_label.setStyleSheet("color: #b00020;")
         self.error_label.hide()
 

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFrame,
-    QLabel,
     QScrollArea,
     QSplitter,
     QTabWidget,
@@ -25,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.ui.i18n import tr, tr_noop, translated, translated_item, translated_label, translated_tab
-from desktop.ui.widgets import push_button
+from desktop.ui.widgets import push_button, wrapping_label
 
 from .conv_controls import ConvControls
 from .density_view import DensityConvolutionView
@@ -48,13 +47,6 @@ SUM_SHARE = 0.3
 TABS = ("image", "step", "density")
 
 
-def _label(name: str, accessible: str) -> QLabel:
-    label = QLabel()
-    label.setObjectName(name)
-    label.setAccessibleName(accessible)
-    label.setWordWrap(True)
-    return label
-
 
 class KernelsView(QObject):
     """Every widget of the Kernels panel, laid out on ``host``.
@@ -67,7 +59,7 @@ class KernelsView(QObject):
         super().__init__(host)
         self._dragged: set[QSplitter] = set()  # splitters whose handle the teacher moved
         top = self._input_bar(samples)
-        self.status_label = _label("kernelsStatus", "Kernels panel status")
+        self.status_label = wrapping_label(name="kernelsStatus", accessible="Kernels panel status")
         self.tabs = self._tabs(channels)
         layout = QVBoxLayout(host)
         layout.addLayout(top)
@@ -164,9 +156,9 @@ class KernelsView(QObject):
         """The kernels and the layer settings; they scroll when a projector is short, the pictures never do."""
         self.kernel_editor = KernelEditor(channels=channels)
         self.controls = ConvControls()
-        self.formula_label = _label("formulaLabel", "Output size formula")
+        self.formula_label = wrapping_label(name="formulaLabel", accessible="Output size formula")
         self.formula_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.error_label = _label("settingsErrorLabel", "Settings problem")
+        self.error_label = wrapping_label(name="settingsErrorLabel", accessible="Settings problem")
         self.error_label.setStyleSheet(ERROR_STYLE)
         self.error_label.hide()
         self.output_view = OutputView()

@@ -32,7 +32,7 @@ from desktop.ui.file_drop import dropped_path
 from desktop.ui.results.gallery import grey_pixmap
 from desktop.ui.i18n import tr, tr_noop, translated, translated_label
 from desktop.ui.results.plot_card import PlotCard, make_plot
-from desktop.ui.widgets import push_button
+from desktop.ui.widgets import push_button, wrapping_label
 from desktop.ui.workers import JobRunner
 
 COUNT_BRUSH = {"train": pg.mkBrush(31, 119, 180, 210), "test": pg.mkBrush(255, 127, 14, 210)}
@@ -84,12 +84,9 @@ class DatasetView(QWidget):
         self.summary: DatasetSummary | None = None
         self.cards: list[PlotCard] = []
         self._build_inputs()
-        self.status_label = QLabel(tr("Choose a CASIA-style folder or a .gnt file, or drop one here."))
-        self.status_label.setObjectName("datasetStatus")
-        self.status_label.setAccessibleName("Data set summary")
-        self.status_label.setWordWrap(True)
+        self.status_label = wrapping_label(name="datasetStatus", accessible="Data set summary", selectable=True,
+                                           text=tr("Choose a CASIA-style folder or a .gnt file, or drop one here."))
         self.status_label.setFont(cjk_font())
-        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         # Charts are rebuilt for each scan: the splits (train/test or one) depend on the data.
         self.charts = QWidget()
         self.charts.setObjectName("datasetCharts")

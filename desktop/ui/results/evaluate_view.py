@@ -11,12 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Sequence
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QProgressBar,
@@ -31,7 +30,7 @@ from desktop.ui.fonts import cjk_font
 from desktop.ui.file_drop import dropped_path
 from desktop.ui.i18n import tr, tr_noop, translated, translated_label
 from desktop.ui.results.report_view import ReportView
-from desktop.ui.widgets import push_button
+from desktop.ui.widgets import push_button, wrapping_label
 from desktop.ui.workers import JobRunner
 
 #: Problems listed one per line beneath the summary; more are counted, not listed.
@@ -118,12 +117,10 @@ class EvaluateView(QWidget):
         translated(self.progress_bar.setFormat, "%v of %m images", owner=self.progress_bar)
 
     def _build_outputs(self) -> None:
-        self.status_label = QLabel(tr("Choose a model and a folder of <character>/<image> files, or drop a folder here."))
-        self.status_label.setObjectName("evaluateStatus")
-        self.status_label.setAccessibleName("Evaluation summary")
-        self.status_label.setWordWrap(True)
+        self.status_label = wrapping_label(
+            name="evaluateStatus", accessible="Evaluation summary", selectable=True,
+            text=tr("Choose a model and a folder of <character>/<image> files, or drop a folder here."))
         self.status_label.setFont(cjk_font())
-        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.problems = QListWidget()
         self.problems.setObjectName("evaluateProblems")
         self.problems.setAccessibleName("Files that could not be read")
