@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 
 from desktop.core.registry import ModelProblem
 from desktop.ui import style
-from desktop.ui.i18n import tr, translated
+from desktop.ui.i18n import tr, tr_noop
+from desktop.ui.widgets import tool_button
 
 
 class SkippedModelsBanner(QFrame):
@@ -22,12 +23,9 @@ class SkippedModelsBanner(QFrame):
         self.label.setObjectName("skippedModelsText")
         self.label.setWordWrap(True)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.close_button = QToolButton()
-        self.close_button.setText("✕")
-        self.close_button.setObjectName("dismissSkippedModels")
-        self.close_button.setAccessibleName("Dismiss the skipped models message")
-        translated(self.close_button.setToolTip, "Dismiss", owner=self.close_button)
-        self.close_button.clicked.connect(self.hide)
+        self.close_button = tool_button("✕", name="dismissSkippedModels",
+                                        accessible="Dismiss the skipped models message", tip=tr_noop("Dismiss"),
+                                        on_click=self.hide)
         layout = QHBoxLayout(self)
         layout.addWidget(self.label, stretch=1)
         layout.addWidget(self.close_button, alignment=Qt.AlignmentFlag.AlignTop)

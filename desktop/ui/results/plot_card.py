@@ -12,12 +12,13 @@ from pathlib import Path
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from desktop.core.atomic import atomic_path
 from desktop.ui import style
 from desktop.ui.fonts import cjk_font
-from desktop.ui.i18n import tr, translated
+from desktop.ui.i18n import tr, tr_noop, translated
+from desktop.ui.widgets import push_button
 
 #: A chart never shown on screen (a hidden tab) is grabbed at least this big.
 EXPORT_MIN_SIZE = (480, 320)
@@ -67,13 +68,10 @@ class PlotCard(QGroupBox):
         self.setObjectName(f"card_{self.name}")
         self.setAccessibleName(title)
         self.content = content
-        self.save_button = QPushButton()
-        translated(self.save_button.setText, "Save PNG…", owner=self.save_button)
-        self.save_button.setObjectName(f"save_{self.name}")
-        self.save_button.setAccessibleName(f"Save {title} as PNG")
+        self.save_button = push_button(tr_noop("Save PNG…"), name=f"save_{self.name}",
+                                       accessible=f"Save {title} as PNG", on_click=self.save_dialog)
         translated(self.save_button.setToolTip, "Save this chart ({title}) as a PNG image", owner=self.save_button,
                    title=lambda: tr(title))
-        self.save_button.clicked.connect(self.save_dialog)
         header = QHBoxLayout()
         self.note = QLabel(note)
         self.note.setObjectName(f"note_{self.name}")
