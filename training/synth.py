@@ -8,6 +8,9 @@ blur, texture) comes last, through the same renderer the drawing canvas uses.
 
 Every effect is a named field of :class:`SynthParams` with a test of its effect
 (``tests/training/test_synth.py``); ``SynthParams.neat()`` switches all of them off.
+
+:mod:`training.writers` keeps one writer's style across many characters, and
+:mod:`training.synth_stream` streams such samples to training without writing them to disk.
 """
 
 from __future__ import annotations
