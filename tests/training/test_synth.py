@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import math
 
 import numpy as np
 import pytest
@@ -12,6 +11,8 @@ from training import synth
 from training.errors import UnknownCharacterError
 from training.strokedata import load_medians
 from training.synth import SynthParams, distort, render_sample
+
+from tests.stroke_geometry import direction, length, size_of
 
 N = 40  # samples per statistic: enough to separate "on" from "off", fast enough for CI
 
@@ -27,20 +28,6 @@ def pen_strokes(char, params):
 def images(char, params, n=N):
     medians = load_medians(char)
     return [render_sample(distort(medians, params, r), params, r) for r in rngs(n)]
-
-
-def size_of(strokes):
-    pts = np.concatenate([s[:, :2] for s in strokes])
-    return float(max(np.ptp(pts[:, 0]), np.ptp(pts[:, 1])))
-
-
-def length(s):
-    return float(np.linalg.norm(np.diff(s[:, :2], axis=0), axis=1).sum())
-
-
-def direction(s):
-    d = s[-1, :2] - s[0, :2]
-    return math.degrees(math.atan2(d[1], d[0]))
 
 
 def test_neat_params_reproduce_the_skeleton():

@@ -32,6 +32,8 @@ from training.writers import (
     writer_samples,
 )
 
+from tests.stroke_geometry import direction, length, size_of
+
 N = 30  # samples per statistic
 NEAT = SynthParams.neat()  # no per-character variation: only the writer's habits change the skeleton
 NEUTRAL = WriterStyle.neutral()
@@ -48,20 +50,6 @@ def written(char, style, params=NEAT, n=N, seed=0):
 
 def habit(**changes):
     return replace(NEUTRAL, **changes)
-
-
-def size_of(strokes):
-    pts = np.concatenate([s[:, :2] for s in strokes])
-    return float(max(np.ptp(pts[:, 0]), np.ptp(pts[:, 1])))
-
-
-def length(s):
-    return float(np.linalg.norm(np.diff(s[:, :2], axis=0), axis=1).sum())
-
-
-def direction(s):
-    d = s[-1, :2] - s[0, :2]
-    return math.degrees(math.atan2(d[1], d[0]))
 
 
 def bbox_centre(strokes):
