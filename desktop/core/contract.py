@@ -33,6 +33,9 @@ META_TITLE = "title"
 META_TRAINED_ON = "trained_on"
 META_METRICS = "metrics"  # JSON object
 META_CREATED_BY = "created_by"  # "cnn-classroom <version>"
+#: Optional: the calibration temperature T, a decimal string (absent = 1). The app shows
+#: softmax(logits / T) (``training.calibrate`` fits T so the percentages mean what they say).
+META_TEMPERATURE = "temperature"
 REQUIRED_META = (META_CLASS_NAMES, META_TASK, META_OUTPUT, META_TITLE, META_TRAINED_ON, META_METRICS, META_CREATED_BY)
 
 TASKS = ("characters", "imagenet", "custom", "features")

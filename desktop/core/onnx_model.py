@@ -9,6 +9,7 @@ Qt-free and TensorFlow-free: numpy + onnxruntime only.
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from desktop.core.contract import (
     META_METRICS,
     META_OUTPUT,
     META_TASK,
+    META_TEMPERATURE,
     META_TITLE,
     META_TRAINED_ON,
     OUTPUT_KINDS,
@@ -120,6 +122,23 @@ class OnnxModel:
             raise self._fail(f"metadata output {meta[META_OUTPUT]!r} is not one of {', '.join(OUTPUT_KINDS)}")
         self._class_names: list[str] = names
         self._metrics: dict[str, Any] = metrics
+        self._temperature = self._read_temperature()
+
+    def _read_temperature(self) -> float:
+        """The calibration temperature (absent = 1): a finite decimal above zero, on a class-score model."""
+        text = self._metadata.get(META_TEMPERATURE)
+        if text is None:
+            return 1.0
+        try:
+            value = float(text)
+        except ValueError:
+            raise self._fail(f"metadata temperature {text!r} is not a number") from None
+        if not math.isfinite(value) or value <= 0:
+            raise self._fail(f"metadata temperature {text!r} must be a finite number above zero")
+        if self._metadata[META_OUTPUT] not in (LOGITS, PROBABILITIES):
+            raise self._fail(f"metadata temperature is set on a {self._metadata[META_OUTPUT]} model, "
+                             "which has no class scores to scale")
+        return value
 
     def _check_graph(self) -> None:
         inputs = self._session.get_inputs()
@@ -237,6 +256,11 @@ class OnnxModel:
     def metrics(self) -> dict[str, Any]:
         return dict(self._metrics)
 
+    @property
+    def temperature(self) -> float:
+        """The calibration temperature T from the metadata (1.0 when the model has none)."""
+        return self._temperature
+
     # -- inference ---------------------------------------------------------------------------
     def _as_batch(self, batch: np.ndarray) -> np.ndarray:
         x = np.asarray(batch, dtype=np.float32)
@@ -247,15 +271,38 @@ class OnnxModel:
             raise ValueError(f"{self._path.name} expects images of shape [N, {wanted}], got {list(x.shape)}")
         return x
 
-    def _to_probabilities(self, raw: np.ndarray) -> np.ndarray:
-        return softmax(raw) if self.output_kind == LOGITS else np.asarray(raw, dtype=np.float32)
+    def _scores(self, raw: np.ndarray) -> np.ndarray:
+        """Uncalibrated class scores (float64): the logits, or a probability model's log-probabilities.
 
-    def predict_proba(self, batch: np.ndarray) -> np.ndarray:
-        """Class probabilities ``[N, classes]`` for float32 NHWC images (softmax for logits)."""
+        ``log p`` equals the logits behind ``p`` up to a constant per image, which softmax ignores.
+        """
+        raw = np.asarray(raw, dtype=np.float64)
+        return raw if self.output_kind == LOGITS else np.log(np.clip(raw, 1e-45, None))
+
+    def _to_probabilities(self, raw: np.ndarray) -> np.ndarray:
+        """softmax(logits / T); a probability model's p^(1/T) renormalised (the same thing, see _scores)."""
+        if self.output_kind == LOGITS:
+            return softmax(np.asarray(raw, dtype=np.float32) / np.float32(self._temperature))
+        if self._temperature == 1.0:
+            return np.asarray(raw, dtype=np.float32)
+        return softmax(self._scores(raw) / self._temperature).astype(np.float32)
+
+    def _run_class_output(self, batch: np.ndarray) -> np.ndarray:
         if self.output_kind not in (LOGITS, PROBABILITIES):
             raise ValueError(f"{self._path.name} outputs {self.output_kind}, not class scores")
         (raw,) = self._session.run([self._main_output], {self._input_name: self._as_batch(batch)})
-        return self._to_probabilities(raw)
+        return raw
+
+    def predict_proba(self, batch: np.ndarray) -> np.ndarray:
+        """Calibrated class probabilities ``[N, classes]`` for float32 NHWC images (softmax of logits / T)."""
+        return self._to_probabilities(self._run_class_output(batch))
+
+    def predict_scores(self, batch: np.ndarray) -> np.ndarray:
+        """Uncalibrated class scores ``[N, classes]`` (float64), before the temperature: what calibration fits T on.
+
+        The logits of a ``logits`` model; the log-probabilities of a ``probabilities`` model.
+        """
+        return self._scores(self._run_class_output(batch))
 
     def predict_features(self, batch: np.ndarray) -> np.ndarray:
         """Embeddings ``[N, D]`` (float32) of a ``features`` model, e.g. a feature extractor for transfer learning."""
@@ -272,18 +319,16 @@ class OnnxModel:
 
     def predict_log_proba(self, batch: np.ndarray) -> np.ndarray:
         """Log-probabilities ``[N, classes]``: from logits without rounding a sure class to log(1) = 0."""
-        if self.output_kind not in (LOGITS, PROBABILITIES):
-            raise ValueError(f"{self._path.name} outputs {self.output_kind}, not class scores")
-        (raw,) = self._session.run([self._main_output], {self._input_name: self._as_batch(batch)})
-        raw = np.asarray(raw, dtype=np.float64)
-        if self.output_kind == LOGITS:
-            shifted = raw - raw.max(axis=-1, keepdims=True)
-            # log1p of the other classes' share: a class 40 logits ahead keeps a log-probability of
-            # -4e-18 rather than 0, so how much surer or less sure it gets still shows.
-            others = np.exp(shifted)
-            np.put_along_axis(others, raw.argmax(axis=-1)[..., None], 0.0, axis=-1)
-            return shifted - np.log1p(others.sum(axis=-1, keepdims=True))
-        return np.log(np.clip(raw, 1e-45, None))
+        raw = self._run_class_output(batch)
+        if self.output_kind == PROBABILITIES and self._temperature == 1.0:
+            return np.log(np.clip(np.asarray(raw, dtype=np.float64), 1e-45, None))
+        scores = self._scores(raw) / self._temperature
+        shifted = scores - scores.max(axis=-1, keepdims=True)
+        # log1p of the other classes' share: a class 40 logits ahead keeps a log-probability of
+        # -4e-18 rather than 0, so how much surer or less sure it gets still shows.
+        others = np.exp(shifted)
+        np.put_along_axis(others, scores.argmax(axis=-1)[..., None], 0.0, axis=-1)
+        return shifted - np.log1p(others.sum(axis=-1, keepdims=True))
 
     def predict_with_cam(self, batch: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Probabilities, ``cam_features [N, h, w, C]`` and ``cam_weights [N, classes, C]`` in one run."""
