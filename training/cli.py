@@ -25,6 +25,7 @@ COMMANDS = {
     "imagenet": ("training.commands.imagenet", "build, check and export an ImageNet photo model (EfficientNet-Lite, keras.applications)"),
     "transfer": ("training.commands.transfer", "transfer learning on class folders of photos: frozen ImageNet base + new head, optional fine-tuning"),
     "import-teachable": ("training.commands.import_teachable", "convert a Teachable Machine export (Keras .h5, TensorFlow.js model.json, or their .zip) to ONNX"),
+    "calibrate": ("training.commands.calibrate", "fit a confidence temperature on held-out synthetic writers and store it in an ONNX model"),
     "build-assets": ("training.commands.build_assets", "rebuild the shipped character models from synthetic data"),
     "compare": ("training.commands.compare", "train several character models on the same images and compare accuracy, size and speed"),
     "classics": ("training.commands.classics", "write the layer tables and facts of LeNet-5, AlexNet, Inception and ResNet (classics.json)"),

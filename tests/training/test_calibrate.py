@@ -167,3 +167,36 @@ def test_no_temperature_means_one(tmp_path):
     x = np.array([[[[0.2], [1.0], [0.1]]]], np.float32)
     assert np.allclose(model.predict_proba(x), softmax_with_temperature(x.reshape(1, 3), 1.0), atol=1e-7)
     assert math.isclose(float(model.predict_proba(x).sum()), 1.0, rel_tol=1e-6)
+
+
+def test_the_calibrate_command_end_to_end(tmp_path, capsys):
+    from training.cli import main
+
+    # 80x60 random weights: logits of +-20 on real-looking samples, right one time in three.
+    path = linear_character_model(tmp_path / "random.onnx", CLASSES, seed=5)
+    assert main(["calibrate", str(path), "--samples", "4", "--eval-samples", "3", "--seed", "11"]) == 0
+    out = capsys.readouterr().out
+    assert "held out writers: T" in out and "temperature" in out
+    model = OnnxModel(path)
+    assert model.temperature > 1
+    report = load_report(report_path(path))
+    section = report["calibration"]
+    assert section["temperature"] == pytest.approx(model.temperature)
+    calibration, held_out = section["sets"]["calibration"]["data"], section["sets"]["held_out_writers"]["data"]
+    assert (calibration["seed"], calibration["ranges"], calibration["n"]) == (11, "training", 12)
+    assert (held_out["seed"], held_out["ranges"], held_out["n"]) == (8000, "held_out", 9)
+    assert held_out["writer_ranges"]["slant"] == [0.3, 0.45]
+    assert report["class_names"] == CLASSES
+
+
+def test_the_calibrate_command_refuses_what_it_cannot_do(tmp_path, capsys):
+    from training.cli import main
+
+    path = linear_character_model(tmp_path / "random.onnx", CLASSES)
+    assert main(["calibrate", str(path), "--chars", "山"]) == 2
+    assert "no class for 山" in capsys.readouterr().err
+    assert main(["calibrate", str(tmp_path / "missing.onnx")]) == 2
+    assert "missing.onnx: file not found" in capsys.readouterr().err
+    assert main(["calibrate", str(path), "--eval-seed", "7000"]) == 2
+    assert "different seeds" in capsys.readouterr().err
+    assert OnnxModel(path).temperature == 1.0

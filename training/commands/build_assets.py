@@ -2,8 +2,10 @@
 
 Synthetic handwriting (fixed seed) -> the course's logistic regression and CNN -> evaluation
 report, plots and feature visualisations -> ONNX files with sidecar reports (and their
-``<model>.features/`` pictures) in ``assets/models/``. ``--reports-only`` refreshes the reports
-and pictures of the ONNX files already there from their training runs, without training.
+``<model>.features/`` pictures) in ``assets/models/`` -> each calibrated (temperature scaling on
+synthetic writers with fixed seeds, so a rebuild gives the same temperature). ``--reports-only``
+refreshes the reports and pictures of the ONNX files already there from their training runs,
+without training, keeping their calibration section.
 """
 
 from __future__ import annotations
@@ -31,6 +33,9 @@ def configure(p) -> None:
     p.add_argument("--test", type=int, default=140, help="synthetic test images per character")
     p.add_argument("--epochs", type=int, default=100, help="most epochs per model, as in the course (early stopping, patience 15)")
     p.add_argument("--models", default=",".join(SHIPPED), help="which shipped models to build, comma-separated")
+    p.add_argument("--calibration-samples", type=int, default=40,
+                   help="calibration images per character, and as many held-out writers' images to check it "
+                        "(0: do not calibrate)")
     p.add_argument("--reports-only", action="store_true",
                    help="no training: evaluate the existing runs, render their feature pictures and refresh the "
                         "reports beside the existing ONNX files (which stay unchanged)")
@@ -51,6 +56,7 @@ def run(args) -> int:
     from .. import casia
     from ..errors import TrainingError
     from ..evaluate import evaluate_run
+    from ..calibrate import calibrate_with_writers
     from ..export import export_run
     from ..synth import write_dataset
     from ..train import TrainSettings, train
@@ -84,6 +90,9 @@ def run(args) -> int:
         report = evaluate_run(run_dir, data)
         visualise_run(run_dir)
         export_run(run_dir, out / f"{name}.onnx", title=title, features=features, data_root=data)
+        if args.calibration_samples > 0:
+            calibrate_with_writers(out / f"{name}.onnx", per_class=args.calibration_samples,
+                                   evaluation_per_class=args.calibration_samples)
         summary[name] = {**{k: report["metrics"][k] for k in ("train", "validation", "test")},
                          "minutes": round((time.perf_counter() - t) / 60, 1)}
     print(f"\nbuilt {', '.join(wanted)} in {(time.perf_counter() - started) / 60:.1f} min")
@@ -116,6 +125,8 @@ def refresh_report(run_dir: Path, data: Path, onnx_path: Path) -> Path:
     report = read_json(run_dir / "report.json")
     if shipped.get("model"):
         report["model"] = shipped["model"]
+    if shipped.get("calibration"):  # the ONNX file keeps its temperature, so the report keeps its figures
+        report["calibration"] = shipped["calibration"]
     sidecar = publish_report(report, run_dir, onnx_path)
     print(f"refreshed {sidecar} ({sidecar.stat().st_size / 1e6:.2f} MB) in {time.perf_counter() - t:.0f} s")
     return sidecar
