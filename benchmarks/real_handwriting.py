@@ -7,6 +7,10 @@ y down) and/or ``<char>/<n>.png``, and scores every given ONNX model on:
 - ``thin`` / ``medium`` / ``thick``: the strokes rendered by the app's renderer with a ballpoint,
   a felt pen and a marker (pen width 1.5 %, 4 % and 9 % of the character height).
 
+Besides top-1 and top-5 it prints how honest the shown percentages are: the expected calibration
+error (ECE, 15 bins) and the mean confidence of the wrong answers, without the model's
+temperature (T = 1, as trained) and with it (what the app shows).
+
 Usage::
 
     python benchmarks/real_handwriting.py --data DIR assets/models/casia55-cnn.onnx [more.onnx ...]
@@ -26,6 +30,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from desktop.core import framing, strokes  # noqa: E402
 from desktop.core.onnx_model import OnnxModel  # noqa: E402
+from training.calibrate import (  # noqa: E402 (numpy only: no TensorFlow)
+    expected_calibration_error,
+    mean_confidence_when_wrong,
+    softmax_with_temperature,
+)
 
 PENS = {"thin": 1.5, "medium": 4.0, "thick": 9.0}  # pixels at a 100-pixel character height
 HEIGHT = 100
@@ -62,8 +71,39 @@ def score(model: OnnxModel, folder: Path) -> dict:
             "top1": float((order[:, 0] == truth).mean()),
             "top5": float((order[:, :5] == truth[:, None]).any(axis=1).mean()),
             "misses": misses,
+            **honesty(model, np.stack([x for _, _, x in items]), probs, truth),
         }
     return results
+
+
+def honesty(model: OnnxModel, images: np.ndarray, probs: np.ndarray, truth: np.ndarray) -> dict:
+    """ECE and mean confidence when wrong, as trained (T = 1) and as shown (the model's temperature)."""
+    as_trained = softmax_with_temperature(model.predict_scores(images.astype(np.float32)))
+    return {**honesty_of(as_trained, probs, truth), "arrays": (as_trained, probs, truth)}
+
+
+def honesty_of(as_trained: np.ndarray, shown: np.ndarray, truth: np.ndarray) -> dict:
+    return {
+        "ece": (expected_calibration_error(as_trained, truth), expected_calibration_error(shown, truth)),
+        "wrong_confidence": (mean_confidence_when_wrong(as_trained, truth), mean_confidence_when_wrong(shown, truth)),
+    }
+
+
+def pooled(results: list[dict]) -> dict:
+    """Every sample of every folder and pen together: the modes alone hold a handful of mistakes each."""
+    as_trained, shown, truth = (np.concatenate(parts) for parts in zip(*(r["arrays"] for r in results)))
+    return {"n": len(truth), "top1": float((shown.argmax(axis=1) == truth).mean()),
+            **honesty_of(as_trained, shown, truth)}
+
+
+def _percent(value: float | None) -> str:
+    return "   n/a" if value is None else f"{value:6.1%}"
+
+
+def honesty_line(r: dict) -> str:
+    (ece, ece_t), (wrong, wrong_t) = r["ece"], r["wrong_confidence"]
+    return (f"ECE {_percent(ece)} -> {_percent(ece_t)}  "
+            f"confidence when wrong {_percent(wrong)} -> {_percent(wrong_t)}")
 
 
 def main(argv=None) -> int:
@@ -75,17 +115,24 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     for model_path in args.models:
         model = OnnxModel(model_path)
-        print(f"\n{model_path.name}: {model.title}")
+        print(f"\n{model_path.name}: {model.title} (temperature {model.temperature:.3f}; "
+              f"figures as trained -> as shown)")
+        everything: list[dict] = []
         for folder in args.data:
             sub_folders = [p for p in folder.iterdir() if p.is_dir()]
             # Accept a folder of writers' folders as well as a folder of character folders.
             roots = [folder] if any(p.name in model.class_names for p in sub_folders) else sub_folders
             for root in roots:
                 for mode, r in score(model, root).items():
-                    print(f"  {root.name:<16} {mode:<7} n={r['n']:<4} top-1 {r['top1']:6.1%}  top-5 {r['top5']:6.1%}")
+                    everything.append(r)
+                    print(f"  {root.name:<16} {mode:<7} n={r['n']:<4} top-1 {r['top1']:6.1%}  top-5 {r['top5']:6.1%}  "
+                          f"{honesty_line(r)}")
                     if args.misses:
                         for m in r["misses"]:
                             print(f"      {m}")
+        if everything:
+            r = pooled(everything)
+            print(f"  {'all':<16} {'':<7} n={r['n']:<4} top-1 {r['top1']:6.1%}  {'':<12}  {honesty_line(r)}")
     return 0
 
 
