@@ -3,14 +3,24 @@
 Run folder: ``model.keras``, ``history.json`` (per-epoch metrics, seconds per epoch, the
 early-stopping epoch) and ``run.json`` (model, data, classes, settings). ``evaluate`` and
 ``export`` read it.
+
+Multi-worker training (strategy ``multiworker``, the cluster in ``TF_CONFIG``): only the chief
+writes the run folder; every other worker writes the same files to ``<run>/worker-<n>/`` and
+removes it at the end, so two workers on one machine never write the same file. Every worker
+backs the training state up after each epoch (``backup/`` of its folder); running the same
+command again after a crash continues from the last finished epoch.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
+import shutil
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
@@ -36,7 +46,10 @@ class TrainSettings:
 
 
 def make_strategy(name: str):
-    """``tf.distribute`` strategy by name; ``mirrored`` spans every visible CPU/GPU device."""
+    """``tf.distribute`` strategy by name; ``mirrored`` spans every visible CPU/GPU device.
+
+    ``multiworker`` is the process's one :func:`multi_worker_strategy`.
+    """
     import tensorflow as tf
 
     if name == "none":
@@ -46,9 +59,58 @@ def make_strategy(name: str):
         devices = [d.name for d in (gpus or tf.config.list_logical_devices("CPU"))]
         return tf.distribute.MirroredStrategy(devices=devices)
     if name == "multiworker":
-        # Reads the cluster from TF_CONFIG; with none set it runs as a single worker.
-        return tf.distribute.MultiWorkerMirroredStrategy()
+        return multi_worker_strategy()
     raise TrainingError(f"unknown strategy {name!r}; choose one of {', '.join(STRATEGIES)}")
+
+
+@functools.cache
+def multi_worker_strategy():
+    """The process's ``MultiWorkerMirroredStrategy`` over the cluster in ``TF_CONFIG`` (one worker without it).
+
+    In a cluster it configures TensorFlow's collective ops, which TensorFlow accepts only before
+    it runs its first operation: call this first thing (the ``train`` command does), before
+    loading data, seeding or building a model. Later calls return the same strategy.
+    """
+    import tensorflow as tf
+
+    return tf.distribute.MultiWorkerMirroredStrategy()
+
+
+@dataclass(frozen=True)
+class WorkerRole:
+    """This process's place in a multi-worker cluster; a single process is the chief of one."""
+
+    index: int = 0  # 0 is the chief
+    count: int = 1
+
+    @property
+    def is_chief(self) -> bool:
+        return self.index == 0
+
+
+def worker_role(strategy_name: str) -> WorkerRole:
+    """The chief is the ``chief`` task, or worker 0 when the cluster has none (TensorFlow's rule)."""
+    if strategy_name != "multiworker":
+        return WorkerRole()
+    resolver = multi_worker_strategy().cluster_resolver
+    cluster = resolver.cluster_spec().as_dict()
+    tasks = [(kind, i) for kind in ("chief", "worker") for i in range(len(cluster.get(kind, [])))]
+    if not tasks or resolver.task_type is None:
+        return WorkerRole()
+    return WorkerRole(tasks.index((resolver.task_type, resolver.task_id)), len(tasks))
+
+
+def worker_shard(count: int, workers: int, index: int) -> slice:
+    """Which of ``count`` shuffled files worker ``index`` of ``workers`` reads: every ``workers``-th one."""
+    return slice(index, count, workers)
+
+
+def weights_fingerprint(model) -> str:
+    """A short hash of a model's weights: equal on every worker of a multi-worker run."""
+    digest = hashlib.sha256()
+    for weights in model.get_weights():
+        digest.update(np.ascontiguousarray(weights).tobytes())
+    return digest.hexdigest()[:16]
 
 
 def augmentation():
@@ -76,7 +138,10 @@ def character_dataset(data: CharacterData, batch_size: int, *, shuffle: bool, se
     if augment:
         aug = augmentation()
         ds = ds.map(lambda x, y: (aug(x, training=True), y), num_parallel_calls=tf.data.AUTOTUNE)
-    return ds.prefetch(tf.data.AUTOTUNE)
+    # Every worker holds the same images: each takes its share of every batch (no files to split).
+    options = tf.data.Options()
+    options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
+    return ds.prefetch(tf.data.AUTOTUNE).with_options(options)
 
 
 def compile_model(model, output: str, learning_rate: float, num_classes: int) -> None:
@@ -89,24 +154,36 @@ def compile_model(model, output: str, learning_rate: float, num_classes: int) ->
     )
 
 
-class _EpochTimer:
-    """Seconds per epoch, for the report and the benchmark."""
+class _EpochLog:
+    """Metrics and seconds of every epoch; with a backup folder, kept there so a resumed run has them all."""
 
-    def __new__(cls):
+    def __new__(cls, backup_dir: Path | None):
         import keras
 
-        class Timer(keras.callbacks.Callback):
+        class EpochLog(keras.callbacks.Callback):
             def __init__(self):
                 super().__init__()
+                self.history: dict[str, list[float]] = {}
                 self.seconds: list[float] = []
+                self._file = backup_dir / "epochs.json" if backup_dir is not None else None
+
+            def on_train_begin(self, logs=None):
+                # After BackupAndRestore's: the weights and the epoch count are restored already.
+                if self._file is not None and self._file.is_file():
+                    saved = json.loads(self._file.read_text(encoding="utf-8"))
+                    self.history, self.seconds = saved["history"], saved["seconds"]
 
             def on_epoch_begin(self, epoch, logs=None):
                 self._t = time.perf_counter()
 
             def on_epoch_end(self, epoch, logs=None):
                 self.seconds.append(time.perf_counter() - self._t)
+                for key, value in (logs or {}).items():
+                    self.history.setdefault(key, []).append(float(value))
+                if self._file is not None:
+                    atomic.write_json_atomic(self._file, {"history": self.history, "seconds": self.seconds})
 
-        return Timer()
+        return EpochLog()
 
 
 def train(
@@ -122,6 +199,8 @@ def train(
     """Fit ``model_name`` on in-memory ``train_data`` (split 80/20 unless ``validation`` is given)."""
     if len(train_data) == 0:
         raise TrainingError("there are no training images")
+    if settings.strategy == "multiworker":
+        multi_worker_strategy()  # before the datasets: their first TensorFlow op would be too early for it
     train_part, val_part = (train_data, validation) if validation is not None else train_validation_split(train_data)
     return fit(
         model_name,
@@ -151,20 +230,46 @@ def train_streaming(
 
     from . import casia
 
+    if settings.strategy == "multiworker":
+        _check_global_batch(settings.batch_size, multi_worker_strategy())  # first: before any TensorFlow op
     names, files, labels = casia.list_class_folder(casia.split_folder(root, "Train"), classes)
     if not files:
         raise TrainingError(f"{root}: there are no training images")
     files, labels = np.array([str(f) for f in files]), np.array(labels, np.int32)
     train_idx, val_idx = train_test_split(np.arange(len(files)), test_size=0.2, random_state=123)
-    train_ds = casia.stream_files(files[train_idx], labels[train_idx], names, batch_size=settings.batch_size,
-                                  shuffle=True, seed=settings.seed)
-    val_ds = casia.stream_files(files[val_idx], labels[val_idx], names, batch_size=settings.batch_size)
-    if settings.augment:
-        aug = augmentation()
-        train_ds = train_ds.map(lambda x, y: (aug(x, training=True), y))
+    train_ds = _stream(files[train_idx], labels[train_idx], names, settings, training=True)
+    val_ds = _stream(files[val_idx], labels[val_idx], names, settings, training=False)
     return fit(model_name, names, train_ds, val_ds, out_dir, settings,
                samples={"train": len(train_idx), "validation": len(val_idx)},
                data_description=f"{root} (streamed)", title=title).folder
+
+
+def _check_global_batch(batch_size: int, strategy) -> None:
+    if batch_size % strategy.num_replicas_in_sync:
+        raise TrainingError(f"--batch-size {batch_size} must be a multiple of the "
+                            f"{strategy.num_replicas_in_sync} replicas of the cluster")
+
+
+def _stream(files: np.ndarray, labels: np.ndarray, names: list[str], settings: TrainSettings, *, training: bool):
+    """One split decoded on the fly; under ``multiworker`` each worker reads only its own shard of the files."""
+    from . import casia
+
+    def dataset(batch_size: int, shard: slice = slice(None)):
+        ds = casia.stream_files(files[shard], labels[shard], names, batch_size=batch_size, shuffle=training,
+                                seed=settings.seed)
+        if training and settings.augment:
+            aug = augmentation()
+            ds = ds.map(lambda x, y: (aug(x, training=True), y))
+        return ds
+
+    if settings.strategy != "multiworker":
+        return dataset(settings.batch_size)
+
+    def worker_dataset(context):  # the global batch is split evenly between the replicas
+        shard = worker_shard(len(files), context.num_input_pipelines, context.input_pipeline_id)
+        return dataset(context.get_per_replica_batch_size(settings.batch_size), shard)
+
+    return multi_worker_strategy().distribute_datasets_from_function(worker_dataset)
 
 
 @dataclass
@@ -189,33 +294,50 @@ def fit(
     title: str | None = None,
     build: Callable[[], Any] | None = None,
     run_info: dict[str, Any] | None = None,
+    callbacks: Sequence[Any] = (),
 ) -> FitResult:
     """Build, compile and fit on ``tf.data`` datasets; save the run folder.
 
     ``build`` replaces the named model's builder and compiler: it returns a compiled model (the
     tuner's best hyperparameters). ``run_info`` adds entries to ``run.json`` or replaces them.
+    ``callbacks`` are extra Keras callbacks, called after the run's own.
     """
     import keras
 
     if len(class_names) < 2:
         raise TrainingError("training needs at least two classes")
+    strategy = make_strategy(settings.strategy)
     keras.utils.set_random_seed(settings.seed)
-    model = _compiled_model(model_name, len(class_names), settings, build)
-    history = _fit_with_early_stopping(model, train_ds, val_ds, settings)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    with atomic.atomic_path(out / "model.keras", temp_suffix=".keras") as temp:  # Keras wants the suffix
-        model.save(temp)
-    _write_json(out / "history.json", history)
-    info = _run_info(model_name, class_names, settings, samples, data_description, title)
-    _write_json(out / "run.json", {**info, **(run_info or {})})
+    model = _compiled_model(strategy, model_name, len(class_names), settings, build)
+    if settings.strategy == "multiworker":
+        _fit_across_workers(model, strategy)
+    role, out = worker_role(settings.strategy), Path(out_dir)
+    folder = out if role.is_chief else out / f"worker-{role.index}"
+    backup_dir = folder / "backup" if settings.strategy == "multiworker" else None
+    history = _fit_with_early_stopping(model, train_ds, val_ds, settings, backup_dir, list(callbacks))
+    _save_run(folder, model, history, {**_run_info(model_name, class_names, settings, samples, data_description,
+                                                   title), **(run_info or {})})
+    if settings.strategy == "multiworker" and settings.verbose:
+        print(f"worker {role.index} of {role.count}: weights fingerprint {weights_fingerprint(model)}", flush=True)
+    if not role.is_chief:  # it saved too (saving may need every worker), but the chief's copy is the run
+        shutil.rmtree(folder)
+        if out.is_dir() and not any(out.iterdir()):
+            out.rmdir()  # this worker's machine made the run folder only for its own copy
     return FitResult(out, model, history)
 
 
-def _compiled_model(model_name: str, num_classes: int, settings: TrainSettings, build: Callable[[], Any] | None):
+def _save_run(folder: Path, model, history: dict[str, Any], info: dict[str, Any]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    with atomic.atomic_path(folder / "model.keras", temp_suffix=".keras") as temp:  # Keras wants the suffix
+        model.save(temp)
+    _write_json(folder / "history.json", history)
+    _write_json(folder / "run.json", info)
+
+
+def _compiled_model(strategy, model_name: str, num_classes: int, settings: TrainSettings,
+                    build: Callable[[], Any] | None):
     from . import models
 
-    strategy = make_strategy(settings.strategy)
     with strategy.scope():
         if build is not None:
             return build()
@@ -224,29 +346,60 @@ def _compiled_model(model_name: str, num_classes: int, settings: TrainSettings, 
     return model
 
 
-def _fit_with_early_stopping(model, train_ds, val_ds, settings: TrainSettings) -> dict[str, Any]:
-    """Fit until validation accuracy stops improving, keeping the best weights; ``history.json``'s content."""
+def _fit_across_workers(model, strategy) -> None:
+    """Let Keras 3's ``fit`` and ``evaluate`` run this model on a cluster of several workers.
+
+    Under MultiWorkerMirroredStrategy they fail twice (Keras's issue 20585): before the first
+    step they average a real batch over the replicas as one nested structure to learn its shapes,
+    and after every step they average each scalar metric over its axis 0, which a scalar lacks.
+    So the model is built here from the shapes, which are known, and its steps return metrics as
+    1-element vectors. The epoch's metrics are read from the metric variables, summed over every
+    worker, so they stay exact and the same on every worker.
+    """
+    import keras
+    import tensorflow as tf
+
+    batch = (keras.KerasTensor(model.inputs[0].shape, "float32"), keras.KerasTensor((None,), "int32"))
+    with strategy.scope():
+        model._symbolic_build(data_batch=batch)
+    model._maybe_symbolic_build = lambda iterator=None, data_batch=None: None
+
+    def vector_metrics(step):
+        return lambda data: {name: tf.reshape(value, [1]) for name, value in step(data).items()}
+
+    model.train_step = vector_metrics(model.train_step)
+    model.test_step = vector_metrics(model.test_step)
+
+
+def _fit_with_early_stopping(model, train_ds, val_ds, settings: TrainSettings, backup_dir: Path | None,
+                             callbacks: list) -> dict[str, Any]:
+    """Fit until validation accuracy stops improving, keeping the best weights; ``history.json``'s content.
+
+    With ``backup_dir`` the weights, the epoch count and the metrics so far are saved after every
+    epoch and restored by the next run (early stopping's patience then counts afresh).
+    """
     import keras
 
-    timer = _EpochTimer()
+    log = _EpochLog(backup_dir)
     stopper = keras.callbacks.EarlyStopping(
         monitor="val_accuracy", patience=settings.patience, restore_best_weights=True, verbose=settings.verbose
     )
-    history = model.fit(
+    backup = [keras.callbacks.BackupAndRestore(backup_dir=str(backup_dir))] if backup_dir is not None else []
+    model.fit(
         train_ds,
         validation_data=val_ds,
         epochs=settings.epochs,
         shuffle=False,  # the tf.data pipeline already reshuffles every epoch
-        callbacks=[stopper, timer],
+        callbacks=[*backup, stopper, log, *callbacks],
         verbose=settings.verbose,
     )
-    val_acc = history.history.get("val_accuracy", [])
-    best_epoch = int(np.argmax(val_acc)) + 1 if val_acc else len(timer.seconds)
+    val_acc = log.history.get("val_accuracy", [])
+    best_epoch = int(np.argmax(val_acc)) + 1 if val_acc else len(log.seconds)
     return {
-        "history": {k: [float(v) for v in vals] for k, vals in history.history.items()},
-        "epoch_seconds": timer.seconds,
+        "history": log.history,
+        "epoch_seconds": log.seconds,
         "best_epoch": best_epoch,
-        "stopped_epoch": len(timer.seconds),
+        "stopped_epoch": len(log.seconds),
         "monitor": "val_accuracy",
         "patience": settings.patience,
     }

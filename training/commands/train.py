@@ -20,7 +20,9 @@ def configure(p) -> None:
     p.add_argument("--learning-rate", type=float, default=1e-3)
     p.add_argument("--patience", type=int, default=15, help="early-stopping patience on val_accuracy")
     p.add_argument("--augment", action="store_true", help="random small rotations, shifts and zooms while training")
-    p.add_argument("--strategy", choices=STRATEGIES, default="none", help="tf.distribute strategy")
+    p.add_argument("--strategy", choices=STRATEGIES, default="none",
+                   help="tf.distribute strategy; 'multiworker' trains on the cluster in TF_CONFIG (one process per "
+                        "worker, the same command on each; run it again after a crash to continue)")
     p.add_argument("--seed", type=int, default=123)
     p.add_argument("--strict", action="store_true", help="stop at the first corrupt file instead of skipping it")
     p.add_argument("--stream", action="store_true",
@@ -32,8 +34,10 @@ def run(args) -> int:
     from ..casia import load_any
     from ..data import resolve_classes
     from ..errors import TrainingError
-    from ..train import train, train_streaming
+    from ..train import multi_worker_strategy, train, train_streaming, worker_role
 
+    if args.strategy == "multiworker":
+        multi_worker_strategy()  # TensorFlow accepts a cluster's collective ops only before its first operation
     if args.epochs < 1 or args.batch_size < 1 or args.patience < 0 or args.learning_rate <= 0:
         raise TrainingError("--epochs and --batch-size must be at least 1, --patience 0 or more, --learning-rate above 0")
     try:
@@ -45,11 +49,14 @@ def run(args) -> int:
     out = Path(args.out) if args.out else Path("runs") / args.model
     if args.stream:
         train_streaming(args.model, args.data, out, settings, classes=classes)
+    else:
+        data = load_any(args.data, split="Train", classes=classes, strict=args.strict, progress=True)
+        if data.skipped:
+            print(f"skipped {len(data.skipped)} unreadable files (first: {data.skipped[0][0]}: {data.skipped[0][1]})")
+        train(args.model, data, out, settings, data_description=str(args.data))
+    role = worker_role(args.strategy)
+    if role.is_chief:
         print(f"saved {out / 'model.keras'} and {out / 'history.json'}")
-        return 0
-    data = load_any(args.data, split="Train", classes=classes, strict=args.strict, progress=True)
-    if data.skipped:
-        print(f"skipped {len(data.skipped)} unreadable files (first: {data.skipped[0][0]}: {data.skipped[0][1]})")
-    train(args.model, data, out, settings, data_description=str(args.data))
-    print(f"saved {out / 'model.keras'} and {out / 'history.json'}")
+    else:
+        print(f"worker {role.index} of {role.count} done; the chief saved the run")
     return 0
