@@ -309,9 +309,9 @@ def fit(
     strategy = make_strategy(settings.strategy)
     keras.utils.set_random_seed(settings.seed)
     model = _compiled_model(strategy, model_name, len(class_names), settings, build)
-    if settings.strategy == "multiworker":
-        _fit_across_workers(model, strategy)
     role, out = worker_role(settings.strategy), Path(out_dir)
+    if role.count > 1:
+        _fit_across_workers(model, strategy)
     folder = out if role.is_chief else out / f"worker-{role.index}"
     backup_dir = folder / "backup" if settings.strategy == "multiworker" else None
     history = _fit_with_early_stopping(model, train_ds, val_ds, settings, backup_dir, list(callbacks))
