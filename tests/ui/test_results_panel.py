@@ -34,8 +34,8 @@ from tests.shapes import draw_shape
 
 CLASSES = ["一", "丨", "口"]
 SHIPPED = Path(__file__).resolve().parents[2] / "assets" / "models"
-ALL_SECTIONS = ["curves", "metrics", "summary", "diagram", "confusion", "failed", "confidence", "per_class",
-                "least_legible", "features"]
+ALL_SECTIONS = ["curves", "metrics", "summary", "diagram", "confusion", "failed", "confidence", "calibration",
+                "per_class", "least_legible", "features"]
 
 
 def draw(label: int, rng: np.random.Generator) -> np.ndarray:
@@ -80,12 +80,13 @@ def add_images_if_missing(report: dict, run: Path, test) -> dict:
 
 @pytest.fixture(scope="module")
 def tiny_model(tmp_path_factory) -> Path:
-    """A CNN trained 2 epochs on drawn shapes, evaluated and exported by the training package.
+    """A CNN trained 2 epochs on drawn shapes, evaluated, exported and calibrated by the training package.
 
     Returns the ONNX file; its report (and feature pictures) lie beside it as after ``export``.
     """
     keras = pytest.importorskip("keras")
     from training import casia, models
+    from training.calibrate import LabelledImages, calibrate_file
     from training.evaluate import evaluate_run
     from training.export import export_onnx
 
@@ -123,6 +124,10 @@ def tiny_model(tmp_path_factory) -> Path:
     folder = report["feature_visualisations"]["folder"]
     shutil.copytree(run / folder, root / folder)
     report_path(onnx_file).write_text(json.dumps(report, ensure_ascii=False), encoding="utf-8")
+    # Calibrated as the shipped models are (on its own shapes here: the strokes have no 一丨口 writers).
+    test = casia.load_split(data, "Test", CLASSES)
+    calibrate_file(onnx_file, LabelledImages(train.float_images(), train.labels),
+                   LabelledImages(test.float_images(), test.labels), progress=None)
     return onnx_file
 
 
@@ -216,8 +221,11 @@ def test_shipped_reports_show_their_sections(qtbot, name, tmp_path):
     view.set_report(loaded.report, loaded.base_dir, model_filters=loaded.model_filters,
                     feature_images=loaded.feature_images)
     expected = [s for s in ALL_SECTIONS if s != "features" or loaded.report.get("feature_visualisations")]
-    assert view.visible_sections() == expected
+    assert view.visible_sections() == expected  # calibration included: the shipped models are calibrated
     assert view.confusion.matrix.shape == (55, 55)
+    held_out = loaded.report["calibration"]["sets"]["held_out_writers"]
+    assert held_out["after"]["ece"] < held_out["before"]["ece"]
+    assert "→" in view.calibration.summary_label.text()
     ticks = view.confusion.plot.getPlotItem().getAxis("left")._tickLevels[0]
     assert [label for _, label in ticks] == loaded.report["class_names"]
     assert (loaded.model_filters is not None) == (name == "casia55-cnn")

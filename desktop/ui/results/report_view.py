@@ -24,6 +24,7 @@ from desktop.ui.results.feature_vis import FeatureVisualisations
 from desktop.ui.results.gallery import ImageGallery
 from desktop.ui.results.layer_diagram import LayerDiagram
 from desktop.ui.results.plot_card import PlotCard
+from desktop.ui.results.reliability import SET_NAMES, ReliabilityDiagram, shown_set
 from desktop.ui.results.tables import LayerTable, MetricsTable, summary_line
 
 log = logging.getLogger(__name__)
@@ -35,7 +36,8 @@ NO_REPORT_MESSAGE = tr_noop("No report to show.")
 SECTION_ATTRIBUTES = frozenset({
     "curves", "curves_card", "metrics_table", "metrics_box", "layer_table", "summary_label", "summary_box",
     "diagram", "diagram_card", "confusion", "confusion_card", "cell_label", "cell_gallery", "failed_gallery",
-    "failed_card", "sort_combo", "confidence", "confidence_card", "per_class", "per_class_card",
+    "failed_card", "sort_combo", "confidence", "confidence_card", "calibration", "calibration_card",
+    "per_class", "per_class_card",
     "least_legible", "least_legible_card", "features", "features_card", "sections",
 })
 
@@ -107,6 +109,7 @@ class ReportView(QScrollArea):
         self._build_confusion_section()
         self._build_failures_section()
         self._build_class_sections()
+        self._build_calibration_section()
         self.sections: dict[str, QWidget] = {
             "curves": self.curves_card,
             "metrics": self.metrics_box,
@@ -115,6 +118,7 @@ class ReportView(QScrollArea):
             "confusion": self.confusion_card,
             "failed": self.failed_card,
             "confidence": self.confidence_card,
+            "calibration": self.calibration_card,
             "per_class": self.per_class_card,
             "least_legible": self.least_legible_card,
             "features": self.features_card,
@@ -176,6 +180,10 @@ class ReportView(QScrollArea):
         self.least_legible_card = PlotCard("Least legible characters", self.least_legible)
         self.features = FeatureVisualisations()
         self.features_card = PlotCard("What the layers learn", self.features)
+
+    def _build_calibration_section(self) -> None:
+        self.calibration = ReliabilityDiagram()
+        self.calibration_card = PlotCard("Calibration", self.calibration)
 
     def _place_sections(self) -> None:
         """In report order above the stretch; the summary and the diagram share a row."""
@@ -248,6 +256,7 @@ class ReportView(QScrollArea):
         self.title_label.setText(f"<h2>{title}</h2>" + (tr("<p>Trained on {data}</p>", data=trained_on) if trained_on else ""))
         self._show_training(report)
         self._show_predictions(report)
+        self._show_calibration(report)
         if feature_images is None and report.get("feature_visualisations"):
             feature_images = feature_visualisation_images(report, base_dir)
         has_images = bool(feature_images and (feature_images.get("layers") or feature_images.get("classes")))
@@ -295,6 +304,20 @@ class ReportView(QScrollArea):
         if ranked:
             self.per_class.set_values(ranked)
             self.least_legible.set_values(ranked[:LEAST_LEGIBLE])
+
+    def _show_calibration(self, report: dict[str, Any]) -> None:
+        """The reliability diagram and the figures before and after the temperature, when measured."""
+        section = report.get("calibration")
+        shown = isinstance(section, dict) and bool(section.get("sets"))
+        self.calibration_card.setVisible(shown)
+        if not shown:
+            return
+        self.calibration.set_calibration(section)
+        key = shown_set(section)
+        self.calibration_card.note.setText(tr(
+            "Each bar: how often the answers given with that confidence were right, on {set}. On the dashed "
+            "diagonal a percentage means what it says; below it the model was too sure.",
+            set=tr(SET_NAMES.get(key, key))))
 
     def sort_failures(self, most_confident_first: bool) -> None:
         self.sort_combo.setCurrentIndex(0 if most_confident_first else 1)  # MOST_ / LEAST_CONFIDENT_FIRST

@@ -1626,6 +1626,7 @@ Shown filter: replace only the filter shown below, to build a bank of different 
     </message>
     <message>
         <location filename="../results/bars.py"/>
+        <location filename="../results/reliability.py"/>
         <source>confidence</source>
         <translation>置信度</translation>
     </message>
@@ -1653,6 +1654,7 @@ Shown filter: replace only the filter shown below, to build a bank of different 
     <message>
         <location filename="../results/bars.py"/>
         <location filename="../results/compare_page.py"/>
+        <location filename="../results/reliability.py"/>
         <source>accuracy</source>
         <translation>准确率</translation>
     </message>
@@ -2184,6 +2186,36 @@ Shown filter: replace only the filter shown below, to build a bank of different 
         <translation>PNG 图像 (*.png)</translation>
     </message>
     <message>
+        <location filename="../results/reliability.py"/>
+        <source>held-out writers</source>
+        <translation>未参与训练的书写者</translation>
+    </message>
+    <message>
+        <location filename="../results/reliability.py"/>
+        <source>calibration writers</source>
+        <translation>校准用书写者</translation>
+    </message>
+    <message>
+        <location filename="../results/reliability.py"/>
+        <source>Temperature T = {t:.2f}: the app divides the scores by T before the softmax.</source>
+        <translation>温度 T = {t:.2f}：应用在 softmax 之前把得分除以 T。</translation>
+    </message>
+    <message>
+        <location filename="../results/reliability.py"/>
+        <source>{set} ({n:,} images): calibration error {ece_before} → {ece_after}, mean confidence when wrong {wrong_before} → {wrong_after}, top-1 {accuracy}</source>
+        <translation>{set}（{n:,} 张图像）：校准误差 {ece_before} → {ece_after}，答错时的平均置信度 {wrong_before} → {wrong_after}，top-1 {accuracy}</translation>
+    </message>
+    <message>
+        <location filename="../results/reliability.py"/>
+        <source>Before calibration</source>
+        <translation>校准前</translation>
+    </message>
+    <message>
+        <location filename="../results/reliability.py"/>
+        <source>After calibration</source>
+        <translation>校准后</translation>
+    </message>
+    <message>
         <location filename="../results/report_loader.py"/>
         <source>{name} has no report: {path} does not exist. The training package writes it beside the model on export (python -m training export).</source>
         <translation>{name} 没有报告：{path} 不存在。训练包在导出时会把它写在模型旁边（python -m training export）。</translation>
@@ -2315,6 +2347,11 @@ Shown filter: replace only the filter shown below, to build a bank of different 
     </message>
     <message>
         <location filename="../results/report_view.py"/>
+        <source>Calibration</source>
+        <translation>置信度校准</translation>
+    </message>
+    <message>
+        <location filename="../results/report_view.py"/>
         <source>Report</source>
         <translation>报告</translation>
     </message>
@@ -2322,6 +2359,11 @@ Shown filter: replace only the filter shown below, to build a bank of different 
         <location filename="../results/report_view.py"/>
         <source>&lt;p&gt;Trained on {data}&lt;/p&gt;</source>
         <translation>&lt;p&gt;训练数据：{data}&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <location filename="../results/report_view.py"/>
+        <source>Each bar: how often the answers given with that confidence were right, on {set}. On the dashed diagonal a percentage means what it says; below it the model was too sure.</source>
+        <translation>每根柱子：在{set}上，以该置信度给出的答案有多少是对的。在虚线对角线上，百分比与实际相符；低于对角线说明模型过于自信。</translation>
     </message>
     <message>
         <location filename="../results/report_view.py"/>
