@@ -64,12 +64,15 @@ def test_train_evaluate_export_and_run_in_onnxruntime(dataset, tmp_path, capsys)
 def test_build_assets_end_to_end_on_a_tiny_dataset(tmp_path):
     out = tmp_path / "models"
     assert main(["build-assets", "--data", str(tmp_path / "data"), "--runs", str(tmp_path / "runs"),
-                 "--out", str(out), "--train", "5", "--test", "2", "--epochs", "1"]) == 0
+                 "--out", str(out), "--train", "5", "--test", "2", "--epochs", "1",
+                 "--calibration-samples", "2"]) == 0
     for name, output in (("casia55-logistic", "probabilities"), ("casia55-cnn", "logits")):
         model = OnnxModel(out / f"{name}.onnx")
         assert model.class_names == list(COURSE_CHARACTERS) and model.output_kind == output
         report = json.loads(report_path(out / f"{name}.onnx").read_text(encoding="utf-8"))
         assert report["metrics"]["test"]["n"] == 110
+        assert report["calibration"]["temperature"] == model.temperature  # calibrated as it is built
+        assert report["calibration"]["sets"]["held_out_writers"]["after"]["n"] == 110
 
 
 @pytest.mark.parametrize(
