@@ -200,3 +200,10 @@ def test_the_calibrate_command_refuses_what_it_cannot_do(tmp_path, capsys):
     assert main(["calibrate", str(path), "--eval-seed", "7000"]) == 2
     assert "different seeds" in capsys.readouterr().err
     assert OnnxModel(path).temperature == 1.0
+
+
+def test_a_temperature_on_a_features_model_is_refused(tmp_path):
+    path = linear_character_model(tmp_path / "embedder.onnx", CLASSES, height=1, width=3, output="features",
+                                  temperature="2")
+    with pytest.raises(ModelContractError, match=r"embedder\.onnx.*features model"):
+        OnnxModel(path)
