@@ -5,8 +5,8 @@ early-stopping epoch) and ``run.json`` (model, data, classes, settings). ``evalu
 ``export`` read it.
 
 Multi-worker training (strategy ``multiworker``, the cluster in ``TF_CONFIG``): only the chief
-writes the run folder; every other worker writes the same files to ``<run>/worker-<n>/`` and
-removes it at the end, so two workers on one machine never write the same file. Every worker
+writes the run folder; every other worker writes the same files to ``<run>.worker-<n>/`` beside
+it and removes that at the end, so two workers on one machine never write the same file. Every worker
 backs the training state up after each epoch (``backup/`` of its folder); running the same
 command again after a crash continues from the last finished epoch.
 """
@@ -312,7 +312,7 @@ def fit(
     role, out = worker_role(settings.strategy), Path(out_dir)
     if role.count > 1:
         _fit_across_workers(model, strategy)
-    folder = out if role.is_chief else out / f"worker-{role.index}"
+    folder = out if role.is_chief else out.with_name(f"{out.name}.worker-{role.index}")
     backup_dir = folder / "backup" if settings.strategy == "multiworker" else None
     history = _fit_with_early_stopping(model, train_ds, val_ds, settings, backup_dir, list(callbacks))
     _save_run(folder, model, history, {**_run_info(model_name, class_names, settings, samples, data_description,
@@ -321,8 +321,6 @@ def fit(
         print(f"worker {role.index} of {role.count}: weights fingerprint {weights_fingerprint(model)}", flush=True)
     if not role.is_chief:  # it saved too (saving may need every worker), but the chief's copy is the run
         shutil.rmtree(folder)
-        if out.is_dir() and not any(out.iterdir()):
-            out.rmdir()  # this worker's machine made the run folder only for its own copy
     return FitResult(out, model, history)
 
 

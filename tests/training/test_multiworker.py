@@ -59,6 +59,7 @@ def test_two_workers_train_one_epoch_to_the_same_weights(tmp_path, stream):
     assert all(fingerprints), outputs
     assert fingerprints[0][1] == fingerprints[1][1]  # the gradients were averaged over both workers
     # Only the chief wrote the run; the other worker's copy and both backups are gone.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "run"]
     assert sorted(p.name for p in run.iterdir()) == ["history.json", "model.keras", "run.json"]
     history = json.loads((run / "history.json").read_text(encoding="utf-8"))
     assert history["stopped_epoch"] == 1
