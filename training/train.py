@@ -347,7 +347,7 @@ def _compiled_model(strategy, model_name: str, num_classes: int, settings: Train
 def _fit_across_workers(model, strategy) -> None:
     """Let Keras 3's ``fit`` and ``evaluate`` run this model on a cluster of several workers.
 
-    Under MultiWorkerMirroredStrategy they fail twice (Keras's issue 20585): before the first
+    Under MultiWorkerMirroredStrategy they fail twice (the second is tensorflow/tensorflow issue 72388, "Invalid reduction dimension 0"): before the first
     step they average a real batch over the replicas as one nested structure to learn its shapes,
     and after every step they average each scalar metric over its axis 0, which a scalar lacks.
     So the model is built here from the shapes, which are known, and its steps return metrics as
