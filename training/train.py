@@ -347,9 +347,10 @@ def _compiled_model(strategy, model_name: str, num_classes: int, settings: Train
 def _fit_across_workers(model, strategy) -> None:
     """Let Keras 3's ``fit`` and ``evaluate`` run this model on a cluster of several workers.
 
-    Under MultiWorkerMirroredStrategy they fail twice (the second is tensorflow/tensorflow issue 72388, "Invalid reduction dimension 0"): before the first
-    step they average a real batch over the replicas as one nested structure to learn its shapes,
-    and after every step they average each scalar metric over its axis 0, which a scalar lacks.
+    Under MultiWorkerMirroredStrategy they fail twice: before the first step they average a real
+    batch over the replicas as one nested structure to learn its shapes, and after every step they
+    average each scalar metric over its axis 0, which a scalar lacks (tensorflow/tensorflow issue
+    72388, "Invalid reduction dimension 0").
     So the model is built here from the shapes, which are known, and its steps return metrics as
     1-element vectors. The epoch's metrics are read from the metric variables, summed over every
     worker, so they stay exact and the same on every worker.
