@@ -100,10 +100,11 @@ def test_settings_out_of_range_are_refused(project_folder):
 
 
 def _archive(files: dict[str, bytes]) -> bytes:
+    """A zip of ``files`` with fixed dates: the same bytes every run, so the mutations below are too."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in files.items():
-            z.writestr(name, data)
+            z.writestr(zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
 
 
@@ -124,6 +125,15 @@ def test_project_archives(data):
             assert [p.name for p in root.iterdir()] in (["in.zip"], ["in.zip", "out"], ["out", "in.zip"])
             return
         assert project.folder == root / "out"
+
+
+def test_an_archive_entry_with_an_empty_name_is_refused_not_a_crash(tmp_path):
+    # Found by the mutation test above: zipfile's own extractall raises IndexError on such an entry.
+    (tmp_path / "in.zip").write_bytes(_archive({"project.json": VALID, "": b"x"}))
+    with pytest.raises(ProjectError, match="an entry has no name"):
+        open_archive(tmp_path / "in.zip", tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["in.zip"]
 
 
 def test_an_archive_claiming_more_than_the_free_disk_is_refused(tmp_path, monkeypatch):

@@ -93,14 +93,18 @@ def write_legacy(path, state: dict, torch) -> None:
             f.write(array.astype(array.dtype.newbyteorder("<")).tobytes())
 
 
+FIXED_DATE = (2024, 1, 1, 0, 0, 0)
+
+
 def write_zip(path, state: dict, torch) -> None:
     buffer = io.BytesIO()
     pickler = _Pickler(buffer, torch)
     pickler.dump(state)
+    # Fixed dates: the same bytes on every run, so the fuzz tests that mutate this file are repeatable.
     with zipfile.ZipFile(path, "w") as z:
-        z.writestr("archive/data.pkl", buffer.getvalue())
+        z.writestr(zipfile.ZipInfo("archive/data.pkl", date_time=FIXED_DATE), buffer.getvalue())
         for key, storage in pickler.storages.items():
-            z.writestr(f"archive/data/{key}", storage.array.tobytes())
+            z.writestr(zipfile.ZipInfo(f"archive/data/{key}", date_time=FIXED_DATE), storage.array.tobytes())
 
 
 def _state():

@@ -456,6 +456,8 @@ def open_archive(zip_path: str | Path, folder: str | Path) -> TeachProject:
         try:
             with zipfile.ZipFile(zip_path) as archive:
                 for member in archive.namelist():
+                    if not member:  # a damaged name field; zipfile itself fails on it with an IndexError
+                        raise ProjectError(f"{zip_path}: not a readable project archive (an entry has no name)")
                     parts = Path(member).parts
                     if Path(member).is_absolute() or ".." in parts:
                         raise ProjectError(f"{zip_path}: entry {member!r} points outside the project")
