@@ -26,7 +26,7 @@ import numpy as np
 
 from desktop.core.atomic import atomic_path
 from desktop.core.contract import META_TEMPERATURE, report_path
-from desktop.core.onnx_model import ModelContractError, OnnxModel
+from desktop.core.onnx_model import ModelContractError, OnnxModel, softmax
 from training.errors import DataError
 
 #: Equal-width confidence bins of the expected calibration error and the reliability diagram.
@@ -54,11 +54,8 @@ class LabelledImages:
 
 # -- the measures -------------------------------------------------------------------------------
 def softmax_with_temperature(scores: np.ndarray, temperature: float = 1.0) -> np.ndarray:
-    """softmax(scores / T) in float64."""
-    z = np.asarray(scores, dtype=np.float64) / temperature
-    z = z - z.max(axis=-1, keepdims=True)
-    e = np.exp(z)
-    return e / e.sum(axis=-1, keepdims=True)
+    """softmax(scores / T) in float64 (the app's softmax, at the precision fitting T needs)."""
+    return softmax(np.asarray(scores, dtype=np.float64) / temperature, dtype=np.float64)
 
 
 def negative_log_likelihood(scores: np.ndarray, labels: np.ndarray, temperature: float = 1.0) -> float:

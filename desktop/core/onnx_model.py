@@ -53,9 +53,9 @@ class ModelContractError(ValueError):
         super().__init__(f"{self.path}: {reason}")
 
 
-def softmax(logits: np.ndarray, axis: int = -1) -> np.ndarray:
-    """Numerically stable softmax (float32 in, float32 out)."""
-    z = np.asarray(logits, dtype=np.float32)
+def softmax(logits: np.ndarray, axis: int = -1, dtype=np.float32) -> np.ndarray:
+    """Numerically stable softmax, computed in ``dtype`` (float32 for display; float64 where calibration needs it)."""
+    z = np.asarray(logits, dtype=dtype)
     z = z - z.max(axis=axis, keepdims=True)
     e = np.exp(z)
     return e / e.sum(axis=axis, keepdims=True)

@@ -10,7 +10,6 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, QRect
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QAbstractScrollArea, QWidget
 
@@ -19,6 +18,8 @@ from desktop.ui import i18n
 from desktop.ui.results.curves import TrainingCurves
 from desktop.ui.teach.panel import TeachPanel
 from desktop.ui.teach.steps_guide import ADD_CLASSES, ADD_SAMPLES, DONE, TRAIN, next_step
+
+from tests.ui.on_screen import rect_in
 
 EXTRACTOR = shipped_models_dir() / "efficientnet-lite0-features.onnx"
 COLOURS = {"red": (220, 30, 30), "blue": (30, 40, 220)}
@@ -61,10 +62,6 @@ def panel(qtbot, tmp_path: Path):
 
 def wait_idle(qtbot, panel: TeachPanel) -> None:
     qtbot.waitUntil(lambda: not panel.is_busy(), timeout=WAIT_MS)
-
-
-def rect_in(widget: QWidget, ancestor: QWidget) -> QRect:
-    return QRect(widget.mapTo(ancestor, QPoint(0, 0)), widget.size())
 
 
 def assert_in_plain_sight(widget: QWidget, panel: QWidget, what: str) -> None:
