@@ -20,13 +20,14 @@ from typing import Any
 import numpy as np
 
 from desktop import __version__
-from desktop.core.cam_graph import add_cam_outputs
+from desktop.core.cam_graph import add_cam_outputs, class_head_input
 from desktop.core.contract import (
     CAM_FEATURES,
     CAM_OUTPUTS,
     CAM_WEIGHTS,
     CHAR_INPUT_HEIGHT,
     CHAR_INPUT_WIDTH,
+    EMBEDDING,
     FEATURE_PREFIX,
     INPUT_NAME,
     LOGITS,
@@ -105,7 +106,8 @@ def _largest_difference(keras_outputs: dict[str, np.ndarray], onnx_file: Path, i
     import onnxruntime as ort
 
     session = ort.InferenceSession(str(onnx_file), providers=["CPUExecutionProvider"])
-    names = [o.name for o in session.get_outputs() if o.name not in CAM_OUTPUTS]  # checked by check_cam_outputs
+    # The CAM outputs and the embedding are checked on their own (check_cam_outputs, check_embedding_output).
+    names = [o.name for o in session.get_outputs() if o.name not in (*CAM_OUTPUTS, EMBEDDING)]
     if sorted(names) != sorted(keras_outputs):
         raise ExportError(f"the ONNX outputs {names} differ from the expected {sorted(keras_outputs)}")
     onnx_outputs = dict(zip(names, session.run(names, {INPUT_NAME: images})))
@@ -163,6 +165,38 @@ def check_cam_outputs(model, onnx_file: Path, images: np.ndarray, *, final: Path
     return differences[name]
 
 
+def _class_head(model):
+    """The Keras layer that makes the class scores: the final dense layer (under a softmax layer, if any)."""
+    import keras
+
+    layer = model.outputs[0]._keras_history.operation
+    if isinstance(layer, (keras.layers.Activation, keras.layers.Softmax)):
+        layer = layer.input._keras_history.operation
+    if not isinstance(layer, keras.layers.Dense):
+        raise ExportError(f"model {model.name!r} ends in {type(layer).__name__} {layer.name!r}, not a dense layer "
+                          f"whose input could be checked against {EMBEDDING}")
+    return layer
+
+
+def check_embedding_output(model, onnx_file: Path, images: np.ndarray, *, final: Path, tolerance: float) -> float:
+    """Compare the file's ``embedding`` with the input of the model's final dense layer; return the difference."""
+    import keras
+    import onnxruntime as ort
+
+    session = ort.InferenceSession(str(onnx_file), providers=["CPUExecutionProvider"])
+    (embedding,) = session.run([EMBEDDING], {INPUT_NAME: images})
+    probe = keras.Model(model.inputs[0], _class_head(model).input)
+    expected = np.asarray(probe.predict(images, batch_size=len(images), verbose=0))
+    if embedding.shape != expected.shape:
+        raise ExportError(f"{final}: not written, {EMBEDDING} has shape {list(embedding.shape)} but the final dense "
+                          f"layer reads {list(expected.shape)}")
+    difference = float(np.max(np.abs(embedding - expected)))
+    if not difference <= tolerance:
+        raise ExportError(f"{final}: not written, {EMBEDDING} differs from Keras by {difference:.3g} "
+                          f"(tolerance {tolerance:g}, {len(images)} check images)")
+    return difference
+
+
 @contextmanager
 def staged_onnx(path: Path) -> Iterator[Path]:
     """A temporary file beside ``path`` to write and check an export in.
@@ -214,10 +248,13 @@ def export_onnx(
         cam_kind = write_onnx(
             graph, tmp, metadata, final=path,
             cam=cam and output_kind == LOGITS,  # CAM explains a logit; a softmax layer hides it from the check
+            embedding=True,
         )
         _check_parity(keras_outputs, tmp, images, final=path, tolerance=tolerance)
         if cam_kind:
             check_cam_outputs(model, tmp, images[:CAM_CHECK_IMAGES], final=path, tolerance=tolerance)
+        if _has_output(tmp, EMBEDDING):
+            check_embedding_output(model, tmp, images, final=path, tolerance=tolerance)
 
     if report is not None:
         from training.report import write_json_atomic
@@ -257,11 +294,19 @@ def _check_parity(keras_outputs: dict[str, np.ndarray], onnx_file: Path, images:
         )
 
 
-def write_onnx(graph, target: Path, metadata: dict[str, str], *, final: Path, cam: bool = False) -> str | None:
+def _has_output(onnx_file: Path, name: str) -> bool:
+    import onnx
+
+    return any(o.name == name for o in onnx.load(str(onnx_file), load_external_data=False).graph.output)
+
+
+def write_onnx(graph, target: Path, metadata: dict[str, str], *, final: Path, cam: bool = False,
+               embedding: bool = False) -> str | None:
     """Convert ``graph`` into ``target`` (a temporary name) with metadata; messages name ``final``.
 
     With ``cam`` the CAM outputs are added when the head allows them; returns their kind
-    (``cam`` / ``grad-cam``) or None.
+    (``cam`` / ``grad-cam``) or None. With ``embedding`` the final dense layer's input becomes
+    the ``embedding`` output when the head is one (see :func:`add_embedding_output`).
     """
     import onnx
 
@@ -277,10 +322,34 @@ def write_onnx(graph, target: Path, metadata: dict[str, str], *, final: Path, ca
         onnx_model = onnx.load(str(raw))
     _name_batch_dimension(onnx_model)
     cam_kind = add_cam_outputs(onnx_model) if cam else None
+    if embedding:
+        add_embedding_output(onnx_model)
     onnx.helper.set_model_props(onnx_model, metadata)
     onnx.checker.check_model(onnx_model)
     onnx.save(onnx_model, str(target))
     return cam_kind
+
+
+def add_embedding_output(model_proto) -> bool:
+    """Expose the input of the classifier's final dense layer as the ``embedding`` output ``[N, D]``, in place.
+
+    Walks back from the class output (``logits``/``probabilities``, through a softmax) to the
+    MatMul of the final dense layer and adds an Identity of its data input: only a node is added,
+    so every other output is computed exactly as before. Returns False (model unchanged) when the
+    output is there already or the head is not a dense layer on one vector per image.
+    """
+    from onnx import TensorProto, helper
+
+    graph = model_proto.graph
+    if any(o.name == EMBEDDING for o in graph.output):
+        return False
+    found = class_head_input(model_proto)
+    if found is None:
+        return False
+    tensor, width = found
+    graph.node.append(helper.make_node("Identity", [tensor], [EMBEDDING], name=f"{EMBEDDING}_output"))
+    graph.output.append(helper.make_tensor_value_info(EMBEDDING, TensorProto.FLOAT, [_BATCH_DIM, width]))
+    return True
 
 
 def add_cam_to_file(path: str | Path, check_images: np.ndarray) -> str | None:
@@ -290,14 +359,30 @@ def add_cam_to_file(path: str | Path, check_images: np.ndarray) -> str | None:
     updated) only when every existing output stays bit-for-bit the same on ``check_images``.
     Returns the kind added, or None when the head does not allow it (or the outputs are there).
     """
+    return _add_outputs_to_file(path, add_cam_outputs, "the CAM outputs", check_images) or None
+
+
+def add_embedding_to_file(path: str | Path, check_images: np.ndarray | None = None) -> bool:
+    """Give an exported model the ``embedding`` output in place, without re-exporting it.
+
+    As :func:`add_cam_to_file`: replaced only when every existing output stays bit-for-bit the
+    same on ``check_images`` (random grey images when None). Returns whether it was added.
+    """
+    images = random_check_images() if check_images is None else check_images
+    return bool(_add_outputs_to_file(path, add_embedding_output, f"the {EMBEDDING} output", images))
+
+
+def _add_outputs_to_file(path: str | Path, add, what: str, check_images: np.ndarray):
+    """Apply ``add`` (which edits an ONNX graph in place) to the file at ``path``; return what it returned."""
     import onnx
     import onnxruntime as ort
 
     path = Path(path)
     proto = onnx.load(str(path))
-    kind = add_cam_outputs(proto)
-    if kind is None:
-        return None
+    kind = add(proto)
+    if not kind:
+        return kind
+    onnx.checker.check_model(proto)
     images = np.asarray(check_images, dtype=np.float32)
     before = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
     names = [o.name for o in before.get_outputs()]
@@ -307,7 +392,7 @@ def add_cam_to_file(path: str | Path, check_images: np.ndarray) -> str | None:
         actual = ort.InferenceSession(str(tmp), providers=["CPUExecutionProvider"]).run(names, {INPUT_NAME: images})
         changed = [n for n, a, b in zip(names, expected, actual) if not np.array_equal(a, b)]
         if changed:
-            raise ExportError(f"{path}: not changed, adding the CAM outputs altered {', '.join(changed)}")
+            raise ExportError(f"{path}: not changed, adding {what} altered {', '.join(changed)}")
     sidecar = report_path(path)
     if sidecar.is_file():
         from training.report import read_json, write_json_atomic

@@ -17,6 +17,8 @@ gradient into the graph itself, for the two kinds of head our exporters make:
 Only nodes are added (constants derived from the existing weights are folded by onnxruntime when
 the session starts), so the class output is computed exactly as before. Any other head is left
 alone: :func:`add_cam_outputs` returns ``None`` and the app falls back to occlusion.
+:func:`class_head_input` names the tensor the final dense layer reads (the contract's optional
+``embedding``, added by the training package's export).
 Qt-free, TensorFlow-free: onnx + numpy.
 """
 
@@ -28,7 +30,7 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
-from desktop.core.contract import CAM_FEATURES, CAM_OUTPUTS, CAM_WEIGHTS, FEATURE_PREFIX
+from desktop.core.contract import CAM_FEATURES, CAM_OUTPUTS, CAM_WEIGHTS, EMBEDDING, FEATURE_PREFIX
 
 CAM = "cam"
 GRAD_CAM = "grad-cam"
@@ -80,7 +82,8 @@ class _Graph:
 
 
 def _class_output(graph: onnx.GraphProto) -> str | None:
-    names = [o.name for o in graph.output if not o.name.startswith(FEATURE_PREFIX) and o.name not in CAM_OUTPUTS]
+    names = [o.name for o in graph.output
+             if not o.name.startswith(FEATURE_PREFIX) and o.name not in (*CAM_OUTPUTS, EMBEDDING)]
     for preferred in ("logits", "probabilities"):
         if preferred in names:
             return preferred
@@ -216,15 +219,8 @@ def add_cam_outputs(model: onnx.ModelProto) -> str | None:
     graph = model.graph
     if any(o.name in CAM_OUTPUTS for o in graph.output):
         return None
-    output = _class_output(graph)
-    if output is None:
-        return None
     g = _Graph(model)
-    tensor = output
-    softmax = g.node(tensor, "Softmax")
-    if softmax is not None:
-        tensor = softmax.input[0]
-    found = _dense(g, tensor)
+    found = _final_dense(g)
     if found is None:
         return None
     last, below = found
@@ -232,6 +228,31 @@ def add_cam_outputs(model: onnx.ModelProto) -> str | None:
     if pooled is not None:
         return _add_cam(graph, g, last, *pooled)
     return _add_grad_cam(graph, g, last, below)
+
+
+def _final_dense(g: _Graph) -> tuple[_Dense, str] | None:
+    """The dense layer that makes the class scores (under a softmax, if any) and the tensor it reads."""
+    output = _class_output(g.graph)
+    if output is None:
+        return None
+    softmax = g.node(output, "Softmax")
+    return _dense(g, output if softmax is None else softmax.input[0])
+
+
+def class_head_input(model: onnx.ModelProto) -> tuple[str, int] | None:
+    """The tensor the final dense layer of a classifier reads, and its width: ``(name, D)``.
+
+    ``None`` when the class output is not made by a dense layer this module recognises.
+    """
+    g = _Graph(model)
+    found = _final_dense(g)
+    if found is None:
+        return None
+    last, below = found
+    shape = g.shapes.get(below)
+    if shape is not None and len(shape) != 2:
+        return None  # a dense layer on a map ([N, h, w, C]) reads no single vector per image
+    return below, int(last.weights.shape[0])
 
 
 def _add_cam(graph: onnx.GraphProto, g: _Graph, last: _Dense, activations: str, nchw: bool) -> str | None:

@@ -21,6 +21,9 @@ FEATURE_PREFIX = "features_"
 CAM_FEATURES = "cam_features"
 CAM_WEIGHTS = "cam_weights"
 CAM_OUTPUTS = (CAM_FEATURES, CAM_WEIGHTS)
+#: Optional [N, D]: the features the class head reads (the input of its last dense layer), for
+#: the personal layer that learns a user's handwriting (desktop.core.personal).
+EMBEDDING = "embedding"
 
 #: The 55 course characters in Keras ``class_names`` (sorted code point) order.
 COURSE_CHARACTERS = "东主人从众出口吗吠哭啖因囡国大天太夫女妈山川工日明月朋木本林森水火炎牛犬玉王白竹羊美羔肉肤舟虎虫门闪问闲马鱼鸟"

@@ -21,6 +21,7 @@ from desktop.core.contract import (
     CAM_WEIGHTS,
     CHAR_INPUT_HEIGHT,
     CHAR_INPUT_WIDTH,
+    EMBEDDING,
     FEATURE_PREFIX,
     LOGITS,
     META_CLASS_NAMES,
@@ -166,8 +167,10 @@ class OnnxModel:
         self._feature_outputs = {
             o.name[len(FEATURE_PREFIX) :]: o.name for o in outputs if o.name.startswith(FEATURE_PREFIX)
         }
-        main = [o for o in outputs if not o.name.startswith(FEATURE_PREFIX) and o.name not in CAM_OUTPUTS]
+        main = [o for o in outputs
+                if not o.name.startswith(FEATURE_PREFIX) and o.name not in (*CAM_OUTPUTS, EMBEDDING)]
         self._check_cam_outputs({o.name: o for o in outputs})
+        self._check_embedding_output({o.name: o for o in outputs})
         kind = self.output_kind
         if kind == "features":
             self._main_output = main[0].name if main else None
@@ -208,6 +211,18 @@ class OnnxModel:
                              f"{len(self._class_names)}")
         self._has_cam = True
 
+    def _check_embedding_output(self, outputs: dict) -> None:
+        """The optional ``embedding``: one vector per image, ``[N, D]``."""
+        self._has_embedding = EMBEDDING in outputs
+        if not self._has_embedding:
+            return
+        shape = outputs[EMBEDDING].shape or []
+        if len(shape) != 2:
+            raise self._fail(f"output {EMBEDDING!r} must be [N, D] (one feature vector per image), "
+                             f"found shape {shape}")
+        if outputs[EMBEDDING].type != "tensor(float)":
+            raise self._fail(f"output {EMBEDDING!r} must be float32, found {outputs[EMBEDDING].type}")
+
     # -- properties --------------------------------------------------------------------------
     @property
     def path(self) -> Path:
@@ -247,6 +262,11 @@ class OnnxModel:
     def has_cam(self) -> bool:
         """True when the model carries the optional ``cam_features`` / ``cam_weights`` outputs."""
         return self._has_cam
+
+    @property
+    def has_embedding(self) -> bool:
+        """True when the model carries the optional ``embedding`` output (the features its class head reads)."""
+        return self._has_embedding
 
     @property
     def metadata(self) -> dict[str, str]:
@@ -319,7 +339,9 @@ class OnnxModel:
 
     def predict_log_proba(self, batch: np.ndarray) -> np.ndarray:
         """Log-probabilities ``[N, classes]``: from logits without rounding a sure class to log(1) = 0."""
-        raw = self._run_class_output(batch)
+        return self._log_probabilities(self._run_class_output(batch))
+
+    def _log_probabilities(self, raw: np.ndarray) -> np.ndarray:
         if self.output_kind == PROBABILITIES and self._temperature == 1.0:
             return np.log(np.clip(np.asarray(raw, dtype=np.float64), 1e-45, None))
         scores = self._scores(raw) / self._temperature
@@ -329,6 +351,24 @@ class OnnxModel:
         others = np.exp(shifted)
         np.put_along_axis(others, scores.argmax(axis=-1)[..., None], 0.0, axis=-1)
         return shifted - np.log1p(others.sum(axis=-1, keepdims=True))
+
+    def predict_embedding(self, batch: np.ndarray) -> np.ndarray:
+        """Feature vectors ``[N, D]`` (float32) for the personal layer.
+
+        The ``embedding`` output when the model has one, else the calibrated log-probabilities:
+        a model without it still gives every image a vector that says what it looks like to it.
+        """
+        return self.predict_proba_and_embedding(batch)[1]
+
+    def predict_proba_and_embedding(self, batch: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Calibrated probabilities ``[N, classes]`` and feature vectors ``[N, D]`` in one run."""
+        if not self._has_embedding:
+            raw = self._run_class_output(batch)
+            return self._to_probabilities(raw), self._log_probabilities(raw).astype(np.float32)
+        if self.output_kind not in (LOGITS, PROBABILITIES):
+            raise ValueError(f"{self._path.name} outputs {self.output_kind}, not class scores")
+        raw, embedding = self._session.run([self._main_output, EMBEDDING], {self._input_name: self._as_batch(batch)})
+        return self._to_probabilities(raw), np.asarray(embedding, dtype=np.float32)
 
     def predict_with_cam(self, batch: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Probabilities, ``cam_features [N, h, w, C]`` and ``cam_weights [N, classes, C]`` in one run."""

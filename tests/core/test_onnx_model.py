@@ -222,3 +222,42 @@ def test_predict_features_refuses_a_classifier(tmp_path, weights, images):
     model = OnnxModel(linear_model(tmp_path / "m.onnx", weights=w, bias=b, meta=metadata()))
     with pytest.raises(ValueError, match="m.onnx outputs logits, not features"):
         model.predict_features(images)
+
+
+def with_embedding(path, shape, source="flat"):
+    """The file at ``path`` given an ``embedding`` output: ``source`` declared with ``shape``."""
+    model = onnx.load(str(path))
+    model.graph.node.append(helper.make_node("Identity", [source], ["embedding"]))
+    model.graph.output.append(helper.make_tensor_value_info("embedding", TensorProto.FLOAT, shape))
+    onnx.save(model, str(path))
+    return path
+
+
+def test_the_embedding_comes_with_the_probabilities_in_one_run(tmp_path, weights, images):
+    w, b = weights
+    path = with_embedding(linear_model(tmp_path / "e.onnx", weights=w, bias=b, meta=metadata()), ["N", H * W])
+    model = OnnxModel(path)
+    assert model.has_embedding
+    probs, embedding = model.predict_proba_and_embedding(images)
+    np.testing.assert_array_equal(probs, model.predict_proba(images))
+    assert embedding.dtype == np.float32
+    np.testing.assert_array_equal(embedding, images.reshape(len(images), -1))
+    np.testing.assert_array_equal(model.predict_embedding(images[0]), embedding[:1])
+
+
+def test_without_an_embedding_the_log_probabilities_stand_in(tmp_path, weights, images):
+    w, b = weights
+    model = OnnxModel(linear_model(tmp_path / "m.onnx", weights=w, bias=b, meta=metadata(temperature="2")))
+    assert not model.has_embedding
+    probs, embedding = model.predict_proba_and_embedding(images)
+    np.testing.assert_array_equal(probs, model.predict_proba(images))
+    np.testing.assert_allclose(embedding, model.predict_log_proba(images), rtol=1e-6)
+    assert embedding.shape == (4, len(CLASSES)) and embedding.dtype == np.float32
+
+
+def test_an_embedding_of_the_wrong_rank_is_refused(tmp_path, weights):
+    w, b = weights
+    path = with_embedding(linear_model(tmp_path / "r.onnx", weights=w, bias=b, meta=metadata()),
+                          ["N", H, W, 1], source="image")
+    with pytest.raises(ModelContractError, match=r"r.onnx: output 'embedding' must be \[N, D\]"):
+        OnnxModel(path)

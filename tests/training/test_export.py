@@ -95,7 +95,7 @@ def test_cnn_export_with_features(cnn, check_images, tmp_path):
     np.testing.assert_allclose(features["conv2"], conv2, atol=1e-4)
 
     session_outputs = {o.name for o in engine._session.get_outputs()}
-    assert session_outputs == {"logits", "features_conv1", "features_conv2", "cam_features", "cam_weights"}
+    assert session_outputs == {"logits", "features_conv1", "features_conv2", "cam_features", "cam_weights", "embedding"}
     assert engine._session.get_inputs()[0].name == "image"
 
 
