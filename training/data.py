@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Sequence
 
 import numpy as np
 
@@ -64,3 +65,19 @@ def train_validation_split(data: CharacterData) -> tuple[CharacterData, Characte
     idx = np.arange(len(data))
     train_idx, val_idx = train_test_split(idx, test_size=VALIDATION_FRACTION, random_state=SPLIT_SEED)
     return data.subset(train_idx), data.subset(val_idx)
+
+
+def concatenate(parts: Sequence[CharacterData]) -> CharacterData:
+    """One dataset of several with the same classes, in order (their skipped lists joined too)."""
+    if not parts:
+        raise ValueError("nothing to concatenate")
+    names = list(parts[0].class_names)
+    if any(list(p.class_names) != names for p in parts):
+        raise ValueError("datasets with different class lists cannot be joined")
+    return CharacterData(
+        np.concatenate([p.images for p in parts]),
+        np.concatenate([p.labels for p in parts]).astype(np.int32),
+        names,
+        [s for p in parts for s in p.sources] if all(len(p.sources) == len(p) for p in parts) else [],
+        [s for p in parts for s in p.skipped],
+    )

@@ -53,19 +53,21 @@ def writer_stream(
     ranges: WriterRanges | None = None,
     params: SynthParams = WRITER_VARIATION,
     strokes_dir=None,
+    start: int = 0,
 ) -> Iterator[tuple[np.ndarray, int]]:
     """``(image float32 [80, 60, 1] 0..255, label)`` from writer after writer; forever unless ``count``.
 
     The label is the character's index in ``chars``; each writer writes ``chars_per_writer``
-    characters picked at random. The same seed gives the same stream.
+    characters picked at random. The same seed gives the same stream; ``start`` skips to that
+    sample of it without drawing the ones before (so pieces of one stream can be drawn apart).
     """
     if chars_per_writer < 1:
         raise ValueError("each writer must write at least one character")
     chars = list(chars)
     for c in chars:  # an unknown character fails now, not after hours of training
         load_medians(c, strokes_dir)
-    samples = itertools.count() if count is None else range(count)
-    writer = WriterStyle.neutral()  # replaced at n == 0
+    samples = itertools.count(start) if count is None else range(start, start + count)
+    writer = stream_writer(seed, start // chars_per_writer, ranges)
     for n in samples:
         writer_index, k = divmod(n, chars_per_writer)
         if k == 0:

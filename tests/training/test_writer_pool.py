@@ -1,0 +1,42 @@
+"""The writers' samples drawn by a pool of processes are exactly the stream's, however they are cut."""
+
+import numpy as np
+import pytest
+
+from training import writer_pool
+from training.data import CharacterData, concatenate
+from training.synth_stream import writer_stream
+from training.writer_pool import writer_data
+
+CHARS = "口日国大"
+
+
+def test_pool_gives_the_streams_samples_bit_for_bit(monkeypatch):
+    monkeypatch.setattr(writer_pool, "BLOCK_WRITERS", 2)  # 40 samples per block: 3 blocks, the last short
+    pooled = writer_data(CHARS, 95, seed=3, workers=2)
+    alone = writer_data(CHARS, 95, seed=3, workers=1)
+    streamed = list(writer_stream(CHARS, seed=3, count=95))
+    assert pooled.images.dtype == np.uint8 and pooled.images.shape == (95, 80, 60, 1)
+    assert np.array_equal(pooled.images, alone.images) and np.array_equal(pooled.labels, alone.labels)
+    assert np.array_equal(pooled.images, np.stack([x for x, _ in streamed]).astype(np.uint8))
+    assert pooled.labels.tolist() == [y for _, y in streamed]
+    assert pooled.class_names == list(CHARS) and len(pooled.sources) == 95
+
+
+def test_a_stream_can_start_anywhere():
+    whole = list(writer_stream(CHARS, seed=9, count=50, chars_per_writer=7))
+    tail = list(writer_stream(CHARS, seed=9, count=20, start=30, chars_per_writer=7))  # 30 is inside writer 4
+    assert all(np.array_equal(a[0], b[0]) and a[1] == b[1] for a, b in zip(whole[30:], tail))
+
+
+def _data(n: int, names: list[str], fill: int) -> CharacterData:
+    return CharacterData(np.full((n, 80, 60, 1), fill, np.uint8), np.arange(n, dtype=np.int32) % len(names), names,
+                         [f"{fill}-{i}" for i in range(n)])
+
+
+def test_concatenate_keeps_order_and_refuses_other_classes():
+    joined = concatenate([_data(2, ["a", "b"], 1), _data(3, ["a", "b"], 2)])
+    assert len(joined) == 5 and joined.images[:, 0, 0, 0].tolist() == [1, 1, 2, 2, 2]
+    assert joined.sources[2] == "2-0"
+    with pytest.raises(ValueError, match="different class lists"):
+        concatenate([_data(1, ["a", "b"], 1), _data(1, ["b", "a"], 1)])
