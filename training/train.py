@@ -39,6 +39,8 @@ class TrainSettings:
     batch_size: int = 64
     learning_rate: float = 1e-3
     patience: int = 15
+    #: >0: divide the learning rate by 3 when validation accuracy has not improved for this many epochs
+    reduce_lr_patience: int = 0
     augment: bool = False
     strategy: str = "none"
     seed: int = 123
@@ -384,12 +386,15 @@ def _fit_with_early_stopping(model, train_ds, val_ds, settings: TrainSettings, b
         monitor="val_accuracy", patience=settings.patience, restore_best_weights=True, verbose=settings.verbose
     )
     backup = [keras.callbacks.BackupAndRestore(backup_dir=str(backup_dir))] if backup_dir is not None else []
+    slower = [keras.callbacks.ReduceLROnPlateau(monitor="val_accuracy", factor=1 / 3, min_delta=1e-4,
+                                                patience=settings.reduce_lr_patience, verbose=settings.verbose)
+              ] if settings.reduce_lr_patience > 0 else []
     model.fit(
         train_ds,
         validation_data=val_ds,
         epochs=settings.epochs,
         shuffle=False,  # the tf.data pipeline already reshuffles every epoch
-        callbacks=[*backup, stopper, log, *callbacks],
+        callbacks=[*backup, *slower, stopper, log, *callbacks],
         verbose=settings.verbose,
     )
     val_acc = log.history.get("val_accuracy", [])

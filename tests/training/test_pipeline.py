@@ -64,15 +64,21 @@ def test_train_evaluate_export_and_run_in_onnxruntime(dataset, tmp_path, capsys)
 def test_build_assets_end_to_end_on_a_tiny_dataset(tmp_path):
     out = tmp_path / "models"
     assert main(["build-assets", "--data", str(tmp_path / "data"), "--runs", str(tmp_path / "runs"),
-                 "--out", str(out), "--train", "5", "--test", "2", "--epochs", "1",
+                 "--out", str(out), "--train", "5", "--test", "2", "--writers", "2", "--epochs", "1",
                  "--calibration-samples", "2"]) == 0
-    for name, output in (("casia55-logistic", "probabilities"), ("casia55-cnn", "logits")):
+    for name, output, train_n in (("casia55-logistic", "probabilities", 5), ("casia55-cnn", "logits", 7),
+                                  ("casia55-best", "logits", 7)):
         model = OnnxModel(out / f"{name}.onnx")
         assert model.class_names == list(COURSE_CHARACTERS) and model.output_kind == output
         report = json.loads(report_path(out / f"{name}.onnx").read_text(encoding="utf-8"))
         assert report["metrics"]["test"]["n"] == 110
+        # the CNNs also saw 2 writers' images per character (80/20 split of all of them)
+        run = json.loads((tmp_path / "runs" / name / "run.json").read_text(encoding="utf-8"))
+        assert run["samples"]["train"] + run["samples"]["validation"] == 55 * train_n
         assert report["calibration"]["temperature"] == model.temperature  # calibrated as it is built
         assert report["calibration"]["sets"]["held_out_writers"]["after"]["n"] == 110
+    best = OnnxModel(out / "casia55-best.onnx")
+    assert set(best.feature_names) == {"stem_relu", "stage1_out"} and best.has_cam  # global pooling: exact CAM
 
 
 @pytest.mark.parametrize(

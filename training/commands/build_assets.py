@@ -1,9 +1,11 @@
 """``python -m training build-assets``: reproduce the shipped character models.
 
-Synthetic handwriting (fixed seed) -> the course's logistic regression and CNN -> evaluation
-report, plots and feature visualisations -> ONNX files with sidecar reports (and their
-``<model>.features/`` pictures) in ``assets/models/`` -> each calibrated (temperature scaling on
-synthetic writers with fixed seeds, so a rebuild gives the same temperature). ``--reports-only``
+Synthetic handwriting (fixed seed) plus, for the CNNs, many synthetic writers' samples drawn in
+memory (fixed seed) -> the course's logistic regression, the course CNN and a compact residual
+network -> evaluation report, plots and feature visualisations -> ONNX files with sidecar reports
+(and their ``<model>.features/`` pictures) in ``assets/models/`` -> each calibrated (temperature
+scaling on other synthetic writers with fixed seeds, so a rebuild gives the same temperature).
+``--quick`` is the same path on a fraction of the data, for development. ``--reports-only``
 refreshes the reports and pictures of the ONNX files already there from their training runs,
 without training, keeping their calibration section.
 """
@@ -12,17 +14,37 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from desktop.core.contract import COURSE_CHARACTERS
 
-#: name -> (model, title, augment, feature layers). The logistic model is the course's honest
-#: baseline: trained exactly as in the course, no augmentation.
+
+@dataclass(frozen=True)
+class ShippedModel:
+    model: str  # a name of training.models.MODELS
+    title: str
+    augment: bool
+    features: tuple[str, ...]  # layers exposed as features_<layer> for the Write panel
+    writers: bool  # trained on the synthetic writers too, with the shorter schedule that data allows
+
+
+#: The logistic model is the course's honest baseline: trained exactly as in the course (600
+#: images per character, no augmentation). The CNNs also see whole synthetic hands
+#: (training/writers.py), which real hurried writing needs.
 SHIPPED = {
-    "casia55-logistic": ("logistic", "Logistic regression (55 characters)", False, ()),
-    "casia55-cnn": ("cnn", "Course CNN (55 characters)", True, ("conv1", "conv2")),
+    "casia55-logistic": ShippedModel("logistic", "Logistic regression (55 characters)", False, (), writers=False),
+    "casia55-cnn": ShippedModel("cnn", "Course CNN (55 characters)", True, ("conv1", "conv2"), writers=True),
+    "casia55-best": ShippedModel("residual", "Residual CNN (55 characters)", True, ("stem_relu", "stage1_out"),
+                                 writers=True),
 }
 DATA_SEED = 0
+WRITERS_SEED = 100  # apart from the calibration writers' seeds (7000, 8000)
+#: Epochs, early-stopping patience and learning-rate patience for models trained on the writers:
+#: an epoch there is five times the course's, so fewer are needed.
+WRITER_SCHEDULE = (14, 4, 2)
+#: --quick: images per character (training, test, writers) and at most this many epochs.
+QUICK = (100, 20, 200, 3)
 
 
 def configure(p) -> None:
@@ -31,11 +53,17 @@ def configure(p) -> None:
     p.add_argument("--out", default=None, help="folder for the ONNX files (default: the app's assets/models)")
     p.add_argument("--train", type=int, default=600, help="synthetic training images per character")
     p.add_argument("--test", type=int, default=140, help="synthetic test images per character")
-    p.add_argument("--epochs", type=int, default=100, help="most epochs per model, as in the course (early stopping, patience 15)")
+    p.add_argument("--writers", type=int, default=2000,
+                   help="synthetic writers' images per character added to the CNNs' training data (0: none)")
+    p.add_argument("--epochs", type=int, default=None,
+                   help=f"most epochs per model (default: 100 as in the course, {WRITER_SCHEDULE[0]} with writers)")
     p.add_argument("--models", default=",".join(SHIPPED), help="which shipped models to build, comma-separated")
     p.add_argument("--calibration-samples", type=int, default=40,
                    help="calibration images per character, and as many held-out writers' images to check it "
                         "(0: do not calibrate)")
+    p.add_argument("--quick", action="store_true",
+                   help=f"a fast development build: {QUICK[0]} training, {QUICK[1]} test and {QUICK[2]} writers' "
+                        f"images per character, at most {QUICK[3]} epochs (use another --data and --out)")
     p.add_argument("--reports-only", action="store_true",
                    help="no training: evaluate the existing runs, render their feature pictures and refresh the "
                         "reports beside the existing ONNX files (which stay unchanged)")
@@ -53,19 +81,15 @@ def _dataset_matches(folder: Path, train: int, test: int) -> bool:
 def run(args) -> int:
     from desktop.core.contract import assets_dir
 
-    from .. import casia
     from ..errors import TrainingError
-    from ..evaluate import evaluate_run
-    from ..calibrate import calibrate_with_writers
-    from ..export import export_run
-    from ..synth import write_dataset
-    from ..train import TrainSettings, train
-    from ..visualize import visualise_run
 
     wanted = [m.strip() for m in args.models.split(",") if m.strip()]
     unknown = [m for m in wanted if m not in SHIPPED]
     if unknown:
         raise TrainingError(f"unknown shipped model(s) {', '.join(unknown)}; choose from {', '.join(SHIPPED)}")
+    if args.quick:
+        args.train, args.test, args.writers = QUICK[:3]
+        args.epochs = min(args.epochs or QUICK[3], QUICK[3])
     data, runs = Path(args.data), Path(args.runs)
     out = Path(args.out) if args.out else assets_dir() / "models"
     if args.reports_only:
@@ -73,33 +97,79 @@ def run(args) -> int:
             refresh_report(runs / name, data, out / f"{name}.onnx")
         return 0
     started = time.perf_counter()
-    if not _dataset_matches(data, args.train, args.test):
-        print(f"writing synthetic handwriting to {data} (seed {DATA_SEED}) ...")
-        write_dataset(data, COURSE_CHARACTERS, train_per_class=args.train, test_per_class=args.test,
-                      seed=DATA_SEED, progress=True)
-    train_data = casia.load_split(data, "Train", list(COURSE_CHARACTERS), progress=True)
-    description = f"synthetic handwriting, {args.train} per character, seed {DATA_SEED} (python -m training synth)"
-    summary = {}
-    for name in wanted:
-        model_name, title, augment, features = SHIPPED[name]
-        run_dir = runs / name
-        t = time.perf_counter()
-        print(f"\n== {name}: training {model_name} ==")
-        train(model_name, train_data, run_dir, TrainSettings(epochs=args.epochs, augment=augment, verbose=2),
-              data_description=description, title=title)
-        report = evaluate_run(run_dir, data)
-        visualise_run(run_dir)
-        export_run(run_dir, out / f"{name}.onnx", title=title, features=features, data_root=data)
-        if args.calibration_samples > 0:
-            calibrate_with_writers(out / f"{name}.onnx", per_class=args.calibration_samples,
-                                   evaluation_per_class=args.calibration_samples)
-        summary[name] = {**{k: report["metrics"][k] for k in ("train", "validation", "test")},
-                         "minutes": round((time.perf_counter() - t) / 60, 1)}
+    sources = _TrainingData(args, data)
+    summary = {name: _build_one(name, sources, runs / name, out, args) for name in wanted}
     print(f"\nbuilt {', '.join(wanted)} in {(time.perf_counter() - started) / 60:.1f} min")
     for name, s in summary.items():
         print(f"  {name:<18} test accuracy {s['test']['accuracy']:.2%}  top-5 {s['test']['top5']:.2%}  "
               f"({s['minutes']} min)")
     return 0
+
+
+class _TrainingData:
+    """The course's synthetic dataset (written once) and the writers' samples (drawn when first needed)."""
+
+    def __init__(self, args, folder: Path):
+        from .. import casia
+        from ..synth import write_dataset
+
+        self.folder, self.args = folder, args
+        if not _dataset_matches(folder, args.train, args.test):
+            print(f"writing synthetic handwriting to {folder} (seed {DATA_SEED}) ...")
+            write_dataset(folder, COURSE_CHARACTERS, train_per_class=args.train, test_per_class=args.test,
+                          seed=DATA_SEED, progress=True)
+        self.course = casia.load_split(folder, "Train", list(COURSE_CHARACTERS), progress=True)
+        self.description = f"synthetic handwriting, {args.train} per character, seed {DATA_SEED} (python -m training synth)"
+        self._with_writers = None
+
+    def for_model(self, spec: ShippedModel):
+        """(training data, its description) for one shipped model."""
+        if not spec.writers or self.args.writers <= 0:
+            return self.course, self.description
+        if self._with_writers is None:
+            from ..data import concatenate
+            from ..writer_pool import writer_data
+
+            count = self.args.writers * len(COURSE_CHARACTERS)
+            print(f"drawing {count} synthetic writers' images (seed {WRITERS_SEED}) on every core ...")
+            writers = writer_data(COURSE_CHARACTERS, count, seed=WRITERS_SEED, progress=True)
+            self._with_writers = concatenate([self.course, writers])
+        return self._with_writers, (f"{self.description}, plus {self.args.writers} per character from synthetic "
+                                    f"writers, seed {WRITERS_SEED} (training.writer_pool)")
+
+
+def _settings(spec: ShippedModel, sources: _TrainingData, args):
+    from ..train import TrainSettings
+
+    if spec.writers and args.writers > 0:
+        epochs, patience, reduce_lr = WRITER_SCHEDULE
+        return TrainSettings(epochs=args.epochs or epochs, patience=patience, reduce_lr_patience=reduce_lr,
+                             augment=spec.augment, verbose=2)
+    return TrainSettings(epochs=args.epochs or 100, augment=spec.augment, verbose=2)
+
+
+def _build_one(name: str, sources: _TrainingData, run_dir: Path, out: Path, args) -> dict:
+    """Train, evaluate, visualise, export and calibrate one shipped model; its summary line's figures."""
+    from ..calibrate import calibrate_with_writers
+    from ..evaluate import evaluate_run
+    from ..export import export_run
+    from ..train import train
+    from ..visualize import visualise_run
+
+    spec = SHIPPED[name]
+    t = time.perf_counter()
+    print(f"\n== {name}: training {spec.model} ==")
+    train_data, description = sources.for_model(spec)
+    train(spec.model, train_data, run_dir, _settings(spec, sources, args), data_description=description,
+          title=spec.title)
+    report = evaluate_run(run_dir, sources.folder)
+    visualise_run(run_dir)
+    export_run(run_dir, out / f"{name}.onnx", title=spec.title, features=spec.features, data_root=sources.folder)
+    if args.calibration_samples > 0:
+        calibrate_with_writers(out / f"{name}.onnx", per_class=args.calibration_samples,
+                               evaluation_per_class=args.calibration_samples)
+    return {**{k: report["metrics"][k] for k in ("train", "validation", "test")},
+            "minutes": round((time.perf_counter() - t) / 60, 1)}
 
 
 def refresh_report(run_dir: Path, data: Path, onnx_path: Path) -> Path:
