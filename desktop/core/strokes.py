@@ -19,6 +19,7 @@ import numpy as np
 
 PAPER = 255
 _SUPERSAMPLE = 4  # draw 4x larger, then area-average: sub-pixel pen widths and smooth edges
+_SHIFT = 4  # cv2 fixed-point bits: sub-pixel positions on the supersampled canvas
 
 
 @dataclass(frozen=True)
@@ -59,19 +60,33 @@ def bounds(strokes: Sequence[np.ndarray]) -> tuple[float, float, float, float]:
     return float(x0), float(y0), float(x1), float(y1)
 
 
-def coverage(
-    strokes: Sequence[np.ndarray],
-    *,
-    height: int,
-    pen_width: float,
-    min_width_px: float = 0.6,
-) -> np.ndarray:
-    """Ink coverage 0..1 (float32) of ``strokes`` scaled so the ink box is ``height`` px tall.
+@dataclass(frozen=True)
+class Placement:
+    """Where strokes land on the image: a point ``(x, y)`` goes to ``((x - x0) * scale + pen_width / 2, ...)``."""
 
-    The aspect ratio is kept; the image is a tight crop with half a pen width around the
-    centre-lines. ``pen_width`` is in pixels of the output image.
+    x0: float
+    y0: float
+    scale: float
+    pen_width: float
+    height: int
+    width: int
+
+
+@dataclass(frozen=True)
+class PenPath:
+    """One stroke on the supersampled canvas, in cv2 fixed point: the marks the pen leaves.
+
+    ``points[i]`` is where point ``i`` lands, ``radii[i]`` the round cap or joint drawn there,
+    ``line_widths[i]`` the width of the segment from point ``i`` to point ``i + 1``.
     """
-    strokes = as_strokes(strokes)
+
+    points: list[tuple[int, int]]
+    radii: list[int]
+    line_widths: list[int]
+
+
+def placement(strokes: Sequence[np.ndarray], *, height: int, pen_width: float, min_width_px: float = 0.6) -> Placement:
+    """The scale and image size :func:`coverage` uses for ``strokes`` (already :func:`as_strokes`)."""
     x0, y0, x1, y1 = bounds(strokes)
     pen_width = max(float(pen_width), min_width_px)
     inner_h = max(height - pen_width, 1.0)
@@ -85,29 +100,68 @@ def coverage(
         scale = inner_h / span_y
     out_h = max(int(round(span_y * scale + pen_width)), 1)
     out_w = max(int(round(span_x * scale + pen_width)), 1)
+    return Placement(x0, y0, scale, pen_width, out_h, out_w)
+
+
+def pen_path(stroke: np.ndarray, place: Placement, min_width_px: float = 0.6) -> PenPath:
+    """Where one stroke's caps, joints and segments go on the supersampled canvas."""
     ss = _SUPERSAMPLE
-    canvas = np.zeros((out_h * ss, out_w * ss), dtype=np.uint8)
-    off = pen_width / 2.0
-    shift = 4  # cv2 fixed-point bits: sub-pixel positions on the supersampled canvas
-    k = float(1 << shift)
-    for s in strokes:
-        xy = np.empty((len(s), 2))
-        xy[:, 0] = ((s[:, 0] - x0) * scale + off) * ss
-        xy[:, 1] = ((s[:, 1] - y0) * scale + off) * ss
-        pressure = pressure_of(s)
-        widths = np.maximum(pen_width * np.clip(pressure, 0.0, 1.0), min_width_px) * ss
-        fixed = np.round(xy * k).astype(np.int64)
-        # Round caps and joints, like a real pen tip.
-        cv2.circle(canvas, (int(fixed[0, 0]), int(fixed[0, 1])), max(int(round(widths[0] / 2.0 * k)), 1),
-                   255, -1, cv2.LINE_AA, shift)
-        for i in range(len(s) - 1):
-            w = (widths[i] + widths[i + 1]) / 2.0
-            a = (int(fixed[i, 0]), int(fixed[i, 1]))
-            b = (int(fixed[i + 1, 0]), int(fixed[i + 1, 1]))
-            cv2.line(canvas, a, b, 255, max(int(round(w)), 1), cv2.LINE_AA, shift)
-            cv2.circle(canvas, b, max(int(round(widths[i + 1] / 2.0 * k)), 1), 255, -1, cv2.LINE_AA, shift)
-    small = cv2.resize(canvas, (out_w, out_h), interpolation=cv2.INTER_AREA)
+    k = float(1 << _SHIFT)
+    off = place.pen_width / 2.0
+    xy = np.empty((len(stroke), 2))
+    xy[:, 0] = ((stroke[:, 0] - place.x0) * place.scale + off) * ss
+    xy[:, 1] = ((stroke[:, 1] - place.y0) * place.scale + off) * ss
+    widths = np.maximum(place.pen_width * np.clip(pressure_of(stroke), 0.0, 1.0), min_width_px) * ss
+    fixed = np.round(xy * k).astype(np.int64)
+    points = [(int(x), int(y)) for x, y in fixed]
+    radii = [max(int(round(w / 2.0 * k)), 1) for w in widths]
+    line_widths = [max(int(round((widths[i] + widths[i + 1]) / 2.0)), 1) for i in range(len(stroke) - 1)]
+    return PenPath(points, radii, line_widths)
+
+
+def blank_canvas(place: Placement) -> np.ndarray:
+    """An empty supersampled uint8 canvas for ``place`` (0 = paper, 255 = full ink)."""
+    return np.zeros((place.height * _SUPERSAMPLE, place.width * _SUPERSAMPLE), dtype=np.uint8)
+
+
+def draw_start(canvas: np.ndarray, path: PenPath) -> None:
+    """The round cap where the pen touches down."""
+    cv2.circle(canvas, path.points[0], path.radii[0], 255, -1, cv2.LINE_AA, _SHIFT)
+
+
+def draw_segment(canvas: np.ndarray, path: PenPath, i: int) -> None:
+    """Segment ``i`` (point ``i`` to ``i + 1``) and the round joint at its end, like a real pen tip."""
+    cv2.line(canvas, path.points[i], path.points[i + 1], 255, path.line_widths[i], cv2.LINE_AA, _SHIFT)
+    cv2.circle(canvas, path.points[i + 1], path.radii[i + 1], 255, -1, cv2.LINE_AA, _SHIFT)
+
+
+def canvas_coverage(canvas: np.ndarray, place: Placement) -> np.ndarray:
+    """A drawn supersampled canvas -> coverage 0..1 (float32) at the image size, area-averaged."""
+    small = cv2.resize(canvas, (place.width, place.height), interpolation=cv2.INTER_AREA)
     return small.astype(np.float32) / 255.0
+
+
+def coverage(
+    strokes: Sequence[np.ndarray],
+    *,
+    height: int,
+    pen_width: float,
+    min_width_px: float = 0.6,
+) -> np.ndarray:
+    """Ink coverage 0..1 (float32) of ``strokes`` scaled so the ink box is ``height`` px tall.
+
+    The aspect ratio is kept; the image is a tight crop with half a pen width around the
+    centre-lines. ``pen_width`` is in pixels of the output image.
+    """
+    strokes = as_strokes(strokes)
+    place = placement(strokes, height=height, pen_width=pen_width, min_width_px=min_width_px)
+    canvas = blank_canvas(place)
+    for s in strokes:
+        path = pen_path(s, place, min_width_px)
+        draw_start(canvas, path)
+        for i in range(len(s) - 1):
+            draw_segment(canvas, path, i)
+    return canvas_coverage(canvas, place)
 
 
 def compose(cov: np.ndarray, ink: Ink = Ink()) -> np.ndarray:
