@@ -16,7 +16,7 @@ from desktop.core.registry import ModelRegistry, preferred_character_model, ship
 from desktop.core.stroke_samples import StrokeDataError
 from desktop.core.strokes import render
 from desktop.ui.panel_commands import WriteCommands
-from desktop.ui.write.model_host import ModelHost
+from desktop.ui.write.model_host import ModelAnswer, ModelHost
 from desktop.ui.write.panel import EMPTY_MESSAGE, WritePanel
 from tests.ui.gui_thread import GuiThreadRelay
 from tests.ui.drawing import course_strokes, draw_character
@@ -102,7 +102,7 @@ def test_undo_redo_and_clear(qtbot, panel: WritePanel) -> None:
 def test_a_stale_result_is_dropped(qtbot, panel: WritePanel) -> None:
     draw_character(panel.canvas, "口", seed=2)
     shown = wait_for_candidates(qtbot, panel)
-    fake = {p: (np.eye(len(m.class_names), dtype=np.float32)[[0]], None) for p, m in panel._models.items()}
+    fake = {p: ModelAnswer.of_model(np.eye(len(m.class_names), dtype=np.float32)[[0]]) for p, m in panel._models.items()}
     panel._on_recognized(panel.latest_request_id() - 1, fake)  # an answer for an older drawing
     assert panel.candidate_view().shown_candidates() == shown
 

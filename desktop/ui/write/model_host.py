@@ -1,24 +1,63 @@
-"""The model host: the worker thread that runs the character models for the Write panel."""
+"""The model host: the worker thread that runs the character models for the Write panel, and
+learns the user's own handwriting on top of them."""
 
 from __future__ import annotations
 
+import logging
+import threading
 from pathlib import Path
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 import numpy as np
+from PySide6.QtCore import Signal, Slot
 
 from desktop.core.onnx_model import OnnxModel
+from desktop.core.personal import PersonalLayer, blank_page
 from desktop.core.registry import ModelInfo, RegistryScan
 from desktop.ui.workers import ModelWorker, not_loaded
+
+log = logging.getLogger(__name__)
+
+#: The personal samples go through a model this many at a time (their embeddings).
+EMBEDDING_BATCH = 64
+
+
+class ModelAnswer(NamedTuple):
+    """One model's answer to one request."""
+
+    probs: np.ndarray  # [N, classes]: after the personal layer where there is one
+    features: dict[str, np.ndarray] | None  # {layer: [N, h, w, c]}, when asked for and the model has them
+    model_top: int  # the class the model alone put first (for the first image)
+    personal_changed: bool = False  # the personal layer put another class first
+
+    @classmethod
+    def of_model(cls, probs: np.ndarray, features: dict | None = None) -> "ModelAnswer":
+        """An answer without a personal layer."""
+        return cls(probs, features, int(np.argmax(probs[0])))
+
+
+class PersonalSet(NamedTuple):
+    """The user's samples as handed to the host: model inputs [n, 80, 60, 1] and their labels."""
+
+    version: int
+    images: np.ndarray
+    labels: tuple[str, ...]
 
 
 class ModelHost(ModelWorker):
     """Character recognition off the GUI thread (see :class:`ModelWorker`).
 
     ``models_ready(list[ModelInfo], list[ModelProblem])`` lists every model found (photo models
-    from their metadata only); ``recognized`` is ``answered``:
-    ``(request_id, {path: (probs [N, classes], {layer: [N, h, w, c]} | None)})``.
+    from their metadata only); ``recognized`` is ``answered``: ``(request_id, {path: ModelAnswer})``.
+
+    The user's own samples (:meth:`set_personal`, from the GUI thread) wait beside the requests,
+    not among them: a newer request replaces an older one, never the samples. Before its next
+    answer, and as soon as the worker is free, the worker fits a :class:`PersonalLayer` per loaded
+    model on the samples' embeddings, then says so with ``personal_ready(sample count)``.
     """
+
+    personal_ready = Signal(int)
+    _personal_posted = Signal()
 
     # Character models are opened and warmed; the others (large photo models, which the Camera
     # panel runs in its own worker) are only listed from their metadata.
@@ -28,23 +67,95 @@ class ModelHost(ModelWorker):
         super().__init__(folders, "ModelHost")
         self._models: dict[str, OnnxModel] = {}
         self.recognized = self.answered
+        self._personal_lock = threading.Lock()
+        self._personal = PersonalSet(0, np.zeros((0, 80, 60, 1), np.float32), ())
+        # Worker-thread state: the layers fitted, and for which samples and models.
+        self._layers: dict[str, PersonalLayer] = {}
+        self._fitted: tuple[int, frozenset[str]] | None = None
+        self._personal_posted.connect(self._fit_personal)
 
+    # -- GUI-thread side ---------------------------------------------------------------------
     def request(self, request_id: int, x: np.ndarray, model_paths: list[str], with_features: bool) -> None:
         """Ask for predictions of ``x`` [80, 60, 1]; replaces any request still waiting."""
         self._post(request_id, np.array(x, dtype=np.float32, copy=True), list(model_paths), with_features)
 
+    def set_personal(self, images: np.ndarray, labels: Sequence[str]) -> None:
+        """Use these samples of the user's handwriting (all of them: [n, 80, 60, 1] and n labels) from
+        now on; an empty set switches the personal layer off."""
+        images = np.array(images, dtype=np.float32, copy=True).reshape(-1, 80, 60, 1)
+        if len(images) != len(labels):
+            raise ValueError(f"{len(images)} personal samples but {len(labels)} labels")
+        with self._personal_lock:
+            self._personal = PersonalSet(self._personal.version + 1, images, tuple(labels))
+        self._personal_posted.emit()
+
+    # -- worker-thread side ------------------------------------------------------------------
     def _take_models(self, scan: RegistryScan) -> list[ModelInfo]:
         self._models = {str(path): model for path, model in scan.loaded.items()}
+        self._fit_personal()
         return scan.models
 
-    def _answer(self, x: np.ndarray, paths: list[str], with_features: bool) -> dict:
+    def _release(self) -> None:
+        super()._release()
+        self._layers, self._fitted = {}, None
+
+    @Slot()
+    def _fit_personal(self) -> None:
+        """Fit the layers for the newest samples and the models loaded now, unless they are fitted."""
+        with self._personal_lock:
+            personal = self._personal
+        wanted = (personal.version, frozenset(self._models))
+        if self._fitted == wanted:
+            return
+        layers = {}
+        for path, model in self._models.items():
+            try:
+                layer = _fit_layer(model, personal)
+            except Exception:  # a model the layer cannot use answers on its own
+                log.exception("no personal layer for %s", Path(path).name)
+                continue
+            if layer is not None:
+                layers[path] = layer
+        self._layers, self._fitted = layers, wanted
+        self.personal_ready.emit(len(personal.labels))
+
+    def _answer(self, x: np.ndarray, paths: list[str], with_features: bool) -> dict[str, ModelAnswer]:
+        self._fit_personal()
         results = {}
         for path in paths:
             model = self._models.get(path)
             if model is None:
                 raise not_loaded(path)
-            if with_features and model.feature_names:
-                results[path] = model.predict_with_features(x[None])
-            else:
-                results[path] = (model.predict_proba(x[None]), None)
+            results[path] = self._answer_one(model, self._layers.get(path), x[None], with_features)
         return results
+
+    @staticmethod
+    def _answer_one(model: OnnxModel, layer: PersonalLayer | None, batch: np.ndarray,
+                    with_features: bool) -> ModelAnswer:
+        features = None
+        if with_features and model.feature_names:
+            probs, features = model.predict_with_features(batch)
+            embedding = model.predict_embedding(batch) if layer is not None else None
+        elif layer is not None:
+            probs, embedding = model.predict_proba_and_embedding(batch)
+        else:
+            probs, embedding = model.predict_proba(batch), None
+        if layer is None:
+            return ModelAnswer.of_model(probs, features)
+        adjusted = np.asarray(layer.adjust(probs, embedding), dtype=np.float32)
+        model_top = int(np.argmax(probs[0]))
+        return ModelAnswer(adjusted, features, model_top, int(np.argmax(adjusted[0])) != model_top)
+
+
+def _fit_layer(model: OnnxModel, personal: PersonalSet) -> PersonalLayer | None:
+    """The personal layer of ``model`` for the samples of its own classes (None: none of them)."""
+    known = set(model.class_names)
+    keep = [i for i, label in enumerate(personal.labels) if label in known]
+    if not keep:
+        return None
+    # Blank paper first: its embedding is the origin the layer measures resemblance from.
+    images = np.concatenate([blank_page()[None], personal.images[keep]])
+    embeddings = np.concatenate([model.predict_embedding(images[i:i + EMBEDDING_BATCH])
+                                 for i in range(0, len(images), EMBEDDING_BATCH)])
+    return PersonalLayer.fit(embeddings[1:], [personal.labels[i] for i in keep], model.class_names,
+                             origin=embeddings[0])

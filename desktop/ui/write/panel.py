@@ -25,7 +25,7 @@ from desktop.ui.file_drop import FileDropMixin
 from desktop.ui.i18n import tr, tr_noop
 from desktop.ui.model_checklist import add_model_item, check_paths, checked_paths
 from desktop.ui.write.candidates_view import CandidatesView
-from desktop.ui.write.model_host import ModelHost
+from desktop.ui.write.model_host import ModelAnswer, ModelHost
 from desktop.ui.write.view import WriteView
 from desktop.ui.write.why_toggle import WriteWhy
 
@@ -313,17 +313,18 @@ class WritePanel(FileDropMixin, QWidget):
 
     # -- results -------------------------------------------------------------------------------
     @Slot(int, object)
-    def _on_recognized(self, request_id: int, results: dict) -> None:
+    def _on_recognized(self, request_id: int, results: dict[str, ModelAnswer]) -> None:
         if request_id != self._latest_request:
             return  # the drawing has changed since: a newer answer is on its way
         features_path = self._features_model()
-        for path, (probs, features) in results.items():
+        for path, answer in results.items():
             column = self._columns.get(path)
             model = self._models.get(path)
             if column is None or model is None:
                 continue
-            column.set_candidates(candidates(probs[0], model.class_names, TOP_K))
+            column.set_candidates(candidates(answer.probs[0], model.class_names, TOP_K))
             if path == features_path:
+                features = answer.features
                 self.view.feature_view.set_features({k: v[0] for k, v in features.items()} if features else None)
         if self._image_path is None:
             self.view.status_label.setText(tr("Keep writing: the candidates follow your strokes."))
