@@ -42,7 +42,7 @@ PINYIN_ROLE = Qt.ItemDataRole.UserRole + 1
 GLOSS_ROLE = Qt.ItemDataRole.UserRole + 2
 CANDIDATE_ROLE = Qt.ItemDataRole.UserRole + 3
 CHAR_SCALE = 2.2  # the character in a cell, in multiples of the dialog's font
-CELL_WIDTH_EMS = 7.5  # a cell's width, in widths of "n": room for a short meaning
+CELL_WIDTH_EMS = 8.5  # a cell's width, in widths of "n": room for a short meaning
 CELL_PADDING = 6
 SCREEN_SHARE = 0.85  # the dialog takes at most this share of the screen (or the window it opens over)
 PREFERRED_CELLS = (8, 4)  # columns and rows the dialog asks room for, screen permitting
@@ -51,7 +51,7 @@ SEARCH_HINT = tr_noop("Search: 人, ren, ren2, rén or person")
 
 
 class CharacterCell(QStyledItemDelegate):
-    """A cell: the character large, its pinyin (bold) and meaning on one line each, elided."""
+    """A cell: the character large, its pinyin (bold) and first meaning on one line each, elided."""
 
     def cell_size(self, font: QFont) -> QSize:
         small = QFontMetrics(font)
@@ -172,7 +172,7 @@ class CharacterPicker(QDialog):
             item = QListWidgetItem(entry.char)
             item.setData(CHAR_ROLE, entry.char)
             item.setData(PINYIN_ROLE, entry.pinyin)
-            item.setData(GLOSS_ROLE, entry.gloss)
+            item.setData(GLOSS_ROLE, entry.gloss.split(";")[0])  # the first sense; the tooltip has them all
             item.setData(CANDIDATE_ROLE, entry.char in self._candidates)
             item.setToolTip(" ".join(part for part in (entry.char, entry.pinyin, entry.gloss) if part))
             self.grid.addItem(item)
