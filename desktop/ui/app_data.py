@@ -31,3 +31,8 @@ def app_cache_dir() -> Path:
 def user_models_dir() -> Path:
     """Where a user drops their own ONNX models."""
     return app_data_dir() / "models"
+
+
+def handwriting_dir() -> Path:
+    """Where the Write panel keeps the user's own handwriting samples (never sent anywhere)."""
+    return app_data_dir() / "handwriting"

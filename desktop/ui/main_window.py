@@ -137,6 +137,9 @@ class MainWindow(QMainWindow):
         write = self.write_panel
         return MenuCommands(
             open_image=self._open_image, quit=self.close, undo=write.undo, redo=write.redo, clear=write.clear,
+            teach_handwriting=lambda: self._on_write(write.open_character_picker),
+            export_handwriting=lambda: self._on_write(write.export_handwriting_dialog),
+            forget_handwriting=lambda: self._on_write(write.confirm_forget_handwriting),
             show_panel=self.show_panel, zoom_by=lambda step: self.set_zoom_index(self._zoom_index + step),
             reset_zoom=lambda: self.set_zoom_index(DEFAULT_ZOOM_INDEX), set_grid_visible=write.set_grid_visible,
             choose_language=self.choose_language, choose_theme=self.choose_theme, show_about=self.show_about)
@@ -220,8 +223,12 @@ class MainWindow(QMainWindow):
         return PANELS[self.stack.currentIndex()]
 
     def _open_image(self) -> None:
+        self._on_write(self.write_panel.open_image_dialog)
+
+    def _on_write(self, command) -> None:
+        """A Write panel command from the menus: the panel is shown first (it is panel 0)."""
         self.show_panel(0)
-        self.write_panel.open_image_dialog()
+        command()
 
     def show_about(self) -> QMessageBox:
         box = QMessageBox(self)

@@ -39,6 +39,18 @@ class WriteCommands(Protocol):
 
     def set_chosen_models(self, paths: Sequence[str]) -> None: ...
 
+    def teach_character(self, char: str) -> bool:
+        """Keep the drawing on show as a sample of the user's ``char`` (the models learn it); False if
+        there is nothing to keep or no model knows ``char``."""
+
+    def forget_handwriting(self) -> None:
+        """Delete the kept samples of the user's handwriting, without asking."""
+
+    def export_handwriting(self, folder: str | Path) -> None:
+        """Write the kept samples as ``<char>/<n>.png`` (into a new folder inside ``folder`` if it has files)."""
+
+    def handwriting_sample_count(self) -> int: ...
+
 
 @runtime_checkable
 class CameraCommands(Protocol):

@@ -1,4 +1,4 @@
-"""The main window's menus: File, Edit, View (panels, zoom, grid, language, theme, lessons) and Help.
+"""The main window's menus: File, Edit (with the Write panel's handwriting commands), View (panels, zoom, grid, language, theme, lessons) and Help.
 
 The menus only hold actions: what each one does is a :class:`MenuCommands` callable the window
 gives them, so this module depends on no panel and on no window class. Every text is an English
@@ -29,6 +29,9 @@ class MenuCommands:
     undo: Callable[[], object]
     redo: Callable[[], object]
     clear: Callable[[], object]
+    teach_handwriting: Callable[[], object]  # the picker: which character was written
+    export_handwriting: Callable[[], object]  # asks for a folder
+    forget_handwriting: Callable[[], object]  # asks first
     show_panel: Callable[[int], object]
     zoom_by: Callable[[int], object]  # +1: one zoom step larger, -1: smaller
     reset_zoom: Callable[[], object]
@@ -89,6 +92,15 @@ class WindowMenus:
         self.redo_action = self._action(menu, tr_noop("&Redo"), "redoAction", "Ctrl+Shift+Z",
                                         lambda: commands.redo())
         self.clear_action = self._action(menu, tr_noop("&Clear"), "clearAction", "Esc", lambda: commands.clear())
+        menu.addSeparator()
+        self.teach_action = self._action(menu, tr_noop("&Teach the right character…"), "teachHandwritingAction",
+                                         "Ctrl+T", lambda: commands.teach_handwriting())
+        self.export_handwriting_action = self._action(menu, tr_noop("&Export my handwriting…"),
+                                                      "exportHandwritingMenuAction", None,
+                                                      lambda: commands.export_handwriting())
+        self.forget_handwriting_action = self._action(menu, tr_noop("&Forget my handwriting…"),
+                                                      "forgetHandwritingMenuAction", None,
+                                                      lambda: commands.forget_handwriting())
 
     def _build_view_menu(self, menu: QMenu) -> None:
         commands = self._commands

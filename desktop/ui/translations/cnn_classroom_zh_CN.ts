@@ -3365,6 +3365,21 @@ Shown filter: replace only the filter shown below, to build a bank of different 
     </message>
     <message>
         <location filename="../window_menus.py"/>
+        <source>&amp;Teach the right character…</source>
+        <translation>教它正确的字(&amp;T)…</translation>
+    </message>
+    <message>
+        <location filename="../window_menus.py"/>
+        <source>&amp;Export my handwriting…</source>
+        <translation>导出我的笔迹(&amp;E)…</translation>
+    </message>
+    <message>
+        <location filename="../window_menus.py"/>
+        <source>&amp;Forget my handwriting…</source>
+        <translation>忘掉我的笔迹(&amp;F)…</translation>
+    </message>
+    <message>
+        <location filename="../window_menus.py"/>
         <source>&amp;{n} {panel}</source>
         <translation>&amp;{n} {panel}</translation>
     </message>
@@ -3415,6 +3430,16 @@ Shown filter: replace only the filter shown below, to build a bank of different 
     </message>
     <message>
         <location filename="../write/candidates_view.py"/>
+        <source>✎ model: {char}</source>
+        <translation>✎ 模型：{char}</translation>
+    </message>
+    <message>
+        <location filename="../write/candidates_view.py"/>
+        <source>Your own handwriting samples put this first; the model alone said {char}</source>
+        <translation>是你自己的笔迹样本把它排到了第一；只看模型的话是 {char}</translation>
+    </message>
+    <message>
+        <location filename="../write/candidates_view.py"/>
         <source>Copy {char} to the clipboard</source>
         <translation>把 {char} 复制到剪贴板</translation>
     </message>
@@ -3432,6 +3457,26 @@ Shown filter: replace only the filter shown below, to build a bank of different 
         <location filename="../write/canvas.py"/>
         <source>Write a character here</source>
         <translation>在这里写一个字</translation>
+    </message>
+    <message>
+        <location filename="../write/character_picker.py"/>
+        <source>Which character did you write? The model&apos;s candidates come first (framed).</source>
+        <translation>你写的是哪个字？模型的候选字排在最前面（带边框）。</translation>
+    </message>
+    <message>
+        <location filename="../write/character_picker.py"/>
+        <source>Search: 人, ren, ren2, rén or person</source>
+        <translation>搜索：人、ren、ren2、rén 或英文释义 person</translation>
+    </message>
+    <message>
+        <location filename="../write/character_picker.py"/>
+        <source>Teach the model your handwriting</source>
+        <translation>让模型学习你的笔迹</translation>
+    </message>
+    <message>
+        <location filename="../write/character_picker.py"/>
+        <source>Teach it this character</source>
+        <translation>就教它这个字</translation>
     </message>
     <message>
         <location filename="../write/feature_maps_view.py"/>
@@ -3480,8 +3525,38 @@ Shown filter: replace only the filter shown below, to build a bank of different 
     </message>
     <message>
         <location filename="../write/panel.py"/>
+        <source>No samples of your handwriting are kept yet: when an answer is wrong, use “Not right? Teach it…”.</source>
+        <translation>还没有保存你的笔迹样本：答案不对时，点“不对？教教它…”。</translation>
+    </message>
+    <message>
+        <location filename="../write/panel.py"/>
+        <source>Write a character first; then, if the answer is wrong, teach the models the right one.</source>
+        <translation>先写一个字；如果答案不对，再教模型正确的字。</translation>
+    </message>
+    <message>
+        <location filename="../write/panel.py"/>
         <source>Open an image of a character</source>
         <translation>打开一张字的图片</translation>
+    </message>
+    <message>
+        <location filename="../write/panel.py"/>
+        <source>Forget my handwriting</source>
+        <translation>忘掉我的笔迹</translation>
+    </message>
+    <message>
+        <location filename="../write/panel.py"/>
+        <source>Delete the {n} samples of your handwriting kept on this computer? The models then answer on their own again.</source>
+        <translation>删除这台电脑上保存的 {n} 个笔迹样本吗？之后模型会重新只凭自己作答。</translation>
+    </message>
+    <message>
+        <location filename="../write/panel.py"/>
+        <source>Export my handwriting (a &lt;char&gt;/&lt;n&gt;.png folder)</source>
+        <translation>导出我的笔迹（&lt;字&gt;/&lt;n&gt;.png 文件夹）</translation>
+    </message>
+    <message>
+        <location filename="../write/panel.py"/>
+        <source>No model here knows {char}, so none can learn your handwriting of it</source>
+        <translation>这里没有模型认识 {char}，所以没有模型能学习你写的这个字</translation>
     </message>
     <message>
         <location filename="../write/panel.py"/>
@@ -3510,6 +3585,11 @@ Shown filter: replace only the filter shown below, to build a bank of different 
     </message>
     <message>
         <location filename="../write/panel.py"/>
+        <source>✎ {char} comes from your handwriting: the model alone said {model}</source>
+        <translation>✎ {char} 来自你的笔迹：只看模型的话是 {model}</translation>
+    </message>
+    <message>
+        <location filename="../write/panel.py"/>
         <source>Keep writing: the candidates follow your strokes.</source>
         <translation>继续写：候选字会随笔画更新。</translation>
     </message>
@@ -3517,6 +3597,36 @@ Shown filter: replace only the filter shown below, to build a bank of different 
         <location filename="../write/panel.py"/>
         <source>Recognition failed: {message}</source>
         <translation>识别失败：{message}</translation>
+    </message>
+    <message>
+        <location filename="../write/personal_controller.py"/>
+        <source>Your handwriting samples could not be used ({reason})</source>
+        <translation>无法使用你的笔迹样本（{reason}）</translation>
+    </message>
+    <message>
+        <location filename="../write/personal_controller.py"/>
+        <source>Kept this drawing as your {char}: the models now learn from {n} samples of your handwriting</source>
+        <translation>已把这次书写保存为你写的 {char}：模型现在从你的 {n} 个笔迹样本中学习</translation>
+    </message>
+    <message>
+        <location filename="../write/personal_controller.py"/>
+        <source>Forgot your handwriting ({n} samples deleted)</source>
+        <translation>已忘掉你的笔迹（删除了 {n} 个样本）</translation>
+    </message>
+    <message>
+        <location filename="../write/personal_controller.py"/>
+        <source>Exported {n} samples of your handwriting to {folder}</source>
+        <translation>已把 {n} 个笔迹样本导出到 {folder}</translation>
+    </message>
+    <message>
+        <location filename="../write/view.py"/>
+        <source>{n} samples</source>
+        <translation>{n} 个样本</translation>
+    </message>
+    <message>
+        <location filename="../write/view.py"/>
+        <source>{n} samples of your handwriting, kept only on this computer</source>
+        <translation>你的 {n} 个笔迹样本，只保存在这台电脑上</translation>
     </message>
     <message>
         <location filename="../write/view.py"/>
@@ -3562,6 +3672,36 @@ Shown filter: replace only the filter shown below, to build a bank of different 
         <location filename="../write/view.py"/>
         <source>米字格 grid</source>
         <translation>米字格</translation>
+    </message>
+    <message>
+        <location filename="../write/view.py"/>
+        <source>Not right? Teach it…</source>
+        <translation>不对？教教它…</translation>
+    </message>
+    <message>
+        <location filename="../write/view.py"/>
+        <source>Pick the character you wrote: the drawing is kept on this computer as a sample of your handwriting, and the models learn it at once</source>
+        <translation>选出你写的字：这次书写会作为你的笔迹样本保存在这台电脑上，模型立刻就能学会</translation>
+    </message>
+    <message>
+        <location filename="../write/view.py"/>
+        <source>Forget my handwriting…</source>
+        <translation>忘掉我的笔迹…</translation>
+    </message>
+    <message>
+        <location filename="../write/view.py"/>
+        <source>Export my handwriting…</source>
+        <translation>导出我的笔迹…</translation>
+    </message>
+    <message>
+        <location filename="../write/view.py"/>
+        <source>My handwriting</source>
+        <translation>我的笔迹</translation>
+    </message>
+    <message>
+        <location filename="../write/view.py"/>
+        <source>Your handwriting samples: export them for training, or forget them</source>
+        <translation>你的笔迹样本：导出用于训练，或者忘掉它们</translation>
     </message>
     <message>
         <location filename="../write/view.py"/>

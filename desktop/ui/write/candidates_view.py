@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from desktop.core.characters import CharacterInfo, CharacterTableError, character_info
 from desktop.ui import style
 from desktop.ui.fonts import cjk_font
-from desktop.ui.i18n import tr
+from desktop.ui.i18n import tr, tr_noop
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +43,10 @@ BAR_STEPS = 1000
 BAR_HEIGHT = 8  # px: a strip under the reading
 CHAR_BOX_EMS = 1.2  # a candidate's character box, in ems: a CJK font's line height (about 1.45 em) is mostly air
 CHAR_BOX_WIDTH_EMS = 1.2  # its width, in widths of a character
+#: Marks an answer the user's own handwriting samples changed.
+PERSONAL_MARK = "\u270e"
+PERSONAL_NOTE = tr_noop("\u270e model: {char}")
+PERSONAL_TIP = tr_noop("Your own handwriting samples put this first; the model alone said {char}")
 
 
 class CandidateLike(Protocol):
@@ -207,23 +211,27 @@ class CandidateButton(QPushButton):
         layout.addLayout(details, stretch=1)
         self._apply_fonts()
 
-    def show_candidate(self, char: str, probability: float) -> None:
+    def show_candidate(self, char: str, probability: float, model_choice: str | None = None) -> None:
+        """``model_choice``: the model's own first answer, when the user's handwriting put ``char`` first."""
         self.char = char
         info = lookup(char)
         self.char_label.setText(char)
         self.bar.setValue(round(min(max(probability, 0.0), 1.0) * BAR_STEPS))
-        self.percent_label.setText(percent_text(probability))
+        mark = f"{PERSONAL_MARK} " if model_choice else ""
+        self.percent_label.setText(mark + percent_text(probability))
         if info is not None:
             self.reading_label.set_reading(info.pinyin, info.gloss)
             spoken = f"{char} {info.pinyin} {info.gloss}, {spoken_percent(probability)}"
         else:
             self.reading_label.set_reading("", "")
             spoken = f"{char}, {spoken_percent(probability)}"
-        self.setAccessibleName(spoken)
+        personal = tr(PERSONAL_TIP, char=model_choice) if model_choice else ""
+        self.setAccessibleName(f"{spoken}, {personal}" if personal else spoken)
         self.setAccessibleDescription("Click to copy the character to the clipboard")
         copy = tr("Copy {char} to the clipboard", char=char)
         # The whole reading, which a narrow card may end in "…".
-        self.setToolTip(f"{char} {self.reading_label.plain_text()}\n{copy}" if info is not None else copy)
+        tip = f"{char} {self.reading_label.plain_text()}\n{copy}" if info is not None else copy
+        self.setToolTip(f"{tip}\n{personal}" if personal else tip)
 
     def _apply_fonts(self) -> None:
         base = self.font().pointSizeF()
@@ -256,6 +264,7 @@ class CandidatesView(QWidget):
         self.setAccessibleName("Candidates")
         self._buttons: list[CandidateButton] = []
         self._slots = slots
+        self._model_choice: str | None = None
 
         self.title_label = QLabel()
         self.title_label.setObjectName("candidatesTitle")
@@ -266,6 +275,10 @@ class CandidatesView(QWidget):
         self.notice_label.setWordWrap(True)
         self.notice_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.notice_label.hide()
+        self.personal_label = QLabel()
+        self.personal_label.setObjectName("personalMark")
+        self.personal_label.setAccessibleName("Changed by your handwriting")
+        self.personal_label.hide()
         self.copied_label = QLabel()
         self.copied_label.setObjectName("copiedFeedback")
         self.copied_label.setAccessibleName("Copy feedback")
@@ -278,6 +291,7 @@ class CandidatesView(QWidget):
         self._list.setSpacing(4)
         title_row = QHBoxLayout()  # the copy feedback beside the title: no row of its own to pay for
         title_row.addWidget(self.title_label, stretch=1)
+        title_row.addWidget(self.personal_label, alignment=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         title_row.addWidget(self.copied_label, alignment=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -317,19 +331,31 @@ class CandidatesView(QWidget):
     def title(self) -> str:
         return self._title
 
-    def set_candidates(self, candidates: Sequence[CandidateLike]) -> None:
-        """Show these candidates, best first (the caller ranks them)."""
+    def set_candidates(self, candidates: Sequence[CandidateLike], model_choice: str | None = None) -> None:
+        """Show these candidates, best first (the caller ranks them). ``model_choice``: the model's own
+        first answer, when the user's handwriting samples put another first (that one is marked)."""
+        self._show_personal_mark(model_choice if candidates else None)
         if not candidates:
             self.set_notice(tr("No candidates"))
             return
         self.notice_label.hide()
         while len(self._buttons) < len(candidates):
             self._add_button()
-        for button, candidate in zip(self._buttons, candidates):
-            button.show_candidate(candidate.char, float(candidate.probability))
+        for rank, (button, candidate) in enumerate(zip(self._buttons, candidates)):
+            button.show_candidate(candidate.char, float(candidate.probability), model_choice if rank == 0 else None)
             button.show()
         for button in self._buttons[len(candidates):]:
             button.hide()
+
+    def _show_personal_mark(self, model_choice: str | None) -> None:
+        self._model_choice = model_choice
+        self.personal_label.setText(tr(PERSONAL_NOTE, char=model_choice) if model_choice else "")
+        self.personal_label.setToolTip(tr(PERSONAL_TIP, char=model_choice) if model_choice else "")
+        self.personal_label.setVisible(bool(model_choice))
+
+    def personal_mark(self) -> str | None:
+        """The model's own first answer when the user's handwriting changed the one on show, else None."""
+        return self._model_choice
 
     def shown_candidates(self) -> list[str]:
         """The characters now on show, best first."""
@@ -337,6 +363,7 @@ class CandidatesView(QWidget):
 
     def clear(self) -> None:
         """No candidates and no notice."""
+        self._show_personal_mark(None)
         for button in self._buttons:
             button.hide()
         self.notice_label.clear()

@@ -4,6 +4,11 @@ The controller of :class:`~desktop.ui.write.view.WriteView`. It turns the ink in
 input itself (cheap) and leaves every model run to the :class:`ModelHost` thread: requests go out
 throttled while writing and at once on pen-up; each carries an id, and an answer for an older id
 than the newest sent is dropped.
+
+It learns the user's handwriting: when the top answer is wrong, "Not right? Teach it…" opens a
+:class:`CharacterPicker`; the drawing is kept as a sample of the character picked
+(:class:`PersonalHandwriting`), the host fits its personal layer, and the panel recognises again.
+An answer the samples changed is marked in the candidates, with the model's own answer beside it.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from typing import Sequence
 
 import numpy as np
 from PySide6.QtCore import QTimer, Signal, Slot
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from desktop.core.framing import EmptyDrawing
 from desktop.core.recognition import InputFileError, candidates, image_to_input, read_image_file, strokes_to_input
@@ -25,7 +30,9 @@ from desktop.ui.file_drop import FileDropMixin
 from desktop.ui.i18n import tr, tr_noop
 from desktop.ui.model_checklist import add_model_item, check_paths, checked_paths
 from desktop.ui.write.candidates_view import CandidatesView
+from desktop.ui.write.character_picker import CharacterPicker
 from desktop.ui.write.model_host import ModelAnswer, ModelHost
+from desktop.ui.write.personal_controller import PersonalHandwriting
 from desktop.ui.write.view import WriteView
 from desktop.ui.write.why_toggle import WriteWhy
 
@@ -40,6 +47,9 @@ SAMPLE_INSET = 0.08
 # English sources; shown through tr().
 EMPTY_MESSAGE = tr_noop("Write a character on the canvas, or open an image of one.")
 NO_MODEL_MESSAGE = tr_noop("No character model found. Build one with: python -m training build-assets")
+NO_SAMPLES = tr_noop("No samples of your handwriting are kept yet: when an answer is wrong, use "
+                     "\u201cNot right? Teach it\u2026\u201d.")
+NOTHING_TO_TEACH = tr_noop("Write a character first; then, if the answer is wrong, teach the models the right one.")
 
 
 class WritePanel(FileDropMixin, QWidget):
@@ -52,8 +62,12 @@ class WritePanel(FileDropMixin, QWidget):
     status_message = Signal(str)
     #: The 米字格 grid was shown or hidden.
     grid_visible_changed = Signal(bool)
+    #: The model host uses this many samples of the user's handwriting from now on.
+    personal_layer_ready = Signal(int)
 
-    def __init__(self, host: ModelHost, parent: QWidget | None = None):
+    def __init__(self, host: ModelHost, parent: QWidget | None = None,
+                 handwriting_folder: str | Path | None = None):
+        """``handwriting_folder``: where the user's samples are kept (default: the app's data folder)."""
         super().__init__(parent)
         self.setObjectName("writePanel")
         self.setAccessibleName("Write panel")
@@ -66,6 +80,7 @@ class WritePanel(FileDropMixin, QWidget):
         self._current_input: np.ndarray | None = None
         self._image_path: Path | None = None
         self._models_loaded = False
+        self._picker: CharacterPicker | None = None
         self.view = WriteView(self)
         self.canvas = self.view.canvas
         # "Why?": heat maps over the model input and the canvas.
@@ -79,6 +94,11 @@ class WritePanel(FileDropMixin, QWidget):
         host.models_ready.connect(self.set_models)
         host.recognized.connect(self._on_recognized)
         host.failed.connect(self._on_failed)
+        host.personal_ready.connect(self._on_personal_ready)
+        self.handwriting = PersonalHandwriting(host, handwriting_folder, parent=self)
+        self.handwriting.count_changed.connect(self.view.set_handwriting_count)
+        self.handwriting.message.connect(self._show_status)
+        self.handwriting.load()
         self._update_buttons()
 
     def _connect_view(self) -> None:
@@ -93,6 +113,9 @@ class WritePanel(FileDropMixin, QWidget):
         view.grid_checkbox.toggled.connect(self.canvas.set_grid_visible)
         view.grid_checkbox.toggled.connect(self.grid_visible_changed)
         view.model_list.itemChanged.connect(self._on_model_choice_changed)
+        view.teach_button.clicked.connect(self.open_character_picker)
+        view.forget_action.triggered.connect(self.confirm_forget_handwriting)
+        view.export_action.triggered.connect(self.export_handwriting_dialog)
 
     # -- commands (lessons, the toolbar and the main window's menus) ---------------------------
     def undo(self) -> None:
@@ -102,8 +125,10 @@ class WritePanel(FileDropMixin, QWidget):
         self.canvas.redo()
 
     def shutdown(self) -> None:
-        """Stop the panel's own thread (the "Why?" worker); the window stops the model host it shares."""
+        """Stop the panel's own threads (the "Why?" worker, the handwriting files); the window stops the
+        model host it shares."""
         self.why.shutdown()
+        self.handwriting.wait()
 
     def clear(self) -> None:
         self.canvas.clear()
@@ -159,6 +184,92 @@ class WritePanel(FileDropMixin, QWidget):
     def open_dropped(self, path: str) -> None:
         """A file dropped on the panel (:class:`FileDropMixin`)."""
         self.load_image(path)
+
+    # -- the user's handwriting (commands) ------------------------------------------------------
+    def teach_character(self, char: str) -> bool:
+        """Keep the drawing (or image) on show as a sample of the user's ``char``: the models learn it and
+        recognise again. False, with a status line, when nothing is on show or no model knows ``char``."""
+        strokes = self.canvas.strokes() if self._image_path is None else None
+        return self._keep_sample(char, self._current_input, strokes)
+
+    def forget_handwriting(self) -> None:
+        """Delete every kept sample of the user's handwriting (no question asked)."""
+        self.handwriting.forget()
+
+    def export_handwriting(self, folder: str | Path) -> None:
+        """Write the samples as ``<char>/<n>.png`` into ``folder`` if it is empty, else into a new folder
+        inside it; the status line says how many and where."""
+        self.handwriting.export(folder)
+
+    def handwriting_sample_count(self) -> int:
+        return self.handwriting.count()
+
+    def known_characters(self) -> list[str]:
+        """Every character the chosen models (else all of them) tell apart, the first model's first."""
+        paths = self.chosen_models() or list(self._models)
+        return list(dict.fromkeys(char for path in paths for char in self._models[path].class_names))
+
+    # -- the user's handwriting (dialogs) ---------------------------------------------------------
+    def open_character_picker(self) -> CharacterPicker | None:
+        """"Not right? Teach it…": the picker over the panel (None, with a status line, when nothing is
+        on show); the character picked is taught with the drawing of now."""
+        x, strokes = self._current_input, (self.canvas.strokes() if self._image_path is None else None)
+        if x is None or not self._models:
+            self._show_status(tr(NOTHING_TO_TEACH))
+            return None
+        column = self.candidate_view()
+        picker = CharacterPicker(self.known_characters(), column.shown_candidates() if column else [], parent=self)
+        picker.accepted.connect(lambda: self._keep_sample(picker.chosen(), x, strokes))
+        picker.finished.connect(self._on_picker_closed)
+        self._picker = picker
+        picker.open()
+        return picker
+
+    def character_picker(self) -> CharacterPicker | None:
+        """The picker while it is open."""
+        return self._picker
+
+    def confirm_forget_handwriting(self) -> None:
+        count = self.handwriting.count()
+        if not count:
+            self._show_status(tr(NO_SAMPLES))
+            return
+        answer = QMessageBox.question(
+            self, tr("Forget my handwriting"),
+            tr("Delete the {n} samples of your handwriting kept on this computer? The models then answer on "
+               "their own again.", n=count))
+        if answer == QMessageBox.StandardButton.Yes:
+            self.forget_handwriting()
+
+    def export_handwriting_dialog(self) -> None:
+        if not self.handwriting.count():
+            self._show_status(tr(NO_SAMPLES))
+            return
+        folder = QFileDialog.getExistingDirectory(self, tr("Export my handwriting (a <char>/<n>.png folder)"))
+        if folder:
+            self.export_handwriting(folder)
+
+    def _on_picker_closed(self) -> None:
+        if self._picker is not None:
+            self._picker.deleteLater()
+            self._picker = None
+
+    def _keep_sample(self, char: str | None, x: np.ndarray | None, strokes: list[np.ndarray] | None) -> bool:
+        if x is None or not char:
+            self._show_status(tr(NOTHING_TO_TEACH))
+            return False
+        if char not in self.known_characters():
+            self._show_status(tr("No model here knows {char}, so none can learn your handwriting of it", char=char))
+            return False
+        self.handwriting.add(char, x, strokes)
+        return True
+
+    @Slot(int)
+    def _on_personal_ready(self, count: int) -> None:
+        """The host uses the new samples: show the drawing's answer with them."""
+        self.personal_layer_ready.emit(count)
+        if self._models_loaded and self._current_input is not None:
+            self.recognize_now()
 
     # -- state ---------------------------------------------------------------------------------
     def candidate_view(self, path: str | None = None) -> CandidatesView | None:
@@ -266,6 +377,7 @@ class WritePanel(FileDropMixin, QWidget):
         self._throttle.stop()
         x = self._input_now()
         self._current_input = x
+        self.view.teach_button.setEnabled(x is not None)
         self.view.input_view.set_input(x)
         self._latest_request += 1
         if x is None:
@@ -322,18 +434,27 @@ class WritePanel(FileDropMixin, QWidget):
             model = self._models.get(path)
             if column is None or model is None:
                 continue
-            column.set_candidates(candidates(answer.probs[0], model.class_names, TOP_K))
+            choice = model.class_names[answer.model_top] if answer.personal_changed else None
+            column.set_candidates(candidates(answer.probs[0], model.class_names, TOP_K), choice)
             if path == features_path:
                 features = answer.features
                 self.view.feature_view.set_features({k: v[0] for k, v in features.items()} if features else None)
-        if self._image_path is None:
-            self.view.status_label.setText(tr("Keep writing: the candidates follow your strokes."))
         first = next((p for p in self.chosen_models() if p in results), None)
+        self._show_answer_status(first, results.get(first) if first else None)
         if first is not None and self._current_input is not None:
             self.why.offer(first, self._current_input, self._models[first].class_names,
                            self.canvas.strokes() if self._image_path is None else None, self.canvas.pen_width())
         self._shown_request = request_id
         self.predictions_shown.emit(request_id)
+
+    def _show_answer_status(self, path: str | None, answer: ModelAnswer | None) -> None:
+        if answer is not None and answer.personal_changed:
+            names = self._models[path].class_names
+            self.view.status_label.setText(tr(
+                "\u270e {char} comes from your handwriting: the model alone said {model}",
+                char=names[int(np.argmax(answer.probs[0]))], model=names[answer.model_top]))
+        elif self._image_path is None:
+            self.view.status_label.setText(tr("Keep writing: the candidates follow your strokes."))
 
     @Slot(int, str)
     def _on_failed(self, request_id: int, message: str) -> None:

@@ -13,18 +13,20 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtGui import QAction, QImage, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
+    QMenu,
     QScrollArea,
     QSizePolicy,
     QSlider,
     QSplitter,
     QStackedWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -32,7 +34,7 @@ from PySide6.QtWidgets import (
 from desktop.ui.explain_overlay import ColourScale
 from desktop.ui.i18n import tr, tr_noop, translated, translated_label
 from desktop.ui.why import why_toggle
-from desktop.ui.widgets import tool_button
+from desktop.ui.widgets import push_button, tool_button, wrapping_label
 from desktop.ui.write.candidate_columns import CandidateColumns
 from desktop.ui.write.candidates_view import CandidatesView
 from desktop.ui.write.canvas import DrawingCanvas
@@ -43,6 +45,8 @@ PEN_WIDTH_RANGE = (2, 40)
 PEN_SLIDER_WIDTH = (80, 160)  # px at 100 % zoom: never a stub, never the whole toolbar
 MODEL_LIST_ROWS = 2.5  # the comparison list shows this many models before it scrolls
 LOADING_MESSAGE = tr_noop("Loading the models…")
+SAMPLE_COUNT = tr_noop("{n} samples")
+SAMPLE_COUNT_TIP = tr_noop("{n} samples of your handwriting, kept only on this computer")
 
 
 class WriteView(QSplitter):
@@ -55,6 +59,7 @@ class WriteView(QSplitter):
         self.canvas = DrawingCanvas()
         self._build_drawing_area()
         self._build_toolbar()
+        self._build_handwriting_row()
         self.status_label = QLabel(tr(LOADING_MESSAGE))
         self.status_label.setObjectName("writeStatus")
         self.status_label.setWordWrap(True)
@@ -104,6 +109,44 @@ class WriteView(QSplitter):
         self.grid_checkbox.setAccessibleName("Show the 米字格 guide grid")
         self.grid_checkbox.setChecked(self.canvas.grid_visible())
 
+    def _build_handwriting_row(self) -> None:
+        """Under the canvas: "Not right? Teach it…", the handwriting menu and how many samples are kept."""
+        self.teach_button = push_button(
+            tr_noop("Not right? Teach it…"), name="teachHandwritingButton",
+            accessible="Not right? Pick the character you wrote",
+            tip=tr_noop("Pick the character you wrote: the drawing is kept on this computer as a sample of "
+                        "your handwriting, and the models learn it at once"))
+        self.forget_action = QAction()
+        translated(self.forget_action.setText, "Forget my handwriting…", owner=self.forget_action)
+        self.forget_action.setObjectName("forgetHandwritingAction")
+        self.export_action = QAction()
+        translated(self.export_action.setText, "Export my handwriting…", owner=self.export_action)
+        self.export_action.setObjectName("exportHandwritingAction")
+        self.handwriting_menu = QMenu()
+        self.handwriting_menu.addAction(self.export_action)
+        self.handwriting_menu.addAction(self.forget_action)
+        self.handwriting_button = tool_button(
+            tr_noop("My handwriting"), name="handwritingMenuButton", accessible="My handwriting",
+            tip=tr_noop("Your handwriting samples: export them for training, or forget them"))
+        self.handwriting_button.setMenu(self.handwriting_menu)
+        self.handwriting_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.handwriting_label = wrapping_label(name="handwritingCount", accessible="Samples of your handwriting")
+        self._handwriting_count = 0
+        label = self.handwriting_label
+        # Placeholders read when the text is made: a language switch shows the count of then.
+        translated(lambda text: label.setText(text if self._handwriting_count else ""), SAMPLE_COUNT, owner=label,
+                   n=lambda: self._handwriting_count)
+        translated(label.setToolTip, SAMPLE_COUNT_TIP, owner=label, n=lambda: self._handwriting_count)
+        self.set_handwriting_count(0)
+
+    def set_handwriting_count(self, count: int) -> None:
+        """How many samples of the user's handwriting are kept (the menu's commands need some)."""
+        self._handwriting_count = count
+        self.handwriting_label.setText(tr(SAMPLE_COUNT, n=count) if count else "")
+        self.handwriting_label.setToolTip(tr(SAMPLE_COUNT_TIP, n=count))
+        self.forget_action.setEnabled(count > 0)
+        self.export_action.setEnabled(count > 0)
+
     def _canvas_column(self) -> QWidget:
         # Two short toolbar rows rather than one long one: the canvas column stays narrow enough to
         # share a 1024-pixel screen (or the Lessons sidebar) with the candidates.
@@ -115,6 +158,7 @@ class WriteView(QSplitter):
         layout.addLayout(_row(self.undo_button, self.redo_button, self.clear_button, self.open_button))
         layout.addLayout(_row(pen_label, self.pen_width_slider, self.grid_checkbox))
         layout.addWidget(self.drawing_area, stretch=1)
+        layout.addLayout(_row(self.teach_button, self.handwriting_button, self.handwriting_label, stretch=False))
         layout.addWidget(self.status_label)
         return column
 
@@ -212,10 +256,13 @@ class WriteView(QSplitter):
         super().changeEvent(event)
 
 
-def _row(*widgets: QWidget) -> QHBoxLayout:
-    """Widgets side by side from the left."""
+def _row(*widgets: QWidget, stretch: bool = True) -> QHBoxLayout:
+    """Widgets side by side from the left (``stretch=False``: the last one takes what is left)."""
     row = QHBoxLayout()
     for widget in widgets:
         row.addWidget(widget)
-    row.addStretch()
+    if stretch:
+        row.addStretch()
+    else:
+        row.setStretch(len(widgets) - 1, 1)
     return row
