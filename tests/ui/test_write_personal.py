@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from desktop.core.character_search import TONE_NUMBERS
@@ -190,6 +191,20 @@ def test_the_picker_teaches_by_pinyin_and_enter(qtbot, panel: WritePanel, case: 
     qtbot.waitUntil(lambda: panel.character_picker() is None, timeout=WAIT_MS)
     assert write_sample(qtbot, panel, case, 2)[0] == char
     assert cnn_column(panel).personal_mark() not in (None, char)
+
+
+def test_a_candidates_context_menu_teaches_it(qtbot, panel: WritePanel, case: tuple[int, str]) -> None:
+    char = case[1]
+    shown = write_sample(qtbot, panel, case, 0)
+    if char not in shown:
+        pytest.skip(f"{char} is not among the CNN's candidates for this writer's first try")
+    menu = cnn_column(panel).card_menu(shown.index(char) + 1)
+    teach = menu.findChild(QAction, "teachCandidateAction")
+    assert char in teach.text()
+    with qtbot.waitSignal(panel.personal_layer_ready, timeout=WAIT_MS, check_params_cb=lambda n: n == 1):
+        teach.trigger()
+    menu.close()
+    assert write_sample(qtbot, panel, case, 1)[0] == char
 
 
 def typed_pinyin(char: str) -> str:

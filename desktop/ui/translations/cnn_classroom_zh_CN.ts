@@ -3450,6 +3450,16 @@ Shown filter: replace only the filter shown below, to build a bank of different 
     </message>
     <message>
         <location filename="../write/candidates_view.py"/>
+        <source>Copy {char}</source>
+        <translation>复制 {char}</translation>
+    </message>
+    <message>
+        <location filename="../write/candidates_view.py"/>
+        <source>This is what I wrote: teach the models {char}</source>
+        <translation>我写的就是它：让模型学习 {char}</translation>
+    </message>
+    <message>
+        <location filename="../write/candidates_view.py"/>
         <source>Copied {char}</source>
         <translation>已复制 {char}</translation>
     </message>

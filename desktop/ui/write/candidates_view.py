@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLayout,
+    QMenu,
     QProgressBar,
     QPushButton,
     QSizePolicy,
@@ -255,6 +256,8 @@ class CandidatesView(QWidget):
 
     #: A candidate's character was copied to the clipboard.
     candidate_copied = Signal(str)
+    #: The user said a candidate is the character they wrote (a card's context menu).
+    candidate_taught = Signal(str)
 
     def __init__(self, title: str = "", parent: QWidget | None = None, slots: int = 0):
         """``slots``: room kept for that many candidates from the start, so the column does not grow
@@ -318,6 +321,9 @@ class CandidatesView(QWidget):
     def _add_button(self) -> CandidateButton:
         button = CandidateButton(len(self._buttons) + 1, self)
         button.clicked.connect(lambda _checked=False, b=button: self._copy(b.char))
+        button.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        button.customContextMenuRequested.connect(
+            lambda pos, b=button: self.card_menu(b.rank).popup(b.mapToGlobal(pos)))
         self._list.addWidget(button)
         self._buttons.append(button)
         return button
@@ -378,6 +384,19 @@ class CandidatesView(QWidget):
     def notice_text(self) -> str:
         """The notice on show in place of the candidates ("" when there is none)."""
         return self.notice_label.text() if not self.notice_label.isHidden() else ""
+
+    def card_menu(self, rank: int) -> QMenu:
+        """A card's context menu (right click, or the menu key): copy its character, or teach it as the
+        character the user wrote."""
+        char = self._buttons[rank - 1].char
+        menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        copy = menu.addAction(tr("Copy {char}", char=char))
+        copy.triggered.connect(lambda _checked=False: self._copy(char))
+        teach = menu.addAction(tr("This is what I wrote: teach the models {char}", char=char))
+        teach.setObjectName("teachCandidateAction")
+        teach.triggered.connect(lambda _checked=False: self.candidate_taught.emit(char))
+        return menu
 
     def _copy(self, char: str) -> None:
         if not char:

@@ -330,6 +330,7 @@ class WritePanel(FileDropMixin, QWidget):
     def _new_column(self, path: str) -> CandidatesView:
         column = self.view.new_candidates_column(f"candidates_{Path(path).stem}", self._models[path].title, TOP_K)
         column.candidate_copied.connect(lambda char, path=path: self._on_candidate_copied(path, char))
+        column.candidate_taught.connect(self.teach_character)
         return column
 
     def _on_candidate_copied(self, path: str, char: str) -> None:
