@@ -12,10 +12,13 @@ How: each corrected character gets a prototype, the mean direction of its sample
 measured from the embedding of blank paper (so what every drawing shares, the paper, does not
 count as resemblance). A drawing whose cosine similarity ``s`` to a prototype exceeds
 :data:`RESEMBLANCE` has that character's log-probability raised by
-``MAX_BOOST * (s - RESEMBLANCE) / (1 - RESEMBLANCE)``. Both constants were chosen on synthetic
-writers drawn from the training ranges only, as the best gain that costs characters the user
-never corrected at most a point (``benchmarks/personal_writers.py`` measures the result on
-held-out writers). The nearest single sample instead of the prototype did the same; a head
+``MAX_BOOST * (s - RESEMBLANCE) / (1 - RESEMBLANCE)``; and when it resembles some corrected
+character that much, every corrected character it resembles less than the best-matching one is
+lowered by ``RIVAL_PENALTY`` times the difference (a contest among corrected characters only: the
+others' scores are never lowered). The constants
+were chosen on synthetic writers drawn from the training ranges only, as the best gain that costs
+characters the user never corrected at most a point (``benchmarks/personal_writers.py`` measures
+the result on held-out writers). The nearest single sample instead of the prototype did the same; a head
 trained on the samples (on top of the model's scores) gained less and cost uncorrected characters
 2-6 points; heads that only rank the corrected characters among themselves gained a little more
 when every character had samples, but have nothing to say about a drawing of one that has none.
@@ -49,6 +52,9 @@ RESEMBLANCE = 0.75
 #: The largest rise of a corrected character's log-probability (e^4: about 55 times likelier),
 #: reached by a drawing pointing exactly like its samples.
 MAX_BOOST = 4.0
+#: How far a corrected character falls behind the best-matching corrected one, per unit of cosine
+#: similarity it lacks: when the user has corrected both, the drawing's own resemblance decides.
+RIVAL_PENALTY = 10.0
 #: Paper grey: the blank page the embedding's origin is measured on.
 PAPER = 255.0
 
@@ -295,6 +301,8 @@ class PersonalLayer:
         if len(similarity) != len(rows):
             raise ValueError(f"{len(rows)} rows of probabilities but {len(similarity)} embeddings")
         boost = MAX_BOOST * np.maximum(similarity - RESEMBLANCE, 0.0) / (1.0 - RESEMBLANCE)
+        best = similarity.max(axis=1, keepdims=True)
+        boost -= RIVAL_PENALTY * (best > RESEMBLANCE) * (best - similarity)
         scores = np.log(np.clip(rows, 1e-45, None))
         scores[:, self._classes] += boost
         scores -= scores.max(axis=1, keepdims=True)

@@ -186,6 +186,19 @@ def test_a_corrected_class_wins_only_for_drawings_like_its_samples():
     assert np.log(alike[2] / alike[0]) - np.log(model_says[2] / model_says[0]) <= MAX_BOOST + 1e-9
 
 
+def test_corrected_characters_compete_only_for_drawings_that_resemble_one_of_them():
+    rng = np.random.default_rng(4)
+    b_like, c_like = rng.normal(0, 1, 16), rng.normal(0, 1, 16)
+    samples = np.stack([b_like, b_like + 0.05, c_like, c_like + 0.05])
+    layer = PersonalLayer.fit(samples, ["b", "b", "c", "c"], list("abc"))
+    model_says = np.array([0.2, 0.5, 0.3])
+    out = layer.adjust(model_says, c_like + rng.normal(0, 0.05, 16))
+    assert out.argmax() == 2
+    assert out[1] / out[0] < model_says[1] / model_says[0]  # b, the rival, lost ground to the uncorrected a
+    # A drawing like neither sets no contest: every score stays the model's.
+    np.testing.assert_allclose(layer.adjust(model_says, -(b_like + c_like)), model_says)
+
+
 def test_the_origin_is_where_similarity_is_measured_from():
     # Features that all share a large offset (like pixels on white paper) only resemble each
     # other once the offset, the blank page's embedding, is taken away.
