@@ -1,7 +1,10 @@
 """Stroke centre-lines of characters from hanzi-writer-data (Make Me a Hanzi).
 
-The vendored copy under ``assets/strokes/hanzi-writer-data`` holds the 55 course characters; a
-user may point ``--strokes`` at the package's full data folder for more.
+The vendored copy under ``assets/strokes/hanzi-writer-data`` holds a ``<char>.json`` file for each
+of the 55 course characters and one bundle with the medians of the 3,755 GB2312 level-1
+characters; a character without a file comes from the bundle (the values are the same for a
+character in both). A user may point ``--strokes`` at the package's full data folder for more;
+such a folder is read on its own, without the bundle.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from desktop.core.stroke_samples import StrokeDataError, read_stroke_file
+from desktop.core.stroke_samples import StrokeDataError, bundled_characters, bundled_strokes, read_stroke_file
 from desktop.core.stroke_samples import strokes_dir as shipped_strokes_dir
 
 from .errors import DataError, UnknownCharacterError
@@ -29,19 +32,44 @@ def _load(path: str) -> tuple[np.ndarray, ...]:
         raise DataError(str(exc)) from exc
 
 
+@lru_cache(maxsize=1)
+def _bundled() -> frozenset[str]:
+    try:
+        return frozenset(bundled_characters())
+    except StrokeDataError as exc:
+        raise DataError(str(exc)) from exc
+
+
+@lru_cache(maxsize=None)
+def _load_bundled(char: str) -> tuple[np.ndarray, ...]:
+    try:
+        return tuple(bundled_strokes(char))
+    except StrokeDataError as exc:
+        raise DataError(str(exc)) from exc
+
+
 def load_medians(char: str, strokes_dir: str | Path | None = None) -> list[np.ndarray]:
-    """Stroke centre-lines of ``char`` in writing order, y pointing down (1024 box)."""
+    """Stroke centre-lines of ``char`` in writing order, y pointing down (1024 box).
+
+    From ``<char>.json`` in ``strokes_dir``; without ``strokes_dir``, from the shipped file, else
+    from the shipped bundle of the GB2312 level-1 characters.
+    """
     folder = Path(strokes_dir) if strokes_dir else default_strokes_dir()
     if not folder.is_dir():
         raise DataError(f"{folder}: stroke data folder not found")
     file = folder / f"{char}.json"
-    if not file.is_file():
-        raise UnknownCharacterError(
-            f"no stroke data for {char!r} in {folder}; point --strokes at a full copy of hanzi-writer-data"
-        )
-    return [s.copy() for s in _load(str(file))]
+    if file.is_file():
+        return [s.copy() for s in _load(str(file))]
+    if not strokes_dir and char in _bundled():
+        return [s.copy() for s in _load_bundled(char)]
+    raise UnknownCharacterError(
+        f"no stroke data for {char!r} in {folder}; point --strokes at a full copy of hanzi-writer-data"
+    )
 
 
 def available_characters(strokes_dir: str | Path | None = None) -> list[str]:
+    """Every character with stroke data, sorted by code point: the folder's files (and, without
+    ``strokes_dir``, the shipped bundle's characters)."""
     folder = Path(strokes_dir) if strokes_dir else default_strokes_dir()
-    return sorted(p.stem for p in folder.glob("*.json") if len(p.stem) == 1)
+    files = {p.stem for p in folder.glob("*.json") if len(p.stem) == 1}
+    return sorted(files if strokes_dir else files | _bundled())

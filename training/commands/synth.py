@@ -10,12 +10,14 @@ def configure(p) -> None:
     p.add_argument("--out", required=True, help="output folder; gets Train/<char>/<n>.png and Test/...")
     p.add_argument("--chars", default="course",
                    help="characters to write: 'course' (the 55 course characters, default), 'all' (every "
-                        "character with stroke data) or the characters themselves, e.g. 大天太")
+                        "character with stroke data: without --strokes the 3,755 of GB2312 level 1 and the course's "
+                        "啖 and 囡) or the characters themselves, e.g. 大天太")
     p.add_argument("--train", type=int, default=600, help="training images per character (default 600)")
     p.add_argument("--test", type=int, default=140, help="test images per character (default 140)")
     p.add_argument("--seed", type=int, default=0, help="random seed; the same seed writes the same images")
     p.add_argument("--strokes", default=None, help="folder of hanzi-writer-data <char>.json files "
-                                                   "(default: the bundled 55 characters)")
+                                                   "(default: the shipped stroke data: the 55 course "
+                                                   "characters and the 3,755 of GB2312 level 1)")
     p.add_argument("--neat", action="store_true", help="switch every handwriting effect off (font skeleton)")
     p.add_argument("--workers", type=int, default=None, help="processes to use (default: all cores)")
 
