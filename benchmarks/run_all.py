@@ -78,6 +78,10 @@ def main(argv: list[str] | None = None) -> int:
     # Its own interpreter: it pins itself to two cores, which must not slow the others.
     subprocess.run([sys.executable, "-m", "benchmarks.bench_teach"], check=True)
 
+    print("\n== It learns your handwriting: the personal layer on held-out synthetic writers")
+    # Its own interpreter: it draws writers with the training package and keeps samples in its own folders.
+    subprocess.run([sys.executable, "-m", "benchmarks.personal_writers"], check=True)
+
     print("\n== Training speed, course CNN")
     print(bench_training.report(bench_training.run(args.samples, args.epochs, data=args.data)))
 
