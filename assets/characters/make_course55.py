@@ -69,8 +69,11 @@ def numbered_to_marked(syllable: str) -> str:
     return letters[:at] + marked + letters[at + 1 :]
 
 
-def short_gloss(definitions: list[str]) -> str:
-    """The first few real senses, "; "-joined and kept short enough for a candidate button."""
+def short_gloss(definitions: list[str], not_a_meaning: re.Pattern = _NOT_A_MEANING) -> str:
+    """The first few real senses, "; "-joined and kept short enough for a candidate button.
+
+    ``not_a_meaning`` matches the senses to leave out besides cross-references.
+    """
     senses: list[str] = []
     for raw in definitions:
         sense = _MEASURE_WORD.sub("", re.sub(r"^\(bound form\) ", "", raw.strip()))
@@ -78,7 +81,7 @@ def short_gloss(definitions: list[str]) -> str:
             sense = sense[1:-1]  # a sense that is all explanation, e.g. (question particle ...)
         if len(sense) > GLOSS_MAX_CHARS and "," in sense:
             sense = sense.split(",")[0]  # "lower form of animal life, including insects, ..." -> its head
-        if not sense or _NOT_A_MEANING.match(sense) or _CROSS_REFERENCE.match(sense):
+        if not sense or not_a_meaning.match(sense) or _CROSS_REFERENCE.match(sense):
             continue
         if senses and (len(senses) >= GLOSS_MAX_SENSES or len("; ".join(senses + [sense])) > GLOSS_MAX_CHARS):
             break
@@ -86,8 +89,9 @@ def short_gloss(definitions: list[str]) -> str:
     return "; ".join(senses)
 
 
-def read_cedict(path: Path) -> tuple[dict[str, list[tuple[str, str, list[str]]]], dict[str, str]]:
-    """Single-character entries by simplified form, in file order, and the file's ``#!`` header fields."""
+def read_cedict(path: Path, longest: int = 1) -> tuple[dict[str, list[tuple[str, str, list[str]]]], dict[str, str]]:
+    """Entries of up to ``longest`` characters (default: single characters) by simplified form, in
+    file order, and the file's ``#!`` header fields."""
     opener = gzip.open if path.suffix == ".gz" else open
     entries: dict[str, list[tuple[str, str, list[str]]]] = {}
     header: dict[str, str] = {}
@@ -103,7 +107,7 @@ def read_cedict(path: Path) -> tuple[dict[str, list[tuple[str, str, list[str]]]]
             if not match:
                 continue
             traditional, simplified, pinyin, senses = match.groups()
-            if len(simplified) == 1:
+            if len(simplified) <= longest:
                 entries.setdefault(simplified, []).append((traditional, pinyin, senses.split("/")))
     return entries, header
 
