@@ -12,7 +12,6 @@ package reads.
 from __future__ import annotations
 
 import threading
-import time
 import unicodedata
 from pathlib import Path
 
@@ -214,23 +213,22 @@ def typed_pinyin(char: str) -> str:
     return "".join(c for c in decomposed if c.isascii()) + tone
 
 
-def test_the_layer_is_fitted_in_the_worker_in_under_a_second(qtbot, panel: WritePanel, case: tuple[int, str],
-                                                              monkeypatch) -> None:
-    fits: list[tuple[int, float]] = []
+def test_the_layer_is_fitted_in_the_worker_once_per_model(qtbot, panel: WritePanel, case: tuple[int, str],
+                                                            monkeypatch) -> None:
+    # How long a fit takes is measured by benchmarks/personal_writers.py; here: where, and how often.
+    fits: list[int] = []
     original = model_host._fit_layer
 
-    def timed(*args):
-        start = time.perf_counter()
-        layer = original(*args)
-        fits.append((threading.get_ident(), time.perf_counter() - start))
-        return layer
+    def recorded(*args):
+        fits.append(threading.get_ident())
+        return original(*args)
 
-    monkeypatch.setattr(model_host, "_fit_layer", timed)
+    monkeypatch.setattr(model_host, "_fit_layer", recorded)
     write_sample(qtbot, panel, case, 0)
     with qtbot.waitSignal(panel.personal_layer_ready, timeout=WAIT_MS, check_params_cb=lambda n: n == 1):
         panel.teach_character(case[1])
-    assert fits and all(thread != threading.get_ident() for thread, _ in fits)
-    assert sum(seconds for _, seconds in fits) < 1.0, fits
+    assert fits and all(thread != threading.get_ident() for thread in fits)
+    assert len(fits) == len(panel.chosen_models()), fits  # one fit per model for one new sample, no refits
 
 
 def test_kept_samples_come_back_after_a_restart(qtbot, folder: Path) -> None:
