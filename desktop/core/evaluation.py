@@ -22,6 +22,7 @@ from typing import Any, Callable
 import cv2
 import numpy as np
 
+from desktop.core.confusion import accuracy_by_class, confusion_summary, is_large, pair_cells
 from desktop.core.framing import EmptyDrawing
 from desktop.core.onnx_model import OnnxModel
 from desktop.core.recognition import InputFileError, image_to_input, read_image_file
@@ -124,7 +125,10 @@ class _Tally:
     def __init__(self, class_names: list[str]):
         self.class_names = class_names
         width = len(class_names)
-        self.matrix = np.zeros((width, width), dtype=np.int64)
+        # Thousands of classes: (true, predicted) pairs, summarised at the end (desktop.core.confusion).
+        self.large = is_large(width)
+        self.matrix = np.zeros((0, 0) if self.large else (width, width), dtype=np.int64)
+        self.pairs: list[np.ndarray] = []
         self.n = 0
         self.loss_sum = 0.0
         self.correct = 0
@@ -143,14 +147,18 @@ class _Tally:
         ranked = np.argsort(-probs, axis=1, kind="stable")[:, : min(TOP_K, probs.shape[1])]
         self.loss_sum += float(-np.log(np.clip(probs[rows, labels], EPSILON, 1 - EPSILON)).sum())
         self.in_top_k += int((ranked == labels[:, None]).any(axis=1).sum())
-        np.add.at(self.matrix, (labels, predicted), 1)
+        if self.large:
+            self.pairs.append(np.stack([labels, predicted]).astype(np.int64))
+        else:
+            np.add.at(self.matrix, (labels, predicted), 1)
         names = self.class_names
         for i, (true, pred, conf) in enumerate(zip(labels, predicted, confidence)):
             order, conf = self.n + i, float(conf)
             picture = _as_uint8(images[i])
-            cell_size = EXAMPLES_PER_DIAGONAL_CELL if true == pred else EXAMPLES_PER_MISTAKE_CELL
-            cell = self.cells.setdefault((int(true), int(pred)), _TopExamples(cell_size))
-            cell.offer(conf, order, {"source": sources[i], "confidence": conf}, picture)
+            if true != pred or not self.large:  # a large report keeps images of its confused pairs only
+                cell_size = EXAMPLES_PER_DIAGONAL_CELL if true == pred else EXAMPLES_PER_MISTAKE_CELL
+                cell = self.cells.setdefault((int(true), int(pred)), _TopExamples(cell_size))
+                cell.offer(conf, order, {"source": sources[i], "confidence": conf}, picture)
             if true == pred:
                 self.correct += 1
                 self.confidence_correct.append(conf)
@@ -169,11 +177,25 @@ class _Tally:
             self.failed.offer(conf, order, entry, picture)
         self.n += len(labels)
 
-    def result(self) -> dict[str, Any]:
+    def confusion(self) -> dict[str, Any]:
+        """``confusion_matrix``, ``per_class_accuracy`` and ``confusion_examples``; for a large model the
+        most confused pairs and the per-class table instead of the matrix, and only their cells' images."""
+        if self.large:
+            pairs = np.concatenate(self.pairs, axis=1) if self.pairs else np.zeros((2, 0), np.int64)
+            summary = confusion_summary(pairs[0], pairs[1], self.class_names)
+            keep = pair_cells(summary)
+            examples = {f"{t},{p}": cell.best_first() for (t, p), cell in sorted(self.cells.items()) if (t, p) in keep}
+            return {"confusion_matrix": None, "per_class_accuracy": accuracy_by_class(summary["class_table"],
+                                                                                      self.class_names),
+                    **summary, "confusion_examples": examples}
         per_class = {}
         for i, name in enumerate(self.class_names):
             total = int(self.matrix[i].sum())
             per_class[name] = float(self.matrix[i, i] / total) if total else None
+        return {"confusion_matrix": self.matrix.astype(int).tolist(), "per_class_accuracy": per_class,
+                "confusion_examples": {f"{t},{p}": cell.best_first() for (t, p), cell in sorted(self.cells.items())}}
+
+    def result(self) -> dict[str, Any]:
         return {
             "metrics": {
                 "test": {
@@ -183,11 +205,9 @@ class _Tally:
                     "top5": self.in_top_k / self.n,
                 }
             },
-            "confusion_matrix": self.matrix.astype(int).tolist(),
-            "per_class_accuracy": per_class,
+            **self.confusion(),
             "failed_predictions": self.failed.best_first(),
             "failed_total": self.failed_total,
-            "confusion_examples": {f"{t},{p}": cell.best_first() for (t, p), cell in sorted(self.cells.items())},
             "confidence": {
                 "bins": CONFIDENCE_BINS.tolist(),
                 "correct": np.histogram(self.confidence_correct, CONFIDENCE_BINS)[0].astype(int).tolist(),
@@ -214,7 +234,8 @@ def evaluate_folder(
     """Run ``model`` on every image of ``folder/<char>/*`` and summarise like a report's test split.
 
     Returns ``class_names``, ``metrics`` ({"test": {n, loss, accuracy, top5}}), ``confusion_matrix``
-    (rows = true class, columns = predicted, over all the model's classes), ``per_class_accuracy``
+    (rows = true class, columns = predicted, over all the model's classes; beyond
+    ``LARGE_MODEL_CLASSES`` None, with ``confused_pairs`` and ``class_table``), ``per_class_accuracy``
     (None for a class without images), ``failed_predictions`` (most confident first, each with the
     model input as ``image_png``), ``failed_total``, ``confusion_examples``, ``confidence``
     (histograms), ``ignored_classes`` ({folder name: file count} of folders that are not classes of
