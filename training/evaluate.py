@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from desktop.core.confusion import accuracy_by_class, confusion_summary, is_large, pair_cells
 from desktop.core.contract import LOGITS
 from desktop.core.onnx_model import ModelContractError, OnnxModel, softmax
 from training.errors import DataError
@@ -60,15 +61,19 @@ def confusion_examples(
     predicted: np.ndarray,
     confidence: np.ndarray,
     sources: Sequence[str] | None,
+    only: set[tuple[int, int]] | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
     """``{"true,predicted": [{"source", "confidence", "image_png"}, ...]}`` for every non-empty cell.
 
-    Most confident first; see :data:`MISTAKES_PER_CELL` and :data:`SUCCESSES_PER_CELL`.
+    Most confident first; see :data:`MISTAKES_PER_CELL` and :data:`SUCCESSES_PER_CELL`. With
+    ``only`` (a large model's most confused pairs) just those cells are kept.
     """
     order = np.argsort(-confidence, kind="stable")
     cells: dict[tuple[int, int], list[int]] = {}
     for i in order:
-        cells.setdefault((int(labels[i]), int(predicted[i])), []).append(int(i))
+        cell = (int(labels[i]), int(predicted[i]))
+        if only is None or cell in only:
+            cells.setdefault(cell, []).append(int(i))
     quota = _mistakes_per_cell([len(v) for (t, p), v in cells.items() if t != p])
     examples = {}
     for (t, p), members in sorted(cells.items()):
@@ -99,34 +104,33 @@ def evaluate_predictions(
     """Metrics and mistakes of class probabilities ``[N, classes]`` against integer ``labels``.
 
     Returns ``n``, ``loss`` (mean cross-entropy), ``accuracy``, ``top5``, ``confusion_matrix``
-    (rows = true class, columns = predicted), ``per_class_accuracy`` (None for a class with no
+    (rows = true class, columns = predicted; for more than ``LARGE_MODEL_CLASSES`` classes None,
+    with ``confused_pairs`` and ``class_table`` instead), ``per_class_accuracy`` (None for a class with no
     samples), ``failed_predictions`` (most confident first), ``confidence`` (histograms) and the
     raw ``confidence_correct`` / ``confidence_wrong`` lists. With the evaluated ``images``
     (uint8 ``[N, 80, 60, 1]``) each failure carries its ``image_png`` and the result gains
     ``confusion_examples``.
     """
-    from sklearn.metrics import confusion_matrix
-
-    probs = np.asarray(probs, dtype=np.float64)
+    # Thousands of classes stay float32: a copy in float64 would double the largest array.
+    probs = np.asarray(probs, dtype=np.float32 if is_large(len(class_names)) else np.float64)
     labels = np.asarray(labels, dtype=np.int64)
     _check_predictions(probs, labels, class_names, images)
     n, width = probs.shape
-    true_p = np.clip(probs[np.arange(n), labels], _EPSILON, 1 - _EPSILON)
+    true_p = np.clip(probs[np.arange(n), labels].astype(np.float64), _EPSILON, 1 - _EPSILON)
     predicted = probs.argmax(axis=1)
     confidence = probs.max(axis=1)
     correct = predicted == labels
-    ranked = np.argsort(-probs, axis=1, kind="stable")[:, : min(TOP_K, width)]
+    ranked = _top_k(probs)
     in_top_k = (ranked == labels[:, None]).any(axis=1)
-    matrix = confusion_matrix(labels, predicted, labels=np.arange(width))
 
     conf_correct, conf_wrong = confidence[correct], confidence[~correct]
+    confusion = _confusion(labels, predicted, class_names)
     result = {
         "n": int(n),
         "loss": float(-np.log(true_p).mean()),
         "accuracy": float(correct.mean()),
         "top5": float(in_top_k.mean()),
-        "confusion_matrix": matrix.astype(int).tolist(),
-        "per_class_accuracy": _per_class_accuracy(matrix, class_names),
+        **confusion,
         "failed_predictions": _failures(probs, labels, ranked, class_names, sources, images),
         "confidence_correct": conf_correct.tolist(),
         "confidence_wrong": conf_wrong.tolist(),
@@ -137,8 +141,38 @@ def evaluate_predictions(
         },
     }
     if images is not None:
-        result["confusion_examples"] = confusion_examples(images, labels, predicted, confidence, sources)
+        only = pair_cells(confusion) if "confused_pairs" in confusion else None
+        result["confusion_examples"] = confusion_examples(images, labels, predicted, confidence, sources, only)
     return result
+
+
+def _top_k(probs: np.ndarray) -> np.ndarray:
+    """Each row's ``TOP_K`` most likely classes, best first.
+
+    A large model's rows are partially sorted (``argpartition``: linear, not ``n log n``, in the
+    classes); within the five, ties go to the lower class index as in the full stable sort.
+    """
+    k = min(TOP_K, probs.shape[1])
+    if not is_large(probs.shape[1]):
+        return np.argsort(-probs, axis=1, kind="stable")[:, :k]
+    candidates = np.argpartition(-probs, k - 1, axis=1)[:, :k]
+    values = np.take_along_axis(probs, candidates, axis=1)
+    order = np.lexsort((candidates, -values))
+    return np.take_along_axis(candidates, order, axis=1)
+
+
+def _confusion(labels: np.ndarray, predicted: np.ndarray, class_names: Sequence[str]) -> dict[str, Any]:
+    """``confusion_matrix`` and ``per_class_accuracy``; beyond ``LARGE_MODEL_CLASSES`` classes the matrix is
+    ``None`` and ``confused_pairs`` and ``class_table`` stand in for it (``desktop.core.confusion``)."""
+    if is_large(len(class_names)):
+        summary = confusion_summary(labels, predicted, class_names)
+        return {"confusion_matrix": None,
+                "per_class_accuracy": accuracy_by_class(summary["class_table"], class_names), **summary}
+    from sklearn.metrics import confusion_matrix
+
+    matrix = confusion_matrix(labels, predicted, labels=np.arange(len(class_names)))
+    return {"confusion_matrix": matrix.astype(int).tolist(),
+            "per_class_accuracy": _per_class_accuracy(matrix, class_names)}
 
 
 def _check_predictions(probs: np.ndarray, labels: np.ndarray, class_names: Sequence[str],
@@ -348,6 +382,7 @@ def _folder_result(onnx_path: str | Path, folder: Path, model: OnnxModel, data, 
         "skipped_files": [list(s) for s in data.skipped],
         "per_class_accuracy": {c: a for c, a in evaluation["per_class_accuracy"].items() if c in evaluated},
         "confusion_matrix": evaluation["confusion_matrix"],
+        **{key: evaluation[key] for key in ("confused_pairs", "class_table") if key in evaluation},
         "failed_predictions": evaluation["failed_predictions"],
         "confusion_examples": evaluation["confusion_examples"],
         "confidence": evaluation["confidence"],

@@ -73,7 +73,8 @@ def build_report(
     """Assemble the report.
 
     ``evaluations`` maps split names (``train``, ``validation``, ``test``) to
-    :func:`~training.evaluate.evaluate_predictions` results; the confusion matrix, per-class
+    :func:`~training.evaluate.evaluate_predictions` results; the confusion matrix (for a model
+    with many classes: the most confused pairs and the per-class table instead), per-class
     accuracy, failed predictions and confidence come from ``detail_split`` (the test set, as in
     the course). Without evaluations those sections are empty.
     """
@@ -93,6 +94,7 @@ def build_report(
         "metrics": {split: metrics_of(ev) for split, ev in evaluations.items()},
         "detail_split": detail_split if detail else None,
         "confusion_matrix": detail["confusion_matrix"] if detail else None,
+        **{key: detail[key] for key in ("confused_pairs", "class_table") if detail and key in detail},
         "per_class_accuracy": detail["per_class_accuracy"] if detail else {},
         "failed_predictions": detail["failed_predictions"][:MAX_FAILED_PREDICTIONS] if detail else [],
         "failed_total": len(detail["failed_predictions"]) if detail else 0,
