@@ -41,7 +41,27 @@ def load_report(path: str | Path) -> dict[str, Any]:
     if matrix is not None and (not isinstance(matrix, list) or len(matrix) != len(names)
                                or any(not isinstance(row, list) or len(row) != len(names) for row in matrix)):
         raise ReportError(f"{path}: confusion_matrix is not {len(names)}×{len(names)}")
+    problem = _compact_confusion_problem(report, len(names))
+    if problem:
+        raise ReportError(f"{path}: {problem}")
     return report
+
+
+def _compact_confusion_problem(report: dict[str, Any], classes: int) -> str | None:
+    """What is wrong with a large model's ``confused_pairs`` / ``class_table`` (None: absent or fine)."""
+    pairs = report.get("confused_pairs")
+    if pairs is not None:
+        if not isinstance(pairs, list) or not all(
+                isinstance(p, dict) and all(isinstance(p.get(k), int) for k in ("true_index", "predicted_index", "count"))
+                and 0 <= p["true_index"] < classes and 0 <= p["predicted_index"] < classes for p in pairs):
+            return "confused_pairs is not a list of pairs of its classes"
+    table = report.get("class_table")
+    if table is not None:
+        columns = ("n", "correct", "top_wrong", "top_wrong_count")
+        if not isinstance(table, dict) or any(not isinstance(table.get(k), list) or len(table[k]) != classes
+                                              for k in columns):
+            return f"class_table does not have {', '.join(columns)} for each of its {classes} classes"
+    return None
 
 
 def report_for(onnx_path: str | Path) -> dict[str, Any] | None:

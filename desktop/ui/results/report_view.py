@@ -14,10 +14,12 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QGroupBox, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
+from desktop.core.confusion import class_table_of
 from desktop.core.report import confusion_examples, decode_png, feature_visualisation_images
 from desktop.ui.fonts import cjk_font
 from desktop.ui.i18n import tr, tr_noop, translated, translated_item, translated_label
 from desktop.ui.results.bars import LEAST_LEGIBLE, ClassBarChart, ConfidenceHistograms, sorted_accuracy
+from desktop.ui.results.confused_pairs import LargeConfusionView
 from desktop.ui.results.confusion import ConfusionMatrixView
 from desktop.ui.results.curves import TrainingCurves, has_curves
 from desktop.ui.results.feature_vis import FeatureVisualisations
@@ -36,6 +38,7 @@ NO_REPORT_MESSAGE = tr_noop("No report to show.")
 SECTION_ATTRIBUTES = frozenset({
     "curves", "curves_card", "metrics_table", "metrics_box", "layer_table", "summary_label", "summary_box",
     "diagram", "diagram_card", "confusion", "confusion_card", "cell_label", "cell_gallery", "failed_gallery",
+    "confused", "confused_card", "pair_label", "pair_gallery",
     "failed_card", "sort_combo", "confidence", "confidence_card", "calibration", "calibration_card",
     "per_class", "per_class_card",
     "least_legible", "least_legible_card", "features", "features_card", "sections",
@@ -116,6 +119,7 @@ class ReportView(QScrollArea):
             "summary": self.summary_box,
             "diagram": self.diagram_card,
             "confusion": self.confusion_card,
+            "confused": self.confused_card,
             "failed": self.failed_card,
             "confidence": self.confidence_card,
             "calibration": self.calibration_card,
@@ -151,6 +155,19 @@ class ReportView(QScrollArea):
         self.confusion_card.layout().addWidget(self.cell_label)
         self.confusion_card.layout().addWidget(self.cell_gallery)
         self.confusion.cell_clicked.connect(self.show_cell)
+        # A model with thousands of classes: its most confused pairs and a table, never the matrix.
+        # Tables, not a chart: a group box like the metrics, with no "Save PNG…".
+        self.confused = LargeConfusionView()
+        note = QLabel(tr("Which characters this model reads as which, most often first; click a pair to see its "
+                         "images."))
+        note.setWordWrap(True)
+        self.pair_label = QLabel(tr("Click a pair to see its images."))
+        self.pair_label.setObjectName("confusedPairLabel")
+        self.pair_label.setFont(cjk_font(11))
+        self.pair_gallery = ImageGallery("confusedPairExamples", "Images of the chosen pair")
+        self.confused_card = self._group(tr_noop("Most confused pairs"), note, self.confused, self.pair_label,
+                                         self.pair_gallery)
+        self.confused.pair_chosen.connect(self.show_pair)
 
     def _build_failures_section(self) -> None:
         self.failed_gallery = ImageGallery("failedGallery", "Failed predictions")
@@ -290,6 +307,13 @@ class ReportView(QScrollArea):
             self.confusion.set_matrix(matrix, names)
             self.cell_label.setText(tr("Click a cell to see its images."))
             self.cell_gallery.clear()
+        table = class_table_of(report)
+        large = table is not None or report.get("confused_pairs") is not None
+        self.confused_card.setVisible(large)
+        if large:
+            self.confused.set_confusion(report.get("confused_pairs") or [], table)
+            self.pair_label.setText(tr("Click a pair to see its images."))
+            self.pair_gallery.clear()
         failures = report.get("failed_predictions")
         self.failed_card.setVisible(failures is not None)
         self._failures = [(f, _image(f)) for f in failures or []]
@@ -299,10 +323,11 @@ class ReportView(QScrollArea):
         if confidence:
             self.confidence.set_confidence(confidence)
         ranked = sorted_accuracy(report.get("per_class_accuracy") or {})
-        self.per_class_card.setVisible(bool(ranked))
+        self.per_class_card.setVisible(bool(ranked) and not large)  # thousands of bars: the table instead
         self.least_legible_card.setVisible(bool(ranked))
         if ranked:
-            self.per_class.set_values(ranked)
+            if not large:
+                self.per_class.set_values(ranked)
             self.least_legible.set_values(ranked[:LEAST_LEGIBLE])
 
     def _show_calibration(self, report: dict[str, Any]) -> None:
@@ -329,8 +354,17 @@ class ReportView(QScrollArea):
         """Fill the gallery under the matrix with the report's images of one cell."""
         if self.report is None:
             return
-        names = self.report.get("class_names") or []
         count = int(self.confusion.matrix[true_index, predicted_index])
+        self._fill_cell(self.cell_label, self.cell_gallery, true_index, predicted_index, count)
+
+    def show_pair(self, true_index: int, predicted_index: int, count: int) -> None:
+        """Fill the gallery under a large model's pairs with the report's images of one pair."""
+        if self.report is not None:
+            self._fill_cell(self.pair_label, self.pair_gallery, true_index, predicted_index, count)
+
+    def _fill_cell(self, label: QLabel, gallery: ImageGallery, true_index: int, predicted_index: int,
+                   count: int) -> None:
+        names = self.report.get("class_names") or []
         examples = confusion_examples(self.report, true_index, predicted_index)
         text = f"{names[true_index]} → {names[predicted_index]}, "
         text += (tr("{n:,} image") if count == 1 else tr("{n:,} images")).format(n=count)
@@ -338,12 +372,11 @@ class ReportView(QScrollArea):
             text += tr(" (the report keeps no images of this cell)")
         elif len(examples) < count:
             text += tr(" (showing {n})", n=len(examples))
-        self.cell_label.setText(text)
-        self.cell_gallery.clear()
+        label.setText(text)
+        gallery.clear()
         for example in examples:
             confidence = float(example.get("confidence", 0.0))
-            self.cell_gallery.add_image(_image(example), f"{confidence:.0%}", confidence,
-                                        tooltip=str(example.get("source", "")))
+            gallery.add_image(_image(example), f"{confidence:.0%}", confidence, tooltip=str(example.get("source", "")))
 
     def export_plots(self, folder: str | Path) -> list[Path]:
         """Write every visible chart as ``folder/<section>.png``; returns the files written."""
