@@ -211,7 +211,7 @@ def _table_view(name: str, accessible: str, model) -> QTableView:
     view.setObjectName(name)
     view.setAccessibleName(accessible)
     view.setModel(model)
-    view.setFont(cjk_font(12))
+    view.setFont(cjk_font())  # the family only: the size follows the zoom
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -242,7 +242,7 @@ class LargeConfusionView(QWidget):
         self.filter_edit = QLineEdit()
         self.filter_edit.setObjectName("classTableFilter")
         self.filter_edit.setAccessibleName("Find a character in the table")
-        self.filter_edit.setFont(cjk_font(12))
+        self.filter_edit.setFont(cjk_font())
         translated(self.filter_edit.setPlaceholderText, "Find a character…", owner=self.filter_edit)
         self.filter_edit.textChanged.connect(self.set_filter)
         self.classes_label = QLabel()

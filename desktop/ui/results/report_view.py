@@ -163,7 +163,7 @@ class ReportView(QScrollArea):
         note.setWordWrap(True)
         self.pair_label = QLabel(tr("Click a pair to see its images."))
         self.pair_label.setObjectName("confusedPairLabel")
-        self.pair_label.setFont(cjk_font(11))
+        self.pair_label.setFont(cjk_font())
         self.pair_gallery = ImageGallery("confusedPairExamples", "Images of the chosen pair")
         self.confused_card = self._group(tr_noop("Most confused pairs"), note, self.confused, self.pair_label,
                                          self.pair_gallery)
