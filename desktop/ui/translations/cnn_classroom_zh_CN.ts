@@ -1498,6 +1498,7 @@ Shown filter: replace only the filter shown below, to build a bank of different 
     </message>
     <message>
         <location filename="../results/architectures_view.py"/>
+        <location filename="../results/confused_pairs.py"/>
         <location filename="../results/tables.py"/>
         <source>Images</source>
         <translation>图像数</translation>
@@ -1775,6 +1776,53 @@ Shown filter: replace only the filter shown below, to build a bank of different 
         <translation>推理（毫秒/张）</translation>
     </message>
     <message>
+        <location filename="../results/confused_pairs.py"/>
+        <source>True</source>
+        <translation>真实</translation>
+    </message>
+    <message>
+        <location filename="../results/confused_pairs.py"/>
+        <source>Read as</source>
+        <translation>被认作</translation>
+    </message>
+    <message>
+        <location filename="../results/confused_pairs.py"/>
+        <source>Share of its images</source>
+        <translation>占其图像的比例</translation>
+    </message>
+    <message>
+        <location filename="../results/confused_pairs.py"/>
+        <source>Character</source>
+        <translation>汉字</translation>
+    </message>
+    <message>
+        <location filename="../results/confused_pairs.py"/>
+        <location filename="../results/curves.py"/>
+        <location filename="../results/tables.py"/>
+        <source>Accuracy</source>
+        <translation>准确率</translation>
+    </message>
+    <message>
+        <location filename="../results/confused_pairs.py"/>
+        <source>Most often read as</source>
+        <translation>最常被认作</translation>
+    </message>
+    <message>
+        <location filename="../results/confused_pairs.py"/>
+        <source>Times</source>
+        <translation>次数</translation>
+    </message>
+    <message>
+        <location filename="../results/confused_pairs.py"/>
+        <source>Find a character…</source>
+        <translation>查找汉字…</translation>
+    </message>
+    <message>
+        <location filename="../results/confused_pairs.py"/>
+        <source>Every class ({n:,}): click a column title to sort, a row for its most common mistake.</source>
+        <translation>全部类别（{n:,} 个）：点击列标题排序，点击一行查看它最常见的错误。</translation>
+    </message>
+    <message>
         <location filename="../results/confusion.py"/>
         <source>predicted</source>
         <translation>预测类别</translation>
@@ -1789,12 +1837,6 @@ Shown filter: replace only the filter shown below, to build a bank of different 
         <location filename="../results/tables.py"/>
         <source>Loss</source>
         <translation>损失</translation>
-    </message>
-    <message>
-        <location filename="../results/curves.py"/>
-        <location filename="../results/tables.py"/>
-        <source>Accuracy</source>
-        <translation>准确率</translation>
     </message>
     <message>
         <location filename="../results/curves.py"/>
@@ -2299,6 +2341,21 @@ Shown filter: replace only the filter shown below, to build a bank of different 
         <location filename="../results/report_view.py"/>
         <source>Click a cell to see its images.</source>
         <translation>点击单元格查看其中的图像。</translation>
+    </message>
+    <message>
+        <location filename="../results/report_view.py"/>
+        <source>Which characters this model reads as which, most often first; click a pair to see its images.</source>
+        <translation>这个模型把哪些字认成了哪些字，最常见的在前；点击一对查看其图像。</translation>
+    </message>
+    <message>
+        <location filename="../results/report_view.py"/>
+        <source>Click a pair to see its images.</source>
+        <translation>点击一对查看其图像。</translation>
+    </message>
+    <message>
+        <location filename="../results/report_view.py"/>
+        <source>Most confused pairs</source>
+        <translation>最易混淆的字对</translation>
     </message>
     <message>
         <location filename="../results/report_view.py"/>
