@@ -29,11 +29,14 @@ def checked_paths(list_widget: QListWidget) -> list[str]:
 
 
 def check_paths(list_widget: QListWidget, paths: Iterable[str | Path]) -> None:
-    """Tick exactly these models, without ``itemChanged`` for each (the caller updates once)."""
-    wanted = {str(p) for p in paths}
+    """Tick exactly these models, moved to the top in the order given (so the columns shown follow
+    it, as a lesson asks), without ``itemChanged`` for each (the caller updates once)."""
+    order = {p: i for i, p in enumerate(dict.fromkeys(str(p) for p in paths))}
     was_blocked = list_widget.blockSignals(True)
-    for i in range(list_widget.count()):
-        item = list_widget.item(i)
-        checked = item.data(PATH_ROLE) in wanted
+    items = [list_widget.takeItem(0) for _ in range(list_widget.count())]
+    items.sort(key=lambda item: order.get(item.data(PATH_ROLE), len(order)))  # stable: the rest keep their order
+    for item in items:
+        checked = item.data(PATH_ROLE) in order
         item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+        list_widget.addItem(item)
     list_widget.blockSignals(was_blocked)

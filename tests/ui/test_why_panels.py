@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import QPushButton
 
-from desktop.core.registry import shipped_models_dir
+from desktop.core.registry import PREFERRED_CHARACTER_MODELS, shipped_models_dir
 from desktop.ui.camera.panel import CameraPanel
 from desktop.ui.explain_overlay import centred_square
 from desktop.ui.write.model_host import ModelHost
@@ -19,7 +19,9 @@ from desktop.ui.write.why_toggle import ink_box
 from tests.explain_models import left_half_photo_model, photo_with_blob
 from tests.ui.drawing import draw_character
 
-SHIPPED_CNN = shipped_models_dir() / "casia55-cnn.onnx"
+# The CNN the panel shows first (the first of the preferred shipped models that is there).
+SHIPPED_CNN = next((shipped_models_dir() / name for name in PREFERRED_CHARACTER_MODELS
+                    if (shipped_models_dir() / name).is_file()), shipped_models_dir() / "casia55-cnn.onnx")
 EXTRACTOR = shipped_models_dir() / "efficientnet-lite0-features.onnx"
 
 
