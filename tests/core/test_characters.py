@@ -56,14 +56,18 @@ def test_unknown_character_and_broken_tables(tmp_path):
         read_table(broken)
 
 
-def load_generator():
+def load_table_script(name: str):
+    """A table-building script beside the tables (not a package module), imported from its file."""
     import importlib.util
 
-    path = table_path().parent / "make_course55.py"
-    spec = importlib.util.spec_from_file_location("make_course55", path)
+    spec = importlib.util.spec_from_file_location(name, table_path().parent / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def load_generator():
+    return load_table_script("make_course55")
 
 
 @pytest.mark.parametrize(("numbered", "marked"), [
@@ -186,13 +190,7 @@ def test_the_big_tables_source_and_licence_are_stated():
 
 
 def load_level1_generator():
-    import importlib.util
-
-    path = table_path().parent / "make_gb2312.py"
-    spec = importlib.util.spec_from_file_location("make_gb2312", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_table_script("make_gb2312")
 
 
 MINI_CEDICT = (
