@@ -225,8 +225,9 @@ def test_corrections_make_a_held_out_writer_read_right_without_hurting_other_cha
     from training.synth_stream import frame_for_training
     from training.writers import WriterRanges, draw_character, sample_writer
 
-    writer = sample_writer(np.random.default_rng(7), WriterRanges.held_out())
-    rng = np.random.default_rng(107)
+    # A writer the shipped CNN misreads on 4 of these characters (found among the first 60 seeds).
+    writer = sample_writer(np.random.default_rng(18), WriterRanges.held_out())
+    rng = np.random.default_rng(118)
 
     def draw(chars: str) -> np.ndarray:
         return np.stack([frame_for_training(draw_character(c, writer, rng)) for c in chars])

@@ -25,13 +25,14 @@ bundle_spec = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(bundle_spec)
 
 BUNDLE_ENV = "CNN_CLASSROOM_BUNDLE"
-#: Unpacked size limit: the measured 422 MB plus 5 %. It catches regressions, such as TensorFlow
-#: slipping in (+1 GB). The issue's target of 300 MB cannot be met with the app's dependencies:
+#: Unpacked size limit: the measured 446 MB (422 MB before the residual model, the 3,755
+#: characters' strokes and dictionary and larger reports) plus 5 %. It catches regressions, such as
+#: TensorFlow slipping in (+1 GB). The issue's target of 300 MB cannot be met with the app's dependencies:
 #: OpenCV 151 MB (its 70 MB module, FFmpeg and codecs, a second OpenBLAS of 37 MB), Qt/PySide6 94 MB
 #: (31 MB of it ICU data; QtOpenGL stays, pyqtgraph imports it unconditionally), numpy 41 MB (its
 #: OpenBLAS 24 MB), onnxruntime 35 MB make 321 MB before the models and assets (38 MB), the CJK font
 #: (19 MB), system libraries (17 MB), Python (12 MB) and onnx/protobuf (9 MB). See installer/README.md.
-SIZE_LIMIT_MB = 443
+SIZE_LIMIT_MB = 468
 COLD_START_TARGET_S = 2.0
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="the Linux bundle is built and run on Linux")
