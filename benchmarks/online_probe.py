@@ -27,6 +27,7 @@ Nothing is written unless ``--out FILE`` asks for the results as JSON.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import math
 import multiprocessing
@@ -228,8 +229,9 @@ def score(model, channels: int, held_out, real_dev) -> dict[str, float]:
     return scores
 
 
-def run_seed(seed: int, args, held_out, real_dev) -> list[dict]:
-    """Draw one training set and train every variant on it."""
+def run_seed(seed: int, args, held_out, real_dev, done: list[dict]) -> list[dict]:
+    """Draw one training set and train every variant on it (``done``: the rows of earlier seeds)."""
+    import keras
     import tensorflow as tf
 
     from training.synth_stream import CHARS_PER_WRITER
@@ -247,7 +249,17 @@ def run_seed(seed: int, args, held_out, real_dev) -> list[dict]:
         rows.append({"variant": name, "seed": seed, "epochs": epochs, "seconds_per_epoch": per_epoch,
                      "validation": val, **score(model, channels, held_out, real_dev)})
         print(_row(rows[-1]), flush=True)
+        if args.out:  # after every run: an interrupted probe keeps what it measured
+            _write(args, done + rows)
+    del images, labels, model
+    keras.backend.clear_session()  # this seed's training set goes before the next one is drawn
+    gc.collect()
     return rows
+
+
+def _write(args, rows: list[dict]) -> None:
+    settings = vars(args) | {"real_dev": str(args.real_dev), "out": str(args.out)}
+    args.out.write_text(json.dumps({"settings": settings, "rows": rows}, indent=1), encoding="utf-8")
 
 
 def _row(r: dict) -> str:
@@ -299,13 +311,10 @@ def main(argv=None) -> int:
           f"{time.perf_counter() - started:.0f} s", flush=True)
     rows = []
     for seed in args.seeds:
-        rows += run_seed(seed, args, held_out, real_dev)
+        rows += run_seed(seed, args, held_out, real_dev, rows)
     print(f"\n{args.per_char} samples per character, up to {args.epochs} epochs (top-1)\n{_header()}")
     print("\n".join(_row(r) for r in sorted(rows, key=lambda r: (r["variant"], r["seed"]))))
     print("\nmean ± sd [min, max] over seeds, points\n" + "\n".join(summary(rows)))
-    if args.out:
-        args.out.write_text(json.dumps({"settings": vars(args) | {"real_dev": str(args.real_dev), "out": str(args.out)},
-                                        "rows": rows}, indent=1), encoding="utf-8")
     print(f"\n{time.perf_counter() - started:.0f} s in all")
     return 0
 
