@@ -78,19 +78,34 @@ def residual_cnn(num_classes: int) -> "keras.Model":
     after a 2x2 pooling), batch normalisation, global average pooling straight into the logits
     (so its class activation maps are exact), dropout for the head. About 0.3 M parameters.
     """
+    return _residual_network(num_classes, stem=24, widths=(32, 64, 128), dropout=0.2, name="residual")
+
+
+def residual_wide(num_classes: int) -> "keras.Model":
+    """:func:`residual_cnn` made wider for thousands of classes (stages of 48/96/256 filters), without
+    dropout: with 3,755 classes the data, not the head, limits it, and a model without random
+    layers continues from a checkpoint exactly as one run would. About 2.0 M parameters at 3,755
+    classes, 0.96 M of them in the head.
+    """
+    return _residual_network(num_classes, stem=32, widths=(48, 96, 256), dropout=0.0, name="residual-wide")
+
+
+def _residual_network(num_classes: int, *, stem: int, widths: tuple[int, ...], dropout: float,
+                      name: str) -> "keras.Model":
     import keras
     from keras import layers
 
     x = inputs = _input()
     x = layers.Rescaling(1.0 / 255, name="rescaling")(x)
-    x = _conv_bn(x, 24, "stem")
-    for i, filters in enumerate((32, 64, 128), start=1):
+    x = _conv_bn(x, stem, "stem")
+    for i, filters in enumerate(widths, start=1):
         x = layers.MaxPooling2D(name=f"pool{i}")(x)
         x = _residual_block(x, filters, f"stage{i}")
     x = layers.GlobalAveragePooling2D(name="pooled")(x)
-    x = layers.Dropout(0.2, name="dropout")(x)
+    if dropout:
+        x = layers.Dropout(dropout, name="dropout")(x)
     outputs = layers.Dense(num_classes, name="logits")(x)
-    return keras.Model(inputs, outputs, name="residual")
+    return keras.Model(inputs, outputs, name=name)
 
 
 #: name -> (builder, output kind). The output kind goes into the ONNX metadata.
@@ -98,6 +113,7 @@ MODELS: dict[str, tuple[Callable[[int], "keras.Model"], str]] = {
     "logistic": (logistic, "probabilities"),
     "cnn": (cnn, "logits"),
     "residual": (residual_cnn, "logits"),
+    "residual-wide": (residual_wide, "logits"),
     # Classic architectures scaled to the 80x60 characters (training/classic_networks.py).
     "lenet5": (classic_networks.lenet5, "logits"),
     "alexnet": (classic_networks.alexnet, "logits"),

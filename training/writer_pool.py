@@ -4,14 +4,20 @@ Drawing a writer's character costs about 5 ms of Python, so one process streamin
 (:func:`training.synth_stream.writer_stream`) feeds a model slower than it trains. Here the same
 stream is cut into blocks of whole writers and the blocks are drawn by a pool of processes; the
 result is the stream's first ``count`` samples, bit for bit, however many processes drew them.
-Nothing is written to disk.
+Nothing is written to disk unless a ``cache`` folder is given: then every block is kept there as
+it is finished, so a long draw that is stopped continues with the blocks it lacks.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import multiprocessing
 import os
+import zipfile
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict
+from pathlib import Path
 from typing import Sequence
 
 import numpy as np
@@ -50,30 +56,46 @@ def writer_data(
     workers: int | None = None,
     strokes_dir=None,
     progress: bool = False,
+    cache: str | Path | None = None,
 ) -> CharacterData:
     """The first ``count`` samples of ``writer_stream(chars, seed=seed, ...)`` as uint8 :class:`CharacterData`.
 
     ``workers`` processes draw them (default: one per core; 1 draws here, without a pool).
+    ``cache``: a folder where each finished block is kept (``block-<start>.npz``) and read back by
+    the next call with the same stream; a folder of another stream is refused.
     """
     chars = list(chars)
     blocks = _blocks(count)
     job = (chars, seed)
     tail = (ranges, params, strokes_dir)
-    workers = max(1, min(workers or os.cpu_count() or 1, len(blocks)))
+    store = _BlockCache(Path(cache), _stream_key(chars, seed, ranges, params, strokes_dir)) if cache else None
+    parts: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    for start, n in blocks:
+        kept = store.read(start, n) if store else None
+        if kept is not None:
+            parts[start] = kept
+    missing = [(start, n) for start, n in blocks if start not in parts]
+    workers = max(1, min(workers or os.cpu_count() or 1, len(missing) or 1))
     bar = _progress_bar(count) if progress else None
-    parts = []
+    _advance(bar, count - sum(n for _, n in missing))
+
+    def finished(start: int, part: tuple[np.ndarray, np.ndarray], n: int) -> None:
+        parts[start] = part
+        if store:
+            store.write(start, part)
+        _advance(bar, n)
+
     if workers == 1:
-        for start, n in blocks:
-            parts.append(_draw_block(*job, start, n, *tail))
-            _advance(bar, n)
+        for start, n in missing:
+            finished(start, _draw_block(*job, start, n, *tail), n)
     else:
         # spawn, not fork: the parent may already run TensorFlow's threads, which a fork would copy mid-flight
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            futures = [pool.submit(_draw_block, *job, start, n, *tail) for start, n in blocks]
-            for future, (_, n) in zip(futures, blocks):
-                parts.append(future.result())
-                _advance(bar, n)
+            futures = [pool.submit(_draw_block, *job, start, n, *tail) for start, n in missing]
+            for future, (start, n) in zip(futures, missing):
+                finished(start, future.result(), n)
+    parts = [parts[start] for start, _ in blocks]
     images = np.concatenate([p[0] for p in parts]) if parts else np.empty((0, 80, 60, 1), np.uint8)
     labels = np.concatenate([p[1] for p in parts]) if parts else np.empty(0, np.int32)
     sources = [f"writers:seed={seed}#{i}" for i in range(len(labels))]
@@ -89,3 +111,49 @@ def _progress_bar(count: int):
 def _advance(bar, n: int) -> None:
     if bar is not None:
         bar.add(n)
+
+
+def _stream_key(chars: list[str], seed: int, ranges: WriterRanges | None, params: SynthParams, strokes_dir) -> dict:
+    """What decides a stream's samples: a cache of another stream must not be mixed in."""
+    text = json.dumps([chars, seed, asdict(ranges) if ranges else None, asdict(params), str(strokes_dir or "")],
+                      ensure_ascii=False, sort_keys=True, default=str)
+    return {"stream": hashlib.sha256(text.encode("utf-8")).hexdigest(), "block_writers": BLOCK_WRITERS,
+            "chars_per_writer": CHARS_PER_WRITER}
+
+
+class _BlockCache:
+    """Finished blocks of one stream in a folder, each written atomically (a stopped draw leaves no half file)."""
+
+    def __init__(self, folder: Path, key: dict):
+        from .errors import DataError
+
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        key_file = folder / "stream.json"
+        if key_file.is_file():
+            try:
+                found = json.loads(key_file.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                found = None
+            if found != key:
+                raise DataError(f"{folder}: holds samples of another writers' stream; remove it or choose "
+                                f"another folder")
+        else:
+            key_file.write_text(json.dumps(key), encoding="utf-8")
+
+    def _file(self, start: int) -> Path:
+        return self.folder / f"block-{start:010d}.npz"
+
+    def read(self, start: int, n: int) -> tuple[np.ndarray, np.ndarray] | None:
+        try:
+            with np.load(self._file(start)) as saved:
+                images, labels = saved["images"], saved["labels"]
+        except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile):  # missing or damaged: drawn again
+            return None
+        return (images, labels) if len(labels) == n == len(images) else None
+
+    def write(self, start: int, part: tuple[np.ndarray, np.ndarray]) -> None:
+        target = self._file(start)
+        temp = target.with_name(target.stem + ".partial.npz")
+        np.savez(temp, images=part[0], labels=part[1])
+        os.replace(temp, target)

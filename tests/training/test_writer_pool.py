@@ -5,6 +5,7 @@ import pytest
 
 from training import writer_pool
 from training.data import CharacterData, concatenate
+from training.errors import DataError
 from training.synth_stream import writer_stream
 from training.writer_pool import writer_data
 
@@ -40,3 +41,23 @@ def test_concatenate_keeps_order_and_refuses_other_classes():
     assert joined.sources[2] == "2-0"
     with pytest.raises(ValueError, match="different class lists"):
         concatenate([_data(1, ["a", "b"], 1), _data(1, ["b", "a"], 1)])
+
+
+def test_a_cached_draw_keeps_finished_blocks_redraws_missing_or_damaged_ones_and_refuses_another_stream(
+        tmp_path, monkeypatch):
+    monkeypatch.setattr(writer_pool, "BLOCK_WRITERS", 2)  # 40 samples a block: three blocks here
+    chars = list("大人口日山")
+    cache = tmp_path / "blocks"
+    first = writer_data(chars, 100, seed=5, workers=1, cache=cache)
+    blocks = sorted(cache.glob("block-*.npz"))
+    assert len(blocks) == 3
+    blocks[1].unlink()  # a stop before the block was finished
+    blocks[2].write_bytes(b"not a zip")  # a damaged file
+    drawn = []
+    original = writer_pool._draw_block
+    monkeypatch.setattr(writer_pool, "_draw_block", lambda *a: drawn.append(a[2]) or original(*a))
+    again = writer_data(chars, 100, seed=5, workers=1, cache=cache)
+    assert drawn == [40, 80]  # only the two blocks it lacked
+    assert np.array_equal(again.images, first.images) and np.array_equal(again.labels, first.labels)
+    with pytest.raises(DataError, match="another writers' stream"):
+        writer_data(chars, 100, seed=6, workers=1, cache=cache)

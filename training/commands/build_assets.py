@@ -5,7 +5,10 @@ memory (fixed seed) -> the course's logistic regression, the course CNN and a co
 network -> evaluation report, plots and feature visualisations -> ONNX files with sidecar reports
 (and their ``<model>.features/`` pictures) in ``assets/models/`` -> each calibrated (temperature
 scaling on other synthetic writers with fixed seeds, so a rebuild gives the same temperature).
-``--quick`` is the same path on a fraction of the data, for development. ``--reports-only``
+``--quick`` is the same path on a fraction of the data, for development.
+``--vocabulary gb2312-1`` builds the whole-vocabulary model instead (``hanzi3755-best``, the 3,755
+GB2312 level-1 characters; :mod:`training.vocabulary_build`): resumable, so the same command run
+again after a stop continues where it stopped. ``--reports-only``
 refreshes the reports and pictures of the ONNX files already there from their training runs,
 without training, keeping their calibration section.
 """
@@ -64,6 +67,12 @@ def configure(p) -> None:
     p.add_argument("--quick", action="store_true",
                    help=f"a fast development build: {QUICK[0]} training, {QUICK[1]} test and {QUICK[2]} writers' "
                         f"images per character, at most {QUICK[3]} epochs (use another --data and --out)")
+    p.add_argument("--vocabulary", default=None,
+                   help="build the whole-vocabulary model of this vocabulary instead of the course models "
+                        "(gb2312-1: the 3,755 common characters; hours on a laptop, resumable: run the same "
+                        "command again to continue after a stop)")
+    p.add_argument("--workers", type=int, default=None,
+                   help="processes drawing the writers' samples (default: one per core)")
     p.add_argument("--reports-only", action="store_true",
                    help="no training: evaluate the existing runs, render their feature pictures and refresh the "
                         "reports beside the existing ONNX files (which stay unchanged)")
@@ -83,6 +92,8 @@ def run(args) -> int:
 
     from ..errors import TrainingError
 
+    if args.vocabulary:
+        return _build_vocabulary(args)
     wanted = [m.strip() for m in args.models.split(",") if m.strip()]
     unknown = [m for m in wanted if m not in SHIPPED]
     if unknown:
@@ -103,6 +114,26 @@ def run(args) -> int:
     for name, s in summary.items():
         print(f"  {name:<18} test accuracy {s['test']['accuracy']:.2%}  top-5 {s['test']['top5']:.2%}  "
               f"({s['minutes']} min)")
+    return 0
+
+
+def _build_vocabulary(args) -> int:
+    from desktop.core.contract import assets_dir
+    from desktop.core.vocabulary import VOCABULARIES
+
+    from ..errors import TrainingError
+    from ..vocabulary_build import VocabularyModel, build_vocabulary_model, quick
+
+    if args.vocabulary != "gb2312-1":
+        known = ", ".join(v for v in VOCABULARIES if v != "course")
+        raise TrainingError(f"no whole-vocabulary model is built for {args.vocabulary!r}; choose {known} "
+                            f"(the course characters are the default build)")
+    spec = quick(VocabularyModel()) if args.quick else VocabularyModel()
+    runs = Path(args.runs)
+    out = Path(args.out) if args.out else assets_dir() / "models"
+    figures = build_vocabulary_model(spec, runs, out, workers=args.workers,
+                                     calibrate=args.calibration_samples > 0)
+    print(f"\nbuilt {spec.name}: {json.dumps(figures, ensure_ascii=False)}")
     return 0
 
 

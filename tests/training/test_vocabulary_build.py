@@ -1,0 +1,86 @@
+"""The whole-vocabulary build on a tiny subset: real drawing, real Keras training, ONNX, the app's loader.
+
+The shipped build (3,755 characters, hours) runs the same code; here the first two dozen
+characters of GB2312 level 1, a few samples each and two epochs. A build stopped after an epoch
+and run again must end with exactly the weights of an unbroken run.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from desktop.core.contract import report_path
+from desktop.core.onnx_model import OnnxModel
+from desktop.core.recognition import candidates
+from desktop.core.registry import ModelRegistry
+from desktop.core.vocabulary import gb2312_level1
+from training.errors import TrainingError
+from training.resumable_fit import ResumableSettings
+from training.vocabulary_build import VocabularyModel, build_vocabulary_model
+
+CLASSES = 24
+SPEC = VocabularyModel(name="hanzi-tiny", limit=CLASSES, train_per_char=6, validation_per_char=1, test_per_char=1,
+                       calibration_per_char=1, fit=ResumableSettings(epochs=2, batch_size=32, verbose=0))
+
+
+@pytest.fixture(scope="module")
+def unbroken(tmp_path_factory) -> tuple[Path, Path, dict]:
+    root = tmp_path_factory.mktemp("vocabulary")
+    figures = build_vocabulary_model(SPEC, root / "runs", root / "models", workers=1)
+    return root / "runs" / SPEC.name, root / "models", figures
+
+
+def test_a_tiny_vocabulary_build_gives_a_model_the_app_runs(unbroken) -> None:
+    run_dir, models, figures = unbroken
+    onnx_path = models / "hanzi-tiny.onnx"
+    assert Path(figures["onnx"]) == onnx_path
+    model = OnnxModel(onnx_path)
+    assert model.class_names == gb2312_level1()[:CLASSES]  # GB2312 order: 啊 阿 埃 ...
+    assert figures["temperature"] is not None  # calibrated on other writers
+    scan = ModelRegistry([models], trusted_folders=[models]).scan(warm_up=False)
+    assert [m.path.name for m in scan.character_models()] == ["hanzi-tiny.onnx"]
+    probs = model.predict_proba(np.full((1, 80, 60, 1), 255.0, np.float32))
+    assert probs.shape == (1, CLASSES) and np.isclose(probs.sum(), 1.0, atol=1e-4)
+    assert len(candidates(probs[0], model.class_names, 5)) == 5
+    # The report the Results panel reads: history of both epochs, the three splits, the held-out writers named.
+    report = json.loads(report_path(onnx_path).read_text(encoding="utf-8"))
+    assert len(report["history"]["accuracy"]) == 2
+    assert set(report["metrics"]) == {"train", "validation", "test"}
+    assert report["metrics"]["test"]["n"] == CLASSES * SPEC.test_per_char
+    assert "held-out" in report["test_set"]
+    assert (run_dir / "plots" / "learning_curves.png").is_file()
+    assert sorted(p.name for p in (run_dir / "data").iterdir()) == ["test", "train", "validation"]
+
+
+def test_a_build_stopped_after_an_epoch_continues_to_the_same_weights(unbroken, tmp_path: Path) -> None:
+    import keras
+
+    run_dir, _, _ = unbroken
+    resumed = tmp_path / "runs" / SPEC.name
+    shutil.copytree(run_dir / "data", resumed / "data")  # the drawing is resumable too (tested in test_writer_pool)
+    stopped = build_vocabulary_model(SPEC, tmp_path / "runs", tmp_path / "models", workers=1, stop_after=1)
+    assert stopped == {"stopped_after_epoch": 1}
+    assert not (tmp_path / "models").exists()
+    state = json.loads((resumed / "checkpoint" / "state.json").read_text(encoding="utf-8"))
+    assert state["epochs_done"] == 1
+    build_vocabulary_model(SPEC, tmp_path / "runs", tmp_path / "models", workers=1, calibrate=False)
+    one_run = keras.models.load_model(run_dir / "model.keras").get_weights()
+    two_runs = keras.models.load_model(resumed / "model.keras").get_weights()
+    assert all(np.array_equal(a, b) for a, b in zip(one_run, two_runs))
+    history = json.loads((resumed / "history.json").read_text(encoding="utf-8"))
+    assert len(history["history"]["accuracy"]) == 2 and len(history["epoch_seconds"]) == 2
+
+
+def test_a_checkpoint_of_other_settings_is_refused(unbroken, tmp_path: Path) -> None:
+    run_dir, _, _ = unbroken
+    other = tmp_path / "runs" / SPEC.name
+    shutil.copytree(run_dir, other)
+    changed = replace(SPEC, fit=replace(SPEC.fit, learning_rate=0.01))
+    with pytest.raises(TrainingError, match="another run"):
+        build_vocabulary_model(changed, tmp_path / "runs", tmp_path / "models", workers=1)

@@ -1,0 +1,212 @@
+"""Training that can be stopped after any epoch and continued with the same result as one run.
+
+A long build (thousands of classes, hours on a laptop) must survive a closed lid or a Ctrl+C.
+Keras's ``BackupAndRestore`` restores the weights and the epoch count, but a restarted
+``tf.data`` shuffle starts its sequence of orders again, and early stopping and learning-rate
+plateaus forget their counters, so a resumed run drifts from an unbroken one. Here nothing is
+left to hidden state:
+
+* every epoch's order and every batch's distortions are functions of ``(seed, epoch, batch)``;
+* the learning rate follows a fixed schedule of the optimizer's step count (cosine decay), and
+  the step count is saved with the optimizer;
+* after every epoch the compiled model (weights and optimizer state) is saved as
+  ``checkpoint/epoch-<n>.keras`` and then ``checkpoint/state.json`` names it, so a stop between
+  the two leaves the previous epoch's pair intact.
+
+The model must not hold random layers (dropout): their generator state is not saved.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+from desktop.core import atomic
+
+from .data import CharacterData
+from .errors import TrainingError
+
+CHECKPOINT = "checkpoint"
+
+
+@dataclass(frozen=True)
+class ResumableSettings:
+    epochs: int = 4
+    batch_size: int = 128
+    learning_rate: float = 2e-3
+    #: the learning rate ends at this fraction of its start (cosine decay over every step of every epoch)
+    final_fraction: float = 0.02
+    seed: int = 300
+    #: random affine distortions of every training batch: rotation (degrees), scale, shear, shift (pixels)
+    rotate: float = 6.0
+    scale: float = 0.08
+    shear: float = 0.12
+    shift: float = 3.0
+    verbose: int = 2
+
+
+def epoch_order(count: int, seed: int, epoch: int) -> np.ndarray:
+    """The order the samples are seen in one epoch: the same for a resumed run."""
+    return np.random.default_rng([seed, epoch]).permutation(count)
+
+
+def distort(images: np.ndarray, rng: np.random.Generator, settings: ResumableSettings) -> np.ndarray:
+    """Each uint8 ``[80, 60, 1]`` image under its own random affine map about its centre (paper fills the edges)."""
+    import cv2
+
+    out = np.empty(images.shape, np.float32)
+    h, w = images.shape[1:3]
+    centre = np.array([w / 2.0, h / 2.0])
+    for i, image in enumerate(images):
+        angle = np.deg2rad(rng.uniform(-settings.rotate, settings.rotate))
+        scale = 1.0 + rng.uniform(-settings.scale, settings.scale, size=2)
+        shear = rng.uniform(-settings.shear, settings.shear)
+        linear = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]]) @ np.array(
+            [[scale[0], shear], [0.0, scale[1]]])
+        offset = centre - linear @ centre + rng.uniform(-settings.shift, settings.shift, size=2)
+        matrix = np.hstack([linear, offset[:, None]]).astype(np.float32)
+        out[i, :, :, 0] = cv2.warpAffine(image[:, :, 0], matrix, (w, h), flags=cv2.INTER_LINEAR,
+                                         borderMode=cv2.BORDER_CONSTANT, borderValue=255)
+    return out
+
+
+def _batches(data: CharacterData, settings: ResumableSettings, epoch: int):
+    """One epoch of distorted training batches, a ``keras.utils.PyDataset`` read in order."""
+    import keras
+
+    order = epoch_order(len(data), settings.seed, epoch)
+
+    class EpochBatches(keras.utils.PyDataset):
+        def __len__(self):
+            return -(-len(order) // settings.batch_size)
+
+        def __getitem__(self, index):
+            pick = np.sort(order[index * settings.batch_size:(index + 1) * settings.batch_size])
+            rng = np.random.default_rng([settings.seed, epoch, index, 7])
+            return distort(data.images[pick], rng, settings), data.labels[pick].astype(np.int32)
+
+    return EpochBatches(workers=1, use_multiprocessing=False)
+
+
+def _evaluation_batches(data: CharacterData, batch_size: int):
+    import keras
+
+    class Batches(keras.utils.PyDataset):
+        def __len__(self):
+            return -(-len(data) // batch_size)
+
+        def __getitem__(self, index):
+            part = slice(index * batch_size, (index + 1) * batch_size)
+            return data.images[part].astype(np.float32), data.labels[part].astype(np.int32)
+
+    return Batches(workers=1, use_multiprocessing=False)
+
+
+def compile_for_schedule(model, settings: ResumableSettings, steps_per_epoch: int, num_classes: int) -> None:
+    """Adam on a cosine schedule of the step count (saved with the optimizer), logits loss, accuracy and top-5."""
+    import keras
+
+    schedule = keras.optimizers.schedules.CosineDecay(
+        settings.learning_rate, decay_steps=max(1, settings.epochs * steps_per_epoch), alpha=settings.final_fraction)
+    model.compile(
+        optimizer=keras.optimizers.Adam(schedule),
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        metrics=["accuracy", keras.metrics.SparseTopKCategoricalAccuracy(k=min(5, num_classes), name="top5")],
+    )
+
+
+@dataclass
+class Checkpoint:
+    folder: Path
+
+    @property
+    def state_file(self) -> Path:
+        return self.folder / "state.json"
+
+    def read(self, key: dict[str, Any]) -> dict[str, Any] | None:
+        """The saved state of the same run (``key``), or None when there is none; another run's is refused."""
+        if not self.state_file.is_file():
+            return None
+        try:
+            state = json.loads(self.state_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise TrainingError(f"{self.state_file}: unreadable ({exc}); remove {self.folder} to start again") from None
+        if state.get("key") != key:
+            raise TrainingError(f"{self.folder} holds a checkpoint of another run (other data or settings); "
+                                f"remove it to start again")
+        if not (self.folder / state.get("model", "")).is_file():
+            raise TrainingError(f"{self.state_file} names a missing model file; remove {self.folder} to start again")
+        return state
+
+    def write(self, model, state: dict[str, Any]) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        name = f"epoch-{state['epochs_done']}.keras"
+        with atomic.atomic_path(self.folder / name, temp_suffix=".keras") as temp:
+            model.save(temp)
+        atomic.write_json_atomic(self.state_file, {**state, "model": name})
+        for old in self.folder.glob("epoch-*.keras"):  # only after the state names the new file
+            if old.name != name:
+                old.unlink(missing_ok=True)
+
+
+def fit_resumable(
+    build: Callable[[], Any],
+    train: CharacterData,
+    validation: CharacterData,
+    folder: str | Path,
+    settings: ResumableSettings,
+    *,
+    key: dict[str, Any],
+    stop_after: int | None = None,
+) -> tuple[Any, dict[str, Any]]:
+    """Fit ``build()`` (an uncompiled model) for ``settings.epochs``, continuing from ``folder/checkpoint``.
+
+    ``key`` names what the run depends on (data, vocabulary, model); a checkpoint of another key is
+    refused. ``stop_after`` ends this call after that many epochs in total (as a stop would).
+    Returns the model and ``history.json``'s content (the last epoch's weights: the schedule, not
+    early stopping, decides when training ends).
+    """
+    import keras
+
+    if len(train) == 0 or len(validation) == 0:
+        raise TrainingError("a resumable run needs training and validation images")
+    checkpoint = Checkpoint(Path(folder) / CHECKPOINT)
+    full_key = {**key, "settings": asdict(settings), "train": len(train), "validation": len(validation)}
+    state = checkpoint.read(full_key)
+    steps = len(_batches(train, settings, 0))
+    if state is None:
+        keras.utils.set_random_seed(settings.seed)
+        model = build()
+        compile_for_schedule(model, settings, steps, len(train.class_names))
+        state = {"key": full_key, "epochs_done": 0, "history": {}, "seconds": []}
+    else:
+        model = keras.models.load_model(checkpoint.folder / state["model"])
+        if settings.verbose:
+            print(f"continuing from {checkpoint.folder} after epoch {state['epochs_done']} of {settings.epochs}")
+    last = settings.epochs if stop_after is None else min(settings.epochs, stop_after)
+    val_batches = _evaluation_batches(validation, settings.batch_size)
+    for epoch in range(state["epochs_done"], last):
+        started = time.perf_counter()
+        fitted = model.fit(_batches(train, settings, epoch), validation_data=val_batches, initial_epoch=epoch,
+                           epochs=epoch + 1, shuffle=False, verbose=settings.verbose)
+        for name, values in fitted.history.items():
+            state["history"].setdefault(name, []).append(float(values[-1]))
+        state["seconds"].append(time.perf_counter() - started)
+        state["epochs_done"] = epoch + 1
+        checkpoint.write(model, state)
+    val_acc = state["history"].get("val_accuracy", [])
+    history = {
+        "history": state["history"],
+        "epoch_seconds": state["seconds"],
+        "best_epoch": int(np.argmax(val_acc)) + 1 if val_acc else state["epochs_done"],
+        "stopped_epoch": state["epochs_done"],
+        "monitor": "val_accuracy",
+        "patience": None,
+        "schedule": f"cosine decay over {settings.epochs} epochs; the last epoch's weights are kept",
+    }
+    return model, history

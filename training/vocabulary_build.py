@@ -1,0 +1,191 @@
+"""Build a character model for a whole vocabulary (the 3,755 GB2312 level-1 characters) from synthetic writers.
+
+No real sample is used. Synthetic writers (:mod:`training.writers`) write every character of the
+vocabulary from the vendored stroke medians; the samples are drawn on every core in blocks that
+are kept in the run folder (``data/``), and the network trains with :mod:`training.resumable_fit`,
+so a build stopped at any point (while drawing or between epochs) continues where it stopped
+when the same command runs again, and ends with the same model as an unbroken run.
+
+Run folder ``<runs>/<name>/``: ``data/`` (the drawn blocks), ``checkpoint/``, then what every
+training run has (``model.keras``, ``history.json``, ``run.json``, ``report.json``, ``plots/``).
+The model is exported to ``<out>/<name>.onnx`` with its report and calibrated on other writers.
+
+Splits: ``train`` (training-range writers), ``validation`` (other training-range writers, for the
+learning curves) and ``test``: **held-out writers** (style settings outside every training range),
+the figure that says how the model copes with hands it has never seen.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from desktop import __version__
+
+from .data import CharacterData
+from .resumable_fit import ResumableSettings, fit_resumable
+
+TRAIN_SEED = 400  # apart from the course build's writers (100) and the calibration writers (7000, 8000)
+VALIDATION_SEED = 401
+TEST_SEED = 402  # held-out writers
+TRAIN_REPORT_SAMPLES = 20000  # the training-set figure is measured on this many of its samples
+
+
+@dataclass(frozen=True)
+class VocabularyModel:
+    """One shipped whole-vocabulary model and how it is built (the defaults are the shipped build)."""
+
+    name: str = "hanzi3755-best"
+    vocabulary: str = "gb2312-1"
+    model: str = "residual-wide"
+    title: str = "Residual CNN (3,755 characters)"
+    features: tuple[str, ...] = ("stem_relu", "stage1_out")
+    train_per_char: int = 60
+    validation_per_char: int = 1
+    test_per_char: int = 2
+    calibration_per_char: int = 2
+    limit: int | None = None  # only the first ``limit`` characters of the vocabulary (development and tests)
+    fit: ResumableSettings = field(default_factory=ResumableSettings)
+
+
+def characters(spec: VocabularyModel) -> list[str]:
+    from desktop.core.vocabulary import vocabulary
+
+    chars = vocabulary(spec.vocabulary)
+    return chars[: spec.limit] if spec.limit else chars
+
+
+def draw_splits(spec: VocabularyModel, data_dir: Path, *, workers: int | None = None,
+                progress: bool = True) -> dict[str, CharacterData]:
+    """The three splits, drawn on every core, each block kept in ``data_dir`` as it is finished."""
+    from .writer_pool import writer_data
+    from .writers import WriterRanges
+
+    chars = characters(spec)
+    plan = {
+        "train": (spec.train_per_char, TRAIN_SEED, None),
+        "validation": (spec.validation_per_char, VALIDATION_SEED, None),
+        "test": (spec.test_per_char, TEST_SEED, WriterRanges.held_out()),
+    }
+    splits = {}
+    for split, (per_char, seed, ranges) in plan.items():
+        count = per_char * len(chars)
+        if progress:
+            print(f"{split}: {count} samples of synthetic writers (seed {seed}"
+                  f"{', held-out styles' if ranges else ''}) ...", flush=True)
+        splits[split] = writer_data(chars, count, seed=seed, ranges=ranges, workers=workers, progress=progress,
+                                    cache=data_dir / split)
+    return splits
+
+
+def build_vocabulary_model(spec: VocabularyModel, runs: str | Path, out: str | Path, *,
+                           workers: int | None = None, stop_after: int | None = None,
+                           calibrate: bool = True) -> dict[str, Any]:
+    """Draw, train (resumably), evaluate, export and calibrate ``spec``; the build's figures.
+
+    ``stop_after`` ends the call after that many epochs in total without exporting (as a stop
+    would; the next call continues).
+    """
+    from . import models
+
+    run_dir = Path(runs) / spec.name
+    started = time.perf_counter()
+    splits = draw_splits(spec, run_dir / "data", workers=workers)
+    drawn = time.perf_counter()
+    chars = characters(spec)
+    key = {"vocabulary": spec.vocabulary, "characters": len(chars), "model": spec.model,
+           "data": {k: v for k, v in asdict(spec).items() if k.endswith("per_char") or k == "limit"},
+           "seeds": [TRAIN_SEED, VALIDATION_SEED]}
+    model, history = fit_resumable(lambda: models.build(spec.model, len(chars)), splits["train"],
+                                   splits["validation"], run_dir, spec.fit, key=key, stop_after=stop_after)
+    trained = time.perf_counter()
+    if history["stopped_epoch"] < spec.fit.epochs:
+        return {"stopped_after_epoch": history["stopped_epoch"]}
+    _save_run(run_dir, model, history, spec, chars, {k: len(v) for k, v in splits.items()})
+    report = evaluate_vocabulary_run(run_dir, splits)
+    onnx_path = export_vocabulary_model(run_dir, Path(out), spec)
+    calibration = None
+    if calibrate and spec.calibration_per_char > 0:
+        from .calibrate import calibrate_with_writers
+
+        calibration = calibrate_with_writers(onnx_path, per_class=spec.calibration_per_char,
+                                             evaluation_per_class=spec.calibration_per_char)
+    return {
+        "onnx": str(onnx_path),
+        "metrics": report["metrics"],
+        "minutes": {"draw": round((drawn - started) / 60, 1), "train": round((trained - drawn) / 60, 1),
+                    "total": round((time.perf_counter() - started) / 60, 1)},
+        "temperature": (calibration or {}).get("temperature"),
+    }
+
+
+def _save_run(run_dir: Path, model, history: dict[str, Any], spec: VocabularyModel, chars: list[str],
+              samples: dict[str, int]) -> None:
+    import keras
+    import tensorflow as tf
+
+    from desktop.core import atomic
+
+    from . import models
+
+    description = (f"synthetic writers over the {len(chars)} characters of vocabulary {spec.vocabulary} "
+                   f"({spec.train_per_char} per character, seed {TRAIN_SEED}; training.vocabulary_build)")
+    info = {
+        "model": spec.model,
+        "title": spec.title,
+        "data": description,
+        "class_names": chars,
+        "output": models.output_kind(spec.model),
+        "seed": spec.fit.seed,
+        "settings": asdict(spec.fit),
+        "samples": samples,
+        "trained_on": description,
+        "vocabulary": spec.vocabulary,
+        "created_by": f"cnn-classroom {__version__}",
+        "tensorflow": tf.__version__,
+        "keras": keras.__version__,
+    }
+    with atomic.atomic_path(run_dir / "model.keras", temp_suffix=".keras") as temp:
+        model.save(temp)
+    atomic.write_json_atomic(run_dir / "history.json", history)
+    atomic.write_json_atomic(run_dir / "run.json", info)
+
+
+def evaluate_vocabulary_run(run_dir: Path, splits: dict[str, CharacterData]) -> dict[str, Any]:
+    """``report.json`` and ``plots/`` of the run: train (a sample of it), validation and held-out writers."""
+    from . import plots
+    from .evaluate import evaluate_splits
+    from .report import build_report, write_json_atomic
+    from .runs import load_run
+
+    run = load_run(run_dir)
+    train = splits["train"]
+    if len(train) > TRAIN_REPORT_SAMPLES:
+        train = train.subset(np.random.default_rng(0).choice(len(train), TRAIN_REPORT_SAMPLES, replace=False))
+    evaluations = evaluate_splits(run.model, {"train": train, "validation": splits["validation"],
+                                              "test": splits["test"]}, run.class_names, run.output_kind)
+    report = build_report(run.model, name=run.name, title=run.title, output_kind=run.output_kind,
+                          class_names=run.class_names, trained_on=run.info.get("trained_on", ""),
+                          history_file=run.history, evaluations=evaluations,
+                          size_bytes=run.model_file.stat().st_size)
+    report["test_set"] = "held-out synthetic writers (styles outside every training range)"
+    write_json_atomic(run_dir / "report.json", report)
+    plots.plot_report(report, run_dir / "plots", detail_images=splits["test"].images)
+    return report
+
+
+def export_vocabulary_model(run_dir: Path, out: Path, spec: VocabularyModel) -> Path:
+    from .export import export_run
+
+    return export_run(run_dir, out / f"{spec.name}.onnx", title=spec.title, features=spec.features)
+
+
+def quick(spec: VocabularyModel, limit: int = 40) -> VocabularyModel:
+    """The same build on the first ``limit`` characters, few samples and two epochs: minutes, for development."""
+    return replace(spec, name=f"{spec.name}-quick", limit=limit, train_per_char=40, test_per_char=2,
+                   fit=replace(spec.fit, epochs=2))
+
