@@ -5,6 +5,8 @@ Drives the real Write panel offscreen: strokes of course characters are put on t
 is signalled, and the clock stops when the candidates view has painted the answer. Targets (from
 the issues): p50 <= 12 ms pen-up to painted, inference < 2 ms, cold start <= 1.0 s, RSS < 300 MB,
 Results panel built in the GUI thread in < 0.5 s on its first show (fresh process each time).
+``--characters gb2312-1`` measures the Write panel with its "all 3,755 characters" choice (the
+3,755-class model; its target is p50 <= 20 ms pen-up to painted, RSS still < 300 MB).
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ import numpy as np
 from benchmarks.isolation import isolate_user_dirs, wait_until
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+#: pen-up to painted, p50 ms, per "Characters" choice of the Write panel
+PEN_UP_TARGETS = {"course": 12.0, "gb2312-1": 20.0}
 TARGETS = {"pen_up_p50_ms": 12.0, "inference_ms": 2.0, "cold_start_s": 1.0, "rss_mb": 300.0,
            "results_panel_s": 0.5}
 
@@ -63,8 +67,12 @@ def recognise_drawing(app, panel, strokes) -> None:
     wait_until(panel.is_up_to_date, "the Write panel's answer", pump=app.processEvents)
 
 
-def pen_up_to_painted(drawings: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray, float, str]:
-    """Seconds from pen-up to painted candidates per drawing; inference seconds; RSS MB; model name."""
+def pen_up_to_painted(drawings: int, seed: int = 0,
+                      characters: str = "course") -> tuple[np.ndarray, np.ndarray, float, str]:
+    """Seconds from pen-up to painted candidates per drawing; inference seconds; RSS MB; model name.
+
+    ``characters``: the Write panel's vocabulary choice (``course`` or ``gb2312-1``).
+    """
     from PySide6.QtCore import QEvent, QObject
 
     from desktop.core.contract import COURSE_CHARACTERS
@@ -77,6 +85,10 @@ def pen_up_to_painted(drawings: int, seed: int = 0) -> tuple[np.ndarray, np.ndar
 
     window.show_panel(PANELS.index("Write"))  # measured where it is painted, whatever else is open
     panel = window.write_panel
+    panel.set_vocabulary(characters)
+    if panel.vocabulary() != characters:
+        raise SystemExit(f"no installed model covers the {characters} characters "
+                         f"(python -m training build-assets --vocabulary {characters})")
     chosen = panel.chosen_models()[0]
     view = panel.candidate_view()
 
@@ -203,10 +215,11 @@ def verdict(value: float, target: float) -> str:
     return "ok" if value <= target else "OVER"
 
 
-def report(drawings: int = 100, starts: int = 5, panel_builds: int = 3) -> str:
+def report(drawings: int = 100, starts: int = 5, panel_builds: int = 3, characters: str = "course") -> str:
     from benchmarks.timing import machine_line
 
-    pen, inference, rss, model = pen_up_to_painted(drawings)
+    pen, inference, rss, model = pen_up_to_painted(drawings, characters=characters)
+    pen_target = PEN_UP_TARGETS[characters]
     starts_s = cold_start(starts)
     bare_s = bare_qt_start(starts)
     builds = results_panel_first_show(panel_builds)
@@ -221,8 +234,8 @@ def report(drawings: int = 100, starts: int = 5, panel_builds: int = 3) -> str:
     lines = [
         f"machine: {machine_line()}; model: {model}; {drawings} drawings, {starts} cold starts",
         f"{'measure':<34}{'value':>18}{'target':>12}",
-        f"{'pen-up to candidates painted':<34}{f'p50 {p50:.1f} ms':>18}{'<= 12 ms':>12}  "
-        f"{verdict(p50, TARGETS['pen_up_p50_ms'])}   (p90 {p90:.1f} ms; {inf_ratio:.0f}x the inference alone)",
+        f"{'pen-up to candidates painted':<34}{f'p50 {p50:.1f} ms':>18}{f'<= {pen_target:.0f} ms':>12}  "
+        f"{verdict(p50, pen_target)}   (p90 {p90:.1f} ms; {inf_ratio:.0f}x the inference alone)",
         f"{'model inference alone':<34}{f'p50 {inf50:.2f} ms':>18}{'< 2 ms':>12}  {verdict(inf50, 2)}"
         f"   (p90 {inf90:.2f} ms)",
         f"{'cold start to a usable window':<34}{f'median {cold:.2f} s':>18}{'<= 1.0 s':>12}  "
@@ -241,13 +254,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--starts", type=int, default=5, help="cold starts to time (default 5)")
     parser.add_argument("--panel-builds", type=int, default=3,
                         help="fresh processes timing the Results panel's first show (default 3)")
+    parser.add_argument("--characters", choices=sorted(PEN_UP_TARGETS), default="course",
+                        help="the Write panel's \"Characters\" choice to time (default: course)")
     parser.add_argument("--panel-build-once", action="store_true", help=argparse.SUPPRESS)  # the child's part
     args = parser.parse_args(argv)
     sys.path.insert(0, str(REPO_ROOT))
     if args.panel_build_once:
         print(json.dumps(panel_build_once()))
         return 0
-    print(report(args.drawings, args.starts, args.panel_builds))
+    print(report(args.drawings, args.starts, args.panel_builds, args.characters))
     return 0
 
 

@@ -18,8 +18,9 @@ from desktop.core.model_check import DEFAULT_TIMEOUT_S, check_model_file, is_tru
 from desktop.core.onnx_metadata import MetadataError, read_metadata
 from desktop.core.onnx_model import ModelContractError, OnnxModel, open_checked
 
-#: Shipped character models, best first: the tuned CNN when it exists, then the course CNN.
-PREFERRED_CHARACTER_MODELS = ("casia55-best.onnx", "casia55-cnn.onnx")
+#: Shipped character models, best first: the residual CNN when it exists, then the course CNN; then
+#: the 3,755-character model (the first of its vocabulary, where only its models are listed).
+PREFERRED_CHARACTER_MODELS = ("casia55-best.onnx", "casia55-cnn.onnx", "hanzi3755-best.onnx")
 
 
 @dataclass(frozen=True)

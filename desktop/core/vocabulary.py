@@ -55,3 +55,17 @@ def vocabulary(name: str) -> list[str]:
     except (KeyError, TypeError):
         known = ", ".join(repr(k) for k in VOCABULARIES)
         raise ValueError(f"unknown vocabulary {name!r}: choose one of {known}") from None
+
+
+def vocabulary_of(class_names) -> str:
+    """The vocabulary a model's classes make: a named whole vocabulary other than the course's when
+    the model tells apart every one of its characters (in any order), else ``"course"`` (the course
+    models, and any other model, such as one a user trained on a few characters)."""
+    names = set(class_names)
+    for name, chars in _WHOLE_VOCABULARIES.items():
+        if len(names) >= len(chars) and names >= chars:
+            return name
+    return "course"
+
+
+_WHOLE_VOCABULARIES = {name: frozenset(chars) for name, chars in VOCABULARIES.items() if name != "course"}

@@ -349,6 +349,7 @@ class MainWindow(QMainWindow):
         self.set_zoom_index(whole_number_setting(settings, "view/zoom_index", 0, len(ZOOM_STEPS) - 1,
                                                  default=DEFAULT_ZOOM_INDEX))
         self.write_panel.set_grid_visible(str(settings.value("view/grid", "true")).lower() == "true")
+        self.write_panel.set_vocabulary(str(settings.value("write/characters", "course")))  # unknown: course
         self.statusBar().showMessage(tr("Loading the models…"))
 
     def save_settings(self) -> None:
@@ -361,6 +362,7 @@ class MainWindow(QMainWindow):
         settings.setValue("window/panel", self.stack.currentIndex())
         settings.setValue("view/zoom_index", zoom_index)
         settings.setValue("view/grid", "true" if self.write_panel.grid_visible() else "false")
+        settings.setValue("write/characters", self.write_panel.vocabulary())
         settings.sync()
 
     def _running_work(self) -> list[str]:

@@ -3697,6 +3697,26 @@ Shown filter: replace only the filter shown below, to build a bank of different 
     </message>
     <message>
         <location filename="../write/view.py"/>
+        <source>55 course characters</source>
+        <translation>课程 55 字</translation>
+    </message>
+    <message>
+        <location filename="../write/view.py"/>
+        <source>All 3,755 characters</source>
+        <translation>全部 3755 字</translation>
+    </message>
+    <message>
+        <location filename="../write/view.py"/>
+        <source>Which characters the models tell apart: the 55 of the course, or all 3,755 common characters (GB2312 level 1)</source>
+        <translation>模型区分哪些汉字：课程的 55 个字，或全部 3755 个常用字（GB2312 一级字库）</translation>
+    </message>
+    <message>
+        <location filename="../write/view.py"/>
+        <source>No model for all 3,755 characters is installed. Build one with: python -m training build-assets --vocabulary gb2312-1</source>
+        <translation>尚未安装识别全部 3755 字的模型。构建命令：python -m training build-assets --vocabulary gb2312-1</translation>
+    </message>
+    <message>
+        <location filename="../write/view.py"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>

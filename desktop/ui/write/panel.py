@@ -9,6 +9,10 @@ It learns the user's handwriting: when the top answer is wrong, "Not right? Teac
 :class:`CharacterPicker`; the drawing is kept as a sample of the character picked
 (:class:`PersonalHandwriting`), the host fits its personal layer, and the panel recognises again.
 An answer the samples changed is marked in the candidates, with the model's own answer beside it.
+
+"Characters" chooses the vocabulary: the 55 course characters (the course models, and any other
+model) or all 3,755 common characters (a model over GB2312 level 1, when one is installed); the
+comparison list offers the models of the choice.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from desktop.core.framing import EmptyDrawing
 from desktop.core.recognition import InputFileError, candidates, image_to_input, read_image_file, strokes_to_input
 from desktop.core.registry import ModelInfo, ModelProblem, preferred_character_model
 from desktop.core.stroke_samples import character_strokes, fit_to_square
+from desktop.core.vocabulary import VOCABULARIES, vocabulary_of
 from desktop.ui.constants import IMAGE_PATTERNS
 from desktop.ui.file_drop import FileDropMixin
 from desktop.ui.i18n import tr, tr_noop
@@ -64,6 +69,8 @@ class WritePanel(FileDropMixin, QWidget):
     grid_visible_changed = Signal(bool)
     #: The model host uses this many samples of the user's handwriting from now on.
     personal_layer_ready = Signal(int)
+    #: The vocabulary shown now (``course`` or ``gb2312-1``), chosen or fallen back to.
+    vocabulary_changed = Signal(str)
 
     def __init__(self, host: ModelHost, parent: QWidget | None = None,
                  handwriting_folder: str | Path | None = None):
@@ -73,7 +80,10 @@ class WritePanel(FileDropMixin, QWidget):
         self.setAccessibleName("Write panel")
         self.setAcceptDrops(True)
         self._host = host
-        self._models: dict[str, ModelInfo] = {}
+        self._models: dict[str, ModelInfo] = {}  # the models of the vocabulary shown, by path
+        self._character_models: list[ModelInfo] = []  # every character model, of every vocabulary
+        self._wanted_vocabulary = "course"  # chosen by the user; shown once a model covers it
+        self._vocabulary = "course"
         self._columns: dict[str, CandidatesView] = {}
         self._latest_request = 0
         self._shown_request = 0
@@ -113,6 +123,8 @@ class WritePanel(FileDropMixin, QWidget):
         view.grid_checkbox.toggled.connect(self.canvas.set_grid_visible)
         view.grid_checkbox.toggled.connect(self.grid_visible_changed)
         view.model_list.itemChanged.connect(self._on_model_choice_changed)
+        view.vocabulary_combo.activated.connect(
+            lambda index: self.set_vocabulary(view.vocabulary_combo.itemData(index)))
         view.teach_button.clicked.connect(self.open_character_picker)
         view.forget_action.triggered.connect(self.confirm_forget_handwriting)
         view.export_action.triggered.connect(self.export_handwriting_dialog)
@@ -293,8 +305,32 @@ class WritePanel(FileDropMixin, QWidget):
     # -- models ------------------------------------------------------------------------------
     @Slot(object, object)
     def set_models(self, models: list[ModelInfo], problems: list[ModelProblem] | None = None) -> None:
-        """Fill the comparison list: the preferred CNN and the logistic regression ticked."""
-        chars = [m for m in models if m.task == "characters"]
+        """Keep every character model; list those of the vocabulary chosen (the course's when no model
+        covers it)."""
+        self._character_models = [m for m in models if m.task == "characters"]
+        self._models_loaded = True
+        self._show_vocabulary()
+
+    def vocabulary(self) -> str:
+        """The vocabulary whose models are listed now: ``course`` or ``gb2312-1``."""
+        return self._vocabulary
+
+    def set_vocabulary(self, name: str) -> None:
+        """List the models of vocabulary ``name`` (the course's while none is installed) and recognize again."""
+        self._wanted_vocabulary = name if name in VOCABULARIES else "course"
+        if self._models_loaded:
+            self._show_vocabulary()
+
+    def available_vocabularies(self) -> set[str]:
+        """The vocabularies some installed model covers (always ``course``)."""
+        return {"course"} | {vocabulary_of(m.class_names) for m in self._character_models}
+
+    def _show_vocabulary(self) -> None:
+        """Fill the comparison list with the chosen vocabulary's models: the preferred CNN and the
+        logistic regression ticked."""
+        available = self.available_vocabularies()
+        vocabulary = self._wanted_vocabulary if self._wanted_vocabulary in available else "course"
+        chars = [m for m in self._character_models if vocabulary_of(m.class_names) == vocabulary]
         self._models = {str(m.path): m for m in chars}
         first = preferred_character_model(chars)
         logistic = next((m for m in chars if "logistic" in (m.title + m.path.name).lower()), None)
@@ -305,10 +341,14 @@ class WritePanel(FileDropMixin, QWidget):
         for m in sorted(chars, key=lambda m: (m is not first, m is not logistic, m.path.name)):
             add_model_item(model_list, m.label, m.path, str(m.path) in ticked, f"{m.title}\n{m.path}")
         model_list.blockSignals(False)
-        self._models_loaded = True
+        self.view.show_vocabularies(available, vocabulary)
+        changed = vocabulary != self._vocabulary
+        self._vocabulary = vocabulary
         self._rebuild_columns()
         if not chars:
             self.view.status_label.setText(tr(NO_MODEL_MESSAGE))
+        if changed:
+            self.vocabulary_changed.emit(vocabulary)
         self.recognize_now()
 
     def _on_model_choice_changed(self, _item: object = None) -> None:

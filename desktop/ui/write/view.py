@@ -16,6 +16,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QAction, QImage, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -32,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.ui.explain_overlay import ColourScale
-from desktop.ui.i18n import tr, tr_noop, translated, translated_label
+from desktop.ui.i18n import tr, tr_noop, translated, translated_item, translated_label
 from desktop.ui.why import why_toggle
 from desktop.ui.widgets import push_button, tool_button, wrapping_label
 from desktop.ui.write.candidate_columns import CandidateColumns
@@ -47,6 +48,12 @@ MODEL_LIST_ROWS = 2.5  # the comparison list shows this many models before it sc
 LOADING_MESSAGE = tr_noop("Loading the models…")
 SAMPLE_COUNT = tr_noop("{n} samples")
 SAMPLE_COUNT_TIP = tr_noop("{n} samples of your handwriting, kept only on this computer")
+#: The "Characters" choice: (vocabulary name of desktop.core.vocabulary, its label).
+VOCABULARY_CHOICES = (("course", tr_noop("55 course characters")), ("gb2312-1", tr_noop("All 3,755 characters")))
+VOCABULARY_TIP = tr_noop("Which characters the models tell apart: the 55 of the course, or all 3,755 "
+                         "common characters (GB2312 level 1)")
+NO_VOCABULARY_MODEL_TIP = tr_noop("No model for all 3,755 characters is installed. Build one with: "
+                                  "python -m training build-assets --vocabulary gb2312-1")
 
 
 class WriteView(QSplitter):
@@ -170,6 +177,12 @@ class WriteView(QSplitter):
         self.model_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.model_list.setTextElideMode(Qt.TextElideMode.ElideRight)
         translated(self.model_list.setToolTip, "Tick the models to run side by side on the same drawing")
+        self.vocabulary_combo = QComboBox()
+        self.vocabulary_combo.setObjectName("writeVocabularyCombo")
+        self.vocabulary_combo.setAccessibleName("Characters")
+        for index, (name, label) in enumerate(VOCABULARY_CHOICES):
+            self.vocabulary_combo.addItem(tr(label), name)
+            translated_item(self.vocabulary_combo, index, label)
         self.candidate_columns = CandidateColumns()
 
     def _build_details(self) -> None:
@@ -206,8 +219,12 @@ class WriteView(QSplitter):
     def _models_column(self) -> QWidget:
         compare_label = translated_label("<b>Compare models</b>")
         compare_label.setWordWrap(True)
-        compare_row = QHBoxLayout()  # the heading beside the list: one row less to pay for
-        compare_row.addWidget(compare_label, alignment=Qt.AlignmentFlag.AlignTop)
+        heading = QVBoxLayout()  # the heading and the choice beside the list: rows less to pay for
+        heading.addWidget(compare_label)
+        heading.addWidget(self.vocabulary_combo)
+        heading.addStretch(1)
+        compare_row = QHBoxLayout()
+        compare_row.addLayout(heading)
         compare_row.addWidget(self.model_list, stretch=1)
         column = QWidget()
         layout = QVBoxLayout(column)
@@ -218,6 +235,20 @@ class WriteView(QSplitter):
         return column
 
     # -- what the controller changes -----------------------------------------------------------
+    def show_vocabularies(self, available: set[str], current: str) -> None:
+        """Offer the vocabularies some model covers (the others greyed out, their tooltip says how to build
+        one) and show ``current`` as chosen, without signalling a choice."""
+        combo = self.vocabulary_combo
+        combo.blockSignals(True)
+        for index in range(combo.count()):
+            name = combo.itemData(index)
+            item = combo.model().item(index)
+            item.setEnabled(name in available or name == "course")
+            item.setToolTip("" if item.isEnabled() else tr(NO_VOCABULARY_MODEL_TIP))
+        combo.setCurrentIndex(max(0, combo.findData(current)))
+        combo.blockSignals(False)
+        combo.setToolTip(tr(VOCABULARY_TIP) if len(available | {"course"}) > 1 else tr(NO_VOCABULARY_MODEL_TIP))
+
     def show_canvas(self) -> None:
         self.drawing_area.setCurrentWidget(self.canvas)
 
