@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from desktop.core.contract import COURSE_CHARACTERS
-from desktop.core.vocabulary import VOCABULARIES, gb2312_level1, vocabulary
+from desktop.core.vocabulary import VOCABULARIES, gb2312_level1, vocabulary, vocabulary_of
 
 
 def test_gb2312_level1_has_3755_distinct_characters_first_and_last_as_in_the_standard():
@@ -47,3 +47,12 @@ def test_vocabularies_by_name():
 def test_an_unknown_vocabulary_is_a_clear_error(name):
     with pytest.raises(ValueError, match="unknown vocabulary .*'course', 'gb2312-1'"):
         vocabulary(name)
+
+
+def test_a_models_vocabulary_is_the_whole_set_its_classes_cover_in_any_order():
+    level1 = gb2312_level1()
+    assert vocabulary_of(level1) == "gb2312-1"
+    assert vocabulary_of(list(reversed(level1)) + ["啖"]) == "gb2312-1"  # a superset still covers it
+    assert vocabulary_of(level1[:-1]) == "course"  # one missing: not the whole vocabulary
+    assert vocabulary_of(COURSE_CHARACTERS) == "course"
+    assert vocabulary_of([]) == "course"
