@@ -192,6 +192,8 @@ def fit_resumable(
     val_batches = _evaluation_batches(validation, settings.batch_size)
     for epoch in range(state["epochs_done"], last):
         started = time.perf_counter()
+        if settings.verbose:  # Keras would say "Epoch 1/1": each call fits one epoch
+            print(f"epoch {epoch + 1} of {settings.epochs}", flush=True)
         fitted = model.fit(_batches(train, settings, epoch), validation_data=val_batches, initial_epoch=epoch,
                            epochs=epoch + 1, shuffle=False, verbose=settings.verbose)
         for name, values in fitted.history.items():
