@@ -71,8 +71,10 @@ def test_the_course_is_shown_first_and_all_3755_is_offered(both: WritePanel) -> 
 
 
 def test_choosing_all_3755_lists_that_model_and_recognises_with_it(qtbot, both: WritePanel) -> None:
+    course_column = both.candidate_view()
     with qtbot.waitSignal(both.vocabulary_changed, timeout=5_000) as changed:
         choose(both, ALL)
+        assert course_column.isHidden()  # at once, not when its deletion comes round: no title over title
     assert changed.args == [ALL]
     assert [Path(p).name for p in both.chosen_models()] == ["hanzi3755-best.onnx"]
     draw_character(both.canvas, "大", seed=0)

@@ -359,7 +359,9 @@ class WritePanel(FileDropMixin, QWidget):
         """One candidates column per chosen model, in list order."""
         chosen = self.chosen_models()
         for path in [p for p in self._columns if p not in chosen]:
-            self._columns.pop(path).deleteLater()
+            column = self._columns.pop(path)
+            column.hide()  # out of sight at once: the deletion waits for the event loop
+            column.deleteLater()
         for path in chosen:
             if path not in self._columns:
                 self._columns[path] = self._new_column(path)
