@@ -81,7 +81,13 @@ def test_every_shipped_model_passes_the_registry() -> None:
     assert scan.problems == []
     tasks = {m.path.name: m.task for m in scan.models}
     assert tasks["casia55-cnn.onnx"] == tasks["casia55-logistic.onnx"] == "characters"
-    assert all(len(m.class_names) == 55 for m in scan.character_models())
+    from desktop.core.vocabulary import gb2312_level1, vocabulary_of
+
+    by_vocabulary = {vocabulary_of(m.class_names) for m in scan.character_models() if len(m.class_names) != 55}
+    assert by_vocabulary <= {"gb2312-1"}  # the course's 55, or all 3,755 common characters
+    if "hanzi3755-best.onnx" in tasks:
+        assert scan.models[[m.path.name for m in scan.models].index("hanzi3755-best.onnx")].class_names == \
+            gb2312_level1()
     assert all(len(m.class_names) == 1000 for m in scan.models if m.task == "imagenet")
 
 

@@ -231,8 +231,9 @@ def test_the_layer_is_fitted_in_the_worker_once_per_model(qtbot, panel: WritePan
     with qtbot.waitSignal(panel.personal_layer_ready, timeout=WAIT_MS, check_params_cb=lambda n: n == 1):
         panel.teach_character(case[1])
     assert fits and all(thread != threading.get_ident() for thread in fits)
-    # one fit per loaded character model for one new sample, no refits
-    assert len(fits) == panel.view.model_list.count(), fits
+    # one fit per loaded character model (listed or not: the 3,755-character one waits for its choice)
+    # for one new sample, no refits
+    assert len(fits) == len([m for m in SHIPPED if m.task == "characters"]), fits
 
 
 def test_kept_samples_come_back_after_a_restart(qtbot, folder: Path) -> None:

@@ -27,18 +27,18 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from desktop.core.framing import EmptyDrawing
 from desktop.core.recognition import InputFileError, candidates, image_to_input, read_image_file, strokes_to_input
-from desktop.core.registry import ModelInfo, ModelProblem, preferred_character_model
+from desktop.core.registry import ModelInfo, ModelProblem
 from desktop.core.stroke_samples import character_strokes, fit_to_square
-from desktop.core.vocabulary import VOCABULARIES, vocabulary_of
 from desktop.ui.constants import IMAGE_PATTERNS
 from desktop.ui.file_drop import FileDropMixin
 from desktop.ui.i18n import tr, tr_noop
-from desktop.ui.model_checklist import add_model_item, check_paths, checked_paths
+from desktop.ui.model_checklist import check_paths, checked_paths
 from desktop.ui.write.candidates_view import CandidatesView
 from desktop.ui.write.character_picker import CharacterPicker
 from desktop.ui.write.model_host import ModelAnswer, ModelHost
 from desktop.ui.write.personal_controller import PersonalHandwriting
 from desktop.ui.write.view import WriteView
+from desktop.ui.write.vocabulary_choice import VocabularyChoice
 from desktop.ui.write.why_toggle import WriteWhy
 
 log = logging.getLogger(__name__)
@@ -81,9 +81,6 @@ class WritePanel(FileDropMixin, QWidget):
         self.setAcceptDrops(True)
         self._host = host
         self._models: dict[str, ModelInfo] = {}  # the models of the vocabulary shown, by path
-        self._character_models: list[ModelInfo] = []  # every character model, of every vocabulary
-        self._wanted_vocabulary = "course"  # chosen by the user; shown once a model covers it
-        self._vocabulary = "course"
         self._columns: dict[str, CandidatesView] = {}
         self._latest_request = 0
         self._shown_request = 0
@@ -92,6 +89,7 @@ class WritePanel(FileDropMixin, QWidget):
         self._models_loaded = False
         self._picker: CharacterPicker | None = None
         self.view = WriteView(self)
+        self._vocabularies = VocabularyChoice(self.view)
         self.canvas = self.view.canvas
         # "Why?": heat maps over the model input and the canvas.
         self.why = WriteWhy(self.view.why_toggle, self.view.why_scale, self.view.input_view.image_widget,
@@ -307,48 +305,27 @@ class WritePanel(FileDropMixin, QWidget):
     def set_models(self, models: list[ModelInfo], problems: list[ModelProblem] | None = None) -> None:
         """Keep every character model; list those of the vocabulary chosen (the course's when no model
         covers it)."""
-        self._character_models = [m for m in models if m.task == "characters"]
+        self._vocabularies.set_character_models([m for m in models if m.task == "characters"])
         self._models_loaded = True
         self._show_vocabulary()
 
     def vocabulary(self) -> str:
         """The vocabulary whose models are listed now: ``course`` or ``gb2312-1``."""
-        return self._vocabulary
+        return self._vocabularies.shown
 
     def set_vocabulary(self, name: str) -> None:
         """List the models of vocabulary ``name`` (the course's while none is installed) and recognize again."""
-        self._wanted_vocabulary = name if name in VOCABULARIES else "course"
+        self._vocabularies.want(name)
         if self._models_loaded:
             self._show_vocabulary()
 
-    def available_vocabularies(self) -> set[str]:
-        """The vocabularies some installed model covers (always ``course``)."""
-        return {"course"} | {vocabulary_of(m.class_names) for m in self._character_models}
-
     def _show_vocabulary(self) -> None:
-        """Fill the comparison list with the chosen vocabulary's models: the preferred CNN and the
-        logistic regression ticked."""
-        available = self.available_vocabularies()
-        vocabulary = self._wanted_vocabulary if self._wanted_vocabulary in available else "course"
-        chars = [m for m in self._character_models if vocabulary_of(m.class_names) == vocabulary]
-        self._models = {str(m.path): m for m in chars}
-        first = preferred_character_model(chars)
-        logistic = next((m for m in chars if "logistic" in (m.title + m.path.name).lower()), None)
-        ticked = {str(m.path) for m in (first, logistic) if m is not None}
-        model_list = self.view.model_list
-        model_list.blockSignals(True)
-        model_list.clear()
-        for m in sorted(chars, key=lambda m: (m is not first, m is not logistic, m.path.name)):
-            add_model_item(model_list, m.label, m.path, str(m.path) in ticked, f"{m.title}\n{m.path}")
-        model_list.blockSignals(False)
-        self.view.show_vocabularies(available, vocabulary)
-        changed = vocabulary != self._vocabulary
-        self._vocabulary = vocabulary
+        self._models, changed = self._vocabularies.fill_model_list()
         self._rebuild_columns()
-        if not chars:
+        if not self._models:
             self.view.status_label.setText(tr(NO_MODEL_MESSAGE))
         if changed:
-            self.vocabulary_changed.emit(vocabulary)
+            self.vocabulary_changed.emit(self._vocabularies.shown)
         self.recognize_now()
 
     def _on_model_choice_changed(self, _item: object = None) -> None:
