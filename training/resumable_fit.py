@@ -178,7 +178,7 @@ def fit_resumable(
     checkpoint = Checkpoint(Path(folder) / CHECKPOINT)
     full_key = {**key, "settings": asdict(settings), "train": len(train), "validation": len(validation)}
     state = checkpoint.read(full_key)
-    steps = len(_batches(train, settings, 0))
+    steps = -(-len(train) // settings.batch_size)  # batches per epoch
     if state is None:
         keras.utils.set_random_seed(settings.seed)
         model = build()
