@@ -108,16 +108,15 @@ def _evaluation_batches(data: CharacterData, batch_size: int):
 
 
 def compile_for_schedule(model, settings: ResumableSettings, steps_per_epoch: int, num_classes: int) -> None:
-    """Adam on a cosine schedule of the step count (saved with the optimizer), logits loss, accuracy and top-5."""
+    """:func:`training.train.compile_model` (logits loss, accuracy, top-5) with Adam on a cosine
+    schedule of the step count, which is saved with the optimizer."""
     import keras
+
+    from .train import compile_model
 
     schedule = keras.optimizers.schedules.CosineDecay(
         settings.learning_rate, decay_steps=max(1, settings.epochs * steps_per_epoch), alpha=settings.final_fraction)
-    model.compile(
-        optimizer=keras.optimizers.Adam(schedule),
-        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-        metrics=["accuracy", keras.metrics.SparseTopKCategoricalAccuracy(k=min(5, num_classes), name="top5")],
-    )
+    compile_model(model, "logits", schedule, num_classes)
 
 
 @dataclass

@@ -146,7 +146,8 @@ def character_dataset(data: CharacterData, batch_size: int, *, shuffle: bool, se
     return ds.prefetch(tf.data.AUTOTUNE).with_options(options)
 
 
-def compile_model(model, output: str, learning_rate: float, num_classes: int) -> None:
+def compile_model(model, output: str, learning_rate, num_classes: int) -> None:
+    """Adam at ``learning_rate`` (a number or a Keras schedule), cross-entropy, accuracy and top-5."""
     import keras
 
     model.compile(
