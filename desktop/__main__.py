@@ -65,7 +65,9 @@ def parse_recognize_args(argv: list[str]) -> argparse.Namespace:
                     "([[[x, y], ...], ...], one list per stroke), one JSON line per file.",
     )
     parser.add_argument("files", nargs="+", metavar="FILE")
-    parser.add_argument("--model", metavar="PATH", help="ONNX character model (default: the shipped CNN)")
+    parser.add_argument("--model", metavar="PATH",
+                        help="ONNX character model for every file (default: the shipped stroke model for stroke "
+                             "files, the shipped residual CNN for pictures)")
     parser.add_argument("--top", type=int, default=5, metavar="K", help="how many candidates to print (default 5)")
     args = parser.parse_args(argv)
     if args.top < 1:
@@ -74,11 +76,44 @@ def parse_recognize_args(argv: list[str]) -> argparse.Namespace:
 
 
 def recognize(argv: list[str]) -> int:
-    """The ``recognize`` subcommand: exit 0 when every file was recognised, 1 when any failed."""
+    """The ``recognize`` subcommand: exit 0 when every file was recognised, 1 when any failed.
+
+    Stroke files go to the default stroke model (which also reads the pen's directions) when one
+    is installed, pictures to the default image model; ``--model`` sends every file to one model,
+    and a stroke model given a picture says it cannot read it.
+    """
     args = parse_recognize_args(argv)
-    from desktop.core.framing import EmptyDrawing
+    from desktop.core.contract import IMAGE_KIND, STROKES_KIND
+    from desktop.core.model_check import open_model_checked
     from desktop.core.onnx_model import ModelContractError
+    from desktop.core.registry import default_character_model_path
+
+    opened: dict[Path, object] = {}
+
+    def model_for(kind: str):
+        """The model for a file of ``kind``, opened once; ModelContractError when it cannot be used."""
+        path = Path(args.model) if args.model else default_character_model_path(kind)
+        if path not in opened:
+            model = open_model_checked(path)  # a --model of the user's is checked in a child process first
+            if model.task != "characters":
+                raise ModelContractError(path, f"a {model.task} model cannot recognise characters")
+            opened[path] = model
+        return opened[path]
+
+    try:  # the model of the first file now: a model that cannot be used stops before any output
+        model_for(STROKES_KIND if Path(args.files[0]).suffix.lower() == ".json" else IMAGE_KIND)
+        return _recognize_files(args, model_for)
+    except ModelContractError as exc:
+        print(f"cannot use the model {exc}", file=sys.stderr)
+        return 2
+
+
+def _recognize_files(args: argparse.Namespace, model_for) -> int:
+    """One JSON line per file (candidates or the reason it failed); 1 when any failed."""
+    from desktop.core.contract import IMAGE_KIND, STROKES_KIND
     from desktop.core.file_kinds import IMAGE_SUFFIXES
+    from desktop.core.framing import EmptyDrawing
+    from desktop.core.model_input import DrawingInput, frame_strokes
     from desktop.core.recognition import (
         DEFAULT_PEN_WIDTH,
         InputFileError,
@@ -87,20 +122,7 @@ def recognize(argv: list[str]) -> int:
         image_to_input,
         read_image_file,
         read_stroke_file,
-        strokes_to_input,
     )
-    from desktop.core.model_check import open_model_checked
-    from desktop.core.registry import default_character_model_path
-
-    model_path = Path(args.model) if args.model else default_character_model_path()
-    try:
-        model = open_model_checked(model_path)  # a --model of the user's is checked in a child process first
-    except ModelContractError as exc:
-        print(f"cannot use the model {exc}", file=sys.stderr)
-        return 2
-    if model.task != "characters":
-        print(f"{model_path}: a {model.task} model cannot recognise characters", file=sys.stderr)
-        return 2
 
     failures = 0
     for name in args.files:
@@ -108,11 +130,18 @@ def recognize(argv: list[str]) -> int:
         try:
             if path.suffix.lower() == ".json":
                 # As if written on the canvas at a natural size, with the canvas's pen.
-                x = strokes_to_input(fit_to_canvas(read_stroke_file(path)), DEFAULT_PEN_WIDTH)
+                model = model_for(STROKES_KIND)
+                drawing = frame_strokes(fit_to_canvas(read_stroke_file(path)), DEFAULT_PEN_WIDTH,
+                                        directions=model.input_kind == STROKES_KIND)
             elif path.suffix.lower() in IMAGE_SUFFIXES or not path.suffix:
-                x = image_to_input(read_image_file(path))
+                model = model_for(IMAGE_KIND)
+                drawing = DrawingInput(image_to_input(read_image_file(path)))
             else:
                 raise InputFileError(path, f"unsupported file type {path.suffix!r} (an image or a .json stroke file)")
+            x = drawing.for_kind(model.input_kind)
+            if x is None:
+                raise InputFileError(path, f"{model.path.name} reads pen strokes, and a picture has none "
+                                           "(give it a .json stroke file, or choose an image model)")
             probs = model.predict_proba(x[None])[0]
             top = [[c.char, round(c.probability, 4)] for c in candidates(probs, model.class_names, args.top)]
             line = {"file": name, f"top{args.top}": top}

@@ -61,8 +61,17 @@ def _model_input(path: Path, model):
     )
 
     suffix = path.suffix.lower()
+    strokes = model.task == "characters" and model.input_kind == "strokes"
     if model.task == "characters" and suffix == ".json":
-        return strokes_to_input(fit_to_canvas(read_stroke_file(path)), DEFAULT_PEN_WIDTH)
+        drawn = fit_to_canvas(read_stroke_file(path))
+        if strokes:  # the ink and the pen's directions
+            from desktop.core.direction_map import strokes_to_channels
+
+            return strokes_to_channels(drawn, DEFAULT_PEN_WIDTH)
+        return strokes_to_input(drawn, DEFAULT_PEN_WIDTH)
+    if strokes:
+        raise InputFileError(path, f"{model.path.name} reads pen strokes, and a picture has none (give it a .json "
+                                   "stroke file, or choose an image model)")
     if suffix not in IMAGE_SUFFIXES and suffix:
         kinds = "an image or a .json stroke file" if model.task == "characters" else "an image"
         raise InputFileError(path, f"unsupported file type {suffix!r} ({kinds})")
@@ -88,6 +97,7 @@ def explain_files(argv: list[str]) -> int:
     from desktop.core.model_check import open_model_checked
     from desktop.core.onnx_model import ModelContractError
     from desktop.core.recognition import InputFileError
+    from desktop.core.contract import STROKE_CHANNELS
     from desktop.core.registry import default_character_model_path
 
     model_path = Path(args.model) if args.model else default_character_model_path()
@@ -123,7 +133,7 @@ def explain_files(argv: list[str]) -> int:
             continue
         stem = path.stem or path.name
         png, data = out / f"{stem}.explain.png", out / f"{stem}.explain.json"
-        write_bytes_atomic(png, renderer.png(x, result))
+        write_bytes_atomic(png, renderer.png(x[..., :1] if x.shape[-1] == STROKE_CHANNELS else x, result))  # the ink
         write_json_atomic(data, {"file": str(path), "model": model_path.name, **result.to_json(),
                                  "created_by": f"cnn-classroom {__version__}"})
         print(json.dumps({"file": name, "class": result.class_name, "method": result.method,

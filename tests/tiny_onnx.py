@@ -115,3 +115,30 @@ def pooled_character_model(path: Path, classes: list[str], *, seed: int = 0, **m
     onnx.checker.check_model(model)
     onnx.save(model, str(path))
     return path
+
+
+def stroke_character_model(path: Path, classes: list[str], weights: np.ndarray, **meta: str) -> Path:
+    """strokes [N, 80, 60, 9] -> ink per channel (mean darkness 0..1) -> MatMul ``weights`` [9, C] -> logits.
+
+    Also the contract's ``embedding`` (the nine ink amounts), so the personal layer fits on it. With
+    weights on the direction channels, a stroke's direction decides the answer, which no picture can.
+    """
+    weights = np.asarray(weights, np.float32)
+    if weights.shape != (9, len(classes)):
+        raise ValueError(f"weights must be [9, {len(classes)}], got {list(weights.shape)}")
+    nodes = [
+        helper.make_node("ReduceMean", ["strokes"], ["mean"], axes=[1, 2], keepdims=0),
+        helper.make_node("Sub", ["paper", "mean"], ["dark"]),
+        helper.make_node("Div", ["dark", "paper"], ["embedding"]),
+        helper.make_node("MatMul", ["embedding", "W"], ["logits"]),
+    ]
+    inits = [numpy_helper.from_array(np.array(255.0, np.float32), "paper"), numpy_helper.from_array(weights, "W")]
+    graph = helper.make_graph(
+        nodes, "strokes", [helper.make_tensor_value_info("strokes", TensorProto.FLOAT, ["N", 80, 60, 9])],
+        [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["N", len(classes)]),
+         helper.make_tensor_value_info("embedding", TensorProto.FLOAT, ["N", 9])], inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], ir_version=8)
+    helper.set_model_props(model, contract_metadata(classes, **{"input_kind": "strokes", **meta}))
+    onnx.checker.check_model(model)
+    onnx.save(model, str(path))
+    return path

@@ -156,12 +156,12 @@ def calibration_figures(scores: np.ndarray, labels: np.ndarray, temperature: flo
 
 # -- the calibration sets -----------------------------------------------------------------------
 def writer_set(chars: Sequence[str], class_names: Sequence[str], *, per_class: int, seed: int, held_out: bool,
-               strokes_dir=None) -> LabelledImages:
+               strokes_dir=None, input_kind: str = "image") -> LabelledImages:
     """``per_class × len(chars)`` samples of synthetic writers, labelled with indices into ``class_names``.
 
     ``held_out`` draws the writers from :meth:`WriterRanges.held_out`, otherwise from the training
     ranges. Each writer writes 20 characters at random, so a character's count varies around
-    ``per_class``.
+    ``per_class``. ``input_kind="strokes"`` gives a stroke model's ``[80, 60, 9]`` inputs.
     """
     from training.synth_stream import CHARS_PER_WRITER, writer_stream
     from training.writers import WriterRanges
@@ -172,7 +172,8 @@ def writer_set(chars: Sequence[str], class_names: Sequence[str], *, per_class: i
     ranges = WriterRanges.held_out() if held_out else WriterRanges.training()
     count = per_class * len(chars)
     images, labels = [], []
-    for image, label in writer_stream(list(chars), seed=seed, count=count, ranges=ranges, strokes_dir=strokes_dir):
+    for image, label in writer_stream(list(chars), seed=seed, count=count, ranges=ranges, strokes_dir=strokes_dir,
+                                      input_kind=input_kind):
         images.append(image)
         labels.append(class_names.index(chars[label]))
     description = {
@@ -184,8 +185,10 @@ def writer_set(chars: Sequence[str], class_names: Sequence[str], *, per_class: i
         "characters": "".join(chars),
         "per_class": per_class,
         "n": count,
+        **({} if input_kind == "image" else {"input_kind": input_kind}),
     }
-    return LabelledImages(np.stack(images) if images else np.zeros((0, 80, 60, 1), np.float32),
+    return LabelledImages(np.stack(images) if images else np.zeros((0, 80, 60, 9 if input_kind == "strokes" else 1),
+                                                                      np.float32),
                           np.asarray(labels, dtype=np.int64), description)
 
 
@@ -293,13 +296,15 @@ def calibrate_with_writers(path: str | Path, *, chars: Sequence[str] | None = No
     if seed == evaluation_seed:
         raise DataError("the calibration and evaluation sets need different seeds")
     say = progress or (lambda _text: None)
-    names = OnnxModel(path).class_names
+    model = OnnxModel(path)
+    names, kind = model.class_names, model.input_kind
     chars = list(chars) if chars is not None else names
     say(f"drawing {per_class} calibration samples per character (training-range writers, seed {seed}) ...")
-    calibration = writer_set(chars, names, per_class=per_class, seed=seed, held_out=False)
+    calibration = writer_set(chars, names, per_class=per_class, seed=seed, held_out=False, input_kind=kind)
     evaluation = None
     if evaluation_per_class > 0:
         say(f"drawing {evaluation_per_class} evaluation samples per character (held-out writers, "
             f"seed {evaluation_seed}) ...")
-        evaluation = writer_set(chars, names, per_class=evaluation_per_class, seed=evaluation_seed, held_out=True)
+        evaluation = writer_set(chars, names, per_class=evaluation_per_class, seed=evaluation_seed, held_out=True,
+                                input_kind=kind)
     return calibrate_file(path, calibration, evaluation, bins=bins, progress=progress)

@@ -371,11 +371,25 @@ def load_pot(
     pen_width: float = 3.0,
     height: int = 96,
     progress: bool = False,
+    input_kind: str = "image",
 ) -> CharacterData:
     """Online ``.pot`` strokes drawn with the app's renderer (``pen_width`` px on a ``height``
-    px tall tight crop), then stretched to the model input like any other image."""
+    px tall tight crop), then stretched to the model input like any other image.
+
+    ``input_kind="strokes"``: each sample is a stroke model's uint8 ``[80, 60, 9]`` instead, the
+    ink and its eight pen directions from :func:`desktop.core.direction_map.strokes_to_channels`
+    (the Write panel's function), the strokes scaled to ``height`` px with the same pen."""
+    if input_kind not in ("image", "strokes"):
+        raise DataError(f"input kind must be image or strokes, not {input_kind!r}")
 
     def to_image(strokes: object) -> np.ndarray:
+        if input_kind == "strokes":
+            from desktop.core.direction_map import strokes_to_channels
+
+            from .stroke_input import canvas_strokes
+
+            scaled, pen = canvas_strokes(strokes, pen_width / height, float(height))
+            return np.clip(np.rint(strokes_to_channels(scaled, pen_width=pen)), 0, 255).astype(np.uint8)
         return _to_uint8_input(render(strokes, height=height, pen_width=pen_width))
 
     return _load_records(

@@ -30,14 +30,17 @@ from desktop.core.contract import (
     EMBEDDING,
     FEATURE_PREFIX,
     INPUT_NAME,
+    INPUT_OF_KIND,
     LOGITS,
     META_CLASS_NAMES,
     META_CREATED_BY,
+    META_INPUT_KIND,
     META_METRICS,
     META_OUTPUT,
     META_TASK,
     META_TITLE,
     META_TRAINED_ON,
+    IMAGE_KIND,
     PROBABILITIES,
     TASKS,
     report_path,
@@ -55,10 +58,25 @@ OPSET = 17
 _BATCH_DIM = "N"
 
 
-def random_check_images(count: int = CHECK_SAMPLES, seed: int = 0) -> np.ndarray:
+def random_check_images(count: int = CHECK_SAMPLES, seed: int = 0, channels: int = 1) -> np.ndarray:
     """Grey noise 0..255 in the contract's input shape, for a parity check without data."""
     rng = np.random.default_rng(seed)
-    return rng.integers(0, 256, (count, CHAR_INPUT_HEIGHT, CHAR_INPUT_WIDTH, 1)).astype(np.float32)
+    return rng.integers(0, 256, (count, CHAR_INPUT_HEIGHT, CHAR_INPUT_WIDTH, channels)).astype(np.float32)
+
+
+def input_kind_of(model) -> str:
+    """``image`` or ``strokes``: what a Keras character model reads, from its input's name and channels."""
+    tensor = model.inputs[0]
+    name, channels = tensor.name, tensor.shape[-1]
+    for kind, wanted in INPUT_OF_KIND.items():
+        if (name, channels) == wanted:
+            return kind
+    raise ExportError(f"model {model.name!r} reads {name!r} with {channels} channels; the contract's inputs are "
+                      + ", ".join(f"{n!r} with {c}" for n, c in INPUT_OF_KIND.values()))
+
+
+def _input_name(session) -> str:
+    return session.get_inputs()[0].name
 
 
 def export_graph(model, output_kind: str, feature_layers: Sequence[str]):
@@ -82,8 +100,11 @@ def export_graph(model, output_kind: str, feature_layers: Sequence[str]):
     return keras.Model(model.inputs[0], outputs, name=f"{model.name}_export")
 
 
-def model_metadata(*, class_names, task, output_kind, title, trained_on, metrics) -> dict[str, str]:
+def model_metadata(*, class_names, task, output_kind, title, trained_on, metrics,
+                   input_kind: str = IMAGE_KIND) -> dict[str, str]:
+    extra = {} if input_kind == IMAGE_KIND else {META_INPUT_KIND: input_kind}  # absent means image
     return {
+        **extra,
         META_CLASS_NAMES: json.dumps(list(class_names), ensure_ascii=False),
         META_TASK: task,
         META_OUTPUT: output_kind,
@@ -110,7 +131,7 @@ def _largest_difference(keras_outputs: dict[str, np.ndarray], onnx_file: Path, i
     names = [o.name for o in session.get_outputs() if o.name not in (*CAM_OUTPUTS, EMBEDDING)]
     if sorted(names) != sorted(keras_outputs):
         raise ExportError(f"the ONNX outputs {names} differ from the expected {sorted(keras_outputs)}")
-    onnx_outputs = dict(zip(names, session.run(names, {INPUT_NAME: images})))
+    onnx_outputs = dict(zip(names, session.run(names, {_input_name(session): images})))
     diffs = {n: float(np.max(np.abs(onnx_outputs[n] - np.asarray(keras_outputs[n])))) for n in names}
     worst = max(diffs, key=diffs.get)
     return diffs[worst], worst
@@ -142,7 +163,7 @@ def check_cam_outputs(model, onnx_file: Path, images: np.ndarray, *, final: Path
     import keras
 
     session = ort.InferenceSession(str(onnx_file), providers=["CPUExecutionProvider"])
-    features, weights = session.run([CAM_FEATURES, CAM_WEIGHTS], {INPUT_NAME: images})
+    features, weights = session.run([CAM_FEATURES, CAM_WEIGHTS], {_input_name(session): images})
     layer = _cam_layer(model, tuple(features.shape[1:]))
     probe = keras.Model(model.inputs[0], [layer.output, model.outputs[0]])
     count = int(model.outputs[0].shape[-1])
@@ -184,7 +205,7 @@ def check_embedding_output(model, onnx_file: Path, images: np.ndarray, *, final:
     import onnxruntime as ort
 
     session = ort.InferenceSession(str(onnx_file), providers=["CPUExecutionProvider"])
-    (embedding,) = session.run([EMBEDDING], {INPUT_NAME: images})
+    (embedding,) = session.run([EMBEDDING], {_input_name(session): images})
     probe = keras.Model(model.inputs[0], _class_head(model).input)
     expected = np.asarray(probe.predict(images, batch_size=len(images), verbose=0))
     if embedding.shape != expected.shape:
@@ -243,7 +264,7 @@ def export_onnx(
     graph = export_graph(model, output_kind, feature_layers)
     keras_outputs = graph.predict(images, batch_size=len(images), verbose=0)  # also "calls" the model once
     metadata = model_metadata(class_names=class_names, task=task, output_kind=output_kind, title=title,
-                              trained_on=trained_on, metrics=metrics)
+                              trained_on=trained_on, metrics=metrics, input_kind=input_kind_of(model))
     with staged_onnx(path) as tmp:
         cam_kind = write_onnx(
             graph, tmp, metadata, final=path,
@@ -274,7 +295,8 @@ def _checked_request(model, class_names: Sequence[str], task: str, output_kind: 
     if width != len(class_names):
         raise ExportError(f"model {model.name!r} outputs {width} classes but {len(class_names)} class names were given")
     images = (
-        random_check_images() if check_images is None else np.asarray(check_images, dtype=np.float32)[:CHECK_SAMPLES]
+        random_check_images(channels=int(model.inputs[0].shape[-1])) if check_images is None
+        else np.asarray(check_images, dtype=np.float32)[:CHECK_SAMPLES]
     )
     expected_shape = tuple(model.inputs[0].shape[1:])
     if images.ndim != 4 or len(images) == 0 or tuple(images.shape[1:]) != expected_shape:
@@ -386,10 +408,11 @@ def _add_outputs_to_file(path: str | Path, add, what: str, check_images: np.ndar
     images = np.asarray(check_images, dtype=np.float32)
     before = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
     names = [o.name for o in before.get_outputs()]
-    expected = before.run(names, {INPUT_NAME: images})
+    expected = before.run(names, {_input_name(before): images})
     with staged_onnx(path) as tmp:
         onnx.save(proto, str(tmp))
-        actual = ort.InferenceSession(str(tmp), providers=["CPUExecutionProvider"]).run(names, {INPUT_NAME: images})
+        after = ort.InferenceSession(str(tmp), providers=["CPUExecutionProvider"])
+        actual = after.run(names, {_input_name(after): images})
         changed = [n for n, a, b in zip(names, expected, actual) if not np.array_equal(a, b)]
         if changed:
             raise ExportError(f"{path}: not changed, adding {what} altered {', '.join(changed)}")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
-from desktop.core.contract import CHAR_INPUT_HEIGHT, CHAR_INPUT_WIDTH, INPUT_NAME
+from desktop.core.contract import CHAR_INPUT_HEIGHT, CHAR_INPUT_WIDTH, INPUT_OF_KIND, STROKE_CHANNELS
 
 from . import classic_networks
 
@@ -18,10 +18,14 @@ if TYPE_CHECKING:
 INPUT_SHAPE = (CHAR_INPUT_HEIGHT, CHAR_INPUT_WIDTH, 1)
 
 
-def _input() -> "keras.KerasTensor":
+def _input(channels: int = 1) -> "keras.KerasTensor":
+    """The contract's input: ``image`` [80, 60, 1], or with 9 channels a stroke model's ``strokes``."""
     import keras  # imported when a model is built, so listing models (CLI --help) stays fast
 
-    return keras.Input(shape=INPUT_SHAPE, name=INPUT_NAME)
+    kind = next((k for k, (_, c) in INPUT_OF_KIND.items() if c == channels), None)
+    if kind is None:
+        raise ValueError(f"a character model reads 1 (image) or {STROKE_CHANNELS} (strokes) channels, not {channels}")
+    return keras.Input(shape=(CHAR_INPUT_HEIGHT, CHAR_INPUT_WIDTH, channels), name=INPUT_OF_KIND[kind][0])
 
 
 def logistic(num_classes: int) -> "keras.Model":
@@ -73,29 +77,31 @@ def _residual_block(x, filters: int, name: str):
     return layers.ReLU(name=f"{name}_out")(layers.Add(name=f"{name}_add")([shortcut, y]))
 
 
-def residual_cnn(num_classes: int) -> "keras.Model":
+def residual_cnn(num_classes: int, channels: int = 1) -> "keras.Model":
     """A compact residual network: a conv stem and three residual stages (32/64/128 filters, each
     after a 2x2 pooling), batch normalisation, global average pooling straight into the logits
     (so its class activation maps are exact), dropout for the head. About 0.3 M parameters.
     """
-    return _residual_network(num_classes, stem=24, widths=(32, 64, 128), dropout=0.2, name="residual")
+    return _residual_network(num_classes, stem=24, widths=(32, 64, 128), dropout=0.2, name="residual",
+                             channels=channels)
 
 
-def residual_wide(num_classes: int) -> "keras.Model":
+def residual_wide(num_classes: int, channels: int = 1) -> "keras.Model":
     """:func:`residual_cnn` made wider for thousands of classes (stages of 48/96/256 filters), without
     dropout: with 3,755 classes the data, not the head, limits it, and a model without random
     layers continues from a checkpoint exactly as one run would. About 2.0 M parameters at 3,755
     classes, 0.96 M of them in the head.
     """
-    return _residual_network(num_classes, stem=32, widths=(48, 96, 256), dropout=0.0, name="residual-wide")
+    return _residual_network(num_classes, stem=32, widths=(48, 96, 256), dropout=0.0, name="residual-wide",
+                             channels=channels)
 
 
 def _residual_network(num_classes: int, *, stem: int, widths: tuple[int, ...], dropout: float,
-                      name: str) -> "keras.Model":
+                      name: str, channels: int = 1) -> "keras.Model":
     import keras
     from keras import layers
 
-    x = inputs = _input()
+    x = inputs = _input(channels)
     x = layers.Rescaling(1.0 / 255, name="rescaling")(x)
     x = _conv_bn(x, stem, "stem")
     for i, filters in enumerate(widths, start=1):
@@ -122,12 +128,21 @@ MODELS: dict[str, tuple[Callable[[int], "keras.Model"], str]] = {
 }
 
 
-def build(name: str, num_classes: int) -> "keras.Model":
+#: The models that can also read a stroke model's nine channels (``build(..., channels=9)``).
+STROKE_MODELS = ("residual", "residual-wide")
+
+
+def build(name: str, num_classes: int, channels: int = 1) -> "keras.Model":
+    """Model ``name`` for ``num_classes`` classes, reading ``channels`` input channels (1: images)."""
     try:
         builder, _ = MODELS[name]
     except KeyError:
         raise ValueError(f"unknown model {name!r}; choose one of {', '.join(MODELS)}") from None
-    return builder(num_classes)
+    if channels == 1:
+        return builder(num_classes)
+    if name not in STROKE_MODELS:
+        raise ValueError(f"model {name!r} reads images only; stroke input is built for {', '.join(STROKE_MODELS)}")
+    return builder(num_classes, channels=channels)
 
 
 def output_kind(name_or_model) -> str:

@@ -56,7 +56,10 @@ def epoch_order(count: int, seed: int, epoch: int) -> np.ndarray:
 
 
 def distort(images: np.ndarray, rng: np.random.Generator, settings: ResumableSettings) -> np.ndarray:
-    """Each uint8 ``[80, 60, 1]`` image under its own random affine map about its centre (paper fills the edges)."""
+    """Each uint8 ``[80, 60, C]`` image under its own random affine map about its centre (paper fills the edges).
+
+    Every channel of an image moves with the same map (a stroke model's direction channels stay
+    on their ink)."""
     import cv2
 
     out = np.empty(images.shape, np.float32)
@@ -70,8 +73,9 @@ def distort(images: np.ndarray, rng: np.random.Generator, settings: ResumableSet
             [[scale[0], shear], [0.0, scale[1]]])
         offset = centre - linear @ centre + rng.uniform(-settings.shift, settings.shift, size=2)
         matrix = np.hstack([linear, offset[:, None]]).astype(np.float32)
-        out[i, :, :, 0] = cv2.warpAffine(image[:, :, 0], matrix, (w, h), flags=cv2.INTER_LINEAR,
-                                         borderMode=cv2.BORDER_CONSTANT, borderValue=255)
+        for c in range(images.shape[3]):
+            out[i, :, :, c] = cv2.warpAffine(image[:, :, c], matrix, (w, h), flags=cv2.INTER_LINEAR,
+                                             borderMode=cv2.BORDER_CONSTANT, borderValue=255)
     return out
 
 

@@ -19,6 +19,7 @@ import numpy as np
 from desktop.core.contract import CHAR_INPUT_HEIGHT, CHAR_INPUT_WIDTH
 from desktop.core.framing import stretch_to_input
 
+from .stroke_input import stroke_sample
 from .strokedata import load_medians
 from .synth import SynthParams
 from .writers import WRITER_VARIATION, WriterRanges, WriterStyle, draw_character, sample_writer
@@ -54,8 +55,12 @@ def writer_stream(
     params: SynthParams = WRITER_VARIATION,
     strokes_dir=None,
     start: int = 0,
+    input_kind: str = "image",
 ) -> Iterator[tuple[np.ndarray, int]]:
     """``(image float32 [80, 60, 1] 0..255, label)`` from writer after writer; forever unless ``count``.
+
+    With ``input_kind="strokes"`` each sample is the stroke models' float32 ``[80, 60, 9]``
+    instead (:func:`training.stroke_input.stroke_sample`), from the same writers and labels.
 
     The label is the character's index in ``chars``; each writer writes ``chars_per_writer``
     characters picked at random. The same seed gives the same stream; ``start`` skips to that
@@ -63,6 +68,8 @@ def writer_stream(
     """
     if chars_per_writer < 1:
         raise ValueError("each writer must write at least one character")
+    if input_kind not in ("image", "strokes"):
+        raise ValueError(f"input kind must be image or strokes, not {input_kind!r}")
     chars = list(chars)
     for c in chars:  # an unknown character fails now, not after hours of training
         load_medians(c, strokes_dir)
@@ -74,7 +81,10 @@ def writer_stream(
             writer = stream_writer(seed, writer_index, ranges)
         rng = stream_sample_rng(seed, writer_index, k)
         label = int(rng.integers(len(chars)))
-        yield frame_for_training(draw_character(chars[label], writer, rng, params, strokes_dir)), label
+        if input_kind == "strokes":
+            yield stroke_sample(load_medians(chars[label], strokes_dir), writer, rng, params).astype(np.float32), label
+        else:
+            yield frame_for_training(draw_character(chars[label], writer, rng, params, strokes_dir)), label
 
 
 def writer_dataset(

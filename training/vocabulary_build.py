@@ -50,6 +50,14 @@ class VocabularyModel:
     calibration_per_char: int = 2
     limit: int | None = None  # only the first ``limit`` characters of the vocabulary (development and tests)
     fit: ResumableSettings = field(default_factory=ResumableSettings)
+    #: ``image`` (the drawing's picture) or ``strokes`` (ink + 8 pen-direction channels, a stroke model)
+    input_kind: str = "image"
+
+    @property
+    def channels(self) -> int:
+        from desktop.core.contract import INPUT_OF_KIND
+
+        return INPUT_OF_KIND[self.input_kind][1]
 
 
 def characters(spec: VocabularyModel) -> list[str]:
@@ -78,7 +86,7 @@ def draw_splits(spec: VocabularyModel, data_dir: Path, *, workers: int | None = 
             print(f"{split}: {count} samples of synthetic writers (seed {seed}"
                   f"{', held-out styles' if ranges else ''}) ...", flush=True)
         splits[split] = writer_data(chars, count, seed=seed, ranges=ranges, workers=workers, progress=progress,
-                                    cache=data_dir / split)
+                                    cache=data_dir / split, input_kind=spec.input_kind)
     return splits
 
 
@@ -100,7 +108,9 @@ def build_vocabulary_model(spec: VocabularyModel, runs: str | Path, out: str | P
     key = {"vocabulary": spec.vocabulary, "characters": len(chars), "model": spec.model,
            "data": {k: v for k, v in asdict(spec).items() if k.endswith("per_char") or k == "limit"},
            "seeds": [TRAIN_SEED, VALIDATION_SEED]}
-    model, history = fit_resumable(lambda: models.build(spec.model, len(chars)), splits["train"],
+    if spec.input_kind != "image":  # image builds keep the key their checkpoints were written under
+        key["input_kind"] = spec.input_kind
+    model, history = fit_resumable(lambda: models.build(spec.model, len(chars), spec.channels), splits["train"],
                                    splits["validation"], run_dir, spec.fit, key=key, stop_after=stop_after)
     trained = time.perf_counter()
     if history["stopped_epoch"] < spec.fit.epochs:
@@ -112,7 +122,7 @@ def build_vocabulary_model(spec: VocabularyModel, runs: str | Path, out: str | P
     if calibrate and spec.calibration_per_char > 0:
         from .calibrate import calibrate_with_writers
 
-        calibration = calibrate_with_writers(onnx_path, per_class=spec.calibration_per_char,
+        calibration = calibrate_with_writers(onnx_path, chars=chars, per_class=spec.calibration_per_char,
                                              evaluation_per_class=spec.calibration_per_char)
     return {
         "onnx": str(onnx_path),
@@ -132,8 +142,9 @@ def _save_run(run_dir: Path, model, history: dict[str, Any], spec: VocabularyMod
 
     from . import models
 
+    drawn_as = "" if spec.input_kind == "image" else ", as ink + 8 pen-direction channels"
     description = (f"synthetic writers over the {len(chars)} characters of vocabulary {spec.vocabulary} "
-                   f"({spec.train_per_char} per character, seed {TRAIN_SEED}; training.vocabulary_build)")
+                   f"({spec.train_per_char} per character, seed {TRAIN_SEED}{drawn_as}; training.vocabulary_build)")
     info = {
         "model": spec.model,
         "title": spec.title,
@@ -145,6 +156,7 @@ def _save_run(run_dir: Path, model, history: dict[str, Any], spec: VocabularyMod
         "samples": samples,
         "trained_on": description,
         "vocabulary": spec.vocabulary,
+        "input_kind": spec.input_kind,
         "created_by": f"cnn-classroom {__version__}",
         "tensorflow": tf.__version__,
         "keras": keras.__version__,
@@ -174,7 +186,8 @@ def evaluate_vocabulary_run(run_dir: Path, splits: dict[str, CharacterData]) -> 
                           size_bytes=run.model_file.stat().st_size)
     report["test_set"] = "held-out synthetic writers (styles outside every training range)"
     write_json_atomic(run_dir / "report.json", report)
-    plots.plot_report(report, run_dir / "plots", detail_images=splits["test"].images)
+    # the pictures show the ink (channel 0): a stroke model's direction channels are the same ink split up
+    plots.plot_report(report, run_dir / "plots", detail_images=splits["test"].images[..., :1])
     return report
 
 

@@ -28,14 +28,15 @@ from .synth_stream import CHARS_PER_WRITER, writer_stream
 from .writers import WRITER_VARIATION, WriterRanges
 
 BLOCK_WRITERS = 100  # writers per block handed to one process (2,000 samples at 20 per writer)
+_CHANNELS = {"image": 1, "strokes": 9}  # uint8 channels per sample of each input kind
 
 
 def _draw_block(chars: list[str], seed: int, start: int, count: int, ranges: WriterRanges | None,
-                params: SynthParams, strokes_dir) -> tuple[np.ndarray, np.ndarray]:
-    images = np.empty((count, 80, 60, 1), np.uint8)
+                params: SynthParams, strokes_dir, input_kind: str = "image") -> tuple[np.ndarray, np.ndarray]:
+    images = np.empty((count, 80, 60, _CHANNELS[input_kind]), np.uint8)
     labels = np.empty(count, np.int32)
     stream = writer_stream(chars, seed=seed, count=count, start=start, ranges=ranges, params=params,
-                           strokes_dir=strokes_dir)
+                           strokes_dir=strokes_dir, input_kind=input_kind)
     for i, (image, label) in enumerate(stream):
         images[i], labels[i] = image.astype(np.uint8), label
     return images, labels
@@ -57,18 +58,22 @@ def writer_data(
     strokes_dir=None,
     progress: bool = False,
     cache: str | Path | None = None,
+    input_kind: str = "image",
 ) -> CharacterData:
     """The first ``count`` samples of ``writer_stream(chars, seed=seed, ...)`` as uint8 :class:`CharacterData`.
 
     ``workers`` processes draw them (default: one per core; 1 draws here, without a pool).
     ``cache``: a folder where each finished block is kept (``block-<start>.npz``) and read back by
     the next call with the same stream; a folder of another stream is refused.
+    ``input_kind="strokes"``: each sample is the stroke models' ``[80, 60, 9]`` (ink + directions).
     """
+    if input_kind not in _CHANNELS:
+        raise ValueError(f"input kind must be one of {', '.join(_CHANNELS)}, not {input_kind!r}")
     chars = list(chars)
     blocks = _blocks(count)
     job = (chars, seed)
-    tail = (ranges, params, strokes_dir)
-    store = _BlockCache(Path(cache), _stream_key(chars, seed, ranges, params, strokes_dir)) if cache else None
+    tail = (ranges, params, strokes_dir, input_kind)
+    store = _BlockCache(Path(cache), _stream_key(chars, seed, ranges, params, strokes_dir, input_kind)) if cache else None
     parts: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     for start, n in blocks:
         kept = store.read(start, n) if store else None
@@ -96,7 +101,7 @@ def writer_data(
             for future, (start, n) in zip(futures, missing):
                 finished(start, future.result(), n)
     parts = [parts[start] for start, _ in blocks]
-    images = np.concatenate([p[0] for p in parts]) if parts else np.empty((0, 80, 60, 1), np.uint8)
+    images = np.concatenate([p[0] for p in parts]) if parts else np.empty((0, 80, 60, _CHANNELS[input_kind]), np.uint8)
     labels = np.concatenate([p[1] for p in parts]) if parts else np.empty(0, np.int32)
     sources = [f"writers:seed={seed}#{i}" for i in range(len(labels))]
     return CharacterData(images, labels, chars, sources, [])
@@ -113,10 +118,13 @@ def _advance(bar, n: int) -> None:
         bar.add(n)
 
 
-def _stream_key(chars: list[str], seed: int, ranges: WriterRanges | None, params: SynthParams, strokes_dir) -> dict:
+def _stream_key(chars: list[str], seed: int, ranges: WriterRanges | None, params: SynthParams, strokes_dir,
+                input_kind: str) -> dict:
     """What decides a stream's samples: a cache of another stream must not be mixed in."""
-    text = json.dumps([chars, seed, asdict(ranges) if ranges else None, asdict(params), str(strokes_dir or "")],
-                      ensure_ascii=False, sort_keys=True, default=str)
+    described = [chars, seed, asdict(ranges) if ranges else None, asdict(params), str(strokes_dir or "")]
+    if input_kind != "image":  # image streams keep the key their kept blocks were written under
+        described.append(input_kind)
+    text = json.dumps(described, ensure_ascii=False, sort_keys=True, default=str)
     return {"stream": hashlib.sha256(text.encode("utf-8")).hexdigest(), "block_writers": BLOCK_WRITERS,
             "chars_per_writer": CHARS_PER_WRITER}
 

@@ -11,6 +11,16 @@ from pathlib import Path
 CHAR_INPUT_HEIGHT = 80
 CHAR_INPUT_WIDTH = 60
 INPUT_NAME = "image"
+#: Stroke models (metadata ``input_kind`` = ``strokes``) take float32 NHWC [N, 80, 60, 9] named
+#: ``strokes``: channel 0 is exactly the image input of the same drawing, channels 1..8 the same
+#: ink split by the direction the pen moved (desktop.core.direction_map).
+STROKES_INPUT_NAME = "strokes"
+STROKE_CHANNELS = 9
+IMAGE_KIND = "image"
+STROKES_KIND = "strokes"
+INPUT_KINDS = (IMAGE_KIND, STROKES_KIND)
+#: The input's name and channel count for each input kind of a character model.
+INPUT_OF_KIND = {IMAGE_KIND: (INPUT_NAME, 1), STROKES_KIND: (STROKES_INPUT_NAME, STROKE_CHANNELS)}
 LOGITS = "logits"
 PROBABILITIES = "probabilities"
 FEATURE_PREFIX = "features_"
@@ -39,6 +49,8 @@ META_CREATED_BY = "created_by"  # "cnn-classroom <version>"
 #: Optional: the calibration temperature T, a decimal string (absent = 1). The app shows
 #: softmax(logits / T) (``training.calibrate`` fits T so the percentages mean what they say).
 META_TEMPERATURE = "temperature"
+#: Optional: what a character model reads, ``image`` (absent) or ``strokes`` (see STROKES_INPUT_NAME).
+META_INPUT_KIND = "input_kind"
 REQUIRED_META = (META_CLASS_NAMES, META_TASK, META_OUTPUT, META_TITLE, META_TRAINED_ON, META_METRICS, META_CREATED_BY)
 
 TASKS = ("characters", "imagenet", "custom", "features")

@@ -224,8 +224,8 @@ def explain(model: OnnxModel, image: np.ndarray, *, class_name: str | None = Non
         stride = int(stride) if stride is not None else patch
         if patch < 1 or stride < 1:
             raise ExplainError(f"the patch and the stride must be at least 1 pixel (got {patch} and {stride})")
-        if fill is None:
-            fill = PAPER if channels == 1 else GREY
+        if fill is None:  # characters (a picture, or the ink and its directions) are hidden under paper
+            fill = PAPER if model.task == "characters" or channels == 1 else GREY
         grid, heat, log_p, class_index = occlusion_map(model, x, class_index, patch=patch, stride=stride, fill=float(fill))
         probs = np.exp(log_p)
         details["copies"] = int(grid.size)

@@ -23,8 +23,12 @@ from desktop.core.contract import (
     CHAR_INPUT_WIDTH,
     EMBEDDING,
     FEATURE_PREFIX,
+    IMAGE_KIND,
+    INPUT_KINDS,
+    INPUT_OF_KIND,
     LOGITS,
     META_CLASS_NAMES,
+    META_INPUT_KIND,
     META_METRICS,
     META_OUTPUT,
     META_TASK,
@@ -43,6 +47,9 @@ MAX_INPUT_PIXELS = 4096 * 4096
 _TASK_CHANNELS = {"characters": 1, "imagenet": 3}
 #: The input every character model takes: the Write panel's drawings are framed to this.
 CHARACTER_INPUT_SHAPE = (CHAR_INPUT_HEIGHT, CHAR_INPUT_WIDTH, 1)
+#: Each input kind's ``(input name, (height, width, channels))`` for a character model.
+CHARACTER_INPUTS = {kind: (name, (CHAR_INPUT_HEIGHT, CHAR_INPUT_WIDTH, channels))
+                    for kind, (name, channels) in INPUT_OF_KIND.items()}
 
 
 class ModelContractError(ValueError):
@@ -124,6 +131,12 @@ class OnnxModel:
         self._class_names: list[str] = names
         self._metrics: dict[str, Any] = metrics
         self._temperature = self._read_temperature()
+        kind = meta.get(META_INPUT_KIND, IMAGE_KIND)
+        if kind not in INPUT_KINDS:
+            raise self._fail(f"metadata input_kind {kind!r} is not one of {', '.join(INPUT_KINDS)}")
+        if kind != IMAGE_KIND and meta[META_TASK] != "characters":
+            raise self._fail(f"metadata input_kind {kind!r} is for character models, not {meta[META_TASK]} models")
+        self._input_kind = kind
 
     def _read_temperature(self) -> float:
         """The calibration temperature (absent = 1): a finite decimal above zero, on a class-score model."""
@@ -154,8 +167,8 @@ class OnnxModel:
         if h * w > MAX_INPUT_PIXELS:  # the dry run on blank paper would allocate it
             raise self._fail(f"input {inputs[0].name!r} takes {h}x{w} images; at most {MAX_INPUT_PIXELS} pixels "
                              "are supported")
-        wanted_c = _TASK_CHANNELS.get(self.task)
-        if c not in (1, 3) or (wanted_c is not None and c != wanted_c):
+        wanted_c = INPUT_OF_KIND[self._input_kind][1] if self.task == "characters" else _TASK_CHANNELS.get(self.task)
+        if (c not in (1, 3) and c != wanted_c) or (wanted_c is not None and c != wanted_c):
             expected = wanted_c if wanted_c is not None else "1 or 3"
             raise self._fail(f"input {inputs[0].name!r} has {c} channels; a {self.task} model needs {expected} (NHWC)")
         if inputs[0].type != "tensor(float)":
@@ -247,6 +260,12 @@ class OnnxModel:
     @property
     def class_names(self) -> list[str]:
         return list(self._class_names)
+
+    @property
+    def input_kind(self) -> str:
+        """What the model reads: ``image`` (a picture of the character) or ``strokes`` (ink + 8 pen
+        directions, from the way the character was written; see :mod:`desktop.core.direction_map`)."""
+        return self._input_kind
 
     @property
     def input_shape(self) -> tuple[int, int, int]:
@@ -401,13 +420,17 @@ class OnnxModel:
 def open_checked(path: str | Path, warm_up: bool = True) -> OnnxModel:
     """Open one file as the app will use it; raise ModelContractError for anything wrong.
 
-    Beyond :class:`OnnxModel`'s own checks: a character model must take the 80x60x1 drawings,
-    and (with ``warm_up``) the model must run once on a blank image.
+    Beyond :class:`OnnxModel`'s own checks: a character model must take the 80x60x1 drawings
+    (a stroke model the 80x60x9 ``strokes``), and (with ``warm_up``) the model must run once on a
+    blank image.
     """
     model = OnnxModel(path)
-    if model.task == "characters" and model.input_shape != CHARACTER_INPUT_SHAPE:
-        shape = "x".join(map(str, model.input_shape))
-        raise ModelContractError(path, f"a character model needs 80x60x1 input images, this one takes {shape}")
+    if model.task == "characters":
+        name, shape = CHARACTER_INPUTS[model.input_kind]
+        if model.input_shape != shape:
+            found = "x".join(map(str, model.input_shape))
+            raise ModelContractError(path, f"a character model of input kind {model.input_kind} needs "
+                                           f"{'x'.join(map(str, shape))} input {name!r}, this one takes {found}")
     if warm_up:
         try:
             model.warm_up()

@@ -41,7 +41,7 @@ import cv2
 import numpy as np
 
 from .atomic import write_bytes_atomic, write_text_atomic
-from .contract import CHAR_INPUT_HEIGHT, CHAR_INPUT_WIDTH
+from .contract import CHAR_INPUT_HEIGHT, CHAR_INPUT_WIDTH, INPUT_OF_KIND, STROKE_CHANNELS, STROKES_KIND
 from .images import ImageDecodeError, decode_image
 from .strokes import as_strokes
 
@@ -134,8 +134,12 @@ class PersonalSamples:
             samples += sorted((char, n, p) for n, p in self._numbered(char_dir) if p.suffix == ".png")
         return samples
 
-    def add(self, char: str, image: np.ndarray, strokes: Sequence[np.ndarray] | None = None) -> Path:
-        """Keep one corrected drawing of ``char``; returns the PNG's path. Files are written atomically."""
+    def add(self, char: str, image: np.ndarray, strokes: Sequence[np.ndarray] | None = None,
+            pen_width: float | None = None) -> Path:
+        """Keep one corrected drawing of ``char``; returns the PNG's path. Files are written atomically.
+
+        ``pen_width`` (canvas pixels) is kept with the strokes, so a stroke model later sees the
+        drawing as it was written."""
         check_class_name(char)
         grey = _model_image(image)
         stroke_list = as_strokes(strokes) if strokes is not None else None
@@ -148,7 +152,10 @@ class PersonalSamples:
             n = max(used, default=0) + 1
             png = write_bytes_atomic(char_dir / f"{n}.png", encoded.tobytes())
             if stroke_list is not None:
-                text = json.dumps({"char": char, "strokes": [s.tolist() for s in stroke_list]}, ensure_ascii=False)
+                kept = {"char": char, "strokes": [s.tolist() for s in stroke_list]}
+                if pen_width is not None:
+                    kept["pen_width"] = float(pen_width)
+                text = json.dumps(kept, ensure_ascii=False)
                 write_text_atomic(char_dir / f"{n}.json", text + "\n")
         return png
 
@@ -183,6 +190,32 @@ class PersonalSamples:
         for i, (_, _, _, grey) in enumerate(samples):
             images[i, ..., 0] = grey
         return images, [char for char, _, _, _ in samples]
+
+    def load_strokes(self) -> tuple[np.ndarray, list[str]]:
+        """The samples written on the canvas as stroke-model inputs: float32 [m, 80, 60, 9] and labels.
+
+        Only samples whose picture is readable and whose strokes were kept (``<n>.json``) count; an
+        unreadable stroke file is skipped with a log line. Same order as :meth:`load`.
+        """
+        from .direction_map import strokes_to_channels
+        from .recognition import DEFAULT_PEN_WIDTH
+
+        inputs, labels = [], []
+        for char, n, path, _ in self._readable():
+            stroke_file = path.with_suffix(".json")
+            if not stroke_file.is_file():
+                continue  # an opened picture: no pen strokes to read
+            try:
+                kept = json.loads(stroke_file.read_text(encoding="utf-8"))
+                strokes = as_strokes([np.asarray(s, dtype=np.float64) for s in kept["strokes"]])
+                pen = float(kept.get("pen_width", DEFAULT_PEN_WIDTH))
+                inputs.append(strokes_to_channels(strokes, pen))
+            except (OSError, ValueError, KeyError, TypeError) as exc:
+                logger.warning("personal strokes %s skipped: %s", stroke_file, exc)
+                continue
+            labels.append(char)
+        shape = (len(inputs), CHAR_INPUT_HEIGHT, CHAR_INPUT_WIDTH, STROKE_CHANNELS)
+        return (np.stack(inputs).astype(np.float32) if inputs else np.zeros(shape, np.float32)), labels
 
     def counts(self) -> dict[str, int]:
         """How many samples each character has (characters without any are left out)."""
@@ -222,9 +255,9 @@ class PersonalSamples:
         return len(samples)
 
 
-def blank_page() -> np.ndarray:
-    """White paper as a model input, float32 [80, 60, 1]: its embedding is the personal layer's origin."""
-    return np.full((CHAR_INPUT_HEIGHT, CHAR_INPUT_WIDTH, 1), PAPER, np.float32)
+def blank_page(channels: int = 1) -> np.ndarray:
+    """White paper as a model input, float32 [80, 60, channels]: its embedding is the personal layer's origin."""
+    return np.full((CHAR_INPUT_HEIGHT, CHAR_INPUT_WIDTH, channels), PAPER, np.float32)
 
 
 def _unit(vectors: np.ndarray) -> np.ndarray:
@@ -316,7 +349,9 @@ def fit_personal_layer(model, samples: PersonalSamples) -> PersonalLayer:
     """The layer for ``model`` (an :class:`~desktop.core.onnx_model.OnnxModel`) from every kept sample.
 
     The samples and a blank page go through the model in one batch; the page's embedding is the origin.
+    A stroke model reads the samples written on the canvas (:meth:`PersonalSamples.load_strokes`).
     """
-    images, labels = samples.load()
-    features = model.predict_embedding(np.concatenate([blank_page()[None], images]))
+    images, labels = samples.load_strokes() if model.input_kind == STROKES_KIND else samples.load()
+    blank = blank_page(INPUT_OF_KIND[model.input_kind][1])
+    features = model.predict_embedding(np.concatenate([blank[None], images]))
     return PersonalLayer.fit(features[1:], labels, model.class_names, origin=features[0])

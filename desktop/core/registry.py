@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Collection, Sequence
 
-from desktop.core.contract import shipped_models_dir
+from desktop.core.contract import IMAGE_KIND, META_INPUT_KIND, STROKES_KIND, shipped_models_dir
 from desktop.core.model_check import DEFAULT_TIMEOUT_S, check_model_file, is_trusted
 from desktop.core.onnx_metadata import MetadataError, read_metadata
 from desktop.core.onnx_model import ModelContractError, OnnxModel, open_checked
@@ -21,6 +21,8 @@ from desktop.core.onnx_model import ModelContractError, OnnxModel, open_checked
 #: Shipped character models, best first: the residual CNN when it exists, then the course CNN; then
 #: the 3,755-character model (the first of its vocabulary, where only its models are listed).
 PREFERRED_CHARACTER_MODELS = ("casia55-best.onnx", "casia55-cnn.onnx", "hanzi3755-best.onnx")
+#: The shipped stroke model (ink + the pen's directions): what drawings and stroke files go to first.
+PREFERRED_STROKE_MODELS = ("casia55-online.onnx",)
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class ModelInfo:
     class_names: list[str]
     feature_names: list[str]
     metrics: dict[str, Any]
+    input_kind: str = IMAGE_KIND  # what a character model reads: image, or strokes (the pen's directions too)
 
     @property
     def label(self) -> str:
@@ -41,13 +44,13 @@ class ModelInfo:
     @classmethod
     def of(cls, model: OnnxModel) -> "ModelInfo":
         return cls(model.path, model.title, model.task, model.output_kind, model.class_names,
-                   model.feature_names, model.metrics)
+                   model.feature_names, model.metrics, model.input_kind)
 
     @classmethod
     def from_metadata(cls, path: Path, meta: dict[str, str]) -> "ModelInfo":
         """A listing from the metadata alone (no session): feature outputs are not known."""
         return cls(path, meta["title"], meta["task"], meta["output"], list(json.loads(meta["class_names"])), [],
-                   dict(json.loads(meta.get("metrics") or "{}")))
+                   dict(json.loads(meta.get("metrics") or "{}")), meta.get(META_INPUT_KIND, IMAGE_KIND))
 
 
 @dataclass(frozen=True)
@@ -70,10 +73,13 @@ class RegistryScan:
         return [m for m in self.models if m.task == "characters"]
 
 
-def default_character_model_path() -> Path:
+def default_character_model_path(input_kind: str = IMAGE_KIND) -> Path:
     """The shipped character model the command line uses without ``--model``: the first of
-    :data:`PREFERRED_CHARACTER_MODELS` present (the last one's path, to be reported, if none is)."""
-    shipped = [shipped_models_dir() / name for name in PREFERRED_CHARACTER_MODELS]
+    :data:`PREFERRED_CHARACTER_MODELS` present (the last one's path, to be reported, if none is).
+    For stroke input (``input_kind="strokes"``) a shipped stroke model comes first when present."""
+    names = (*PREFERRED_STROKE_MODELS, *PREFERRED_CHARACTER_MODELS) if input_kind == STROKES_KIND \
+        else PREFERRED_CHARACTER_MODELS
+    shipped = [shipped_models_dir() / name for name in names]
     return next((p for p in shipped if p.is_file()), shipped[-1])
 
 

@@ -213,3 +213,28 @@ def test_load_pot_classes_and_strictness(tmp_path):
         load_pot(path, strict=True)
     with pytest.raises(UnknownCharacterError, match="大"):
         load_pot(path, ["大"])
+
+
+def test_load_pot_gives_stroke_models_the_ink_and_its_pen_directions(tmp_path):
+    """Records packed by hand: one horizontal written rightwards, the same written leftwards, one vertical."""
+    from desktop.core.direction_map import strokes_to_channels
+    from training.stroke_input import canvas_strokes
+
+    right = [[(10, 50), (60, 50), (110, 50)]]
+    left = [list(reversed(right[0]))]
+    down = [[(60, 5), (60, 60), (60, 120)]]
+    path = tmp_path / "w.pot"
+    path.write_bytes(b"".join(pack(REN, s) for s in (right, left, down)))
+    data = load_pot(path, input_kind="strokes", pen_width=3.0, height=96)
+    assert data.images.shape == (3, 80, 60, 9) and data.images.dtype == np.uint8
+    ink = (255.0 - data.images.astype(np.float64)).sum(axis=(1, 2))  # [sample, channel]
+    strongest = ink[:, 1:].argmax(axis=1)
+    assert list(strongest) == [0, 4, 6]  # right, left, down (bins counter-clockwise from rightwards)
+    # channel by channel the app's framing of the same strokes, scaled to 96 px with the same pen
+    scaled, pen = canvas_strokes([np.array(s, float) for s in down], 3.0 / 96, 96.0)
+    expected = np.clip(np.rint(strokes_to_channels(scaled, pen_width=pen)), 0, 255).astype(np.uint8)
+    assert np.array_equal(data.images[2], expected)
+    # the image path is unchanged
+    assert load_pot(path).images.shape == (3, 80, 60, 1)
+    with pytest.raises(DataError, match="input kind"):
+        load_pot(path, input_kind="audio")

@@ -84,3 +84,27 @@ def test_a_checkpoint_of_other_settings_is_refused(unbroken, tmp_path: Path) -> 
     changed = replace(SPEC, fit=replace(SPEC.fit, learning_rate=0.01))
     with pytest.raises(TrainingError, match="another run"):
         build_vocabulary_model(changed, tmp_path / "runs", tmp_path / "models", workers=1)
+
+
+def test_a_tiny_stroke_model_build_reads_the_pen_directions_in_the_app(tmp_path: Path) -> None:
+    """The casia55-online path on six course characters: nine channels in, ``strokes`` ONNX out."""
+    from desktop.core.contract import COURSE_CHARACTERS
+    from desktop.core.model_input import frame_strokes
+    from tests.ui.drawing import course_strokes
+
+    spec = VocabularyModel(name="online-tiny", vocabulary="course", model="residual", limit=6, train_per_char=6,
+                           validation_per_char=1, test_per_char=1, calibration_per_char=1, input_kind="strokes",
+                           features=("stem_relu",), fit=ResumableSettings(epochs=1, batch_size=16, verbose=0))
+    figures = build_vocabulary_model(spec, tmp_path / "runs", tmp_path / "models", workers=1)
+    model = OnnxModel(figures["onnx"])
+    assert model.input_kind == "strokes" and model.input_shape == (80, 60, 9)
+    assert model.class_names == list(COURSE_CHARACTERS[:6]) and model.has_embedding and model.has_cam
+    kept = np.load(next((tmp_path / "runs" / "online-tiny" / "data" / "train").glob("block-*.npz")))
+    assert kept["images"].shape[1:] == (80, 60, 9)
+    scan = ModelRegistry([tmp_path / "models"], trusted_folders=[tmp_path / "models"]).scan()
+    assert [(m.path.name, m.input_kind) for m in scan.character_models()] == [("online-tiny.onnx", "strokes")]
+    drawing = frame_strokes(course_strokes(COURSE_CHARACTERS[0]), 12.0)
+    probs, features = model.predict_with_features(drawing.strokes[None])
+    assert probs.shape == (1, 6) and features["stem_relu"].shape[:3] == (1, 80, 60)
+    report = json.loads(report_path(figures["onnx"]).read_text(encoding="utf-8"))
+    assert report["metrics"]["test"]["n"] == 6 and report["failed_predictions"] is not None

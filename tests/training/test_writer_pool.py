@@ -61,3 +61,18 @@ def test_a_cached_draw_keeps_finished_blocks_redraws_missing_or_damaged_ones_and
     assert np.array_equal(again.images, first.images) and np.array_equal(again.labels, first.labels)
     with pytest.raises(DataError, match="another writers' stream"):
         writer_data(chars, 100, seed=6, workers=1, cache=cache)
+
+
+def test_stroke_samples_are_the_same_writers_ink_with_its_pen_directions() -> None:
+    """``input_kind="strokes"``: the image stream's writers and labels, each sample nine channels."""
+    chars = "大天山"
+    strokes = writer_data(chars, 30, seed=3, workers=1, input_kind="strokes")
+    images = writer_data(chars, 30, seed=3, workers=1)
+    assert strokes.images.shape == (30, 80, 60, 9) and strokes.images.dtype == np.uint8
+    assert np.array_equal(strokes.labels, images.labels)
+    ink = (255.0 - strokes.images.astype(np.float64)).sum(axis=(1, 2))
+    # The direction channels hold the ink of channel 0, split: the same amount, a little more at joints.
+    assert np.all(ink[:, 1:].sum(axis=1) >= 0.9 * ink[:, 0])
+    assert np.all(ink[:, 1:].sum(axis=1) <= 1.8 * ink[:, 0])  # where strokes cross or turn, thick pens
+    with pytest.raises(ValueError, match="input kind"):
+        writer_data(chars, 3, seed=3, workers=1, input_kind="sound")

@@ -95,3 +95,25 @@ def test_problems_with_the_model_or_the_options_write_nothing(tmp_path: Path) ->
     bad_patch = run_cli(str(drawing), "--patch", "0", "--out", str(out))
     assert bad_patch.returncode == 2 and "--patch must be at least 1" in bad_patch.stderr
     assert not out.exists()
+
+
+def test_a_stroke_model_is_explained_on_stroke_files_and_refuses_pictures(tmp_path: Path) -> None:
+    from tests.tiny_onnx import stroke_character_model
+
+    weights = np.zeros((9, 2), np.float32)
+    weights[1, 0] = weights[5, 1] = 50.0  # ink going right -> 右, going left -> 左
+    model = stroke_character_model(tmp_path / "online.onnx", ["右", "左"], weights)
+    leftwards = tmp_path / "left.json"
+    leftwards.write_text(json.dumps([[[300, 0], [150, 5], [0, 10]]]))
+    picture = write_png(tmp_path / "line.png", np.pad(np.zeros((6, 60)), 20, constant_values=255))
+    out = tmp_path / "out"
+
+    result = run_cli(str(leftwards), str(picture), "--model", str(model), "--out", str(out),
+                     "--method", "occlusion", "--patch", "10")
+
+    assert result.returncode == 1, result.stderr
+    explained, refused = lines(result)
+    assert explained["class"] == "左" and Path(explained["png"]).is_file()
+    heat = json.loads(Path(explained["json"]).read_text(encoding="utf-8"))
+    assert heat["class"] == "左"
+    assert "reads pen strokes" in refused["error"]

@@ -95,3 +95,26 @@ def test_recognize_does_not_import_qt(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-c", probe], cwd=REPO_ROOT, env={**os.environ, "PYTHONPATH": path},
                             capture_output=True, text=True, timeout=60)
     assert result.stdout.strip().splitlines()[-1] == "[] 0", result.stderr
+
+
+def test_a_stroke_model_reads_stroke_files_and_refuses_pictures(tmp_path: Path) -> None:
+    from tests.tiny_onnx import stroke_character_model
+
+    weights = np.zeros((9, 2), np.float32)
+    weights[1, 0] = weights[5, 1] = 50.0  # ink going right -> 右, going left -> 左
+    model = stroke_character_model(tmp_path / "online.onnx", ["右", "左"], weights)
+    line = np.linspace([0.0, 0.0], [300.0, 10.0], 30)
+    rightwards, leftwards = tmp_path / "r.json", tmp_path / "l.json"
+    rightwards.write_text(json.dumps([line.tolist()]))
+    leftwards.write_text(json.dumps([line[::-1].tolist()]))
+    png = tmp_path / "line.png"
+    picture = np.full((60, 200), 255, np.uint8)
+    cv2.line(picture, (10, 30), (190, 32), 0, 5)
+    cv2.imwrite(str(png), picture)
+
+    result = run_cli("--model", str(model), "--top", "1", str(rightwards), str(leftwards), str(png))
+
+    assert result.returncode == 1, result.stderr  # the picture failed
+    right, left, refused = lines(result)
+    assert right["top1"][0][0] == "右" and left["top1"][0][0] == "左"
+    assert refused["file"] == str(png) and "reads pen strokes, and a picture has none" in refused["error"]

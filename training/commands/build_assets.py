@@ -6,6 +6,9 @@ network -> evaluation report, plots and feature visualisations -> ONNX files wit
 (and their ``<model>.features/`` pictures) in ``assets/models/`` -> each calibrated (temperature
 scaling on other synthetic writers with fixed seeds, so a rebuild gives the same temperature).
 ``--quick`` is the same path on a fraction of the data, for development.
+``casia55-online`` is the stroke model: the residual network reading ink + 8 pen-direction
+channels, drawn from the same writers' strokes (:mod:`training.vocabulary_build` with
+``input_kind="strokes"``, resumable like the vocabulary build).
 ``--vocabulary gb2312-1`` builds the whole-vocabulary model instead (``hanzi3755-best``, the 3,755
 GB2312 level-1 characters; :mod:`training.vocabulary_build`): resumable, so the same command run
 again after a stop continues where it stopped. ``--reports-only``
@@ -41,6 +44,11 @@ SHIPPED = {
     "casia55-best": ShippedModel("residual", "Residual CNN (55 characters)", True, ("stem_relu", "stage1_out"),
                                  writers=True),
 }
+#: The stroke model (Write panel and ``recognize`` on stroke files): the residual network above on
+#: ink + 8 pen-direction channels, trained on the writers only, resumably (training.vocabulary_build).
+ONLINE_NAME = "casia55-online"
+ONLINE_PER_CHAR = 2000  # the writers' samples per character, as the image CNNs get
+ONLINE_EPOCHS = 8
 DATA_SEED = 0
 WRITERS_SEED = 100  # apart from the calibration writers' seeds (7000, 8000)
 #: Epochs, early-stopping patience and learning-rate patience for models trained on the writers:
@@ -60,7 +68,8 @@ def configure(p) -> None:
                    help="synthetic writers' images per character added to the CNNs' training data (0: none)")
     p.add_argument("--epochs", type=int, default=None,
                    help=f"most epochs per model (default: 100 as in the course, {WRITER_SCHEDULE[0]} with writers)")
-    p.add_argument("--models", default=",".join(SHIPPED), help="which shipped models to build, comma-separated")
+    p.add_argument("--models", default=",".join([*SHIPPED, ONLINE_NAME]),
+                   help="which shipped models to build, comma-separated")
     p.add_argument("--calibration-samples", type=int, default=40,
                    help="calibration images per character, and as many held-out writers' images to check it "
                         "(0: do not calibrate)")
@@ -95,9 +104,10 @@ def run(args) -> int:
     if args.vocabulary:
         return _build_vocabulary(args)
     wanted = [m.strip() for m in args.models.split(",") if m.strip()]
-    unknown = [m for m in wanted if m not in SHIPPED]
+    unknown = [m for m in wanted if m not in SHIPPED and m != ONLINE_NAME]
     if unknown:
-        raise TrainingError(f"unknown shipped model(s) {', '.join(unknown)}; choose from {', '.join(SHIPPED)}")
+        raise TrainingError(f"unknown shipped model(s) {', '.join(unknown)}; "
+                            f"choose from {', '.join([*SHIPPED, ONLINE_NAME])}")
     if args.quick:
         args.train, args.test, args.writers = QUICK[:3]
         args.epochs = min(args.epochs or QUICK[3], QUICK[3])
@@ -108,8 +118,11 @@ def run(args) -> int:
             refresh_report(runs / name, data, out / f"{name}.onnx")
         return 0
     started = time.perf_counter()
-    sources = _TrainingData(args, data)
-    summary = {name: _build_one(name, sources, runs / name, out, args) for name in wanted}
+    image_models = [name for name in wanted if name in SHIPPED]
+    sources = _TrainingData(args, data) if image_models else None
+    summary = {name: _build_one(name, sources, runs / name, out, args) for name in image_models}
+    if ONLINE_NAME in wanted:
+        summary[ONLINE_NAME] = _build_online(args, runs, out)
     print(f"\nbuilt {', '.join(wanted)} in {(time.perf_counter() - started) / 60:.1f} min")
     for name, s in summary.items():
         print(f"  {name:<18} test accuracy {s['test']['accuracy']:.2%}  top-5 {s['test']['top5']:.2%}  "
@@ -135,6 +148,33 @@ def _build_vocabulary(args) -> int:
                                      calibrate=args.calibration_samples > 0)
     print(f"\nbuilt {spec.name}: {json.dumps(figures, ensure_ascii=False)}")
     return 0
+
+
+def online_spec(quick: bool = False):
+    """How ``casia55-online`` is built (``quick``: the same path on few samples and two epochs)."""
+    from ..resumable_fit import ResumableSettings
+    from ..vocabulary_build import VocabularyModel
+
+    per_char, epochs = (QUICK[2], 2) if quick else (ONLINE_PER_CHAR, ONLINE_EPOCHS)
+    return VocabularyModel(
+        name=ONLINE_NAME + ("-quick" if quick else ""), vocabulary="course", model=SHIPPED["casia55-best"].model,
+        title="Residual CNN on pen strokes (55 characters)", features=SHIPPED["casia55-best"].features,
+        train_per_char=per_char, validation_per_char=20, test_per_char=40, calibration_per_char=40,
+        input_kind="strokes", fit=ResumableSettings(epochs=epochs))
+
+
+def _build_online(args, runs: Path, out: Path) -> dict:
+    """Draw, train (resumably), evaluate, export and calibrate the stroke model; its summary line's figures."""
+    from ..vocabulary_build import build_vocabulary_model
+
+    t = time.perf_counter()
+    spec = online_spec(args.quick)
+    print(f"\n== {spec.name}: training {spec.model} on ink + 8 pen-direction channels ==")
+    figures = build_vocabulary_model(spec, runs, out, workers=args.workers, calibrate=args.calibration_samples > 0)
+    if "metrics" not in figures:  # stopped: the same command continues
+        raise SystemExit(f"{spec.name} stopped after epoch {figures['stopped_after_epoch']}")
+    return {**{k: figures["metrics"][k] for k in ("train", "validation", "test")},
+            "minutes": round((time.perf_counter() - t) / 60, 1)}
 
 
 class _TrainingData:

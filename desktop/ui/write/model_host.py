@@ -11,6 +11,8 @@ from typing import NamedTuple, Sequence
 import numpy as np
 from PySide6.QtCore import Signal, Slot
 
+from desktop.core.contract import IMAGE_KIND
+from desktop.core.model_input import DrawingInput
 from desktop.core.onnx_model import OnnxModel
 from desktop.core.personal import PersonalLayer, blank_page
 from desktop.core.registry import ModelInfo, RegistryScan
@@ -37,11 +39,18 @@ class ModelAnswer(NamedTuple):
 
 
 class PersonalSet(NamedTuple):
-    """The user's samples as handed to the host: model inputs [n, 80, 60, 1] and their labels."""
+    """The user's samples as handed to the host: model inputs [n, 80, 60, 1] and their labels; and
+    those written on the canvas as stroke-model inputs [m, 80, 60, 9] and their labels."""
 
     version: int
     images: np.ndarray
     labels: tuple[str, ...]
+    stroke_inputs: np.ndarray = np.zeros((0, 80, 60, 9), np.float32)
+    stroke_labels: tuple[str, ...] = ()
+
+    def of_kind(self, kind: str) -> tuple[np.ndarray, tuple[str, ...]]:
+        """The samples a model of input ``kind`` reads, and their labels."""
+        return (self.images, self.labels) if kind == IMAGE_KIND else (self.stroke_inputs, self.stroke_labels)
 
 
 class ModelHost(ModelWorker):
@@ -49,6 +58,8 @@ class ModelHost(ModelWorker):
 
     ``models_ready(list[ModelInfo], list[ModelProblem])`` lists every model found (photo models
     from their metadata only); ``recognized`` is ``answered``: ``(request_id, {path: ModelAnswer})``.
+    Each model reads its own kind of input from the request's :class:`DrawingInput`; a stroke
+    model asked about a picture (no pen strokes) is left out of the answer.
 
     The user's own samples (:meth:`set_personal`, from the GUI thread) wait beside the requests,
     not among them: a newer request replaces an older one, never the samples. Before its next
@@ -75,18 +86,28 @@ class ModelHost(ModelWorker):
         self._personal_posted.connect(self._fit_personal)
 
     # -- GUI-thread side ---------------------------------------------------------------------
-    def request(self, request_id: int, x: np.ndarray, model_paths: list[str], with_features: bool) -> None:
-        """Ask for predictions of ``x`` [80, 60, 1]; replaces any request still waiting."""
-        self._post(request_id, np.array(x, dtype=np.float32, copy=True), list(model_paths), with_features)
+    def request(self, request_id: int, x: np.ndarray | DrawingInput, model_paths: list[str],
+                with_features: bool) -> None:
+        """Ask for predictions of ``x``: a drawing's inputs, or one image [80, 60, 1]; replaces any request
+        still waiting."""
+        drawing = x if isinstance(x, DrawingInput) else DrawingInput(x)
+        copied = DrawingInput(*(None if a is None else np.array(a, dtype=np.float32, copy=True) for a in drawing))
+        self._post(request_id, copied, list(model_paths), with_features)
 
-    def set_personal(self, images: np.ndarray, labels: Sequence[str]) -> None:
-        """Use these samples of the user's handwriting (all of them: [n, 80, 60, 1] and n labels) from
-        now on; an empty set switches the personal layer off."""
+    def set_personal(self, images: np.ndarray, labels: Sequence[str], stroke_inputs: np.ndarray | None = None,
+                     stroke_labels: Sequence[str] = ()) -> None:
+        """Use these samples of the user's handwriting (all of them: [n, 80, 60, 1] and n labels; for
+        stroke models those written on the canvas, [m, 80, 60, 9] and m labels) from now on; an empty
+        set switches the personal layer off."""
         images = np.array(images, dtype=np.float32, copy=True).reshape(-1, 80, 60, 1)
-        if len(images) != len(labels):
-            raise ValueError(f"{len(images)} personal samples but {len(labels)} labels")
+        strokes = np.zeros((0, 80, 60, 9), np.float32) if stroke_inputs is None else (
+            np.array(stroke_inputs, dtype=np.float32, copy=True).reshape(-1, 80, 60, 9))
+        if len(images) != len(labels) or len(strokes) != len(stroke_labels):
+            raise ValueError(f"{len(images)} personal samples but {len(labels)} labels, or {len(strokes)} "
+                             f"stroke samples but {len(stroke_labels)} labels")
         with self._personal_lock:
-            self._personal = PersonalSet(self._personal.version + 1, images, tuple(labels))
+            self._personal = PersonalSet(self._personal.version + 1, images, tuple(labels), strokes,
+                                         tuple(stroke_labels))
         self._personal_posted.emit()
 
     # -- worker-thread side ------------------------------------------------------------------
@@ -119,14 +140,16 @@ class ModelHost(ModelWorker):
         self._layers, self._fitted = layers, wanted
         self.personal_ready.emit(len(personal.labels))
 
-    def _answer(self, x: np.ndarray, paths: list[str], with_features: bool) -> dict[str, ModelAnswer]:
+    def _answer(self, drawing: DrawingInput, paths: list[str], with_features: bool) -> dict[str, ModelAnswer]:
         self._fit_personal()
         results = {}
         for path in paths:
             model = self._models.get(path)
             if model is None:
                 raise not_loaded(path)
-            results[path] = self._answer_one(model, self._layers.get(path), x[None], with_features)
+            x = drawing.for_kind(model.input_kind)
+            if x is not None:  # else a stroke model and a picture: nothing it can read
+                results[path] = self._answer_one(model, self._layers.get(path), x[None], with_features)
         return results
 
     @staticmethod
@@ -149,13 +172,14 @@ class ModelHost(ModelWorker):
 
 def _fit_layer(model: OnnxModel, personal: PersonalSet) -> PersonalLayer | None:
     """The personal layer of ``model`` for the samples of its own classes (None: none of them)."""
+    inputs, labels = personal.of_kind(model.input_kind)
     known = set(model.class_names)
-    keep = [i for i, label in enumerate(personal.labels) if label in known]
+    keep = [i for i, label in enumerate(labels) if label in known]
     if not keep:
         return None
     # Blank paper first: its embedding is the origin the layer measures resemblance from.
-    images = np.concatenate([blank_page()[None], personal.images[keep]])
+    images = np.concatenate([blank_page(model.input_shape[-1])[None], inputs[keep]])
     embeddings = np.concatenate([model.predict_embedding(images[i:i + EMBEDDING_BATCH])
                                  for i in range(0, len(images), EMBEDDING_BATCH)])
-    return PersonalLayer.fit(embeddings[1:], [personal.labels[i] for i in keep], model.class_names,
+    return PersonalLayer.fit(embeddings[1:], [labels[i] for i in keep], model.class_names,
                              origin=embeddings[0])

@@ -23,10 +23,12 @@ from typing import Sequence
 
 import numpy as np
 from PySide6.QtCore import QTimer, Signal, Slot
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QWidget
 
+from desktop.core.contract import STROKES_KIND
 from desktop.core.framing import EmptyDrawing
-from desktop.core.recognition import InputFileError, candidates, image_to_input, read_image_file, strokes_to_input
+from desktop.core.model_input import DrawingInput, frame_strokes
+from desktop.core.recognition import InputFileError, candidates, image_to_input, read_image_file
 from desktop.core.registry import ModelInfo, ModelProblem
 from desktop.core.stroke_samples import character_strokes, fit_to_square
 from desktop.ui.constants import IMAGE_PATTERNS
@@ -52,9 +54,9 @@ SAMPLE_INSET = 0.08
 # English sources; shown through tr().
 EMPTY_MESSAGE = tr_noop("Write a character on the canvas, or open an image of one.")
 NO_MODEL_MESSAGE = tr_noop("No character model found. Build one with: python -m training build-assets")
-NO_SAMPLES = tr_noop("No samples of your handwriting are kept yet: when an answer is wrong, use "
-                     "\u201cNot right? Teach it\u2026\u201d.")
 NOTHING_TO_TEACH = tr_noop("Write a character first; then, if the answer is wrong, teach the models the right one.")
+NEEDS_STROKES = tr_noop("This model reads how a character was written: write it on the canvas (a picture has no "
+                        "pen strokes).")
 
 
 class WritePanel(FileDropMixin, QWidget):
@@ -84,7 +86,8 @@ class WritePanel(FileDropMixin, QWidget):
         self._columns: dict[str, CandidatesView] = {}
         self._latest_request = 0
         self._shown_request = 0
-        self._current_input: np.ndarray | None = None
+        self._current_input: np.ndarray | None = None  # the image input
+        self._current_drawing: DrawingInput | None = None  # every kind of input of the drawing on show
         self._image_path: Path | None = None
         self._models_loaded = False
         self._picker: CharacterPicker | None = None
@@ -202,6 +205,10 @@ class WritePanel(FileDropMixin, QWidget):
         strokes = self.canvas.strokes() if self._image_path is None else None
         return self._keep_sample(char, self._current_input, strokes)
 
+    def current_drawing(self) -> DrawingInput | None:
+        """Every kind of model input of the drawing on show (None when there is none)."""
+        return self._current_drawing
+
     def forget_handwriting(self) -> None:
         """Delete every kept sample of the user's handwriting (no question asked)."""
         self.handwriting.forget()
@@ -240,24 +247,10 @@ class WritePanel(FileDropMixin, QWidget):
         return self._picker
 
     def confirm_forget_handwriting(self) -> None:
-        count = self.handwriting.count()
-        if not count:
-            self._show_status(tr(NO_SAMPLES))
-            return
-        answer = QMessageBox.question(
-            self, tr("Forget my handwriting"),
-            tr("Delete the {n} samples of your handwriting kept on this computer? The models then answer on "
-               "their own again.", n=count))
-        if answer == QMessageBox.StandardButton.Yes:
-            self.forget_handwriting()
+        self.handwriting.confirm_forget(self)
 
     def export_handwriting_dialog(self) -> None:
-        if not self.handwriting.count():
-            self._show_status(tr(NO_SAMPLES))
-            return
-        folder = QFileDialog.getExistingDirectory(self, tr("Export my handwriting (a <char>/<n>.png folder)"))
-        if folder:
-            self.export_handwriting(folder)
+        self.handwriting.export_dialog(self)
 
     def _on_picker_closed(self) -> None:
         if self._picker is not None:
@@ -271,7 +264,7 @@ class WritePanel(FileDropMixin, QWidget):
         if char not in self.known_characters():
             self._show_status(tr("No model here knows {char}, so none can learn your handwriting of it", char=char))
             return False
-        self.handwriting.add(char, x, strokes)
+        self.handwriting.add(char, x, strokes, self.canvas.pen_width() if strokes is not None else None)
         return True
 
     @Slot(int)
@@ -383,11 +376,16 @@ class WritePanel(FileDropMixin, QWidget):
         self.view.redo_button.setEnabled(self.canvas.can_redo())
         self.view.clear_button.setEnabled(not self.canvas.is_empty() or self._image_path is not None)
 
-    def _input_now(self) -> np.ndarray | None:
+    def _reads_strokes(self, path: str | None) -> bool:
+        return path is not None and path in self._models and self._models[path].input_kind == STROKES_KIND
+
+    def _input_now(self) -> DrawingInput | None:
         if self._image_path is not None:
-            return self._current_input
+            return self._current_drawing
+        # The pen's directions are drawn only when a model reads them.
+        directions = any(self._reads_strokes(p) for p in self.chosen_models())
         try:
-            return strokes_to_input(self.canvas.strokes(), self.canvas.pen_width())
+            return frame_strokes(self.canvas.strokes(), self.canvas.pen_width(), directions=directions)
         except EmptyDrawing:
             return None
 
@@ -395,10 +393,12 @@ class WritePanel(FileDropMixin, QWidget):
     def recognize_now(self) -> None:
         """Frame the current drawing or image and send it to the models (no request when empty)."""
         self._throttle.stop()
-        x = self._input_now()
-        self._current_input = x
+        drawing = self._input_now()
+        self._current_drawing = drawing
+        self._current_input = x = drawing.image if drawing is not None else None
         self.view.teach_button.setEnabled(x is not None)
-        self.view.input_view.set_input(x)
+        first = next(iter(self.chosen_models()), None)
+        self.view.show_model_input(x, drawing.strokes if drawing is not None and self._reads_strokes(first) else None)
         self._latest_request += 1
         if x is None:
             self._show_nothing_to_recognize()
@@ -411,7 +411,7 @@ class WritePanel(FileDropMixin, QWidget):
                 text = tr(NO_MODEL_MESSAGE) if not self._models else tr("Tick a model to compare.")
                 self.view.status_label.setText(text)
             return
-        self._host.request(self._latest_request, x, paths, with_features=self._features_model() is not None)
+        self._host.request(self._latest_request, drawing, paths, with_features=self._features_model() is not None)
 
     def _show_nothing_to_recognize(self) -> None:
         self._shown_request = self._latest_request
@@ -436,7 +436,7 @@ class WritePanel(FileDropMixin, QWidget):
             return False
         self.view.show_image(grey, path)
         self._image_path = path
-        self._current_input = x
+        self._current_input, self._current_drawing = x, DrawingInput(x)
         self._update_buttons()
         self.view.status_label.setText(tr("Recognising the image {name}", name=path.name))
         self.status_message.emit(tr("Opened {path}", path=path))
@@ -459,10 +459,14 @@ class WritePanel(FileDropMixin, QWidget):
             if path == features_path:
                 features = answer.features
                 self.view.feature_view.set_features({k: v[0] for k, v in features.items()} if features else None)
+        for path in self.chosen_models():
+            if path not in results and self._reads_strokes(path) and path in self._columns:
+                self._columns[path].set_notice(tr(NEEDS_STROKES))
         first = next((p for p in self.chosen_models() if p in results), None)
         self._show_answer_status(first, results.get(first) if first else None)
-        if first is not None and self._current_input is not None:
-            self.why.offer(first, self._current_input, self._models[first].class_names,
+        if first is not None and self._current_drawing is not None:
+            self.why.offer(first, self._current_drawing.for_kind(self._models[first].input_kind),
+                           self._models[first].class_names,
                            self.canvas.strokes() if self._image_path is None else None, self.canvas.pen_width())
         self._shown_request = request_id
         self.predictions_shown.emit(request_id)

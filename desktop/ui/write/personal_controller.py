@@ -16,10 +16,11 @@ from typing import Callable, Sequence
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from desktop.core.personal import PersonalSamples
 from desktop.ui.app_data import handwriting_dir
-from desktop.ui.i18n import tr
+from desktop.ui.i18n import tr, tr_noop
 from desktop.ui.workers import BackgroundLoader
 from desktop.ui.write.model_host import ModelHost
 
@@ -27,6 +28,8 @@ log = logging.getLogger(__name__)
 
 #: The folder an export makes inside a chosen folder that already holds files.
 EXPORT_NAME = "my-handwriting"
+NO_SAMPLES = tr_noop("No samples of your handwriting are kept yet: when an answer is wrong, use "
+                     "\u201cNot right? Teach it\u2026\u201d.")
 
 def _describe(args: tuple, exc: Exception) -> str:
     return tr("Your handwriting samples could not be used ({reason})", reason=exc)
@@ -73,11 +76,14 @@ class PersonalHandwriting(QObject):
         """Read the kept samples and hand them to the host."""
         self._run(self._on_set, _read_all, self.samples)
 
-    def add(self, char: str, image: np.ndarray, strokes: Sequence[np.ndarray] | None) -> None:
-        """Keep ``image`` (the model input [80, 60, 1]) and its strokes as a sample of ``char``."""
+    def add(self, char: str, image: np.ndarray, strokes: Sequence[np.ndarray] | None,
+            pen_width: float | None = None) -> None:
+        """Keep ``image`` (the model input [80, 60, 1]) and its strokes (drawn ``pen_width`` wide) as a
+        sample of ``char``."""
         image = np.array(image, dtype=np.float32, copy=True)
         strokes = [np.array(s, copy=True) for s in strokes] if strokes is not None else None
-        self._run(lambda result: self._on_added(char, result), _add_and_read, self.samples, char, image, strokes)
+        self._run(lambda result: self._on_added(char, result), _add_and_read, self.samples, char, image, strokes,
+                  pen_width)
 
     def forget(self) -> None:
         """Delete every kept sample; the models answer on their own again."""
@@ -87,6 +93,28 @@ class PersonalHandwriting(QObject):
         """Write the samples as ``<char>/<n>.png`` (what ``python -m training`` reads) into ``folder`` when
         it is empty or new, else into a new folder inside it."""
         self._run(self._on_exported, _export_into, self.samples, Path(folder))
+
+    def confirm_forget(self, parent: QWidget) -> None:
+        """Ask before forgetting (a status line instead when nothing is kept)."""
+        count = self.count()
+        if not count:
+            self.message.emit(tr(NO_SAMPLES))
+            return
+        answer = QMessageBox.question(
+            parent, tr("Forget my handwriting"),
+            tr("Delete the {n} samples of your handwriting kept on this computer? The models then answer on "
+               "their own again.", n=count))
+        if answer == QMessageBox.StandardButton.Yes:
+            self.forget()
+
+    def export_dialog(self, parent: QWidget) -> None:
+        """Ask for a folder and export there (a status line instead when nothing is kept)."""
+        if not self.count():
+            self.message.emit(tr(NO_SAMPLES))
+            return
+        folder = QFileDialog.getExistingDirectory(parent, tr("Export my handwriting (a <char>/<n>.png folder)"))
+        if folder:
+            self.export(folder)
 
     def wait(self, timeout_ms: int = 10_000) -> bool:
         """Wait for the file work in flight (on exit)."""
@@ -109,8 +137,8 @@ class PersonalHandwriting(QObject):
         self.message.emit(text)
 
     def _on_set(self, result: object) -> None:
-        images, labels = result
-        self._host.set_personal(images, labels)
+        images, labels, stroke_inputs, stroke_labels = result
+        self._host.set_personal(images, labels, stroke_inputs, stroke_labels)
         self._known = True
         self._count = len(labels)
         self.count_changed.emit(self._count)
@@ -121,7 +149,7 @@ class PersonalHandwriting(QObject):
                              "handwriting", char=char, n=self._count))
 
     def _on_forgotten(self, result: object) -> None:
-        self._on_set((np.zeros((0, 80, 60, 1), np.float32), []))
+        self._on_set((np.zeros((0, 80, 60, 1), np.float32), [], None, []))
         self.message.emit(tr("Forgot your handwriting ({n} samples deleted)", n=result))
         self.forgotten.emit(int(result))
 
@@ -131,14 +159,15 @@ class PersonalHandwriting(QObject):
         self.exported.emit(int(count))
 
 
-def _read_all(samples: PersonalSamples) -> tuple[np.ndarray, list[str]]:
-    return samples.load()
+def _read_all(samples: PersonalSamples) -> tuple[np.ndarray, list[str], np.ndarray, list[str]]:
+    """The samples as pictures and, those written on the canvas, as stroke-model inputs."""
+    return (*samples.load(), *samples.load_strokes())
 
 
-def _add_and_read(samples: PersonalSamples, char: str, image: np.ndarray,
-                  strokes: Sequence[np.ndarray] | None) -> tuple[np.ndarray, list[str]]:
-    samples.add(char, image, strokes)
-    return samples.load()
+def _add_and_read(samples: PersonalSamples, char: str, image: np.ndarray, strokes: Sequence[np.ndarray] | None,
+                  pen_width: float | None) -> tuple[np.ndarray, list[str], np.ndarray, list[str]]:
+    samples.add(char, image, strokes, pen_width)
+    return _read_all(samples)
 
 
 def _export_into(samples: PersonalSamples, folder: Path) -> tuple[int, Path]:

@@ -40,6 +40,7 @@ from desktop.ui.write.candidate_columns import CandidateColumns
 from desktop.ui.write.candidates_view import CandidatesView
 from desktop.ui.write.canvas import DrawingCanvas
 from desktop.ui.write.feature_maps_view import FeatureMapsView
+from desktop.ui.write.direction_channels_view import DirectionChannelsView
 from desktop.ui.write.input_view import ModelInputView
 
 PEN_WIDTH_RANGE = (2, 40)
@@ -188,6 +189,8 @@ class WriteView(QSplitter):
     def _build_details(self) -> None:
         """What the model sees, its "Why?" toggle and scale, and the feature maps, in a scroll area."""
         self.input_view = ModelInputView()
+        self.direction_view = DirectionChannelsView()
+        self.direction_view.hide()  # shown while the first model compared reads the pen's directions
         self.feature_view = FeatureMapsView()
         self.why_toggle = why_toggle("writeWhyCheckBox", "Why? Show where the model looked",
                                      tr_noop("Show where the model looked: a heat map of the evidence for its top "
@@ -202,6 +205,7 @@ class WriteView(QSplitter):
         lower.setContentsMargins(0, 0, 0, 0)
         see_box = QVBoxLayout()
         see_box.addWidget(self.input_view, stretch=1)
+        see_box.addWidget(self.direction_view, stretch=1)
         see_box.addWidget(self.why_toggle, alignment=Qt.AlignmentFlag.AlignLeft)
         see_box.addWidget(self.why_scale)
         feature_box = QVBoxLayout()
@@ -215,6 +219,12 @@ class WriteView(QSplitter):
         self.details_scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.details_scroll.setWidgetResizable(True)
         self.details_scroll.setWidget(details)
+
+    def show_model_input(self, image: np.ndarray | None, directions: np.ndarray | None = None) -> None:
+        """What the model sees: the image input, and a stroke model's nine channels when given."""
+        self.input_view.set_input(image)
+        self.direction_view.set_channels(directions)
+        self.direction_view.setVisible(directions is not None)
 
     def _models_column(self) -> QWidget:
         compare_label = translated_label("<b>Compare models</b>")
