@@ -3,7 +3,10 @@
 Writers are drawn from :meth:`training.writers.WriterRanges.held_out` (style settings outside every
 training range) with a seed no build uses, each writing 20 characters picked at random from the
 model's classes, so a 3,755-class model is scored on all 3,755. The samples are drawn on every
-core and are the same for every model given (their classes must be the same).
+core and are the same for every model given (their classes must be the same). When a stroke model
+is among them, every sample is drawn as pen strokes and framed as the Write panel frames a drawing
+(:func:`desktop.core.direction_map.strokes_to_channels`): stroke models read all nine channels,
+image models channel 0, the image the canvas would give them for the same strokes.
 
 Usage::
 
@@ -58,12 +61,14 @@ def main(argv=None) -> int:
         print("the models' classes differ: score them one at a time")
         return 1
     started = time.perf_counter()
+    kind = "strokes" if any(m.input_kind == "strokes" for m in models) else "image"
     data = writer_data(names, args.per_char * len(names), seed=args.seed, ranges=WriterRanges.held_out(),
-                       workers=args.workers)
-    print(f"{len(data)} samples of held-out writers over {len(names)} classes (seed {args.seed}), drawn in "
-          f"{time.perf_counter() - started:.0f} s")
+                       workers=args.workers, input_kind=kind)
+    print(f"{len(data)} samples of held-out writers over {len(names)} classes (seed {args.seed}"
+          f"{', as pen strokes' if kind == 'strokes' else ''}), drawn in {time.perf_counter() - started:.0f} s")
     for path, model in zip(args.models, models):
-        found = scores(model, data.images, data.labels)
+        images = data.images if model.input_kind == kind else data.images[..., :1]
+        found = scores(model, images, data.labels)
         print(f"  {path.name:<28} " + "  ".join(f"top-{k} {found[k]:6.1%}" for k in TOP))
     return 0
 

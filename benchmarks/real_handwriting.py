@@ -5,7 +5,13 @@ y down) and/or ``<char>/<n>.png``, and scores every given ONNX model on:
 
 - ``png``: the images as they are, through the app's framing (tight crop, stretch to 80x60);
 - ``thin`` / ``medium`` / ``thick``: the strokes rendered by the app's renderer with a ballpoint,
-  a felt pen and a marker (pen width 1.5 %, 4 % and 9 % of the character height).
+  a felt pen and a marker (pen width 1.5 %, 4 % and 9 % of the character height);
+- ``canvas``: the strokes exactly as ``python -m desktop recognize`` and the Write panel frame a
+  drawing (scaled to the canvas, the canvas pen).
+
+A stroke model (``input_kind`` ``strokes``) reads every stroke file the same ways, as the ink and
+its eight pen directions (:func:`desktop.core.direction_map.strokes_to_channels`); it has nothing
+to read in a ``png``, so it is scored on the stroke files only.
 
 Besides top-1 and top-5 it prints how honest the shown percentages are: the expected calibration
 error (ECE, 15 bins) and the mean confidence of the wrong answers, without the model's
@@ -40,24 +46,41 @@ PENS = {"thin": 1.5, "medium": 4.0, "thick": 9.0}  # pixels at a 100-pixel chara
 HEIGHT = 100
 
 
-def samples(folder: Path, class_names: list[str]):
-    """(mode, char, source, 80x60 input) for every usable file."""
+def _stroke_inputs(pen_strokes: list, input_kind: str):
+    """(mode, input) of one stroke file for each pen and for the canvas path."""
+    from desktop.core.direction_map import strokes_to_channels
+    from desktop.core.model_input import frame_strokes
+    from desktop.core.recognition import DEFAULT_PEN_WIDTH, fit_to_canvas
+    from training.stroke_input import canvas_strokes  # numpy only
+
+    arrays = [np.asarray(s, dtype=np.float64) for s in pen_strokes]
+    for mode, width in PENS.items():
+        if input_kind == "strokes":
+            scaled, pen = canvas_strokes(arrays, width / HEIGHT, HEIGHT)
+            yield mode, strokes_to_channels(scaled, pen_width=pen)
+        else:
+            yield mode, framing.frame_for_model(strokes.render(pen_strokes, height=HEIGHT, pen_width=width))
+    drawing = frame_strokes(fit_to_canvas(arrays), DEFAULT_PEN_WIDTH, directions=input_kind == "strokes")
+    yield "canvas", drawing.for_kind(input_kind)
+
+
+def samples(folder: Path, class_names: list[str], input_kind: str = "image"):
+    """(mode, char, source, model input) for every usable file."""
     for char_dir in sorted(p for p in folder.iterdir() if p.is_dir() and p.name in class_names):
         for f in sorted(char_dir.iterdir()):
-            if f.suffix == ".png":
+            if f.suffix == ".png" and input_kind == "image":
                 grey = cv2.imread(str(f), cv2.IMREAD_GRAYSCALE)
                 if grey is not None:
                     yield "png", char_dir.name, str(f), framing.frame_for_model(grey)
             elif f.suffix == ".json":
                 pen_strokes = json.loads(f.read_text(encoding="utf-8"))["strokes"]
-                for mode, width in PENS.items():
-                    img = strokes.render(pen_strokes, height=HEIGHT, pen_width=width)
-                    yield mode, char_dir.name, str(f), framing.frame_for_model(img)
+                for mode, x in _stroke_inputs(pen_strokes, input_kind):
+                    yield mode, char_dir.name, str(f), x
 
 
 def score(model: OnnxModel, folder: Path) -> dict:
     by_mode: dict[str, list] = {}
-    for mode, char, source, x in samples(folder, model.class_names):
+    for mode, char, source, x in samples(folder, model.class_names, model.input_kind):
         by_mode.setdefault(mode, []).append((char, source, x))
     results = {}
     for mode, items in by_mode.items():

@@ -70,6 +70,7 @@ def test_the_stroke_model_reads_the_pen_direction_and_shows_its_nine_channels(qt
         answers[leftwards] = (top(write, paths["online"]), top(write, paths["image"]))
         channels = write.view.direction_view.channels()
         assert write.view.direction_view.isVisible() and channels.shape == (80, 60, STROKE_CHANNELS)
+        assert write.view.input_view.isHidden(), "the compass shows the ink in the image's place"
         ink = (255.0 - channels).sum(axis=(0, 1))
         assert ink[LEFTWARDS if leftwards else RIGHTWARDS] > 0.9 * ink[0], "the ink is in its direction's channel"
         assert np.array_equal(channels[..., :1], write.current_input()), "channel 0 is the image input"
@@ -78,7 +79,7 @@ def test_the_stroke_model_reads_the_pen_direction_and_shows_its_nine_channels(qt
     # An image model first: only the image is shown.
     write.set_chosen_models([paths["image"], paths["online"]])
     qtbot.waitUntil(write.is_up_to_date, timeout=WAIT_MS)
-    assert write.view.direction_view.isHidden()
+    assert write.view.direction_view.isHidden() and write.view.input_view.isVisible()
 
 
 def test_an_opened_picture_goes_to_the_image_model_and_the_stroke_model_says_why_not(qtbot, panel,
@@ -91,7 +92,7 @@ def test_an_opened_picture_goes_to_the_image_model_and_the_stroke_model_says_why
     qtbot.waitUntil(write.is_up_to_date, timeout=WAIT_MS)
     assert write.candidate_view(paths["online"]).notice_text() == tr(NEEDS_STROKES)
     assert len(write.candidate_view(paths["image"]).shown_candidates()) == 2
-    assert write.view.direction_view.isHidden()
+    assert write.view.direction_view.isHidden() and write.view.input_view.isVisible()
     assert write.current_drawing().strokes is None
 
 

@@ -3546,6 +3546,56 @@ Shown filter: replace only the filter shown below, to build a bank of different 
         <translation>就教它这个字</translation>
     </message>
     <message>
+        <location filename="../write/direction_channels_view.py"/>
+        <source>Strokes going right</source>
+        <translation>向右的笔画</translation>
+    </message>
+    <message>
+        <location filename="../write/direction_channels_view.py"/>
+        <source>Strokes going up and right</source>
+        <translation>向右上的笔画</translation>
+    </message>
+    <message>
+        <location filename="../write/direction_channels_view.py"/>
+        <source>Strokes going up</source>
+        <translation>向上的笔画</translation>
+    </message>
+    <message>
+        <location filename="../write/direction_channels_view.py"/>
+        <source>Strokes going up and left</source>
+        <translation>向左上的笔画</translation>
+    </message>
+    <message>
+        <location filename="../write/direction_channels_view.py"/>
+        <source>Strokes going left</source>
+        <translation>向左的笔画</translation>
+    </message>
+    <message>
+        <location filename="../write/direction_channels_view.py"/>
+        <source>Strokes going down and left</source>
+        <translation>向左下的笔画</translation>
+    </message>
+    <message>
+        <location filename="../write/direction_channels_view.py"/>
+        <source>Strokes going down</source>
+        <translation>向下的笔画</translation>
+    </message>
+    <message>
+        <location filename="../write/direction_channels_view.py"/>
+        <source>Strokes going down and right</source>
+        <translation>向右下的笔画</translation>
+    </message>
+    <message>
+        <location filename="../write/direction_channels_view.py"/>
+        <source>All the ink (channel 0, the image models&apos; input)</source>
+        <translation>全部墨迹（通道 0，即图像模型的输入）</translation>
+    </message>
+    <message>
+        <location filename="../write/direction_channels_view.py"/>
+        <source>&lt;b&gt;What the model sees&lt;/b&gt;: the ink (middle) and its 8 pen directions</source>
+        <translation>&lt;b&gt;模型看到的图像&lt;/b&gt;：墨迹（中间）和它的 8 个运笔方向</translation>
+    </message>
+    <message>
         <location filename="../write/feature_maps_view.py"/>
         <source>Feature maps appear here while you write (CNN models only).</source>
         <translation>书写时这里会显示特征图（仅限 CNN 模型）。</translation>
@@ -3592,33 +3642,18 @@ Shown filter: replace only the filter shown below, to build a bank of different 
     </message>
     <message>
         <location filename="../write/panel.py"/>
-        <source>No samples of your handwriting are kept yet: when an answer is wrong, use “Not right? Teach it…”.</source>
-        <translation>还没有保存你的笔迹样本：答案不对时，点“不对？教教它…”。</translation>
-    </message>
-    <message>
-        <location filename="../write/panel.py"/>
         <source>Write a character first; then, if the answer is wrong, teach the models the right one.</source>
         <translation>先写一个字；如果答案不对，再教模型正确的字。</translation>
     </message>
     <message>
         <location filename="../write/panel.py"/>
+        <source>This model reads how a character was written: write it on the canvas (a picture has no pen strokes).</source>
+        <translation>这个模型读取字的书写过程：请在画布上书写（图片里没有笔画信息）。</translation>
+    </message>
+    <message>
+        <location filename="../write/panel.py"/>
         <source>Open an image of a character</source>
         <translation>打开一张字的图片</translation>
-    </message>
-    <message>
-        <location filename="../write/panel.py"/>
-        <source>Forget my handwriting</source>
-        <translation>忘掉我的笔迹</translation>
-    </message>
-    <message>
-        <location filename="../write/panel.py"/>
-        <source>Delete the {n} samples of your handwriting kept on this computer? The models then answer on their own again.</source>
-        <translation>删除这台电脑上保存的 {n} 个笔迹样本吗？之后模型会重新只凭自己作答。</translation>
-    </message>
-    <message>
-        <location filename="../write/panel.py"/>
-        <source>Export my handwriting (a &lt;char&gt;/&lt;n&gt;.png folder)</source>
-        <translation>导出我的笔迹（&lt;字&gt;/&lt;n&gt;.png 文件夹）</translation>
     </message>
     <message>
         <location filename="../write/panel.py"/>
@@ -3667,8 +3702,28 @@ Shown filter: replace only the filter shown below, to build a bank of different 
     </message>
     <message>
         <location filename="../write/personal_controller.py"/>
+        <source>No samples of your handwriting are kept yet: when an answer is wrong, use “Not right? Teach it…”.</source>
+        <translation>还没有保存你的笔迹样本：答案不对时，点“不对？教教它…”。</translation>
+    </message>
+    <message>
+        <location filename="../write/personal_controller.py"/>
         <source>Your handwriting samples could not be used ({reason})</source>
         <translation>无法使用你的笔迹样本（{reason}）</translation>
+    </message>
+    <message>
+        <location filename="../write/personal_controller.py"/>
+        <source>Forget my handwriting</source>
+        <translation>忘掉我的笔迹</translation>
+    </message>
+    <message>
+        <location filename="../write/personal_controller.py"/>
+        <source>Delete the {n} samples of your handwriting kept on this computer? The models then answer on their own again.</source>
+        <translation>删除这台电脑上保存的 {n} 个笔迹样本吗？之后模型会重新只凭自己作答。</translation>
+    </message>
+    <message>
+        <location filename="../write/personal_controller.py"/>
+        <source>Export my handwriting (a &lt;char&gt;/&lt;n&gt;.png folder)</source>
+        <translation>导出我的笔迹（&lt;字&gt;/&lt;n&gt;.png 文件夹）</translation>
     </message>
     <message>
         <location filename="../write/personal_controller.py"/>

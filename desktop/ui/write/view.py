@@ -190,7 +190,7 @@ class WriteView(QSplitter):
         """What the model sees, its "Why?" toggle and scale, and the feature maps, in a scroll area."""
         self.input_view = ModelInputView()
         self.direction_view = DirectionChannelsView()
-        self.direction_view.hide()  # shown while the first model compared reads the pen's directions
+        self.direction_view.hide()  # shown instead of the image while the first model compared reads strokes
         self.feature_view = FeatureMapsView()
         self.why_toggle = why_toggle("writeWhyCheckBox", "Why? Show where the model looked",
                                      tr_noop("Show where the model looked: a heat map of the evidence for its top "
@@ -221,9 +221,10 @@ class WriteView(QSplitter):
         self.details_scroll.setWidget(details)
 
     def show_model_input(self, image: np.ndarray | None, directions: np.ndarray | None = None) -> None:
-        """What the model sees: the image input, and a stroke model's nine channels when given."""
+        """What the model sees: the image input, or a stroke model's nine channels when given."""
         self.input_view.set_input(image)
         self.direction_view.set_channels(directions)
+        self.input_view.setVisible(directions is None)
         self.direction_view.setVisible(directions is not None)
 
     def _models_column(self) -> QWidget:
