@@ -41,6 +41,9 @@ GRID = QColor(214, 69, 65, 150)  # the light red of printed practice paper
 HINT = QColor(150, 150, 150)
 HINT_TEXT = tr_noop("Write a character here")
 GRID_MARGIN = 6  # px between the widget edge and the practice-square border
+#: A sample character keeps this share of the practice square free on each side, so the pen's
+#: width stays inside the square.
+SAMPLE_INSET = 0.08
 # Undo steps kept: a whole lesson of writing and clearing must not keep every stroke ever drawn.
 MAX_UNDO_STEPS = 200
 
@@ -142,6 +145,15 @@ class DrawingCanvas(QWidget):
             self.strokes_changed.emit()  # nothing to undo: an empty load on an empty canvas
             return
         self._push_state(loaded)
+
+    def set_sample_strokes(self, strokes: Sequence[np.ndarray]) -> None:
+        """Load strokes of the stroke data's 1024 box (y down), fitted into the practice square (undoable)."""
+        from desktop.core.stroke_samples import fit_to_square
+
+        square = self.grid_square()
+        inset = square.width() * SAMPLE_INSET
+        self.set_strokes(fit_to_square(list(strokes), square.left() + inset, square.top() + inset,
+                                       square.width() - 2 * inset))
 
     def set_grid_visible(self, visible: bool) -> None:
         """Show or hide the 米字格 guide (paint only: the strokes and the model input never include it)."""

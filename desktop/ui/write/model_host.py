@@ -12,7 +12,8 @@ import numpy as np
 from PySide6.QtCore import Signal, Slot
 
 from desktop.core.contract import IMAGE_KIND
-from desktop.core.model_input import DrawingInput
+from desktop.core.framing import EmptyDrawing
+from desktop.core.model_input import DrawingInput, frame_strokes
 from desktop.core.onnx_model import OnnxModel
 from desktop.core.personal import PersonalLayer, blank_page
 from desktop.core.registry import ModelInfo, RegistryScan
@@ -36,6 +37,14 @@ class ModelAnswer(NamedTuple):
     def of_model(cls, probs: np.ndarray, features: dict | None = None) -> "ModelAnswer":
         """An answer without a personal layer."""
         return cls(probs, features, int(np.argmax(probs[0])))
+
+
+class PenDrawing(NamedTuple):
+    """Canvas strokes to be framed in the worker thread (framing the pen's directions takes tens of ms)."""
+
+    strokes: list[np.ndarray]
+    pen_width: float
+    directions: bool  # also frame the stroke models' nine channels
 
 
 class PersonalSet(NamedTuple):
@@ -68,6 +77,9 @@ class ModelHost(ModelWorker):
     """
 
     personal_ready = Signal(int)
+    #: ``(request_id, DrawingInput | None)``: a request of pen strokes as framed for the models (None:
+    #: nothing to recognise), emitted just before its answer.
+    framed = Signal(int, object)
     _personal_posted = Signal()
 
     # Character models are opened and warmed; the others (large photo models, which the Camera
@@ -92,7 +104,14 @@ class ModelHost(ModelWorker):
         still waiting."""
         drawing = x if isinstance(x, DrawingInput) else DrawingInput(x)
         copied = DrawingInput(*(None if a is None else np.array(a, dtype=np.float32, copy=True) for a in drawing))
-        self._post(request_id, copied, list(model_paths), with_features)
+        self._post(request_id, request_id, copied, list(model_paths), with_features)
+
+    def request_strokes(self, request_id: int, strokes, pen_width: float, model_paths: list[str],
+                        with_features: bool, directions: bool) -> None:
+        """Frame canvas ``strokes`` here in the worker (``framed`` says how), then answer as :meth:`request`;
+        ``directions``: also the stroke models' nine channels. Replaces any request still waiting."""
+        pen = PenDrawing([np.array(s, dtype=np.float64, copy=True) for s in strokes], float(pen_width), directions)
+        self._post(request_id, request_id, pen, list(model_paths), with_features)
 
     def set_personal(self, images: np.ndarray, labels: Sequence[str], stroke_inputs: np.ndarray | None = None,
                      stroke_labels: Sequence[str] = ()) -> None:
@@ -140,7 +159,16 @@ class ModelHost(ModelWorker):
         self._layers, self._fitted = layers, wanted
         self.personal_ready.emit(len(personal.labels))
 
-    def _answer(self, drawing: DrawingInput, paths: list[str], with_features: bool) -> dict[str, ModelAnswer]:
+    def _answer(self, request_id: int, drawing: DrawingInput | PenDrawing, paths: list[str],
+                with_features: bool) -> dict[str, ModelAnswer]:
+        if isinstance(drawing, PenDrawing):
+            try:
+                drawing = frame_strokes(drawing.strokes, drawing.pen_width, directions=drawing.directions)
+            except EmptyDrawing:
+                drawing = None
+            self.framed.emit(request_id, drawing)
+            if drawing is None:
+                return {}
         self._fit_personal()
         results = {}
         for path in paths:

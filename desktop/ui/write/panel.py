@@ -1,8 +1,8 @@
 """The Write panel: write (or open) a character and watch the models recognise it as you go.
 
-The controller of :class:`~desktop.ui.write.view.WriteView`. It turns the ink into the model
-input itself (cheap) and leaves every model run to the :class:`ModelHost` thread: requests go out
-throttled while writing and at once on pen-up; each carries an id, and an answer for an older id
+The controller of :class:`~desktop.ui.write.view.WriteView`. The :class:`ModelHost` thread frames
+the ink (the image, and a stroke model's pen directions: tens of ms) and runs every model; requests
+go out throttled while writing and at once on pen-up, each with an id, and anything for an older id
 than the newest sent is dropped.
 
 It learns the user's handwriting: when the top answer is wrong, "Not right? Teach it…" opens a
@@ -27,10 +27,10 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from desktop.core.contract import STROKES_KIND
 from desktop.core.framing import EmptyDrawing
-from desktop.core.model_input import DrawingInput, frame_strokes
+from desktop.core.model_input import DrawingInput
 from desktop.core.recognition import InputFileError, candidates, image_to_input, read_image_file
 from desktop.core.registry import ModelInfo, ModelProblem
-from desktop.core.stroke_samples import character_strokes, fit_to_square
+from desktop.core.stroke_samples import character_strokes
 from desktop.ui.constants import IMAGE_PATTERNS
 from desktop.ui.file_drop import FileDropMixin
 from desktop.ui.i18n import tr, tr_noop
@@ -48,9 +48,6 @@ log = logging.getLogger(__name__)
 #: While the pen moves, at most one request per this many milliseconds.
 THROTTLE_MS = 30
 TOP_K = 5
-#: A drawn sample character keeps this share of the practice square free on each side, so the
-#: pen's width stays inside the square.
-SAMPLE_INSET = 0.08
 # English sources; shown through tr().
 EMPTY_MESSAGE = tr_noop("Write a character on the canvas, or open an image of one.")
 NO_MODEL_MESSAGE = tr_noop("No character model found. Build one with: python -m training build-assets")
@@ -104,6 +101,7 @@ class WritePanel(FileDropMixin, QWidget):
         self._connect_view()
         host.models_ready.connect(self.set_models)
         host.recognized.connect(self._on_recognized)
+        host.framed.connect(self._on_framed)
         host.failed.connect(self._on_failed)
         host.personal_ready.connect(self._on_personal_ready)
         self.handwriting = PersonalHandwriting(host, handwriting_folder, parent=self)
@@ -170,11 +168,7 @@ class WritePanel(FileDropMixin, QWidget):
         if not char:
             self.clear()
             return
-        strokes = character_strokes(char)
-        square = self.canvas.grid_square()
-        inset = square.width() * SAMPLE_INSET
-        self.canvas.set_strokes(fit_to_square(strokes, square.left() + inset, square.top() + inset,
-                                              square.width() - 2 * inset))
+        self.canvas.set_sample_strokes(character_strokes(char))
 
     def chosen_models(self) -> list[str]:
         """Paths of the ticked models, in list order."""
@@ -370,7 +364,6 @@ class WritePanel(FileDropMixin, QWidget):
     def _show_canvas(self) -> None:
         self._image_path = None
         self.view.show_canvas()
-
     def _update_buttons(self) -> None:
         self.view.undo_button.setEnabled(self.canvas.can_undo())
         self.view.redo_button.setEnabled(self.canvas.can_redo())
@@ -379,39 +372,45 @@ class WritePanel(FileDropMixin, QWidget):
     def _reads_strokes(self, path: str | None) -> bool:
         return path is not None and path in self._models and self._models[path].input_kind == STROKES_KIND
 
-    def _input_now(self) -> DrawingInput | None:
-        if self._image_path is not None:
-            return self._current_drawing
-        # The pen's directions are drawn only when a model reads them.
-        directions = any(self._reads_strokes(p) for p in self.chosen_models())
-        try:
-            return frame_strokes(self.canvas.strokes(), self.canvas.pen_width(), directions=directions)
-        except EmptyDrawing:
-            return None
-
     @Slot()
     def recognize_now(self) -> None:
-        """Frame the current drawing or image and send it to the models (no request when empty)."""
+        """Send the drawing (framed in the model host's thread) or the opened image to the models."""
         self._throttle.stop()
-        drawing = self._input_now()
+        self._latest_request += 1
+        paths = self.chosen_models()
+        with_features = self._features_model() is not None
+        if self._image_path is not None:  # framed when it was opened
+            self._show_framed(self._current_drawing)
+            self._host.request(self._latest_request, self._current_drawing, paths, with_features=with_features)
+        elif self.canvas.is_empty():
+            self._show_framed(None)
+            self._show_nothing_to_recognize()
+            return
+        else:  # the pen's directions are framed only when a model reads them
+            self._host.request_strokes(self._latest_request, self.canvas.strokes(), self.canvas.pen_width(), paths,
+                                       with_features=with_features,
+                                       directions=any(self._reads_strokes(p) for p in paths))
+        if not paths:
+            self.why.withdraw()
+            if self._models_loaded:
+                text = tr(NO_MODEL_MESSAGE) if not self._models else tr("Tick a model to compare.")
+                self.view.status_label.setText(text)
+
+    @Slot(int, object)
+    def _on_framed(self, request_id: int, drawing: DrawingInput | None) -> None:
+        if request_id != self._latest_request:
+            return  # the drawing has changed since
+        self._show_framed(drawing)
+        if drawing is None:
+            self._show_nothing_to_recognize()
+
+    def _show_framed(self, drawing: DrawingInput | None) -> None:
+        """The drawing's model inputs become the current ones: what the model sees, and what is taught."""
         self._current_drawing = drawing
         self._current_input = x = drawing.image if drawing is not None else None
         self.view.teach_button.setEnabled(x is not None)
         first = next(iter(self.chosen_models()), None)
         self.view.show_model_input(x, drawing.strokes if drawing is not None and self._reads_strokes(first) else None)
-        self._latest_request += 1
-        if x is None:
-            self._show_nothing_to_recognize()
-            return
-        paths = self.chosen_models()
-        if not paths:
-            self.why.withdraw()
-            self._shown_request = self._latest_request  # nothing to wait for
-            if self._models_loaded:
-                text = tr(NO_MODEL_MESSAGE) if not self._models else tr("Tick a model to compare.")
-                self.view.status_label.setText(text)
-            return
-        self._host.request(self._latest_request, drawing, paths, with_features=self._features_model() is not None)
 
     def _show_nothing_to_recognize(self) -> None:
         self._shown_request = self._latest_request
@@ -448,6 +447,9 @@ class WritePanel(FileDropMixin, QWidget):
     def _on_recognized(self, request_id: int, results: dict[str, ModelAnswer]) -> None:
         if request_id != self._latest_request:
             return  # the drawing has changed since: a newer answer is on its way
+        if not self.chosen_models() or self._current_input is None:  # framed only, or nothing to recognise
+            self._shown_request = request_id
+            return
         features_path = self._features_model()
         for path, answer in results.items():
             column = self._columns.get(path)
