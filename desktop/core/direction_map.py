@@ -133,6 +133,7 @@ def strokes_to_channels(strokes: Sequence[np.ndarray], pen_width: float = DEFAUL
     channels = [stretch_to_input(tight_crop(grey))]  # exactly frame_for_model, as strokes_to_input does
     ys, xs = np.nonzero(grey < INK_THRESHOLD)  # the ink box tight_crop cut channel 0 to
     box = (slice(ys.min(), ys.max() + 1), slice(xs.min(), xs.max() + 1))
-    channels += [stretch_to_input(_grey(canvas, place)[box]) for canvas in by_bin]
+    paper = np.full_like(channels[0], 255.0)  # a direction no segment took: bare paper, as drawing it would give
+    channels += [stretch_to_input(_grey(canvas, place)[box]) if canvas.any() else paper for canvas in by_bin]
     return np.concatenate(channels, axis=-1)
 
