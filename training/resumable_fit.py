@@ -123,6 +123,34 @@ def compile_for_schedule(model, settings: ResumableSettings, steps_per_epoch: in
     compile_model(model, "logits", schedule, num_classes)
 
 
+def refresh_batch_norm(model, data: CharacterData, batches: int, batch_size: int = 128, seed: int = 0) -> int:
+    """Re-estimate every BatchNormalization layer's moving statistics with the final weights ("precise BN").
+
+    During training the moving averages trail weights that were still moving: with a high learning
+    rate a network can be right on its training batches and far off in inference mode. Here
+    ``batches`` batches of ``data`` (undistorted, as the app gives them; a fixed random pick) go
+    through the model in training mode, and each layer's moving mean and variance become the plain
+    average of their batch statistics. Nothing else changes. Returns the number of layers refreshed.
+    """
+    import keras
+
+    layers = [layer for layer in model.layers if isinstance(layer, keras.layers.BatchNormalization)]
+    if not layers or batches <= 0 or len(data) == 0:
+        return 0
+    momentum = {layer: layer.momentum for layer in layers}
+    order = np.random.default_rng([seed, 11]).permutation(len(data))
+    try:
+        for k in range(batches):
+            pick = np.sort(np.take(order, range(k * batch_size, (k + 1) * batch_size), mode="wrap"))
+            for layer in layers:  # the k-th batch weighs 1/(k+1): a running plain mean
+                layer.momentum = k / (k + 1)
+            model(data.images[pick].astype(np.float32), training=True)
+    finally:
+        for layer in layers:
+            layer.momentum = momentum[layer]
+    return len(layers)
+
+
 @dataclass
 class Checkpoint:
     folder: Path

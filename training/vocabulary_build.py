@@ -27,7 +27,7 @@ import numpy as np
 from desktop import __version__
 
 from .data import CharacterData
-from .resumable_fit import ResumableSettings, fit_resumable
+from .resumable_fit import ResumableSettings, fit_resumable, refresh_batch_norm
 
 TRAIN_SEED = 400  # apart from the course build's writers (100) and the calibration writers (7000, 8000)
 VALIDATION_SEED = 401
@@ -52,6 +52,9 @@ class VocabularyModel:
     fit: ResumableSettings = field(default_factory=ResumableSettings)
     #: ``image`` (the drawing's picture) or ``strokes`` (ink + 8 pen-direction channels, a stroke model)
     input_kind: str = "image"
+    #: batches of training samples that re-estimate the batch-norm statistics after the last epoch
+    #: (:func:`training.resumable_fit.refresh_batch_norm`; 0: the moving averages as trained)
+    batch_norm_batches: int = 0
 
     @property
     def channels(self) -> int:
@@ -115,6 +118,10 @@ def build_vocabulary_model(spec: VocabularyModel, runs: str | Path, out: str | P
     trained = time.perf_counter()
     if history["stopped_epoch"] < spec.fit.epochs:
         return {"stopped_after_epoch": history["stopped_epoch"]}
+    if spec.batch_norm_batches:
+        refresh_batch_norm(model, splits["train"], spec.batch_norm_batches, spec.fit.batch_size, spec.fit.seed)
+        history["batch_norm"] = (f"moving statistics re-estimated after the last epoch on {spec.batch_norm_batches} "
+                                 f"batches of {spec.fit.batch_size} training samples")
     _save_run(run_dir, model, history, spec, chars, {k: len(v) for k, v in splits.items()})
     report = evaluate_vocabulary_run(run_dir, splits)
     onnx_path = export_vocabulary_model(run_dir, Path(out), spec)
