@@ -94,8 +94,11 @@ def test_a_tiny_stroke_model_build_reads_the_pen_directions_in_the_app(tmp_path:
 
     spec = VocabularyModel(name="online-tiny", vocabulary="course", model="residual", limit=6, train_per_char=6,
                            validation_per_char=1, test_per_char=1, calibration_per_char=1, input_kind="strokes",
-                           features=("stem_relu",), fit=ResumableSettings(epochs=1, batch_size=16, verbose=0))
+                           features=("stem_relu",), fit=ResumableSettings(epochs=1, batch_size=16, verbose=0),
+                           batch_norm_batches=2)
     figures = build_vocabulary_model(spec, tmp_path / "runs", tmp_path / "models", workers=1)
+    history = json.loads((tmp_path / "runs" / "online-tiny" / "history.json").read_text(encoding="utf-8"))
+    assert "re-estimated" in history["batch_norm"]
     model = OnnxModel(figures["onnx"])
     assert model.input_kind == "strokes" and model.input_shape == (80, 60, 9)
     assert model.class_names == list(COURSE_CHARACTERS[:6]) and model.has_embedding and model.has_cam
