@@ -76,7 +76,6 @@ def pen_up_to_painted(drawings: int, seed: int = 0,
     from PySide6.QtCore import QEvent, QObject
 
     from desktop.core.contract import COURSE_CHARACTERS
-    from desktop.core.recognition import strokes_to_input
     from desktop.core.registry import ModelRegistry, shipped_models_dir
     from tests.ui.drawing import strokes_in_widget
 
@@ -122,12 +121,12 @@ def pen_up_to_painted(drawings: int, seed: int = 0,
                    f"the candidates of drawing {i} to be painted", pump=app.processEvents)
         if i >= 5:
             seconds[i - 5] = time.perf_counter() - start
-            inputs.append(strokes_to_input(canvas.strokes(), canvas.pen_width()))
+            inputs.append(panel.current_drawing())
     rss = resident_mb()
     window.close()
 
     model = ModelRegistry([shipped_models_dir()]).scan().loaded[Path(chosen)]
-    batch = [x[None] for x in inputs]
+    batch = [d.for_kind(model.input_kind)[None] for d in inputs]  # a stroke model reads the nine channels
     for x in batch[:10]:
         model.predict_proba(x)
     inference = np.empty(len(batch))

@@ -92,14 +92,24 @@ def default_model_folders(user_models_dir: str | Path | None = None) -> list[Pat
 
 
 def preferred_character_model(models: Sequence[ModelInfo]) -> ModelInfo | None:
-    """The model to show first: the shipped CNN (tuned one preferred), else any CNN-like one."""
-    chars = [m for m in models if m.task == "characters"]
+    """The image model to show first: the shipped CNN (tuned one preferred), else any CNN-like one."""
+    chars = [m for m in models if m.task == "characters" and m.input_kind == IMAGE_KIND]
     for name in PREFERRED_CHARACTER_MODELS:
         for m in chars:
             if m.path.name == name:
                 return m
     with_features = [m for m in chars if m.feature_names]
     return (with_features or chars or [None])[0]
+
+
+def preferred_stroke_model(models: Sequence[ModelInfo]) -> ModelInfo | None:
+    """The stroke model to show first (a shipped one preferred), or None when none reads strokes."""
+    strokes = [m for m in models if m.task == "characters" and m.input_kind == STROKES_KIND]
+    for name in PREFERRED_STROKE_MODELS:
+        for m in strokes:
+            if m.path.name == name:
+                return m
+    return strokes[0] if strokes else None
 
 
 class ModelRegistry:

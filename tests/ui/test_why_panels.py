@@ -41,6 +41,8 @@ def write_panel(qtbot):
     host.start()
     # Polled, not waitSignal: the host announces its models from its own thread.
     qtbot.waitUntil(lambda: bool(panel.chosen_models()), timeout=30_000)
+    if SHIPPED_CNN.is_file():  # the image CNN first: its map lies over the 80x60 image
+        panel.set_chosen_models([str(SHIPPED_CNN)])
     yield panel
     panel.why.shutdown()
     host.shutdown()

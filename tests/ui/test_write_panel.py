@@ -12,7 +12,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
 from desktop.core.recognition import strokes_to_input
-from desktop.core.registry import ModelRegistry, preferred_character_model, shipped_models_dir
+from desktop.core.registry import ModelRegistry, preferred_character_model, preferred_stroke_model, shipped_models_dir
 from desktop.core.stroke_samples import StrokeDataError
 from desktop.core.strokes import render
 from desktop.ui.panel_commands import WriteCommands
@@ -46,11 +46,16 @@ def wait_for_candidates(qtbot, panel: WritePanel) -> list[str]:
     return panel.candidate_view().shown_candidates()
 
 
-def test_the_shipped_cnn_and_the_logistic_regression_are_compared(panel: WritePanel) -> None:
+def test_the_stroke_model_and_the_shipped_cnn_are_compared(panel: WritePanel) -> None:
+    """The pen model first (it reads the pen's directions), the image CNN beside it (it also reads
+    pictures); without a stroke model, that CNN beside the logistic regression."""
     chosen = [Path(p).name for p in panel.chosen_models()]
-    assert chosen[0] == preferred_character_model(SHIPPED).path.name
-    assert "casia55-logistic.onnx" in chosen
+    stroke = preferred_stroke_model(SHIPPED)
+    expected = [stroke.path.name, preferred_character_model(SHIPPED).path.name] if stroke else \
+        [preferred_character_model(SHIPPED).path.name, "casia55-logistic.onnx"]
+    assert chosen == expected
     assert len(panel._columns) == len(chosen)
+    assert "casia55-logistic.onnx" in [Path(p).name for p in panel._models]  # listed, one tick away
 
 
 @pytest.mark.parametrize("seed", [0, 1])
@@ -170,7 +175,7 @@ def test_the_command_api_drives_the_panel(qtbot, panel: WritePanel) -> None:
     panel.set_why(False)
     assert not panel.why.is_on()
 
-    logistic = [p for p in panel.chosen_models() if "logistic" in Path(p).name]
+    logistic = [p for p in panel._models if "logistic" in Path(p).name]
     panel.set_chosen_models(logistic)
     assert panel.chosen_models() == logistic and list(panel._columns) == logistic
 

@@ -68,6 +68,9 @@ def start_panel(qtbot, folder: Path | None) -> WritePanel:
     with qtbot.waitSignal(GuiThreadRelay(host.models_ready).fired, timeout=WAIT_MS):
         host.start()
     qtbot.waitUntil(panel.handwriting.is_known, timeout=WAIT_MS)
+    # The image CNN first, as these cases were measured on it (tests/ui/test_write_strokes.py has the stroke model's).
+    cnn = str(preferred_character_model(SHIPPED).path)
+    panel.set_chosen_models([cnn, *(p for p in panel._models if "logistic" in p)])
     qtbot.waitUntil(host.is_idle, timeout=WAIT_MS)
     return panel
 

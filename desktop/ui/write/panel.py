@@ -270,10 +270,12 @@ class WritePanel(FileDropMixin, QWidget):
 
     # -- state ---------------------------------------------------------------------------------
     def candidate_view(self, path: str | None = None) -> CandidatesView | None:
-        """The candidates column of a model (default: the first chosen one)."""
+        """The candidates column of a model (default: the first chosen one that can read what is shown:
+        for an opened picture, the first image model)."""
         if path is None:
             chosen = self.chosen_models()
-            path = chosen[0] if chosen else None
+            readers = [p for p in chosen if self._image_path is None or not self._reads_strokes(p)]
+            path = (readers or chosen or [None])[0]
         return self._columns.get(path) if path else None
 
     def current_input(self) -> np.ndarray | None:

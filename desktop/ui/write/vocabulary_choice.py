@@ -8,7 +8,7 @@ models, and is kept in case such a model arrives.
 
 from __future__ import annotations
 
-from desktop.core.registry import ModelInfo, preferred_character_model
+from desktop.core.registry import ModelInfo, preferred_character_model, preferred_stroke_model
 from desktop.core.vocabulary import VOCABULARIES, vocabulary_of
 from desktop.ui.model_checklist import add_model_item
 from desktop.ui.write.view import WriteView
@@ -35,20 +35,23 @@ class VocabularyChoice:
         return {"course"} | {vocabulary_of(m.class_names) for m in self._character_models}
 
     def fill_model_list(self) -> tuple[dict[str, ModelInfo], bool]:
-        """List the shown vocabulary's models, the preferred CNN and the logistic regression ticked.
+        """List the shown vocabulary's models, two ticked: the stroke model (it reads the pen's directions)
+        beside the preferred image CNN (which also answers opened pictures) when there is one, else that
+        CNN beside the logistic regression.
 
         Returns the listed models by path, and whether the vocabulary shown changed.
         """
         available = self.available()
         vocabulary = self._wanted if self._wanted in available else "course"
         chars = [m for m in self._character_models if vocabulary_of(m.class_names) == vocabulary]
-        first = preferred_character_model(chars)
-        logistic = next((m for m in chars if "logistic" in (m.title + m.path.name).lower()), None)
-        ticked = {str(m.path) for m in (first, logistic) if m is not None}
+        first, second = preferred_stroke_model(chars), preferred_character_model(chars)
+        if first is None:
+            first, second = second, next((m for m in chars if "logistic" in (m.title + m.path.name).lower()), None)
+        ticked = {str(m.path) for m in (first, second) if m is not None}
         model_list = self._view.model_list
         model_list.blockSignals(True)
         model_list.clear()
-        for m in sorted(chars, key=lambda m: (m is not first, m is not logistic, m.path.name)):
+        for m in sorted(chars, key=lambda m: (m is not first, m is not second, m.path.name)):
             add_model_item(model_list, m.label, m.path, str(m.path) in ticked, f"{m.title}\n{m.path}")
         model_list.blockSignals(False)
         self._view.show_vocabularies(available, vocabulary)
