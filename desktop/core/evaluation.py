@@ -243,9 +243,13 @@ def evaluate_folder(
 
     ``progress(done, total)`` is called after each batch; ``cancelled()`` is checked before each
     batch and raises :class:`EvaluationCancelled` when true. Raises :class:`FolderMismatchError`
-    when no class folder matches the model, :class:`EvaluationError` when no image is readable.
+    when no class folder matches the model, :class:`EvaluationError` when no image is readable or the
+    model is a stroke model (it reads how characters were written, which pictures do not hold).
     """
     folder = Path(folder)
+    if model.input_kind != "image":
+        raise EvaluationError(f"{model.path.name} reads pen strokes, and a folder of pictures has none: "
+                              "evaluate an image model on it")
     class_names = model.class_names
     found = class_folders(folder)
     index_of = {name: i for i, name in enumerate(class_names)}

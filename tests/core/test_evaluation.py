@@ -151,3 +151,11 @@ def test_only_unreadable_images_is_an_error(cnn, tmp_path):
         evaluate_folder(cnn, tmp_path)
     with pytest.raises(EvaluationError, match="folder not found"):
         evaluate_folder(cnn, tmp_path / "missing")
+
+
+def test_a_stroke_model_is_not_evaluated_on_pictures(folder, tmp_path):
+    from tests.tiny_onnx import stroke_character_model
+
+    model = OnnxModel(stroke_character_model(tmp_path / "online.onnx", ["大", "天"], np.zeros((9, 2))))
+    with pytest.raises(EvaluationError, match="reads pen strokes"):
+        evaluate_folder(model, folder)

@@ -79,6 +79,15 @@ def test_build_assets_end_to_end_on_a_tiny_dataset(tmp_path):
         assert report["calibration"]["sets"]["held_out_writers"]["after"]["n"] == 110
     best = OnnxModel(out / "casia55-best.onnx")
     assert set(best.feature_names) == {"stem_relu", "stage1_out"} and best.has_cam  # global pooling: exact CAM
+    # The stroke model: the same network on the writers' strokes, as many per character as --writers says.
+    online = OnnxModel(out / "casia55-online.onnx")
+    assert online.input_kind == "strokes" and online.class_names == list(COURSE_CHARACTERS)
+    assert set(online.feature_names) == {"stem_relu", "stage1_out"} and online.has_cam and online.has_embedding
+    report = json.loads(report_path(out / "casia55-online.onnx").read_text(encoding="utf-8"))
+    assert report["metrics"]["test"]["n"] == 110  # 2 held-out writers' samples per character
+    assert report["calibration"]["temperature"] == online.temperature
+    run = json.loads((tmp_path / "runs" / "casia55-online" / "run.json").read_text(encoding="utf-8"))
+    assert run["samples"] == {"train": 110, "validation": 55, "test": 110} and run["input_kind"] == "strokes"
 
 
 @pytest.mark.parametrize(

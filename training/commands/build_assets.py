@@ -122,8 +122,9 @@ def run(args) -> int:
     image_models = [name for name in wanted if name in SHIPPED]
     sources = _TrainingData(args, data) if image_models else None
     summary = {name: _build_one(name, sources, runs / name, out, args) for name in image_models}
-    if ONLINE_NAME in wanted:
-        summary[ONLINE_NAME] = _build_online(args, runs, out)
+    online = _build_online(args, runs, out) if ONLINE_NAME in wanted else None
+    if online is not None:
+        summary[ONLINE_NAME] = online
     print(f"\nbuilt {', '.join(wanted)} in {(time.perf_counter() - started) / 60:.1f} min")
     for name, s in summary.items():
         print(f"  {name:<18} test accuracy {s['test']['accuracy']:.2%}  top-5 {s['test']['top5']:.2%}  "
@@ -151,28 +152,36 @@ def _build_vocabulary(args) -> int:
     return 0
 
 
-def online_spec(quick: bool = False):
-    """How ``casia55-online`` is built (``quick``: the same path on few samples and two epochs)."""
+def online_spec(writers: int = ONLINE_PER_CHAR, epochs: int = ONLINE_EPOCHS, test: int = 40, calibration: int = 40,
+                quick: bool = False):
+    """How ``casia55-online`` is built: ``writers`` samples per character as pen strokes, at most ``test``
+    held-out ones per character, ``calibration`` per character to calibrate (``quick``: another run
+    folder and file name, so a development build never meets the full build's checkpoint)."""
     from ..resumable_fit import ResumableSettings
     from ..vocabulary_build import VocabularyModel
 
-    per_char, epochs = (QUICK[2], 2) if quick else (ONLINE_PER_CHAR, ONLINE_EPOCHS)
+    fit = ResumableSettings(epochs=epochs)
+    steps = -(-writers * len(COURSE_CHARACTERS) // fit.batch_size)
     return VocabularyModel(
         name=ONLINE_NAME + ("-quick" if quick else ""), vocabulary="course", model=SHIPPED["casia55-best"].model,
         title="Residual CNN on pen strokes (55 characters)", features=SHIPPED["casia55-best"].features,
-        train_per_char=per_char, validation_per_char=20, test_per_char=40, calibration_per_char=40,
-        input_kind="strokes", fit=ResumableSettings(epochs=epochs),
+        train_per_char=writers, validation_per_char=max(1, min(20, writers // 10)), test_per_char=max(1, min(40, test)),
+        calibration_per_char=calibration, input_kind="strokes", fit=fit,
         # Without it the moving averages trail the weights so far that inference mode reads 32 % of the
         # validation writers at epoch 3 (98 % with the statistics re-estimated).
-        batch_norm_batches=ONLINE_BATCH_NORM_BATCHES)
+        batch_norm_batches=min(ONLINE_BATCH_NORM_BATCHES, steps))
 
 
-def _build_online(args, runs: Path, out: Path) -> dict:
-    """Draw, train (resumably), evaluate, export and calibrate the stroke model; its summary line's figures."""
+def _build_online(args, runs: Path, out: Path) -> dict | None:
+    """Draw, train (resumably), evaluate, export and calibrate the stroke model; its summary line's figures
+    (None when it is skipped: it learns from the writers only)."""
     from ..vocabulary_build import build_vocabulary_model
 
+    if args.writers <= 0:
+        print(f"\n{ONLINE_NAME} skipped: it learns from the synthetic writers only (--writers 0)")
+        return None
     t = time.perf_counter()
-    spec = online_spec(args.quick)
+    spec = online_spec(args.writers, args.epochs or ONLINE_EPOCHS, args.test, args.calibration_samples, args.quick)
     print(f"\n== {spec.name}: training {spec.model} on ink + 8 pen-direction channels ==")
     figures = build_vocabulary_model(spec, runs, out, workers=args.workers, calibrate=args.calibration_samples > 0)
     if "metrics" not in figures:  # stopped: the same command continues
