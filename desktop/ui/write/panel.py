@@ -28,7 +28,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 from desktop.core.contract import STROKES_KIND
 from desktop.core.framing import EmptyDrawing
 from desktop.core.model_input import DrawingInput
-from desktop.core.recognition import InputFileError, candidates, image_to_input, read_image_file
+from desktop.core.recognition import InputFileError, candidates, image_to_input, read_image_file, strokes_to_input
 from desktop.core.registry import ModelInfo, ModelProblem
 from desktop.core.stroke_samples import character_strokes
 from desktop.ui.constants import IMAGE_PATTERNS
@@ -84,6 +84,7 @@ class WritePanel(FileDropMixin, QWidget):
         self._latest_request = 0
         self._shown_request = 0
         self._current_input: np.ndarray | None = None  # the image input
+        self._framed_request = 0  # the request whose drawing _current_input is
         self._current_drawing: DrawingInput | None = None  # every kind of input of the drawing on show
         self._image_path: Path | None = None
         self._models_loaded = False
@@ -279,6 +280,12 @@ class WritePanel(FileDropMixin, QWidget):
         return self._columns.get(path) if path else None
 
     def current_input(self) -> np.ndarray | None:
+        """The image input on show (a drawing the host has not framed yet is framed here, image only)."""
+        if self._framed_request != self._latest_request and self._image_path is None and not self.canvas.is_empty():
+            try:
+                return strokes_to_input(self.canvas.strokes(), self.canvas.pen_width())
+            except EmptyDrawing:
+                return None
         return self._current_input
 
     def latest_request_id(self) -> int:
@@ -367,9 +374,7 @@ class WritePanel(FileDropMixin, QWidget):
         self._image_path = None
         self.view.show_canvas()
     def _update_buttons(self) -> None:
-        self.view.undo_button.setEnabled(self.canvas.can_undo())
-        self.view.redo_button.setEnabled(self.canvas.can_redo())
-        self.view.clear_button.setEnabled(not self.canvas.is_empty() or self._image_path is not None)
+        self.view.update_edit_buttons(image_open=self._image_path is not None)
 
     def _reads_strokes(self, path: str | None) -> bool:
         return path is not None and path in self._models and self._models[path].input_kind == STROKES_KIND
@@ -382,10 +387,10 @@ class WritePanel(FileDropMixin, QWidget):
         paths = self.chosen_models()
         with_features = self._features_model() is not None
         if self._image_path is not None:  # framed when it was opened
-            self._show_framed(self._current_drawing)
+            self._show_framed(self._current_drawing, self._latest_request)
             self._host.request(self._latest_request, self._current_drawing, paths, with_features=with_features)
         elif self.canvas.is_empty():
-            self._show_framed(None)
+            self._show_framed(None, self._latest_request)
             self._show_nothing_to_recognize()
             return
         else:  # the pen's directions are framed only when a model reads them
@@ -402,13 +407,13 @@ class WritePanel(FileDropMixin, QWidget):
     def _on_framed(self, request_id: int, drawing: DrawingInput | None) -> None:
         if request_id != self._latest_request:
             return  # the drawing has changed since
-        self._show_framed(drawing)
+        self._show_framed(drawing, request_id)
         if drawing is None:
             self._show_nothing_to_recognize()
 
-    def _show_framed(self, drawing: DrawingInput | None) -> None:
-        """The drawing's model inputs become the current ones: what the model sees, and what is taught."""
-        self._current_drawing = drawing
+    def _show_framed(self, drawing: DrawingInput | None, request_id: int) -> None:
+        """The drawing of request ``request_id`` becomes the current one: what the model sees, what is taught."""
+        self._current_drawing, self._framed_request = drawing, request_id
         self._current_input = x = drawing.image if drawing is not None else None
         self.view.teach_button.setEnabled(x is not None)
         first = next(iter(self.chosen_models()), None)
@@ -467,22 +472,18 @@ class WritePanel(FileDropMixin, QWidget):
             if path not in results and self._reads_strokes(path) and path in self._columns:
                 self._columns[path].set_notice(tr(NEEDS_STROKES))
         first = next((p for p in self.chosen_models() if p in results), None)
-        self._show_answer_status(first, results.get(first) if first else None)
+        answer = results.get(first) if first else None
+        if answer is not None and answer.personal_changed:
+            names = self._models[first].class_names
+            self.view.show_personal_status(names[int(np.argmax(answer.probs[0]))], names[answer.model_top])
+        elif self._image_path is None:
+            self.view.status_label.setText(tr("Keep writing: the candidates follow your strokes."))
         if first is not None and self._current_drawing is not None:
             self.why.offer(first, self._current_drawing.for_kind(self._models[first].input_kind),
                            self._models[first].class_names,
                            self.canvas.strokes() if self._image_path is None else None, self.canvas.pen_width())
         self._shown_request = request_id
         self.predictions_shown.emit(request_id)
-
-    def _show_answer_status(self, path: str | None, answer: ModelAnswer | None) -> None:
-        if answer is not None and answer.personal_changed:
-            names = self._models[path].class_names
-            self.view.status_label.setText(tr(
-                "\u270e {char} comes from your handwriting: the model alone said {model}",
-                char=names[int(np.argmax(answer.probs[0]))], model=names[answer.model_top]))
-        elif self._image_path is None:
-            self.view.status_label.setText(tr("Keep writing: the candidates follow your strokes."))
 
     @Slot(int, str)
     def _on_failed(self, request_id: int, message: str) -> None:

@@ -220,6 +220,11 @@ class WriteView(QSplitter):
         self.details_scroll.setWidgetResizable(True)
         self.details_scroll.setWidget(details)
 
+    def show_personal_status(self, char: str, model_char: str) -> None:
+        """The status line when the user's handwriting changed the first model's answer."""
+        self.status_label.setText(tr("\u270e {char} comes from your handwriting: the model alone said {model}",
+                                     char=char, model=model_char))
+
     def show_model_input(self, image: np.ndarray | None, directions: np.ndarray | None = None) -> None:
         """What the model sees: the image input, or a stroke model's nine channels when given."""
         self.input_view.set_input(image)
@@ -259,6 +264,12 @@ class WriteView(QSplitter):
         combo.setCurrentIndex(max(0, combo.findData(current)))
         combo.blockSignals(False)
         combo.setToolTip(tr(VOCABULARY_TIP) if len(available | {"course"}) > 1 else tr(NO_VOCABULARY_MODEL_TIP))
+
+    def update_edit_buttons(self, image_open: bool) -> None:
+        """Undo and redo as the canvas allows; clear while something is drawn or an image is open."""
+        self.undo_button.setEnabled(self.canvas.can_undo())
+        self.redo_button.setEnabled(self.canvas.can_redo())
+        self.clear_button.setEnabled(not self.canvas.is_empty() or image_open)
 
     def show_canvas(self) -> None:
         self.drawing_area.setCurrentWidget(self.canvas)
