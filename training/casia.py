@@ -411,12 +411,14 @@ def load_any(
     classes: list[str] | None = None,
     strict: bool = False,
     progress: bool = False,
+    input_kind: str = "image",
 ) -> CharacterData:
     """Whatever CASIA-style data ``path`` holds.
 
     A ``.gnt``/``.pot`` file; a folder of such files; a folder of class folders; or a dataset
     root with ``Train``/``Test`` folders, which needs ``split`` (then ``root/<split>`` may be any
-    of the other kinds).
+    of the other kinds). ``input_kind="strokes"`` reads ``.pot`` pen data as the stroke models'
+    nine channels (:func:`load_pot`); pictures hold no pen strokes, so other data is refused.
     """
     path = Path(path)
     if not path.exists():
@@ -425,9 +427,10 @@ def load_any(
         loader = _RECORD_LOADERS.get(path.suffix.lower())
         if loader is None:
             raise DataError(f"{path}: unknown data file type {path.suffix!r} (expected .gnt, .pot or a folder)")
-        return loader(path, classes, strict=strict, progress=progress)
+        return _load_records_of(loader, path, classes, strict, progress, input_kind)
     if split is not None:
-        return load_any(split_folder(path, split), classes=classes, strict=strict, progress=progress)
+        return load_any(split_folder(path, split), classes=classes, strict=strict, progress=progress,
+                        input_kind=input_kind)
     subfolders = _subfolders(path)
     splits = _split_names_in(subfolders)
     if splits and len(splits) == len(subfolders):
@@ -438,8 +441,19 @@ def load_any(
     if len(kinds) > 1:
         raise DataError(f"{path} holds both .gnt and .pot files: point at one kind (e.g. a single file)")
     if kinds and not subfolders:
-        return _RECORD_LOADERS[kinds[0]](by_kind[kinds[0]], classes, strict=strict, progress=progress)
+        return _load_records_of(_RECORD_LOADERS[kinds[0]], by_kind[kinds[0]], classes, strict, progress, input_kind)
+    if input_kind != "image":
+        raise DataError(f"{path}: stroke input needs .pot pen data, and a folder of pictures has no pen strokes")
     return load_folder(path, classes, strict=strict, progress=progress)
+
+
+def _load_records_of(loader, paths, classes, strict: bool, progress: bool, input_kind: str) -> CharacterData:
+    if input_kind == "image":
+        return loader(paths, classes, strict=strict, progress=progress)
+    if loader is not load_pot:
+        raise DataError(f"{paths if isinstance(paths, Path) else paths[0].parent}: stroke input needs .pot pen "
+                        f"data, and .gnt files hold pictures")
+    return load_pot(paths, classes, strict=strict, progress=progress, input_kind=input_kind)
 
 
 # ----------------------------------------------------------------------------- streaming

@@ -267,6 +267,11 @@ def evaluate_run(run_dir: str | Path, data_root: str | Path, *, strict: bool = F
 
     run = load_run(run_dir)
     run_dir, model, class_names, output_kind = run.folder, run.model, run.class_names, run.output_kind
+    if model.inputs[0].shape[-1] != 1:
+        from training.errors import DataError
+
+        raise DataError(f"{run_dir} holds a stroke model: it reads pen strokes, and the Train/Test picture folders "
+                        "evaluate reads have none (export it and try it in the Write panel or with recognize)")
 
     train_all = casia.load_split(data_root, "Train", class_names, strict=strict)
     _check_classes(train_all, class_names, f"{data_root}/Train")

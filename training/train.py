@@ -26,6 +26,7 @@ import numpy as np
 
 from desktop import __version__
 from desktop.core import atomic
+from desktop.core.contract import INPUT_OF_KIND
 
 from .data import CharacterData, train_validation_split
 from .errors import TrainingError
@@ -45,6 +46,8 @@ class TrainSettings:
     strategy: str = "none"
     seed: int = 123
     verbose: int = 1
+    #: what the model reads: ``image`` or ``strokes`` (ink + 8 pen directions, from ``.pot`` pen data)
+    input_kind: str = "image"
 
 
 def make_strategy(name: str):
@@ -202,6 +205,10 @@ def train(
     """Fit ``model_name`` on in-memory ``train_data`` (split 80/20 unless ``validation`` is given)."""
     if len(train_data) == 0:
         raise TrainingError("there are no training images")
+    channels = INPUT_OF_KIND.get(settings.input_kind, (None, None))[1]
+    if train_data.images.shape[-1] != channels:
+        raise TrainingError(f"the data has {train_data.images.shape[-1]} channels per sample, and a model of input "
+                            f"kind {settings.input_kind!r} reads {channels}")
     if settings.strategy == "multiworker":
         multi_worker_strategy()  # before the datasets: their first TensorFlow op would be too early for it
     train_part, val_part = (train_data, validation) if validation is not None else train_validation_split(train_data)
@@ -342,7 +349,7 @@ def _compiled_model(strategy, model_name: str, num_classes: int, settings: Train
     with strategy.scope():
         if build is not None:
             return build()
-        model = models.build(model_name, num_classes)
+        model = models.build(model_name, num_classes, INPUT_OF_KIND[settings.input_kind][1])
         compile_model(model, models.output_kind(model_name), settings.learning_rate, num_classes)
     return model
 

@@ -115,3 +115,35 @@ def test_unknown_model_is_refused_by_the_parser(capsys):
         main(["train", "--model", "vgg99", "--data", "x"])
     assert exit_info.value.code == 2
     assert "vgg99" in capsys.readouterr().err
+
+
+def test_train_a_stroke_model_on_pot_pen_data_and_run_it_in_the_app(tmp_path, dataset, capsys):
+    """OLHWDB-style pen data -> ``train --input strokes`` -> export -> the app's stroke path reads it."""
+    from desktop.core.model_input import frame_strokes
+    from training.pot import write_pot
+    from training.strokedata import load_medians
+
+    rng = np.random.default_rng(0)
+    samples = []
+    for char in "大天":
+        for _ in range(12):  # the stroke-data centre-lines, jittered, in tablet units (y down)
+            samples.append((char, [np.asarray(s, float) * [1, -1] + [0, 1000] + rng.normal(0, 8, (len(s), 2))
+                                   for s in load_medians(char)]))
+    pot = tmp_path / "w001.pot"
+    write_pot(pot, samples)
+    run = tmp_path / "run"
+    assert main(["train", "--model", "residual", "--data", str(pot), "--classes", "大天", "--epochs", "1",
+                 "--input", "strokes", "--out", str(run)]) == 0
+    info = json.loads((run / "run.json").read_text(encoding="utf-8"))
+    assert info["settings"]["input_kind"] == "strokes"
+    onnx_file = tmp_path / "online.onnx"
+    assert main(["export", "--run", str(run), "--out", str(onnx_file)]) == 0
+    model = OnnxModel(onnx_file)
+    assert model.input_kind == "strokes" and model.class_names == ["大", "天"]
+    drawing = frame_strokes(samples[0][1], 12.0)
+    assert model.predict_proba(drawing.strokes[None]).shape == (1, 2)
+    # Pictures hold no pen strokes: stroke input is refused for them, and evaluate says why.
+    assert main(["train", "--model", "residual", "--data", str(dataset), "--input", "strokes"]) == 2
+    assert "no pen strokes" in capsys.readouterr().err
+    assert main(["evaluate", "--run", str(run), "--data", str(dataset)]) == 2
+    assert "stroke model" in capsys.readouterr().err

@@ -25,6 +25,9 @@ def configure(p) -> None:
                         "worker, the same command on each; run it again after a crash to continue)")
     p.add_argument("--seed", type=int, default=123)
     p.add_argument("--strict", action="store_true", help="stop at the first corrupt file instead of skipping it")
+    p.add_argument("--input", choices=("image", "strokes"), default="image",
+                   help="what the model reads: the picture (default), or 'strokes': the ink and the 8 directions the "
+                        "pen moved, for .pot pen data (OLHWDB); the export is a stroke model the Write panel runs")
     p.add_argument("--stream", action="store_true",
                    help="decode images on the fly instead of loading them all (the full database; "
                         "CASIA folders only; corrupt files are dropped)")
@@ -45,12 +48,16 @@ def run(args) -> int:
     except ValueError as exc:
         raise TrainingError(str(exc)) from exc
     settings = TrainSettings(epochs=args.epochs, batch_size=args.batch_size, learning_rate=args.learning_rate,
-                             patience=args.patience, augment=args.augment, strategy=args.strategy, seed=args.seed)
+                             patience=args.patience, augment=args.augment, strategy=args.strategy, seed=args.seed,
+                             input_kind=args.input)
     out = Path(args.out) if args.out else Path("runs") / args.model
     if args.stream:
+        if args.input != "image":
+            raise TrainingError("--stream decodes picture folders; train --input strokes on .pot files without it")
         train_streaming(args.model, args.data, out, settings, classes=classes)
     else:
-        data = load_any(args.data, split="Train", classes=classes, strict=args.strict, progress=True)
+        data = load_any(args.data, split="Train", classes=classes, strict=args.strict, progress=True,
+                        input_kind=args.input)
         if data.skipped:
             print(f"skipped {len(data.skipped)} unreadable files (first: {data.skipped[0][0]}: {data.skipped[0][1]})")
         train(args.model, data, out, settings, data_description=str(args.data))
