@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import gc
 import json
-import math
 import multiprocessing
 import os
 import sys
@@ -53,42 +52,13 @@ VALIDATION = 0.05  # the last writers of each training draw, for early stopping
 
 
 # -- samples as strokes, through the app's canvas path ---------------------------------------------
-def canvas_strokes(strokes: list[np.ndarray], pen_fraction: float, height: float) -> tuple[list[np.ndarray], float]:
-    """Strokes scaled so the drawing, pen included, is ``height`` canvas pixels tall; and the pen width.
-
-    The same size ``real_handwriting`` renders real strokes at (``strokes.render(height=...)``).
-    """
-    pen = pen_fraction * height
-    pts = np.concatenate([s[:, :2] for s in strokes])
-    (x0, y0), (x1, y1) = pts.min(axis=0), pts.max(axis=0)
-    scale = max(height - pen, 1.0) / max(y1 - y0, 0.05 * (x1 - x0), 1e-6)
-    out = []
-    for s in strokes:
-        s = np.array(s, dtype=np.float64)
-        s[:, 0], s[:, 1] = (s[:, 0] - x0) * scale, (s[:, 1] - y0) * scale
-        out.append(s)
-    return out, pen
-
-
 def synthetic_sample(char: str, writer, rng: np.random.Generator) -> np.ndarray:
-    """One sample of ``char`` in ``writer``'s hand as strokes -> float32 ``[80, 60, 9]``.
-
-    The writer's pen strokes and pen width as :func:`training.writers.draw_character` draws them
-    (pressure kept), at a natural size like the synthesiser's crops, rendered by the app's canvas path.
-    """
+    """One sample of ``char`` in ``writer``'s hand as strokes -> uint8 ``[80, 60, 9]``: what the stroke
+    model's build draws (:func:`training.stroke_input.stroke_sample`, the app's canvas framing)."""
     from training.strokedata import load_medians
-    from training.writers import PEN_JITTER, WRITER_VARIATION, pen_strokes
+    from training.stroke_input import stroke_sample
 
-    strokes = pen_strokes(load_medians(char), writer, rng)
-    pen_fraction = writer.pen_width * math.exp(rng.normal(0.0, PEN_JITTER))
-    low, high = WRITER_VARIATION.height_px
-    scaled, pen = canvas_strokes(strokes, pen_fraction, float(rng.integers(low, high + 1)))
-    return strokes_to_channels(scaled, pen_width=pen)
-
-
-def _as_uint8(x: np.ndarray) -> np.ndarray:
-    """Whole grey levels, as training reads images from PNG files."""
-    return np.clip(np.rint(x), 0, 255).astype(np.uint8)
+    return stroke_sample(load_medians(char), writer, rng)
 
 
 def _training_block(seed: int, start: int, count: int) -> tuple[np.ndarray, np.ndarray]:
@@ -104,7 +74,7 @@ def _training_block(seed: int, start: int, count: int) -> tuple[np.ndarray, np.n
             writer_index, writer = w, stream_writer(seed, w)
         rng = stream_sample_rng(seed, w, k)
         labels[i] = int(rng.integers(len(COURSE_CHARACTERS)))
-        images[i] = _as_uint8(synthetic_sample(COURSE_CHARACTERS[labels[i]], writer, rng))
+        images[i] = (synthetic_sample(COURSE_CHARACTERS[labels[i]], writer, rng))
     return images, labels
 
 
@@ -120,7 +90,7 @@ def _held_out_block(first: int, count: int) -> tuple[np.ndarray, np.ndarray]:
         writer = stream_writer(HELD_OUT_SEED, w, WriterRanges.held_out())
         for c, char in enumerate(chars):
             rng = np.random.default_rng([HELD_OUT_SEED, w, c, 2])
-            images[(w - first) * len(chars) + c] = _as_uint8(synthetic_sample(char, writer, rng))
+            images[(w - first) * len(chars) + c] = (synthetic_sample(char, writer, rng))
     return images, labels
 
 
@@ -151,6 +121,8 @@ def held_out_data(writers: int, workers: int) -> tuple[np.ndarray, np.ndarray]:
 
 def real_dev_data(folder: Path) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """pen -> (float32 ``[n, 80, 60, 9]``, labels) for every course character's stroke file under ``folder``."""
+    from training.stroke_input import canvas_strokes
+
     files = sorted(f for f in folder.rglob("*.json") if f.parent.name in COURSE_CHARACTERS)
     if not files:
         raise SystemExit(f"{folder}: no <char>/<n>.json stroke files of course characters")
@@ -159,7 +131,7 @@ def real_dev_data(folder: Path) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         images, labels = [], []
         for f in files:
             strokes = [np.asarray(s, dtype=np.float64) for s in json.loads(f.read_text(encoding="utf-8"))["strokes"]]
-            scaled, pen = canvas_strokes(strokes, width / HEIGHT, HEIGHT)
+            scaled, pen = canvas_strokes(strokes, width / HEIGHT, HEIGHT)  # as the stroke build scales them
             images.append(strokes_to_channels(scaled, pen_width=pen))
             labels.append(COURSE_CHARACTERS.index(f.parent.name))
         out[pen_name] = (np.stack(images), np.asarray(labels, np.int32))
