@@ -91,25 +91,23 @@ def default_model_folders(user_models_dir: str | Path | None = None) -> list[Pat
     return folders
 
 
+def _first_named(models: list[ModelInfo], names: Sequence[str]) -> ModelInfo | None:
+    """The model whose file is the first of ``names`` present."""
+    by_name = {m.path.name: m for m in reversed(models)}  # the first listed wins a shared name
+    return next((by_name[n] for n in names if n in by_name), None)
+
+
 def preferred_character_model(models: Sequence[ModelInfo]) -> ModelInfo | None:
     """The image model to show first: the shipped CNN (tuned one preferred), else any CNN-like one."""
     chars = [m for m in models if m.task == "characters" and m.input_kind == IMAGE_KIND]
-    for name in PREFERRED_CHARACTER_MODELS:
-        for m in chars:
-            if m.path.name == name:
-                return m
     with_features = [m for m in chars if m.feature_names]
-    return (with_features or chars or [None])[0]
+    return _first_named(chars, PREFERRED_CHARACTER_MODELS) or (with_features or chars or [None])[0]
 
 
 def preferred_stroke_model(models: Sequence[ModelInfo]) -> ModelInfo | None:
     """The stroke model to show first (a shipped one preferred), or None when none reads strokes."""
     strokes = [m for m in models if m.task == "characters" and m.input_kind == STROKES_KIND]
-    for name in PREFERRED_STROKE_MODELS:
-        for m in strokes:
-            if m.path.name == name:
-                return m
-    return strokes[0] if strokes else None
+    return _first_named(strokes, PREFERRED_STROKE_MODELS) or (strokes or [None])[0]
 
 
 class ModelRegistry:
