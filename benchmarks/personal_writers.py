@@ -14,6 +14,10 @@ shipped character model it reports top-1 on the test drawings:
   and the characters that got corrections (``corrected``) and those that got none (``others``)
   are scored apart, so a corrected character that steals other characters' drawings shows.
 
+A stroke model reads the same handwriting as pen strokes: each drawing is also written on a canvas
+from the same random draws (``training.stroke_input.stroke_drawing``: the same strokes and pen, its
+own size), kept with its strokes as the app keeps a drawing, and its layer learns from those.
+
 Per seed the writers' figures are averaged; the summary gives the mean over seeds ± their
 standard deviation and the range. Last, the time to update the layer: ``PersonalLayer.fit`` alone,
 and the whole update (read the samples, embed them with a blank page, fit).
@@ -36,6 +40,9 @@ from benchmarks.isolation import isolate_user_dirs
 from desktop.core.contract import COURSE_CHARACTERS, shipped_models_dir
 from desktop.core.onnx_model import OnnxModel
 from desktop.core.personal import PersonalLayer, PersonalSamples, blank_page, fit_personal_layer
+from desktop.core.direction_map import strokes_to_channels
+from training.strokedata import load_medians
+from training.stroke_input import stroke_drawing
 from training.synth_stream import frame_for_training
 from training.writers import WriterRanges, WriterStyle, draw_character, sample_writer
 
@@ -53,13 +60,28 @@ class WriterResult:
 
 
 def character_models() -> dict[str, OnnxModel]:
-    """Every shipped model that reads the course's characters, by file stem."""
+    """Every shipped model that reads all the course's characters, by file stem."""
     models = {}
     for path in sorted(shipped_models_dir().glob("*.onnx")):
         model = OnnxModel(path)
-        if model.task == "characters":
+        if model.task == "characters" and set(COURSE_CHARACTERS) <= set(model.class_names):
             models[path.stem] = model
     return models
+
+
+@dataclass
+class Drawings:
+    """One writer's drawings of every course character, round after round, framed both ways."""
+
+    images: np.ndarray  # [rounds, 55, 80, 60, 1]: the synthesiser's picture
+    channels: np.ndarray  # [rounds, 55, 80, 60, 9]: the same strokes on a canvas, ink + pen directions
+    strokes: list[list[tuple[list[np.ndarray], float]]]  # [rounds][55]: canvas strokes and pen width
+
+    def of(self, model: OnnxModel) -> np.ndarray:
+        return self.channels if model.input_kind == "strokes" else self.images
+
+    def part(self, rounds: slice) -> "Drawings":
+        return Drawings(self.images[rounds], self.channels[rounds], self.strokes[rounds])
 
 
 def style_line(style: WriterStyle) -> str:
@@ -68,37 +90,52 @@ def style_line(style: WriterStyle) -> str:
             f"{style.ligature:.2f} run-together {style.run_together:.2f} haste {style.haste:.2f}")
 
 
-def writer_drawings(seed: int, index: int, tests: int) -> tuple[WriterStyle, np.ndarray, np.ndarray]:
-    """One held-out writer: corrections [3, 55, 80, 60, 1] and test drawings [tests, 55, ...] (round, character)."""
+def _drawn(char: str, style: WriterStyle, rng: np.random.Generator):
+    """The picture (``rng`` moves on as before) and, from a copy of its state, the same strokes on a canvas."""
+    twin = np.random.default_rng()
+    twin.bit_generator.state = rng.bit_generator.state
+    image = frame_for_training(draw_character(char, style, rng))
+    strokes, pen = stroke_drawing(load_medians(char), style, twin)
+    return image, strokes_to_channels(strokes, pen_width=pen), (strokes, pen)
+
+
+def writer_drawings(seed: int, index: int, tests: int) -> tuple[WriterStyle, Drawings, Drawings]:
+    """One held-out writer: corrections (3 rounds of the 55 characters) and ``tests`` rounds of test drawings."""
     rng = np.random.default_rng([BASE_SEED, seed, index])
     style = sample_writer(rng, WriterRanges.held_out())
-    rounds = [np.stack([frame_for_training(draw_character(c, style, rng)) for c in COURSE_CHARACTERS])
-              for _ in range(CORRECTIONS + tests)]
-    return style, np.stack(rounds[:CORRECTIONS]), np.stack(rounds[CORRECTIONS:])
+    rounds = [[_drawn(c, style, rng) for c in COURSE_CHARACTERS] for _ in range(CORRECTIONS + tests)]
+    every = Drawings(np.stack([[d[0] for d in r] for r in rounds]), np.stack([[d[1] for d in r] for r in rounds]),
+                     [[d[2] for d in r] for r in rounds])
+    return style, every.part(slice(None, CORRECTIONS)), every.part(slice(CORRECTIONS, None))
 
 
-def kept(folder: Path, images: np.ndarray, labels: list[str]) -> PersonalSamples:
-    """The corrections as the app keeps them: a folder of samples."""
+def kept(folder: Path, drawings: Drawings, labels: list[str], pick: np.ndarray | None = None) -> PersonalSamples:
+    """The corrections as the app keeps them: a folder of samples (picture, strokes and pen); ``pick``
+    chooses among the flattened drawings (default: all)."""
+    images = drawings.images.reshape(-1, *drawings.images.shape[2:])
+    strokes = [s for r in drawings.strokes for s in r]
+    pick = np.arange(len(images)) if pick is None else pick
     store = PersonalSamples(folder)
-    for image, label in zip(images, labels):
-        store.add(label, image)
+    for i, label in zip(pick, labels):
+        store.add(label, images[i], *strokes[i])
     return store
 
 
-def score_model(model: OnnxModel, stores: dict[str, PersonalSamples], corrections: np.ndarray, tests: np.ndarray,
+def score_model(model: OnnxModel, stores: dict[str, PersonalSamples], corrections: Drawings, test_drawings: Drawings,
                 folder: Path) -> tuple[dict, dict]:
     """Top-1 alone and with each store's layer on the tests, and the app flow's corrected/others counts."""
     chars = list(COURSE_CHARACTERS)
+    tests = test_drawings.of(model)
     truth = np.tile([model.class_names.index(c) for c in chars], len(tests))
     probs, embedding = model.predict_proba_and_embedding(tests.reshape(-1, *tests.shape[2:]))
     top1 = {"alone": float((probs.argmax(axis=1) == truth).mean())}
     for name, store in stores.items():
         top1[name] = float((fit_personal_layer(model, store).adjust(probs, embedding).argmax(axis=1) == truth).mean())
     # The app's flow: only the correction drawings the model misread are corrected.
-    flat = corrections.reshape(-1, *corrections.shape[2:])
+    flat = corrections.of(model).reshape(-1, *tests.shape[2:])
     misread = model.predict_proba(flat).argmax(axis=1) != np.tile(truth[:len(chars)], CORRECTIONS)
     labels = [chars[i % len(chars)] for i in np.flatnonzero(misread)]
-    store = kept(folder / model.path.stem, flat[misread], labels)
+    store = kept(folder / model.path.stem, corrections, labels, np.flatnonzero(misread))
     adjusted = fit_personal_layer(model, store).adjust(probs, embedding).argmax(axis=1)
     corrected = np.isin(np.tile(chars, len(tests)), labels)
     flow = {}
@@ -113,8 +150,8 @@ def score_writer(models: dict[str, OnnxModel], seed: int, index: int, tests: int
     result = WriterResult(seed, index, style)
     chars = list(COURSE_CHARACTERS)
     with tempfile.TemporaryDirectory(prefix="personal-bench-") as folder:
-        stores = {f"+{k}": kept(Path(folder) / f"every-{k}", corrections[:k].reshape(-1, *corrections.shape[2:]),
-                                chars * k) for k in (1, CORRECTIONS)}
+        stores = {f"+{k}": kept(Path(folder) / f"every-{k}", corrections.part(slice(None, k)), chars * k)
+                  for k in (1, CORRECTIONS)}
         for name, model in models.items():
             result.top1[name], result.flow[name] = score_model(model, stores, corrections, test_drawings,
                                                                Path(folder) / "misread")
@@ -138,19 +175,19 @@ def run(seeds: int, writers: int, tests: int, *, progress: bool = True) -> list[
 def fit_times(runs: int = 20) -> dict[str, tuple[float, float]]:
     """Per model: median seconds of ``PersonalLayer.fit`` on 3 x 55 samples, and of the whole update."""
     _, corrections, _ = writer_drawings(0, 0, 1)
-    images = corrections.reshape(-1, *corrections.shape[2:])
     labels = list(COURSE_CHARACTERS) * CORRECTIONS
     times = {}
     for name, model in character_models().items():
+        images = corrections.of(model).reshape(-1, *model.input_shape)
         embedding = model.predict_embedding(images)
-        origin = model.predict_embedding(blank_page())[0]
+        origin = model.predict_embedding(blank_page(model.input_shape[-1]))[0]
         fit = []
         for _ in range(runs):
             started = time.perf_counter()
             PersonalLayer.fit(embedding, labels, model.class_names, origin=origin)
             fit.append(time.perf_counter() - started)
         with tempfile.TemporaryDirectory(prefix="personal-bench-") as folder:
-            store = kept(Path(folder), images, labels)
+            store = kept(Path(folder), corrections, labels)
             update = []
             for _ in range(max(runs // 4, 1)):
                 started = time.perf_counter()

@@ -35,9 +35,9 @@ def canvas_strokes(strokes: list[np.ndarray], pen_fraction: float, height: float
     return out, pen
 
 
-def stroke_sample(medians, writer: WriterStyle, rng: np.random.Generator,
-                  params: SynthParams = WRITER_VARIATION) -> np.ndarray:
-    """One sample of the character of ``medians`` in ``writer``'s hand: uint8 ``[80, 60, 9]``.
+def stroke_drawing(medians, writer: WriterStyle, rng: np.random.Generator,
+                   params: SynthParams = WRITER_VARIATION) -> tuple[list[np.ndarray], float]:
+    """The character of ``medians`` written on a canvas in ``writer``'s hand: its strokes and the pen width.
 
     The same random draws as :func:`training.writers.draw_character` up to the pen width; the
     drawing's height in canvas pixels is drawn from ``params.height_px``.
@@ -45,5 +45,11 @@ def stroke_sample(medians, writer: WriterStyle, rng: np.random.Generator,
     strokes = pen_strokes(medians, writer, rng, params)
     pen_fraction = writer.pen_width * math.exp(rng.normal(0.0, PEN_JITTER))
     low, high = params.height_px
-    scaled, pen = canvas_strokes(strokes, pen_fraction, float(rng.integers(low, high + 1)))
+    return canvas_strokes(strokes, pen_fraction, float(rng.integers(low, high + 1)))
+
+
+def stroke_sample(medians, writer: WriterStyle, rng: np.random.Generator,
+                  params: SynthParams = WRITER_VARIATION) -> np.ndarray:
+    """One sample of :func:`stroke_drawing` as the stroke model reads it: uint8 ``[80, 60, 9]``."""
+    scaled, pen = stroke_drawing(medians, writer, rng, params)
     return np.clip(np.rint(strokes_to_channels(scaled, pen_width=pen)), 0, 255).astype(np.uint8)

@@ -250,3 +250,24 @@ def test_corrections_make_a_held_out_writer_read_right_without_hurting_other_cha
     before, after = probs.argmax(axis=1) == truth, layer.adjust(probs, embedding).argmax(axis=1) == truth
     assert after[taught].sum() >= before[taught].sum() + 2, (before[taught], after[taught])
     assert after[~taught].sum() >= before[~taught].sum(), (before[~taught], after[~taught])
+
+
+def test_strokes_kept_with_a_sample_give_the_stroke_models_input_framed_once(tmp_path, monkeypatch):
+    from desktop.core import direction_map
+    from desktop.core.model_input import frame_strokes
+
+    store = PersonalSamples(tmp_path)
+    line = [np.linspace([0.0, 0.0], [200.0, 10.0], 20)]
+    image = frame_strokes(line, 8.0, directions=False).image
+    store.add("大", image, line, pen_width=8.0)
+    store.add("天", image)  # an opened picture: no strokes, so nothing for a stroke model
+    calls = []
+    original = direction_map.strokes_to_channels
+    monkeypatch.setattr(direction_map, "strokes_to_channels", lambda *a, **k: calls.append(1) or original(*a, **k))
+    inputs, labels = store.load_strokes()
+    assert labels == ["大"] and inputs.shape == (1, 80, 60, 9)
+    np.testing.assert_array_equal(inputs[0], frame_strokes(line, 8.0).strokes)  # with the pen it was drawn with
+    store.load_strokes()
+    assert len(calls) == 1, "an unchanged stroke file is framed once"
+    store.forget()
+    assert store.load_strokes()[1] == []
