@@ -3687,11 +3687,6 @@ Shown filter: replace only the filter shown below, to build a bank of different 
     </message>
     <message>
         <location filename="../write/panel.py"/>
-        <source>✎ {char} comes from your handwriting: the model alone said {model}</source>
-        <translation>✎ {char} 来自你的笔迹：只看模型的话是 {model}</translation>
-    </message>
-    <message>
-        <location filename="../write/panel.py"/>
         <source>Keep writing: the candidates follow your strokes.</source>
         <translation>继续写：候选字会随笔画更新。</translation>
     </message>
@@ -3864,6 +3859,11 @@ Shown filter: replace only the filter shown below, to build a bank of different 
         <location filename="../write/view.py"/>
         <source>&lt;b&gt;Feature maps&lt;/b&gt; of the CNN</source>
         <translation>CNN 的&lt;b&gt;特征图&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <location filename="../write/view.py"/>
+        <source>✎ {char} comes from your handwriting: the model alone said {model}</source>
+        <translation>✎ {char} 来自你的笔迹：只看模型的话是 {model}</translation>
     </message>
     <message>
         <location filename="../../core/kernels.py"/>
