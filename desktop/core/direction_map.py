@@ -36,7 +36,7 @@ import numpy as np
 
 from desktop.core import strokes as stroke_renderer
 from desktop.core.framing import INK_THRESHOLD, EmptyDrawing, stretch_to_input, tight_crop
-from desktop.core.recognition import DEFAULT_PEN_WIDTH, MIN_RENDER_HEIGHT
+from desktop.core.recognition import DEFAULT_PEN_WIDTH, render_size
 
 #: How many direction bins (45° each).
 DIRECTIONS = 8
@@ -125,7 +125,7 @@ def strokes_to_channels(strokes: Sequence[np.ndarray], pen_width: float = DEFAUL
     if not points:
         raise EmptyDrawing("there is nothing drawn yet: write a character first")
     x0, y0, x1, y1 = stroke_renderer.bounds(points)
-    height = max(int(round(y1 - y0 + pen_width)), MIN_RENDER_HEIGHT)
+    height, pen_width = render_size(points, pen_width)
     points = stroke_renderer.as_strokes(points)
     place = stroke_renderer.placement(points, height=height, pen_width=pen_width)
     ink, by_bin = _direction_canvases(points, place, reach * max(x1 - x0, y1 - y0))

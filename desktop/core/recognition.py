@@ -24,6 +24,10 @@ from desktop.core.onnx_model import top_k
 DEFAULT_PEN_WIDTH = 12.0
 #: Smallest render height: a dot or a tiny scribble still gets a few pixels to work with.
 MIN_RENDER_HEIGHT = 8
+#: Largest render height: a bigger drawing is drawn this tall with its pen scaled alike (the result is
+#: stretched to 80x60 anyway). The training crops are 48-128 pixels tall, and a canvas drawing of 400
+#: pixels would cost ten times the pixels to draw.
+MAX_RENDER_HEIGHT = 128
 #: A stroke file is drawn as if written this big on the canvas (its longer side, in pixels).
 CANVAS_DRAWING_SIZE = 300.0
 
@@ -67,16 +71,26 @@ def _non_empty(strokes: Sequence[np.ndarray]) -> list[np.ndarray]:
 def strokes_to_input(strokes: Sequence[np.ndarray], pen_width: float = DEFAULT_PEN_WIDTH) -> np.ndarray:
     """Canvas strokes ((n, 2..4) arrays in canvas pixels) -> float32 [80, 60, 1].
 
-    Rendered at the drawing's own size with the canvas pen width, so the ratio of pen to
-    character is the one on screen; then cropped and stretched like every other input.
+    Rendered at the drawing's own size (at most :data:`MAX_RENDER_HEIGHT`) with the canvas pen,
+    so the ratio of pen to character is the one on screen; then cropped and stretched like every
+    other input.
     """
     points = _non_empty(strokes)
     if not points:
         raise EmptyDrawing("there is nothing drawn yet: write a character first")
-    _, y0, _, y1 = stroke_renderer.bounds(points)
-    height = max(int(round(y1 - y0 + pen_width)), MIN_RENDER_HEIGHT)
+    height, pen_width = render_size(points, pen_width)
     grey = stroke_renderer.render(points, height=height, pen_width=pen_width)
     return frame_for_model(grey)
+
+
+def render_size(points: Sequence[np.ndarray], pen_width: float) -> tuple[int, float]:
+    """The height a drawing is rendered at, and its pen width there: its own size on the canvas, or
+    :data:`MAX_RENDER_HEIGHT` with the pen scaled alike when it is taller."""
+    _, y0, _, y1 = stroke_renderer.bounds(points)
+    full = y1 - y0 + pen_width
+    if full > MAX_RENDER_HEIGHT:
+        return MAX_RENDER_HEIGHT, pen_width * MAX_RENDER_HEIGHT / full
+    return max(int(round(full)), MIN_RENDER_HEIGHT), pen_width
 
 
 def fit_to_canvas(strokes: Sequence[np.ndarray], size: float = CANVAS_DRAWING_SIZE) -> list[np.ndarray]:

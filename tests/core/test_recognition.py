@@ -36,11 +36,21 @@ def ink_image(height: int = 90, width: int = 70) -> np.ndarray:
 
 
 def test_strokes_render_at_their_own_size_with_the_pen_width() -> None:
-    x = strokes_to_input(CROSS, pen_width=10.0)
+    small = [s * 0.5 for s in CROSS]  # 90 pixels tall: drawn as it is
+    x = strokes_to_input(small, pen_width=10.0)
     assert x.shape == (80, 60, 1) and x.dtype == np.float32
-    expected = frame_for_model(renderer.render(CROSS, height=round(180 + 10.0), pen_width=10.0))
+    expected = frame_for_model(renderer.render(small, height=round(90 + 10.0), pen_width=10.0))
     np.testing.assert_array_equal(x, expected)
     assert x.min() < 50 and x.max() == 255  # real ink on real paper
+
+
+def test_a_drawing_taller_than_the_render_limit_is_drawn_at_the_limit_with_its_pen_scaled_alike() -> None:
+    from desktop.core.recognition import MAX_RENDER_HEIGHT
+
+    full = 180 + 10.0
+    expected = frame_for_model(renderer.render(CROSS, height=MAX_RENDER_HEIGHT,
+                                               pen_width=10.0 * MAX_RENDER_HEIGHT / full))
+    np.testing.assert_array_equal(strokes_to_input(CROSS, pen_width=10.0), expected)
 
 
 def test_a_thicker_pen_gives_more_ink() -> None:
@@ -51,10 +61,12 @@ def test_a_thicker_pen_gives_more_ink() -> None:
 
 def test_without_a_pen_width_strokes_are_drawn_with_the_canvas_pen() -> None:
     drawn = strokes_to_input(CROSS)
-    canvas_pen = frame_for_model(renderer.render(CROSS, height=round(180 + DEFAULT_PEN_WIDTH),
+    small = [s * 0.5 for s in CROSS]
+    drawn = strokes_to_input(small)
+    canvas_pen = frame_for_model(renderer.render(small, height=round(90 + DEFAULT_PEN_WIDTH),
                                                  pen_width=DEFAULT_PEN_WIDTH))
     np.testing.assert_array_equal(drawn, canvas_pen)
-    assert not np.array_equal(drawn, strokes_to_input(CROSS, pen_width=DEFAULT_PEN_WIDTH / 4))
+    assert not np.array_equal(drawn, strokes_to_input(small, pen_width=DEFAULT_PEN_WIDTH / 4))
 
 
 @pytest.mark.parametrize("drawing", [[], [np.zeros((0, 4))]], ids=["no-strokes", "empty-stroke"])
