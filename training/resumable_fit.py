@@ -55,16 +55,20 @@ def epoch_order(count: int, seed: int, epoch: int) -> np.ndarray:
     return np.random.default_rng([seed, epoch]).permutation(count)
 
 
-def distort(images: np.ndarray, rng: np.random.Generator, settings: ResumableSettings) -> np.ndarray:
+def distort(images: np.ndarray, rng: np.random.Generator, settings: ResumableSettings,
+            rows: slice = slice(None)) -> np.ndarray:
     """Each uint8 ``[80, 60, C]`` image under its own random affine map about its centre (paper fills the edges).
 
     Every channel of an image moves with the same map (a stroke model's direction channels stay
-    on their ink)."""
+    on their ink). ``rows``: only these images are returned, each with the map it gets among all
+    of them (a worker of a cluster distorts its share of a batch as one process would)."""
     import cv2
 
-    out = np.empty(images.shape, np.float32)
+    wanted = set(range(len(images))[rows])
+    out = np.empty((len(wanted), *images.shape[1:]), np.float32)
     h, w = images.shape[1:3]
     centre = np.array([w / 2.0, h / 2.0])
+    k = 0
     for i, image in enumerate(images):
         angle = np.deg2rad(rng.uniform(-settings.rotate, settings.rotate))
         scale = 1.0 + rng.uniform(-settings.scale, settings.scale, size=2)
@@ -72,10 +76,13 @@ def distort(images: np.ndarray, rng: np.random.Generator, settings: ResumableSet
         linear = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]]) @ np.array(
             [[scale[0], shear], [0.0, scale[1]]])
         offset = centre - linear @ centre + rng.uniform(-settings.shift, settings.shift, size=2)
+        if i not in wanted:
+            continue
         matrix = np.hstack([linear, offset[:, None]]).astype(np.float32)
         for c in range(images.shape[3]):
-            out[i, :, :, c] = cv2.warpAffine(image[:, :, c], matrix, (w, h), flags=cv2.INTER_LINEAR,
+            out[k, :, :, c] = cv2.warpAffine(image[:, :, c], matrix, (w, h), flags=cv2.INTER_LINEAR,
                                              borderMode=cv2.BORDER_CONSTANT, borderValue=255)
+        k += 1
     return out
 
 
@@ -95,6 +102,36 @@ def _batches(data: CharacterData, settings: ResumableSettings, epoch: int):
             return distort(data.images[pick], rng, settings), data.labels[pick].astype(np.int32)
 
     return EpochBatches(workers=1, use_multiprocessing=False)
+
+
+def _worker_batches(data: CharacterData, settings: ResumableSettings, epoch: int | None):
+    """The batches of :func:`_batches` (``epoch``) or :func:`_evaluation_batches` (None) on a cluster:
+    each worker feeds every ``n``-th sample of every batch, distorted as one process would."""
+    import tensorflow as tf
+
+    from .train import multi_worker_strategy
+
+    order = np.arange(len(data)) if epoch is None else epoch_order(len(data), settings.seed, epoch)
+    size = settings.batch_size
+
+    def dataset_for(context):
+        mine = slice(context.input_pipeline_id, None, context.num_input_pipelines)
+
+        def batches():
+            for index in range(-(-len(order) // size)):
+                pick = order[index * size:(index + 1) * size]
+                if epoch is None:
+                    x = data.images[pick[mine]].astype(np.float32)
+                else:
+                    pick = np.sort(pick)
+                    x = distort(data.images[pick], np.random.default_rng([settings.seed, epoch, index, 7]), settings,
+                                mine)
+                yield x, data.labels[pick[mine]].astype(np.int32)
+
+        spec = (tf.TensorSpec((None, *data.images.shape[1:]), tf.float32), tf.TensorSpec((None,), tf.int32))
+        return tf.data.Dataset.from_generator(batches, output_signature=spec)
+
+    return multi_worker_strategy().distribute_datasets_from_function(dataset_for)
 
 
 def _evaluation_batches(data: CharacterData, batch_size: int):
@@ -194,11 +231,14 @@ def fit_resumable(
     *,
     key: dict[str, Any],
     stop_after: int | None = None,
+    strategy: str = "none",
 ) -> tuple[Any, dict[str, Any]]:
     """Fit ``build()`` (an uncompiled model) for ``settings.epochs``, continuing from ``folder/checkpoint``.
 
     ``key`` names what the run depends on (data, vocabulary, model); a checkpoint of another key is
     refused. ``stop_after`` ends this call after that many epochs in total (as a stop would).
+    ``strategy="multiworker"`` trains on the cluster in ``TF_CONFIG`` (every worker runs this with
+    its own ``folder``; each feeds its share of every batch and keeps its own checkpoint).
     Returns the model and ``history.json``'s content (the last epoch's weights: the schedule, not
     early stopping, decides when training ends).
     """
@@ -210,23 +250,32 @@ def fit_resumable(
     full_key = {**key, "settings": asdict(settings), "train": len(train), "validation": len(validation)}
     state = checkpoint.read(full_key)
     steps = -(-len(train) // settings.batch_size)  # batches per epoch
-    if state is None:
-        keras.utils.set_random_seed(settings.seed)
-        model = build()
-        compile_for_schedule(model, settings, steps, len(train.class_names))
-        state = {"key": full_key, "epochs_done": 0, "history": {}, "seconds": []}
-    else:
-        model = keras.models.load_model(checkpoint.folder / state["model"])
-        if settings.verbose:
-            print(f"continuing from {checkpoint.folder} after epoch {state['epochs_done']} of {settings.epochs}")
+    from .train import _fit_across_workers, make_strategy, worker_role
+
+    cluster = worker_role(strategy).count > 1
+    distribution = make_strategy(strategy)
+    with distribution.scope():
+        if state is None:
+            keras.utils.set_random_seed(settings.seed)
+            model = build()
+            compile_for_schedule(model, settings, steps, len(train.class_names))
+            state = {"key": full_key, "epochs_done": 0, "history": {}, "seconds": []}
+        else:
+            model = keras.models.load_model(checkpoint.folder / state["model"])
+            if settings.verbose:
+                print(f"continuing from {checkpoint.folder} after epoch {state['epochs_done']} of {settings.epochs}")
+    if cluster:
+        _fit_across_workers(model, distribution)
     last = settings.epochs if stop_after is None else min(settings.epochs, stop_after)
-    val_batches = _evaluation_batches(validation, settings.batch_size)
+    val_batches = (_worker_batches(validation, settings, None) if cluster
+                   else _evaluation_batches(validation, settings.batch_size))
     for epoch in range(state["epochs_done"], last):
         started = time.perf_counter()
         if settings.verbose:  # Keras would say "Epoch 1/1": each call fits one epoch
             print(f"epoch {epoch + 1} of {settings.epochs}", flush=True)
-        fitted = model.fit(_batches(train, settings, epoch), validation_data=val_batches, initial_epoch=epoch,
-                           epochs=epoch + 1, shuffle=False, verbose=settings.verbose)
+        batches = _worker_batches(train, settings, epoch) if cluster else _batches(train, settings, epoch)
+        fitted = model.fit(batches, validation_data=val_batches, initial_epoch=epoch, epochs=epoch + 1,
+                           shuffle=False, verbose=settings.verbose)
         for name, values in fitted.history.items():
             state["history"].setdefault(name, []).append(float(values[-1]))
         state["seconds"].append(time.perf_counter() - started)

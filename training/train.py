@@ -110,11 +110,12 @@ def worker_shard(count: int, workers: int, index: int) -> slice:
     return slice(index, count, workers)
 
 
-def weights_fingerprint(model) -> str:
-    """A short hash of a model's weights: equal on every worker of a multi-worker run."""
+def weights_fingerprint(model, trainable_only: bool = False) -> str:
+    """A short hash of a model's weights: equal on every worker of a multi-worker run (``trainable_only``:
+    the learnt weights alone; batch-norm moving statistics are each worker's own estimate)."""
     digest = hashlib.sha256()
-    for weights in model.get_weights():
-        digest.update(np.ascontiguousarray(weights).tobytes())
+    for weights in (model.trainable_weights if trainable_only else model.weights):
+        digest.update(np.ascontiguousarray(np.asarray(weights)).tobytes())
     return digest.hexdigest()[:16]
 
 

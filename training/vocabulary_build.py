@@ -17,6 +17,7 @@ the figure that says how the model copes with hands it has never seen.
 
 from __future__ import annotations
 
+import shutil
 import time
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -95,15 +96,22 @@ def draw_splits(spec: VocabularyModel, data_dir: Path, *, workers: int | None = 
 
 def build_vocabulary_model(spec: VocabularyModel, runs: str | Path, out: str | Path, *,
                            workers: int | None = None, stop_after: int | None = None,
-                           calibrate: bool = True) -> dict[str, Any]:
+                           calibrate: bool = True, strategy: str = "none") -> dict[str, Any]:
     """Draw, train (resumably), evaluate, export and calibrate ``spec``; the build's figures.
 
     ``stop_after`` ends the call after that many epochs in total without exporting (as a stop
-    would; the next call continues).
+    would; the next call continues). ``strategy="multiworker"`` trains on the cluster in
+    ``TF_CONFIG``, the same call on every worker: each draws the samples and keeps its checkpoints
+    in a folder of its own (the chief ``<runs>/<name>``, worker n ``<runs>/<name>.worker-<n>``), and
+    only the chief evaluates, exports and calibrates; the others return their weights' fingerprint.
     """
     from . import models
+    from .train import multi_worker_strategy, weights_fingerprint, worker_role
 
-    run_dir = Path(runs) / spec.name
+    if strategy == "multiworker":
+        multi_worker_strategy()  # before TensorFlow runs anything: a cluster's collective ops need it
+    role = worker_role(strategy)
+    run_dir = Path(runs) / (spec.name if role.is_chief else f"{spec.name}.worker-{role.index}")
     started = time.perf_counter()
     splits = draw_splits(spec, run_dir / "data", workers=workers)
     drawn = time.perf_counter()
@@ -114,7 +122,8 @@ def build_vocabulary_model(spec: VocabularyModel, runs: str | Path, out: str | P
     if spec.input_kind != "image":  # image builds keep the key their checkpoints were written under
         key["input_kind"] = spec.input_kind
     model, history = fit_resumable(lambda: models.build(spec.model, len(chars), spec.channels), splits["train"],
-                                   splits["validation"], run_dir, spec.fit, key=key, stop_after=stop_after)
+                                   splits["validation"], run_dir, spec.fit, key=key, stop_after=stop_after,
+                                   strategy=strategy)
     trained = time.perf_counter()
     if history["stopped_epoch"] < spec.fit.epochs:
         return {"stopped_after_epoch": history["stopped_epoch"]}
@@ -122,6 +131,12 @@ def build_vocabulary_model(spec: VocabularyModel, runs: str | Path, out: str | P
         refresh_batch_norm(model, splits["train"], spec.batch_norm_batches, spec.fit.batch_size, spec.fit.seed)
         history["batch_norm"] = (f"moving statistics re-estimated after the last epoch on {spec.batch_norm_batches} "
                                  f"batches of {spec.fit.batch_size} training samples")
+    if role.count > 1:  # the learnt weights agree; batch-norm statistics are each worker's own estimate
+        print(f"worker {role.index} of {role.count}: trainable weights fingerprint "
+              f"{weights_fingerprint(model, trainable_only=True)}", flush=True)
+    if not role.is_chief:  # the chief's run is the build; this worker's copy of the data and checkpoints goes
+        shutil.rmtree(run_dir, ignore_errors=True)
+        return {"worker": role.index, "fingerprint": weights_fingerprint(model, trainable_only=True)}
     _save_run(run_dir, model, history, spec, chars, {k: len(v) for k, v in splits.items()})
     report = evaluate_vocabulary_run(run_dir, splits)
     onnx_path = export_vocabulary_model(run_dir, Path(out), spec)

@@ -119,3 +119,42 @@ def test_a_rerun_resumes_after_the_last_finished_epoch(tmp_path):
     assert epochs.run == [1]  # only the second epoch ran again
     assert len(history["history"]["loss"]) == len(history["epoch_seconds"]) == history["stopped_epoch"] == 2
     assert not (tmp_path / "run" / "backup").exists()  # a finished run leaves no backup to resume from
+
+
+VOCABULARY_WORKER = """
+import sys
+from training.resumable_fit import ResumableSettings
+from training.vocabulary_build import VocabularyModel, build_vocabulary_model
+
+spec = VocabularyModel(name="tiny", limit=6, train_per_char=8, validation_per_char=2, test_per_char=1,
+                       calibration_per_char=1, fit=ResumableSettings(epochs=1, batch_size=16, verbose=0))
+print(build_vocabulary_model(spec, sys.argv[1], sys.argv[2], workers=1, strategy="multiworker"), flush=True)
+"""
+
+
+@pytest.mark.slow
+def test_two_workers_build_a_vocabulary_model_to_the_same_weights(tmp_path):
+    """The resumable whole-vocabulary build on a cluster of two: each feeds half of every batch."""
+    ports = free_ports(2)
+    workers = []
+    for index in range(2):
+        cluster = {"cluster": {"worker": [f"127.0.0.1:{p}" for p in ports]}, "task": {"type": "worker", "index": index}}
+        env = {**os.environ, "TF_CONFIG": json.dumps(cluster), "TF_CPP_MIN_LOG_LEVEL": "2"}
+        workers.append(subprocess.Popen([sys.executable, "-c", VOCABULARY_WORKER, str(tmp_path / "runs"),
+                                         str(tmp_path / "models")], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                                        stderr=subprocess.STDOUT, text=True, encoding="utf-8"))
+    try:
+        outputs = [w.communicate(timeout=600)[0] for w in workers]
+    finally:
+        for w in workers:
+            w.kill()
+    for index, (worker, output) in enumerate(zip(workers, outputs)):
+        assert worker.returncode == 0, f"worker {index}:\n{output[-3000:]}"
+    fingerprints = [re.search(rf"worker {i} of 2: trainable weights fingerprint (\w+)", out)
+                    for i, out in enumerate(outputs)]
+    assert all(fingerprints), outputs
+    assert fingerprints[0][1] == fingerprints[1][1]  # the gradients were averaged over both workers
+    # Only the chief's run and model remain; the other worker's data and checkpoints are gone.
+    assert sorted(p.name for p in (tmp_path / "runs").iterdir()) == ["tiny"]
+    assert (tmp_path / "runs" / "tiny" / "checkpoint" / "state.json").is_file()
+    assert (tmp_path / "models" / "tiny.onnx").is_file()

@@ -101,6 +101,7 @@ def test_build_assets_end_to_end_on_a_tiny_dataset(tmp_path):
         (["evaluate", "--run", "{tmp}", "--data", "{data}"], "no trained model"),
         (["export", "--run", "{tmp}", "--out", "{tmp}/x.onnx"], "no trained model"),
         (["build-assets", "--models", "casia55-huge"], "casia55-huge"),
+        (["build-assets", "--strategy", "multiworker"], "one machine"),
     ],
 )
 def test_cli_errors_are_one_clear_line(argv, message, dataset, tmp_path, capsys):

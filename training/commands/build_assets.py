@@ -81,6 +81,9 @@ def configure(p) -> None:
                    help="build the whole-vocabulary model of this vocabulary instead of the course models "
                         "(gb2312-1: the 3,755 common characters; hours on a laptop, resumable: run the same "
                         "command again to continue after a stop)")
+    p.add_argument("--strategy", choices=("none", "multiworker"), default="none",
+                   help="'multiworker' trains the stroke model or --vocabulary's model on the cluster in TF_CONFIG "
+                        "(the same command on every machine; resumable on each)")
     p.add_argument("--workers", type=int, default=None,
                    help="processes drawing the writers' samples (default: one per core)")
     p.add_argument("--reports-only", action="store_true",
@@ -104,7 +107,10 @@ def run(args) -> int:
 
     if args.vocabulary:
         return _build_vocabulary(args)
-    wanted = [m.strip() for m in args.models.split(",") if m.strip()]
+    if args.strategy == "multiworker" and set(wanted_models(args)) != {ONLINE_NAME}:
+        raise TrainingError("--strategy multiworker trains the stroke model (--models casia55-online) or "
+                            "--vocabulary's model; the other course models train on one machine")
+    wanted = wanted_models(args)
     unknown = [m for m in wanted if m not in SHIPPED and m != ONLINE_NAME]
     if unknown:
         raise TrainingError(f"unknown shipped model(s) {', '.join(unknown)}; "
@@ -132,6 +138,10 @@ def run(args) -> int:
     return 0
 
 
+def wanted_models(args) -> list[str]:
+    return [m.strip() for m in args.models.split(",") if m.strip()]
+
+
 def _build_vocabulary(args) -> int:
     from desktop.core.contract import assets_dir
     from desktop.core.vocabulary import VOCABULARIES
@@ -147,7 +157,7 @@ def _build_vocabulary(args) -> int:
     runs = Path(args.runs)
     out = Path(args.out) if args.out else assets_dir() / "models"
     figures = build_vocabulary_model(spec, runs, out, workers=args.workers,
-                                     calibrate=args.calibration_samples > 0)
+                                     calibrate=args.calibration_samples > 0, strategy=args.strategy)
     print(f"\nbuilt {spec.name}: {json.dumps(figures, ensure_ascii=False)}")
     return 0
 
@@ -183,7 +193,10 @@ def _build_online(args, runs: Path, out: Path) -> dict | None:
     t = time.perf_counter()
     spec = online_spec(args.writers, args.epochs or ONLINE_EPOCHS, args.test, args.calibration_samples, args.quick)
     print(f"\n== {spec.name}: training {spec.model} on ink + 8 pen-direction channels ==")
-    figures = build_vocabulary_model(spec, runs, out, workers=args.workers, calibrate=args.calibration_samples > 0)
+    figures = build_vocabulary_model(spec, runs, out, workers=args.workers, calibrate=args.calibration_samples > 0,
+                                     strategy=args.strategy)
+    if "worker" in figures:  # another worker of a cluster: the chief writes the model
+        return None
     if "metrics" not in figures:  # stopped: the same command continues
         raise SystemExit(f"{spec.name} stopped after epoch {figures['stopped_after_epoch']}")
     return {**{k: figures["metrics"][k] for k in ("train", "validation", "test")},
