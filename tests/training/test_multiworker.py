@@ -126,22 +126,23 @@ import sys
 from training.resumable_fit import ResumableSettings
 from training.vocabulary_build import VocabularyModel, build_vocabulary_model
 
+epochs, stop_after = int(sys.argv[3]), (int(sys.argv[4]) if len(sys.argv) > 4 else None)
 spec = VocabularyModel(name="tiny", limit=6, train_per_char=8, validation_per_char=2, test_per_char=1,
-                       calibration_per_char=1, fit=ResumableSettings(epochs=1, batch_size=16, verbose=0))
-print(build_vocabulary_model(spec, sys.argv[1], sys.argv[2], workers=1, strategy="multiworker"), flush=True)
+                       calibration_per_char=1, fit=ResumableSettings(epochs=epochs, batch_size=16, verbose=0))
+print(build_vocabulary_model(spec, sys.argv[1], sys.argv[2], workers=1, strategy="multiworker",
+                             stop_after=stop_after), flush=True)
 """
 
 
-@pytest.mark.slow
-def test_two_workers_build_a_vocabulary_model_to_the_same_weights(tmp_path):
-    """The resumable whole-vocabulary build on a cluster of two: each feeds half of every batch."""
+def run_vocabulary_workers(tmp_path: Path, *args: str) -> list[str]:
+    """Both workers of a two-worker cluster on 127.0.0.1 run the tiny build; their outputs."""
     ports = free_ports(2)
     workers = []
     for index in range(2):
         cluster = {"cluster": {"worker": [f"127.0.0.1:{p}" for p in ports]}, "task": {"type": "worker", "index": index}}
         env = {**os.environ, "TF_CONFIG": json.dumps(cluster), "TF_CPP_MIN_LOG_LEVEL": "2"}
         workers.append(subprocess.Popen([sys.executable, "-c", VOCABULARY_WORKER, str(tmp_path / "runs"),
-                                         str(tmp_path / "models")], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                                         str(tmp_path / "models"), *args], cwd=ROOT, env=env, stdout=subprocess.PIPE,
                                         stderr=subprocess.STDOUT, text=True, encoding="utf-8"))
     try:
         outputs = [w.communicate(timeout=600)[0] for w in workers]
@@ -150,11 +151,27 @@ def test_two_workers_build_a_vocabulary_model_to_the_same_weights(tmp_path):
             w.kill()
     for index, (worker, output) in enumerate(zip(workers, outputs)):
         assert worker.returncode == 0, f"worker {index}:\n{output[-3000:]}"
+    return outputs
+
+
+@pytest.mark.slow
+def test_two_workers_build_a_vocabulary_model_to_the_same_weights(tmp_path):
+    """The resumable whole-vocabulary build on a cluster of two: each feeds half of every batch. Stopped
+    after the first of two epochs, the same command on both workers continues from their checkpoints."""
+    stopped = run_vocabulary_workers(tmp_path, "2", "1")
+    assert all("'stopped_after_epoch': 1" in out for out in stopped), stopped
+    assert sorted(p.name for p in (tmp_path / "runs").iterdir()) == ["tiny", "tiny.worker-1"]  # each its own
+    first = {}
+    for folder in ("tiny", "tiny.worker-1"):
+        first[folder] = json.loads((tmp_path / "runs" / folder / "checkpoint" / "state.json").read_text("utf-8"))
+        assert first[folder]["epochs_done"] == 1
+    outputs = run_vocabulary_workers(tmp_path, "2")
     fingerprints = [re.search(rf"worker {i} of 2: trainable weights fingerprint (\w+)", out)
                     for i, out in enumerate(outputs)]
     assert all(fingerprints), outputs
     assert fingerprints[0][1] == fingerprints[1][1]  # the gradients were averaged over both workers
     # Only the chief's run and model remain; the other worker's data and checkpoints are gone.
     assert sorted(p.name for p in (tmp_path / "runs").iterdir()) == ["tiny"]
-    assert (tmp_path / "runs" / "tiny" / "checkpoint" / "state.json").is_file()
+    state = json.loads((tmp_path / "runs" / "tiny" / "checkpoint" / "state.json").read_text(encoding="utf-8"))
+    assert state["epochs_done"] == 2 and state["seconds"][0] == first["tiny"]["seconds"][0]  # epoch 2 only ran again
     assert (tmp_path / "models" / "tiny.onnx").is_file()
