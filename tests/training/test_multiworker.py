@@ -32,10 +32,12 @@ def free_ports(count: int) -> list[int]:
             s.close()
 
 
-def start_worker(index: int, ports: list[int], args: list[str]) -> subprocess.Popen:
+def start_worker(index: int, ports: list[int], args: list[str], command: tuple[str, ...] = ("-m", "training", "train")
+                 ) -> subprocess.Popen:
+    """Worker ``index`` of a cluster on ``ports`` of 127.0.0.1 running ``python <command> <args>``."""
     cluster = {"cluster": {"worker": [f"127.0.0.1:{p}" for p in ports]}, "task": {"type": "worker", "index": index}}
     env = {**os.environ, "TF_CONFIG": json.dumps(cluster), "TF_CPP_MIN_LOG_LEVEL": "2"}
-    return subprocess.Popen([sys.executable, "-m", "training", "train", *args], cwd=ROOT, env=env,
+    return subprocess.Popen([sys.executable, *command, *args], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8")
 
 
@@ -137,13 +139,8 @@ print(build_vocabulary_model(spec, sys.argv[1], sys.argv[2], workers=1, strategy
 def run_vocabulary_workers(tmp_path: Path, *args: str) -> list[str]:
     """Both workers of a two-worker cluster on 127.0.0.1 run the tiny build; their outputs."""
     ports = free_ports(2)
-    workers = []
-    for index in range(2):
-        cluster = {"cluster": {"worker": [f"127.0.0.1:{p}" for p in ports]}, "task": {"type": "worker", "index": index}}
-        env = {**os.environ, "TF_CONFIG": json.dumps(cluster), "TF_CPP_MIN_LOG_LEVEL": "2"}
-        workers.append(subprocess.Popen([sys.executable, "-c", VOCABULARY_WORKER, str(tmp_path / "runs"),
-                                         str(tmp_path / "models"), *args], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                                        stderr=subprocess.STDOUT, text=True, encoding="utf-8"))
+    workers = [start_worker(i, ports, [str(tmp_path / "runs"), str(tmp_path / "models"), *args],
+                            command=("-c", VOCABULARY_WORKER)) for i in range(2)]
     try:
         outputs = [w.communicate(timeout=600)[0] for w in workers]
     finally:
