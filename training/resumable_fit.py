@@ -222,6 +222,31 @@ class Checkpoint:
                 old.unlink(missing_ok=True)
 
 
+def _start_or_continue(build: Callable[[], Any], checkpoint: Checkpoint, full_key: dict[str, Any],
+                       settings: ResumableSettings, samples: int, classes: int, strategy: str):
+    """The compiled model and the run's state: built afresh, or loaded from the checkpoint of the same run;
+    made ready for a cluster's ``fit`` when there is one."""
+    import keras
+
+    from .train import _fit_across_workers, make_strategy, worker_role
+
+    state = checkpoint.read(full_key)
+    distribution = make_strategy(strategy)
+    with distribution.scope():
+        if state is None:
+            keras.utils.set_random_seed(settings.seed)
+            model = build()
+            compile_for_schedule(model, settings, -(-samples // settings.batch_size), classes)
+            state = {"key": full_key, "epochs_done": 0, "history": {}, "seconds": []}
+        else:
+            model = keras.models.load_model(checkpoint.folder / state["model"])
+            if settings.verbose:
+                print(f"continuing from {checkpoint.folder} after epoch {state['epochs_done']} of {settings.epochs}")
+    if worker_role(strategy).count > 1:
+        _fit_across_workers(model, distribution)
+    return model, state
+
+
 def fit_resumable(
     build: Callable[[], Any],
     train: CharacterData,
@@ -242,30 +267,15 @@ def fit_resumable(
     Returns the model and ``history.json``'s content (the last epoch's weights: the schedule, not
     early stopping, decides when training ends).
     """
-    import keras
-
     if len(train) == 0 or len(validation) == 0:
         raise TrainingError("a resumable run needs training and validation images")
+    from .train import worker_role
+
     checkpoint = Checkpoint(Path(folder) / CHECKPOINT)
     full_key = {**key, "settings": asdict(settings), "train": len(train), "validation": len(validation)}
-    state = checkpoint.read(full_key)
-    steps = -(-len(train) // settings.batch_size)  # batches per epoch
-    from .train import _fit_across_workers, make_strategy, worker_role
-
+    model, state = _start_or_continue(build, checkpoint, full_key, settings, len(train), len(train.class_names),
+                                      strategy)
     cluster = worker_role(strategy).count > 1
-    distribution = make_strategy(strategy)
-    with distribution.scope():
-        if state is None:
-            keras.utils.set_random_seed(settings.seed)
-            model = build()
-            compile_for_schedule(model, settings, steps, len(train.class_names))
-            state = {"key": full_key, "epochs_done": 0, "history": {}, "seconds": []}
-        else:
-            model = keras.models.load_model(checkpoint.folder / state["model"])
-            if settings.verbose:
-                print(f"continuing from {checkpoint.folder} after epoch {state['epochs_done']} of {settings.epochs}")
-    if cluster:
-        _fit_across_workers(model, distribution)
     last = settings.epochs if stop_after is None else min(settings.epochs, stop_after)
     val_batches = (_worker_batches(validation, settings, None) if cluster
                    else _evaluation_batches(validation, settings.batch_size))
