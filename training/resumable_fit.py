@@ -48,6 +48,19 @@ class ResumableSettings:
     shear: float = 0.12
     shift: float = 3.0
     verbose: int = 2
+    #: probabilities of :func:`training.ink_augment.vary_ink`'s crisp print-like edges and changed ink weight
+    crisp: float = 0.0
+    ink_weight: float = 0.0
+
+
+#: Settings added after checkpoints were first written: left out of a run's key while at their
+#: defaults, so a checkpoint written before them still continues.
+LATER_SETTINGS = {"crisp": 0.0, "ink_weight": 0.0}
+
+
+def settings_key(settings: ResumableSettings) -> dict[str, Any]:
+    """The settings as a checkpoint's key names them."""
+    return {k: v for k, v in asdict(settings).items() if LATER_SETTINGS.get(k, object()) != v}
 
 
 def epoch_order(count: int, seed: int, epoch: int) -> np.ndarray:
@@ -60,11 +73,16 @@ def distort(images: np.ndarray, rng: np.random.Generator, settings: ResumableSet
     """Each uint8 ``[80, 60, C]`` image under its own random affine map about its centre (paper fills the edges).
 
     Every channel of an image moves with the same map (a stroke model's direction channels stay
-    on their ink). ``rows``: only these images are returned, each with the map it gets among all
-    of them (a worker of a cluster distorts its share of a batch as one process would)."""
+    on their ink). With ``settings.crisp`` or ``settings.ink_weight`` the ink is varied first
+    (:func:`training.ink_augment.vary_ink`). ``rows``: only these images are returned, each with the
+    map it gets among all of them (a worker of a cluster distorts its share of a batch as one
+    process would)."""
     import cv2
 
+    from .ink_augment import DRAWS, vary_ink
+
     wanted = set(range(len(images))[rows])
+    vary = settings.crisp > 0 or settings.ink_weight > 0
     out = np.empty((len(wanted), *images.shape[1:]), np.float32)
     h, w = images.shape[1:3]
     centre = np.array([w / 2.0, h / 2.0])
@@ -76,8 +94,11 @@ def distort(images: np.ndarray, rng: np.random.Generator, settings: ResumableSet
         linear = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]]) @ np.array(
             [[scale[0], shear], [0.0, scale[1]]])
         offset = centre - linear @ centre + rng.uniform(-settings.shift, settings.shift, size=2)
+        draws = rng.random(DRAWS) if vary else None
         if i not in wanted:
             continue
+        if vary:
+            image = vary_ink(image, draws, settings.crisp, settings.ink_weight)
         matrix = np.hstack([linear, offset[:, None]]).astype(np.float32)
         for c in range(images.shape[3]):
             out[k, :, :, c] = cv2.warpAffine(image[:, :, c], matrix, (w, h), flags=cv2.INTER_LINEAR,
@@ -272,7 +293,7 @@ def fit_resumable(
     from .train import worker_role
 
     checkpoint = Checkpoint(Path(folder) / CHECKPOINT)
-    full_key = {**key, "settings": asdict(settings), "train": len(train), "validation": len(validation)}
+    full_key = {**key, "settings": settings_key(settings), "train": len(train), "validation": len(validation)}
     model, state = _start_or_continue(build, checkpoint, full_key, settings, len(train), len(train.class_names),
                                       strategy)
     cluster = worker_role(strategy).count > 1

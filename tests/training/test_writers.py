@@ -350,3 +350,27 @@ def test_writer_dataset_feeds_tf_data():
     labels = np.concatenate([y for _, y in batches])
     assert np.array_equal(images, np.stack([x for x, _ in expected]))
     assert labels.tolist() == [y for _, y in expected]
+
+
+def test_neat_writers_are_careful_hands_close_to_print():
+    """The polish's careful writers: nothing joined, dropped or climbing, pens up to bolder than any
+    training writer's, and their strokes stray from the skeleton far less than a training writer's."""
+    from training.writers import NEAT_VARIATION
+
+    train = [sample_writer(np.random.default_rng(i)) for i in range(50)]
+    neat = [sample_writer(np.random.default_rng(i), WriterRanges.neat()) for i in range(50)]
+    for w in neat:
+        assert w.ligature == w.run_together == w.box_collapse == w.hook == w.dot_vanish == 0.0
+        assert abs(w.slant) <= 0.04 and w.climb <= 2.0 and w.haste <= 0.1
+    assert max(w.pen_width for w in neat) > WriterRanges.training().pen_width[1]
+
+    def stray(writers, params):
+        medians = load_medians("国")
+        gaps = []
+        for i, w in enumerate(writers):
+            out = pen_strokes(medians, w, np.random.default_rng([9, i]), params)
+            if len(out) == len(medians):  # joined strokes cannot be paired with the skeleton's
+                gaps += [np.linalg.norm(s[0, :2] - m[0]) for s, m in zip(out, medians)]
+        return float(np.mean(gaps)) / size_of(medians)
+
+    assert stray(neat, NEAT_VARIATION) < 0.5 * stray(train, WRITER_VARIATION)
