@@ -125,12 +125,14 @@ def test_a_rerun_resumes_after_the_last_finished_epoch(tmp_path):
 
 VOCABULARY_WORKER = """
 import sys
+from dataclasses import replace
 from training.resumable_fit import ResumableSettings
-from training.vocabulary_build import VocabularyModel, build_vocabulary_model
+from training.vocabulary_build import POLISH, VocabularyModel, build_vocabulary_model
 
 epochs, stop_after = int(sys.argv[3]), (int(sys.argv[4]) if len(sys.argv) > 4 else None)
 spec = VocabularyModel(name="tiny", limit=6, train_per_char=8, validation_per_char=2, test_per_char=1,
-                       calibration_per_char=1, fit=ResumableSettings(epochs=epochs, batch_size=16, verbose=0))
+                       calibration_per_char=1, fit=ResumableSettings(epochs=epochs, batch_size=16, verbose=0),
+                       neat_per_char=2, polish=replace(POLISH, batch_size=16, verbose=0))
 print(build_vocabulary_model(spec, sys.argv[1], sys.argv[2], workers=1, strategy="multiworker",
                              stop_after=stop_after), flush=True)
 """
@@ -154,7 +156,8 @@ def run_vocabulary_workers(tmp_path: Path, *args: str) -> list[str]:
 @pytest.mark.slow
 def test_two_workers_build_a_vocabulary_model_to_the_same_weights(tmp_path):
     """The resumable whole-vocabulary build on a cluster of two: each feeds half of every batch. Stopped
-    after the first of two epochs, the same command on both workers continues from their checkpoints."""
+    after the first of two epochs, the same command on both workers continues from their checkpoints, and
+    both polish the model (every image's ink varied as one process would)."""
     stopped = run_vocabulary_workers(tmp_path, "2", "1")
     assert all("'stopped_after_epoch': 1" in out for out in stopped), stopped
     assert sorted(p.name for p in (tmp_path / "runs").iterdir()) == ["tiny", "tiny.worker-1"]  # each its own
@@ -171,4 +174,6 @@ def test_two_workers_build_a_vocabulary_model_to_the_same_weights(tmp_path):
     assert sorted(p.name for p in (tmp_path / "runs").iterdir()) == ["tiny"]
     state = json.loads((tmp_path / "runs" / "tiny" / "checkpoint" / "state.json").read_text(encoding="utf-8"))
     assert state["epochs_done"] == 2 and state["seconds"][0] == first["tiny"]["seconds"][0]  # epoch 2 only ran again
+    polish = json.loads((tmp_path / "runs" / "tiny" / "polish" / "checkpoint" / "state.json").read_text("utf-8"))
+    assert polish["epochs_done"] == 1
     assert (tmp_path / "models" / "tiny.onnx").is_file()

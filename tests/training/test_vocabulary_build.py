@@ -1,8 +1,9 @@
 """The whole-vocabulary build on a tiny subset: real drawing, real Keras training, ONNX, the app's loader.
 
 The shipped build (3,755 characters, hours) runs the same code; here the first two dozen
-characters of GB2312 level 1, a few samples each and two epochs. A build stopped after an epoch
-and run again must end with exactly the weights of an unbroken run.
+characters of GB2312 level 1, a few samples each, two epochs and the one-epoch polish. A build
+stopped after any epoch (in the main phase or at the polish's start) and run again must end with
+exactly the weights of an unbroken run.
 """
 
 from __future__ import annotations
@@ -22,11 +23,12 @@ from desktop.core.registry import ModelRegistry
 from desktop.core.vocabulary import gb2312_level1
 from training.errors import TrainingError
 from training.resumable_fit import ResumableSettings
-from training.vocabulary_build import VocabularyModel, build_vocabulary_model
+from training.vocabulary_build import POLISH, VocabularyModel, build_vocabulary_model
 
 CLASSES = 24
 SPEC = VocabularyModel(name="hanzi-tiny", limit=CLASSES, train_per_char=6, validation_per_char=1, test_per_char=1,
-                       calibration_per_char=1, fit=ResumableSettings(epochs=2, batch_size=32, verbose=0))
+                       calibration_per_char=1, fit=ResumableSettings(epochs=2, batch_size=32, verbose=0),
+                       neat_per_char=2, polish=replace(POLISH, batch_size=32, verbose=0))
 
 
 @pytest.fixture(scope="module")
@@ -48,14 +50,17 @@ def test_a_tiny_vocabulary_build_gives_a_model_the_app_runs(unbroken) -> None:
     probs = model.predict_proba(np.full((1, 80, 60, 1), 255.0, np.float32))
     assert probs.shape == (1, CLASSES) and np.isclose(probs.sum(), 1.0, atol=1e-4)
     assert len(candidates(probs[0], model.class_names, 5)) == 5
-    # The report the Results panel reads: history of both epochs, the three splits, the held-out writers named.
+    # The report the Results panel reads: history of both epochs and the polish, the three splits, the
+    # held-out writers named.
     report = json.loads(report_path(onnx_path).read_text(encoding="utf-8"))
-    assert len(report["history"]["accuracy"]) == 2
+    assert len(report["history"]["accuracy"]) == 3
     assert set(report["metrics"]) == {"train", "validation", "test"}
     assert report["metrics"]["test"]["n"] == CLASSES * SPEC.test_per_char
     assert "held-out" in report["test_set"]
     assert (run_dir / "plots" / "learning_curves.png").is_file()
-    assert sorted(p.name for p in (run_dir / "data").iterdir()) == ["test", "train", "validation"]
+    assert sorted(p.name for p in (run_dir / "data").iterdir()) == ["neat", "test", "train", "validation"]
+    assert json.loads((run_dir / "polish" / "checkpoint" / "state.json").read_text(encoding="utf-8"))["epochs_done"] == 1
+    assert "careful writers" in report["trained_on"]
 
 
 def test_a_build_stopped_after_an_epoch_continues_to_the_same_weights(unbroken, tmp_path: Path) -> None:
@@ -69,12 +74,16 @@ def test_a_build_stopped_after_an_epoch_continues_to_the_same_weights(unbroken, 
     assert not (tmp_path / "models").exists()
     state = json.loads((resumed / "checkpoint" / "state.json").read_text(encoding="utf-8"))
     assert state["epochs_done"] == 1
+    # stopped again after the main epochs: the polish has not started
+    assert build_vocabulary_model(SPEC, tmp_path / "runs", tmp_path / "models", workers=1,
+                                  stop_after=2) == {"stopped_after_epoch": 2}
+    assert not (resumed / "polish" / "checkpoint").exists()
     build_vocabulary_model(SPEC, tmp_path / "runs", tmp_path / "models", workers=1, calibrate=False)
     one_run = keras.models.load_model(run_dir / "model.keras").get_weights()
-    two_runs = keras.models.load_model(resumed / "model.keras").get_weights()
-    assert all(np.array_equal(a, b) for a, b in zip(one_run, two_runs))
+    three_runs = keras.models.load_model(resumed / "model.keras").get_weights()
+    assert all(np.array_equal(a, b) for a, b in zip(one_run, three_runs))
     history = json.loads((resumed / "history.json").read_text(encoding="utf-8"))
-    assert len(history["history"]["accuracy"]) == 2 and len(history["epoch_seconds"]) == 2
+    assert len(history["history"]["accuracy"]) == 3 and len(history["epoch_seconds"]) == 3
 
 
 def test_a_checkpoint_of_other_settings_is_refused(unbroken, tmp_path: Path) -> None:
@@ -84,6 +93,9 @@ def test_a_checkpoint_of_other_settings_is_refused(unbroken, tmp_path: Path) -> 
     changed = replace(SPEC, fit=replace(SPEC.fit, learning_rate=0.01))
     with pytest.raises(TrainingError, match="another run"):
         build_vocabulary_model(changed, tmp_path / "runs", tmp_path / "models", workers=1)
+    other_polish = replace(SPEC, polish=replace(SPEC.polish, ink_weight=0.2))
+    with pytest.raises(TrainingError, match="another run"):
+        build_vocabulary_model(other_polish, tmp_path / "runs", tmp_path / "models", workers=1)
 
 
 def test_a_tiny_stroke_model_build_reads_the_pen_directions_in_the_app(tmp_path: Path) -> None:

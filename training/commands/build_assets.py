@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from desktop.core.contract import COURSE_CHARACTERS
@@ -81,6 +81,10 @@ def configure(p) -> None:
                    help="build the whole-vocabulary model of this vocabulary instead of the course models "
                         "(gb2312-1: the 3,755 common characters; hours on a laptop, resumable: run the same "
                         "command again to continue after a stop)")
+    p.add_argument("--polish", action="store_true",
+                   help="with --vocabulary: after the main epochs, one more on the training writers mixed with "
+                        "careful ones, every image varied towards print; builds <name>-polished beside the "
+                        "shipped model (reads printed fonts better, hurried held-out writers slightly worse)")
     p.add_argument("--strategy", choices=("none", "multiworker"), default="none",
                    help="'multiworker' trains the stroke model or --vocabulary's model on the cluster in TF_CONFIG "
                         "(the same command on every machine; resumable on each)")
@@ -147,13 +151,17 @@ def _build_vocabulary(args) -> int:
     from desktop.core.vocabulary import VOCABULARIES
 
     from ..errors import TrainingError
-    from ..vocabulary_build import VocabularyModel, build_vocabulary_model, quick
+    from ..vocabulary_build import POLISH, VocabularyModel, build_vocabulary_model, quick
 
     if args.vocabulary != "gb2312-1":
         known = ", ".join(v for v in VOCABULARIES if v != "course")
         raise TrainingError(f"no whole-vocabulary model is built for {args.vocabulary!r}; choose {known} "
                             f"(the course characters are the default build)")
-    spec = quick(VocabularyModel()) if args.quick else VocabularyModel()
+    spec = VocabularyModel()
+    if args.polish:
+        spec = replace(spec, name=f"{spec.name}-polished", title=f"{spec.title}, polished towards print",
+                       polish=POLISH)
+    spec = quick(spec) if args.quick else spec
     runs = Path(args.runs)
     out = Path(args.out) if args.out else assets_dir() / "models"
     figures = build_vocabulary_model(spec, runs, out, workers=args.workers,
@@ -176,7 +184,7 @@ def online_spec(writers: int = ONLINE_PER_CHAR, epochs: int = ONLINE_EPOCHS, tes
         name=ONLINE_NAME + ("-quick" if quick else ""), vocabulary="course", model=SHIPPED["casia55-best"].model,
         title="Residual CNN on pen strokes (55 characters)", features=SHIPPED["casia55-best"].features,
         train_per_char=writers, validation_per_char=max(1, min(20, writers // 10)), test_per_char=max(1, min(40, test)),
-        calibration_per_char=calibration, input_kind="strokes", fit=fit,
+        calibration_per_char=calibration, input_kind="strokes", fit=fit, polish=None, neat_per_char=0,
         # Without it the moving averages trail the weights so far that inference mode reads 32 % of the
         # validation writers at epoch 3 (98 % with the statistics re-estimated).
         batch_norm_batches=min(ONLINE_BATCH_NORM_BATCHES, steps))
