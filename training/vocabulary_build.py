@@ -19,9 +19,9 @@ build): after the main epochs the network trains on, with a short schedule of it
 (:meth:`training.writers.WriterRanges.neat`), every image varied towards print (crisp edges, bolder,
 thinner or serif-like ink: :mod:`training.ink_augment`). The main epochs never saw a careful hand,
 and read two thirds of the characters of a bold serif font wrong. Its checkpoints are in
-``polish/checkpoint/``, so it is resumable like the rest. A probe of it on the shipped model's
-last checkpoint (1,500 batches of 128, 31 % careful writers, 5e-4 falling to 1.5e-5): fonts
-75.3 → 83.1 %, held-out writers 88.9 → 87.2 %. A trade, not a win: the shipped model is not polished.
+``polish/checkpoint/``, so it is resumable like the rest. Polishing the shipped model's last
+checkpoint: fonts 75.3 → 83.4 %, held-out writers 88.9 → 88.4 % (``assets/models/README.md``).
+A trade, not a win on both: the shipped model is not polished.
 """
 
 from __future__ import annotations
