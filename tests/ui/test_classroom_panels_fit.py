@@ -16,6 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QWidget
 
 from desktop.core.registry import ModelRegistry, shipped_models_dir
@@ -50,6 +51,9 @@ def language():
 
 
 def assert_minimum_within(panel: QWidget, bound: tuple[int, int], what: str) -> None:
+    # Pending layout requests first: without them the hint can be a stale cache from before the
+    # candidates or the text size changed, and the check passes or fails by timing.
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest.value)
     hint = panel.minimumSizeHint()
     assert hint.width() <= bound[0] and hint.height() <= bound[1], f"{what}: minimum size {hint.toTuple()} > {bound}"
 
