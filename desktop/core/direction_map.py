@@ -30,6 +30,7 @@ Qt-free and TensorFlow-free: numpy + OpenCV, for the canvas, the synthesiser and
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
@@ -48,7 +49,8 @@ BIN_ANGLES = tuple(45 * b for b in range(DIRECTIONS))
 DIRECTION_REACH = 0.05
 _NO_DIRECTION = -1
 
-__all__ = ["BIN_ANGLES", "CHANNELS", "DIRECTIONS", "DIRECTION_REACH", "direction_bins", "strokes_to_channels"]
+__all__ = ["BIN_ANGLES", "CHANNELS", "DIRECTIONS", "DIRECTION_REACH", "InkCanvases", "direction_bins", "layout",
+           "strokes_to_channels"]
 
 
 def _local_steps(points: np.ndarray, reach: float) -> np.ndarray:
@@ -90,22 +92,66 @@ def direction_bins(points: np.ndarray, reach: float = 0.0) -> np.ndarray:
     return bins[last]
 
 
-def _direction_canvases(strokes: list[np.ndarray], place: stroke_renderer.Placement,
-                        reach: float) -> tuple[np.ndarray, list]:
-    """The ink canvas and one canvas per direction bin, each drawn with the renderer's marks."""
-    ink = stroke_renderer.blank_canvas(place)
-    by_bin = [stroke_renderer.blank_canvas(place) for _ in range(DIRECTIONS)]
-    for s in strokes:
-        path = stroke_renderer.pen_path(s, place)
-        stroke_renderer.draw_start(ink, path)
-        bins = direction_bins(s, reach)
+@dataclass
+class InkCanvases:
+    """A drawing's supersampled canvases while its strokes are drawn one by one: the ink, and one
+    canvas per direction bin (``by_bin`` None: the ink only, the image input's channel)."""
+
+    place: stroke_renderer.Placement
+    reach: float  # a segment's direction is measured over this much of the path (the strokes' units)
+    ink: np.ndarray
+    by_bin: list[np.ndarray] | None
+
+    @classmethod
+    def blank(cls, place: stroke_renderer.Placement, reach: float, directions: bool = True) -> "InkCanvases":
+        bins = [stroke_renderer.blank_canvas(place) for _ in range(DIRECTIONS)] if directions else None
+        return cls(place, reach, stroke_renderer.blank_canvas(place), bins)
+
+    def copy(self) -> "InkCanvases":
+        bins = None if self.by_bin is None else [c.copy() for c in self.by_bin]
+        return InkCanvases(self.place, self.reach, self.ink.copy(), bins)
+
+    def draw(self, stroke: np.ndarray) -> None:
+        """Add one stroke (an :func:`~desktop.core.strokes.as_strokes` array) with the renderer's marks:
+        every segment into the ink, and into the canvas of its direction."""
+        path = stroke_renderer.pen_path(stroke, self.place)
+        stroke_renderer.draw_start(self.ink, path)
+        for i in range(len(stroke) - 1):
+            stroke_renderer.draw_segment(self.ink, path, i)
+        if self.by_bin is None:
+            return
+        bins = direction_bins(stroke, self.reach)
         if len(bins) and bins[0] != _NO_DIRECTION:
-            stroke_renderer.draw_start(by_bin[bins[0]], path)
+            stroke_renderer.draw_start(self.by_bin[bins[0]], path)
         for i, b in enumerate(bins):
-            stroke_renderer.draw_segment(ink, path, i)
             if b != _NO_DIRECTION:
-                stroke_renderer.draw_segment(by_bin[b], path, i)
-    return ink, by_bin
+                stroke_renderer.draw_segment(self.by_bin[b], path, i)
+
+    def channels(self) -> np.ndarray:
+        """The drawn canvases framed: float32 ``[80, 60, 9]`` (``[80, 60, 1]`` for the ink only)."""
+        grey = _grey(self.ink, self.place)
+        ink = stretch_to_input(tight_crop(grey))  # exactly frame_for_model, as strokes_to_input does
+        if self.by_bin is None:
+            return ink
+        ys, xs = np.nonzero(grey < INK_THRESHOLD)  # the ink box tight_crop cut channel 0 to
+        box = (slice(ys.min(), ys.max() + 1), slice(xs.min(), xs.max() + 1))
+        paper = np.full_like(ink, 255.0)  # a direction no segment took: bare paper, as drawing it would give
+        return np.concatenate([ink] + [stretch_to_input(_grey(canvas, self.place)[box]) if canvas.any() else paper
+                                       for canvas in self.by_bin], axis=-1)
+
+
+def layout(strokes: Sequence[np.ndarray], pen_width: float = DEFAULT_PEN_WIDTH,
+           reach: float = DIRECTION_REACH) -> tuple[list[np.ndarray], stroke_renderer.Placement, float]:
+    """The strokes as drawn, where they land (the drawing's own render size and pen) and the
+    direction reach in the strokes' units. Raises :class:`EmptyDrawing` when nothing is drawn."""
+    points = [np.asarray(s, dtype=np.float64) for s in strokes if len(s) > 0]
+    if not points:
+        raise EmptyDrawing("there is nothing drawn yet: write a character first")
+    x0, y0, x1, y1 = stroke_renderer.bounds(points)
+    height, pen_width = render_size(points, pen_width)
+    points = stroke_renderer.as_strokes(points)
+    place = stroke_renderer.placement(points, height=height, pen_width=pen_width)
+    return points, place, reach * max(x1 - x0, y1 - y0)
 
 
 def _grey(canvas: np.ndarray, place: stroke_renderer.Placement) -> np.ndarray:
@@ -121,19 +167,9 @@ def strokes_to_channels(strokes: Sequence[np.ndarray], pen_width: float = DEFAUL
     fraction of the drawing's longer side) of the path around it. Raises :class:`EmptyDrawing` like
     ``strokes_to_input`` when nothing is drawn.
     """
-    points = [np.asarray(s, dtype=np.float64) for s in strokes if len(s) > 0]
-    if not points:
-        raise EmptyDrawing("there is nothing drawn yet: write a character first")
-    x0, y0, x1, y1 = stroke_renderer.bounds(points)
-    height, pen_width = render_size(points, pen_width)
-    points = stroke_renderer.as_strokes(points)
-    place = stroke_renderer.placement(points, height=height, pen_width=pen_width)
-    ink, by_bin = _direction_canvases(points, place, reach * max(x1 - x0, y1 - y0))
-    grey = _grey(ink, place)
-    channels = [stretch_to_input(tight_crop(grey))]  # exactly frame_for_model, as strokes_to_input does
-    ys, xs = np.nonzero(grey < INK_THRESHOLD)  # the ink box tight_crop cut channel 0 to
-    box = (slice(ys.min(), ys.max() + 1), slice(xs.min(), xs.max() + 1))
-    paper = np.full_like(channels[0], 255.0)  # a direction no segment took: bare paper, as drawing it would give
-    channels += [stretch_to_input(_grey(canvas, place)[box]) if canvas.any() else paper for canvas in by_bin]
-    return np.concatenate(channels, axis=-1)
+    points, place, reach_units = layout(strokes, pen_width, reach)
+    canvases = InkCanvases.blank(place, reach_units)
+    for stroke in points:
+        canvases.draw(stroke)
+    return canvases.channels()
 

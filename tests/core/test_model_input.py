@@ -85,3 +85,54 @@ def test_input_kind_is_written_only_for_stroke_models(tmp_path) -> None:
     assert "input_kind" not in OnnxModel(linear_character_model(tmp_path / "i.onnx", ["a"])).metadata
     meta = OnnxModel(_direction_model(tmp_path / "s.onnx")).metadata
     assert meta["input_kind"] == "strokes" and json.loads(meta["class_names"]) == ["右", "左"]
+
+
+def _growing_drawing(rng: np.random.Generator) -> list[list[np.ndarray]]:
+    """A character written point by point, as the throttle sees it: every state from the first point."""
+    from tests.ui.drawing import strokes_in_widget
+
+    strokes = strokes_in_widget("国", 400, 360, rng)
+    states = []
+    for k, stroke in enumerate(strokes):
+        for n in range(1, len(stroke) + 1, 3):
+            states.append([*strokes[:k], stroke[:n]])
+        states.append(strokes[: k + 1])
+    return states
+
+
+@pytest.mark.parametrize("directions", [True, False])
+def test_the_framer_frames_a_growing_drawing_exactly_as_frame_strokes(directions: bool) -> None:
+    from desktop.core.model_input import DrawingFramer
+
+    framer = DrawingFramer()
+    states = _growing_drawing(np.random.default_rng(5))
+    for strokes in states:
+        got, want = framer.frame(strokes, 9.0, directions=directions), frame_strokes(strokes, 9.0, directions=directions)
+        assert np.array_equal(got.image, want.image)
+        assert (got.strokes is None) == (want.strokes is None) and (
+            got.strokes is None or np.array_equal(got.strokes, want.strokes))
+    # It drew fewer strokes than framing each state from scratch: the finished ones were reused
+    # whenever the drawing's box had not grown.
+    assert framer.strokes_drawn < sum(len(s) for s in states)
+
+
+def test_the_framer_draws_only_the_last_stroke_at_pen_up_inside_the_box() -> None:
+    from desktop.core.model_input import DrawingFramer
+
+    box = [np.array([[0.0, 0.0], [200.0, 0.0]]), np.array([[0.0, 0.0], [0.0, 200.0]]),
+           np.array([[200.0, 0.0], [200.0, 200.0], [0.0, 200.0]])]
+    inner = np.linspace([50.0, 100.0], [150.0, 100.0], 30)
+    framer = DrawingFramer()
+    framer.frame([*box, inner[:20]], 8.0)  # the throttle's request while the last stroke was written
+    drawn = framer.strokes_drawn
+    at_pen_up = framer.frame([*box, inner], 8.0)
+    assert framer.strokes_drawn - drawn == 1
+    assert np.array_equal(at_pen_up.strokes, frame_strokes([*box, inner], 8.0).strokes)
+    # Another pen, an undone stroke, a different first stroke or a grown box: drawn again from scratch.
+    outside = np.linspace([50.0, 100.0], [260.0, 100.0], 30)
+    edited = [np.array([[0.0, 0.0], [200.0, 10.0]]), *box[1:], inner]
+    for strokes, pen in (([*box, inner], 6.0), (box[:2] + [inner], 6.0), (edited, 6.0), ([*box, outside], 6.0)):
+        before = framer.strokes_drawn
+        got = framer.frame(strokes, pen)
+        assert framer.strokes_drawn - before == len(strokes), (len(strokes), pen)
+        assert np.array_equal(got.strokes, frame_strokes(strokes, pen).strokes)

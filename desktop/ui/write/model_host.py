@@ -13,7 +13,7 @@ from PySide6.QtCore import Signal, Slot
 
 from desktop.core.contract import IMAGE_KIND
 from desktop.core.framing import EmptyDrawing
-from desktop.core.model_input import DrawingInput, frame_strokes
+from desktop.core.model_input import DrawingFramer, DrawingInput
 from desktop.core.onnx_model import OnnxModel
 from desktop.core.personal import PersonalLayer, blank_page
 from desktop.core.registry import ModelInfo, RegistryScan
@@ -95,6 +95,8 @@ class ModelHost(ModelWorker):
         # Worker-thread state: the layers fitted, and for which samples and models.
         self._layers: dict[str, PersonalLayer] = {}
         self._fitted: tuple[int, frozenset[str]] | None = None
+        # Frames the canvas as it grows: at pen-up only the last stroke is drawn again.
+        self._framer = DrawingFramer()
         self._personal_posted.connect(self._fit_personal)
 
     # -- GUI-thread side ---------------------------------------------------------------------
@@ -163,7 +165,7 @@ class ModelHost(ModelWorker):
                 with_features: bool) -> dict[str, ModelAnswer]:
         if isinstance(drawing, PenDrawing):
             try:
-                drawing = frame_strokes(drawing.strokes, drawing.pen_width, directions=drawing.directions)
+                drawing = self._framer.frame(drawing.strokes, drawing.pen_width, directions=drawing.directions)
             except EmptyDrawing:
                 drawing = None
             self.framed.emit(request_id, drawing)
