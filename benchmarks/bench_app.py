@@ -144,7 +144,10 @@ def pen_up_to_painted(drawings: int, seed: int = 0, characters: str = "course",
     rss = resident_mb()
     window.close()
 
-    model = ModelRegistry([shipped_models_dir()]).scan().loaded[Path(chosen)]
+    from desktop.ui.write.model_host import ModelHost
+
+    # opened as the Write panel opens it (its onnxruntime threads)
+    model = ModelRegistry([shipped_models_dir()]).scan(threads=ModelHost.session_threads).loaded[Path(chosen)]
     batch = [d.for_kind(model.input_kind)[None] for d in inputs]  # a stroke model reads the nine channels
     for x in batch[:10]:
         model.predict_proba(x)

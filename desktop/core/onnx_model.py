@@ -89,14 +89,18 @@ class OnnxModel:
     or its metadata disagrees with its graph.
     """
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, *, threads: int | None = None):
         import onnxruntime as ort
 
         self._path = Path(path)
         if not self._path.is_file():
             raise ModelContractError(self._path, "file not found")
+        options = ort.SessionOptions()
+        if threads is not None:  # None: onnxruntime's default, one thread per physical core
+            options.intra_op_num_threads = threads
         try:
-            self._session = ort.InferenceSession(str(self._path), providers=["CPUExecutionProvider"])
+            self._session = ort.InferenceSession(str(self._path), sess_options=options,
+                                                 providers=["CPUExecutionProvider"])
         except Exception as exc:  # onnxruntime raises several private exception types
             raise ModelContractError(self._path, f"not a readable ONNX model ({exc})") from exc
         self._metadata = dict(self._session.get_modelmeta().custom_metadata_map)
@@ -240,6 +244,11 @@ class OnnxModel:
     @property
     def path(self) -> Path:
         return self._path
+
+    @property
+    def threads(self) -> int:
+        """onnxruntime's threads for one inference as asked (0: its default, one per physical core)."""
+        return self._session.get_session_options().intra_op_num_threads
 
     @property
     def title(self) -> str:
@@ -417,14 +426,14 @@ class OnnxModel:
         return f"OnnxModel({str(self._path)!r}, task={self.task!r}, classes={len(self._class_names)})"
 
 
-def open_checked(path: str | Path, warm_up: bool = True) -> OnnxModel:
+def open_checked(path: str | Path, warm_up: bool = True, threads: int | None = None) -> OnnxModel:
     """Open one file as the app will use it; raise ModelContractError for anything wrong.
 
     Beyond :class:`OnnxModel`'s own checks: a character model must take the 80x60x1 drawings
     (a stroke model the 80x60x9 ``strokes``), and (with ``warm_up``) the model must run once on a
-    blank image.
+    blank image. ``threads``: onnxruntime's threads for one inference (None: its default).
     """
-    model = OnnxModel(path)
+    model = OnnxModel(path, threads=threads)
     if model.task == "characters":
         name, shape = CHARACTER_INPUTS[model.input_kind]
         if model.input_shape != shape:

@@ -132,12 +132,14 @@ class ModelRegistry:
                 found += sorted(p for p in folder.glob("*.onnx") if p.is_file())
         return list(dict.fromkeys(found))  # a folder named twice lists its files once
 
-    def scan(self, warm_up: bool = True, load_tasks: Collection[str] | None = None) -> RegistryScan:
+    def scan(self, warm_up: bool = True, load_tasks: Collection[str] | None = None,
+             threads: int | None = None) -> RegistryScan:
         """Open, check and (by default) warm every file; sort the good from the bad.
 
         With ``load_tasks``, models of other tasks are only listed from their metadata (read
         without loading weights), so a worker that runs character models does not hold an
-        ImageNet network in memory; the worker that runs those checks them fully.
+        ImageNet network in memory; the worker that runs those checks them fully. ``threads``: each
+        opened model's onnxruntime threads for one inference (None: onnxruntime's default).
         """
         result = RegistryScan([], [])
         for path in self.files():
@@ -152,7 +154,7 @@ class ModelRegistry:
                     result.models.append(listed)
                     continue
             try:
-                model = open_checked(path, warm_up=warm_up)
+                model = open_checked(path, warm_up=warm_up, threads=threads)
             except ModelContractError as exc:
                 result.problems.append(ModelProblem(path, exc.reason))
                 continue

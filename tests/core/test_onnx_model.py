@@ -126,6 +126,15 @@ def test_features_come_with_probabilities(tmp_path, weights, images):
     model.warm_up()
 
 
+def test_threads_per_inference_are_onnxruntimes_default_unless_asked(tmp_path, weights):
+    w, b = weights
+    path = linear_model(tmp_path / "m.onnx", weights=w, bias=b, meta=metadata())
+    images = np.random.default_rng(0).random((2, 80, 60, 1), dtype=np.float32)
+    default, single = OnnxModel(path), OnnxModel(path, threads=1)
+    assert (default.threads, single.threads) == (0, 1)
+    np.testing.assert_array_equal(single.predict_proba(images), default.predict_proba(images))
+
+
 def test_wrong_image_shape_is_refused(tmp_path, weights):
     w, b = weights
     model = OnnxModel(linear_model(tmp_path / "m.onnx", weights=w, bias=b, meta=metadata()))

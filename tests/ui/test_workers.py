@@ -48,6 +48,8 @@ def test_models_load_off_the_gui_thread_and_problems_are_reported(qtbot, host: M
     assert [p.path.name for p in problems] == ["c-broken.onnx"]
     assert scan_threads and scan_threads[0] != threading.get_ident()
     assert host.thread() is not QThread.currentThread()
+    # Sub-millisecond models: one onnxruntime thread, none spinning beside the GUI thread.
+    assert [m.threads for m in host._models.values()] == [1, 1]
 
 
 def test_results_carry_probabilities_and_features(qtbot, host: ModelHost, folder: Path) -> None:

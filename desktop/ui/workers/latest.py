@@ -110,6 +110,8 @@ class ModelWorker(LatestRequestWorker):
 
     #: Tasks whose models this worker opens; others are only listed (None: open every model).
     load_tasks: set[str] | None = None
+    #: onnxruntime threads per inference of the opened models (None: its default, one per core).
+    session_threads: int | None = None
 
     def __init__(self, folders: Sequence[str | Path], name: str):
         super().__init__(name)
@@ -129,7 +131,7 @@ class ModelWorker(LatestRequestWorker):
 
     @Slot()
     def _scan(self) -> None:
-        scan = self._registry.scan(warm_up=True, load_tasks=self.load_tasks)
+        scan = self._registry.scan(warm_up=True, load_tasks=self.load_tasks, threads=self.session_threads)
         for problem in scan.problems:
             log.warning("skipped model %s: %s", problem.path, problem.reason)
         self.models_ready.emit(self._take_models(scan), list(scan.problems))

@@ -85,6 +85,10 @@ class ModelHost(ModelWorker):
     # Character models are opened and warmed; the others (large photo models, which the Camera
     # panel runs in its own worker) are only listed from their metadata.
     load_tasks = {"characters"}
+    # A character model runs in under a millisecond: a second onnxruntime thread saves nothing and,
+    # spinning after each run, takes a core from the GUI thread painting the answer (pen-up to
+    # painted 14.4 -> 9.0 ms p50 on 2 cores, benchmarks/README.md).
+    session_threads = 1
 
     def __init__(self, folders: Sequence[str | Path]):
         super().__init__(folders, "ModelHost")
