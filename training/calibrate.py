@@ -3,7 +3,13 @@
 A network trained to near-zero loss says "99 %" when it is wrong too. Temperature scaling (Guo et
 al. 2017) divides the logits by one number T > 0 before the softmax: the ranking, and so every
 answer, stays the same; only the percentages change. T is the value that minimises the negative
-log-likelihood of the right answers on a calibration set the model never trained on.
+log-likelihood of the right answers on a calibration set the model never trained on, unless the
+model's wrong answers would still be shown at more than :data:`WRONG_LIMIT` on average there: then
+T is raised until they are not, as long as the expected calibration error on that set stays within
+:data:`ECE_LIMIT` (:func:`choose_temperature`). A model right 97 % of the time and calibrated for
+likelihood alone shows its few mistakes at 66-69 %; a class reads such a bar as "sure". Softening it
+to 60 % costs about one point of calibration error, the right answers shown slightly below how often
+they are right: the safer error in a classroom.
 
 Here the calibration set is drawn from synthetic writers with the training ranges
 (:meth:`WriterRanges.training`) under a seed no training data uses, and the result is checked on
@@ -20,7 +26,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, NamedTuple, Sequence
 
 import numpy as np
 
@@ -36,6 +42,10 @@ T_RANGE = (0.01, 100.0)
 #: Seeds of the two writer sets: the training data of the shipped models uses seeds 0..N of
 #: :func:`training.synth.write_dataset`; the writer stream with these seeds draws other writers.
 CALIBRATION_SEED = 7_000
+#: The most the wrong answers of the calibration set may be shown at, on average (1: never soften).
+WRONG_LIMIT = 0.60
+#: Softening stops short of this expected calibration error on the calibration set.
+ECE_LIMIT = 0.05
 EVALUATION_SEED = 8_000
 _BATCH = 256
 _GOLDEN = (math.sqrt(5) - 1) / 2
@@ -93,6 +103,51 @@ def fit_temperature(scores: np.ndarray, labels: np.ndarray, *, bounds: tuple[flo
             b = lo + _GOLDEN * (hi - lo)
             loss_b = loss(b)
     return math.exp((lo + hi) / 2)
+
+
+def softened_temperature(scores: np.ndarray, labels: np.ndarray, limit: float, *, start: float,
+                         bounds: tuple[float, float] = T_RANGE, tolerance: float = 1e-6) -> float:
+    """The smallest T >= ``start`` at which the mean confidence of the wrong answers is at most ``limit``.
+
+    Raising T lowers every top probability and changes no answer, so that mean only falls as T
+    rises: bisection on log T (the upper bound when even it is not enough).
+    """
+    scores, labels = np.asarray(scores, dtype=np.float64), np.asarray(labels)
+
+    def wrong_at(t: float) -> float:
+        return mean_confidence_when_wrong(softmax_with_temperature(scores, t), labels) or 0.0
+
+    lo, hi = math.log(start), math.log(bounds[1])
+    if wrong_at(start) <= limit:
+        return start
+    if wrong_at(bounds[1]) > limit:
+        return bounds[1]
+    while hi - lo > tolerance:
+        mid = (lo + hi) / 2
+        lo, hi = (lo, mid) if wrong_at(math.exp(mid)) <= limit else (mid, hi)
+    return math.exp(hi)
+
+
+class Temperature(NamedTuple):
+    value: float  # the T the app applies
+    rule: str  # "likelihood" (the likelihood's T) or "softened" (raised for the wrong answers)
+    likelihood: float  # the T that minimises the negative log-likelihood
+
+
+def choose_temperature(scores: np.ndarray, labels: np.ndarray, *, wrong_limit: float = WRONG_LIMIT,
+                       ece_limit: float = ECE_LIMIT, bins: int = BINS) -> Temperature:
+    """T for these calibration scores, and the rule that chose it.
+
+    The likelihood's T (:func:`fit_temperature`), raised just enough to show the wrong answers at
+    ``wrong_limit`` or less on average (:func:`softened_temperature`), unless that would put the
+    expected calibration error above ``ece_limit``.
+    """
+    likely = fit_temperature(scores, labels)
+    softened = softened_temperature(scores, labels, wrong_limit, start=likely)
+    if softened == likely or expected_calibration_error(softmax_with_temperature(scores, softened), labels,
+                                                        bins) > ece_limit:
+        return Temperature(likely, "likelihood", likely)
+    return Temperature(softened, "softened", likely)
 
 
 def _bin_index(confidence: np.ndarray, bins: int) -> np.ndarray:
@@ -226,8 +281,10 @@ def _set_section(scores: np.ndarray, data: LabelledImages, temperature: float, b
 
 
 def calibrate_file(path: str | Path, calibration: LabelledImages, evaluation: LabelledImages | None = None, *,
-                   bins: int = BINS, progress: Progress | None = print) -> dict[str, Any]:
-    """Fit T on ``calibration``, store it in ``path`` and the ``calibration`` section in its report.
+                   bins: int = BINS, wrong_limit: float = WRONG_LIMIT,
+                   progress: Progress | None = print) -> dict[str, Any]:
+    """Choose T on ``calibration`` (:func:`choose_temperature`), store it in ``path`` and the
+    ``calibration`` section in its report.
 
     "Before" is the model without a temperature (as trained), so calibrating again replaces T
     rather than stacking one on another. ``evaluation`` (writers the calibration never saw) is
@@ -243,11 +300,18 @@ def calibrate_file(path: str | Path, calibration: LabelledImages, evaluation: La
     for name, data in sets.items():
         say(f"running {path.name} on the {name.replace('_', ' ')} set ({len(data.labels)} images) ...")
         scores[name] = model_scores(model, data.images)
-    temperature = fit_temperature(scores["calibration"], calibration.labels)
+    chosen = choose_temperature(scores["calibration"], calibration.labels, wrong_limit=wrong_limit, bins=bins)
+    temperature, rule = chosen.value, chosen.rule
     section = {
         "temperature": temperature,
-        "method": "temperature scaling: T minimises the negative log-likelihood of softmax(logits / T) "
-                  "on the calibration set; the app divides the logits by T",
+        "likelihood_temperature": chosen.likelihood,
+        "rule": rule,
+        "method": ("temperature scaling: T minimises the negative log-likelihood of softmax(logits / T) on the "
+                   "calibration set" + (f", then is raised until the wrong answers there are shown at "
+                                        f"{wrong_limit:.0%} or less on average (their calibration error kept "
+                                        f"within {ECE_LIMIT:.0%})" if rule == "softened" else "")
+                   + "; the app divides the logits by T"),
+        "wrong_limit": wrong_limit,
         "bins": bins,
         "sets": {name: _set_section(scores[name], data, temperature, bins) for name, data in sets.items()},
     }
@@ -287,7 +351,7 @@ def summary_line(figures: dict[str, Any], temperature: float) -> str:
 def calibrate_with_writers(path: str | Path, *, chars: Sequence[str] | None = None, per_class: int = 40,
                            evaluation_per_class: int = 40, seed: int = CALIBRATION_SEED,
                            evaluation_seed: int = EVALUATION_SEED, bins: int = BINS,
-                           progress: Progress | None = print) -> dict[str, Any]:
+                           wrong_limit: float = WRONG_LIMIT, progress: Progress | None = print) -> dict[str, Any]:
     """:func:`calibrate_file` on synthetic writers: training-range writers to fit, held-out writers to check.
 
     ``chars`` (default: every class of the model) must have stroke data. The seeds fix both sets,
@@ -307,4 +371,4 @@ def calibrate_with_writers(path: str | Path, *, chars: Sequence[str] | None = No
             f"seed {evaluation_seed}) ...")
         evaluation = writer_set(chars, names, per_class=evaluation_per_class, seed=evaluation_seed, held_out=True,
                                 input_kind=kind)
-    return calibrate_file(path, calibration, evaluation, bins=bins, progress=progress)
+    return calibrate_file(path, calibration, evaluation, bins=bins, wrong_limit=wrong_limit, progress=progress)

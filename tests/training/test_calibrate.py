@@ -16,11 +16,13 @@ from tests.tiny_onnx import linear_character_model
 from training.calibrate import (
     LabelledImages,
     calibrate_file,
+    choose_temperature,
     expected_calibration_error,
     fit_temperature,
     mean_confidence_when_wrong,
     negative_log_likelihood,
     reliability_bins,
+    softened_temperature,
     softmax_with_temperature,
 )
 
@@ -75,6 +77,37 @@ def test_fitted_temperature_minimises_the_nll():
     for other in (t * 0.97, t * 1.03, 1.0):
         assert negative_log_likelihood(scores, data.labels, other) > best
     assert np.allclose(softmax_with_temperature(scores, t).sum(axis=1), 1)
+
+
+def wrong_confidence(scores, labels, t: float) -> float:
+    return mean_confidence_when_wrong(softmax_with_temperature(scores, t), labels)
+
+
+def test_softening_finds_the_smallest_temperature_that_shows_mistakes_at_the_limit():
+    data = noisy_set(1)
+    scores = SCALE * data.images.reshape(len(data.labels), 3).astype(np.float64)
+    likely = fit_temperature(scores, data.labels)
+    at_likelihood = wrong_confidence(scores, data.labels, likely)  # 67 %
+    limit = at_likelihood - 0.05
+    t = softened_temperature(scores, data.labels, limit, start=likely)
+    assert t > likely
+    assert wrong_confidence(scores, data.labels, t) <= limit < wrong_confidence(scores, data.labels, t * 0.999)
+    assert softened_temperature(scores, data.labels, at_likelihood + 0.01, start=likely) == likely
+    # The rule: soften while the calibration error allows it, else keep the likelihood's T.
+    assert choose_temperature(scores, data.labels, wrong_limit=limit, ece_limit=1.0) == (t, "softened", likely)
+    assert choose_temperature(scores, data.labels, wrong_limit=limit, ece_limit=0.0) == (likely, "likelihood", likely)
+    assert choose_temperature(scores, data.labels, wrong_limit=1.0) == (likely, "likelihood", likely)
+
+
+def test_a_softened_file_says_so_in_its_report(tmp_path):
+    path = over_confident_model(tmp_path)
+    section = calibrate_file(path, noisy_set(1), noisy_set(3), wrong_limit=0.64, progress=None)
+    assert section["rule"] == "softened" and section["temperature"] > section["likelihood_temperature"]
+    assert section["sets"]["calibration"]["after"]["mean_confidence_wrong"] <= 0.64
+    assert section["sets"]["calibration"]["after"]["ece"] <= 0.05
+    assert "raised" in section["method"]
+    assert OnnxModel(path).temperature == pytest.approx(section["temperature"])
+    assert load_report(report_path(path))["calibration"]["rule"] == "softened"
 
 
 def test_calibrating_a_file_softens_it_and_keeps_everything_else(tmp_path):

@@ -59,6 +59,12 @@ def test_a_calibrated_report_shows_the_reliability_diagram(view, tmp_path):
     assert png.name == "calibration.png" and QImage(str(png)).width() > 50
 
 
+def test_a_softened_temperature_is_explained():
+    section = {**calibration_section(1.6), "rule": "softened", "likelihood_temperature": 1.25, "wrong_limit": 0.6}
+    assert "raised from 1.25" in calibration_summary(section) and "60%" in calibration_summary(section)
+    assert "raised" not in calibration_summary(calibration_section(1.6))  # the likelihood's T: nothing to explain
+
+
 def test_a_report_without_calibration_hides_the_section(view):
     view.set_report(report(calibration=calibration_section()))
     view.set_report(report())

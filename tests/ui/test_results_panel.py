@@ -223,8 +223,12 @@ def test_shipped_reports_show_their_sections(qtbot, name, tmp_path):
     expected = [s for s in ALL_SECTIONS if s != "features" or loaded.report.get("feature_visualisations")]
     assert view.visible_sections() == expected  # calibration included: the shipped models are calibrated
     assert view.confusion.matrix.shape == (55, 55)
-    held_out = loaded.report["calibration"]["sets"]["held_out_writers"]
-    assert held_out["after"]["ece"] < held_out["before"]["ece"]
+    calibration = loaded.report["calibration"]
+    before, after = (calibration["sets"]["held_out_writers"][when] for when in ("before", "after"))
+    if calibration.get("rule") == "softened":  # traded a little calibration error for humbler mistakes
+        assert after["mean_confidence_wrong"] < before["mean_confidence_wrong"] and after["ece"] <= 0.05
+    else:
+        assert after["ece"] < before["ece"]
     assert "→" in view.calibration.summary_label.text()
     ticks = view.confusion.plot.getPlotItem().getAxis("left")._tickLevels[0]
     assert [label for _, label in ticks] == loaded.report["class_names"]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 
 def configure(p) -> None:
-    from ..calibrate import CALIBRATION_SEED, EVALUATION_SEED
+    from ..calibrate import CALIBRATION_SEED, EVALUATION_SEED, WRONG_LIMIT
 
     p.add_argument("model", type=Path, help="the ONNX character model to calibrate (changed in place)")
     p.add_argument("--chars", default=None,
@@ -24,6 +24,9 @@ def configure(p) -> None:
                    help=f"seed of the calibration writers (default {CALIBRATION_SEED})")
     p.add_argument("--eval-seed", type=int, default=EVALUATION_SEED,
                    help=f"seed of the held-out check writers (default {EVALUATION_SEED})")
+    p.add_argument("--wrong-limit", type=float, default=WRONG_LIMIT,
+                   help=f"soften T until the calibration set's wrong answers are shown at this much or less on "
+                        f"average (default {WRONG_LIMIT:g}; 1: T of the likelihood alone)")
 
 
 def run(args) -> int:
@@ -35,6 +38,8 @@ def run(args) -> int:
 
     if args.samples < 1 or args.eval_samples < 0:
         raise TrainingError("--samples must be at least 1 and --eval-samples zero or more")
+    if not 0 < args.wrong_limit <= 1:
+        raise TrainingError("--wrong-limit is a confidence: more than 0 and at most 1")
     try:
         chars = resolve_classes(args.chars) if args.chars else None
     except ValueError as exc:
@@ -42,8 +47,9 @@ def run(args) -> int:
     try:
         section = calibrate_with_writers(args.model, chars=chars, per_class=args.samples,
                                          evaluation_per_class=args.eval_samples, seed=args.seed,
-                                         evaluation_seed=args.eval_seed)
+                                         evaluation_seed=args.eval_seed, wrong_limit=args.wrong_limit)
     except ModelContractError as exc:
         raise DataError(str(exc)) from exc
-    print(f"{args.model}: temperature {section['temperature']:.4f} written to the metadata and the report")
+    print(f"{args.model}: temperature {section['temperature']:.4f} ({section['rule']}; the likelihood's "
+          f"{section['likelihood_temperature']:.4f}) written to the metadata and the report")
     return 0

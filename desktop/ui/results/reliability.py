@@ -42,6 +42,12 @@ def calibration_summary(section: dict[str, Any]) -> str:
     """One line per measured set: T, then ECE and mean confidence when wrong, before → after."""
     lines = [tr("Temperature T = {t:.2f}: the app divides the scores by T before the softmax.",
                 t=float(section.get("temperature", 1.0)))]
+    if section.get("rule") == "softened":  # training.calibrate.choose_temperature
+        lines.append(tr("T was raised from {fit:.2f}, the best fit, until the calibration writers' wrong answers "
+                        "were shown at {limit:.0%} or less on average: a bar may stand a little above the "
+                        "diagonal, the model saying less than it knows.",
+                        fit=float(section.get("likelihood_temperature", 1.0)),
+                        limit=float(section.get("wrong_limit", 0.6))))
     for key, figures in (section.get("sets") or {}).items():
         before, after = figures.get("before") or {}, figures.get("after") or {}
         lines.append(tr("{set} ({n:,} images): calibration error {ece_before} → {ece_after}, "

@@ -2244,6 +2244,11 @@ Shown filter: replace only the filter shown below, to build a bank of different 
     </message>
     <message>
         <location filename="../results/reliability.py"/>
+        <source>T was raised from {fit:.2f}, the best fit, until the calibration writers&apos; wrong answers were shown at {limit:.0%} or less on average: a bar may stand a little above the diagonal, the model saying less than it knows.</source>
+        <translation>T 从最佳拟合值 {fit:.2f} 调高，直到校准书写者的错误答案平均显示的置信度不超过 {limit:.0%}：柱子可能略高于对角线，即模型说得比它知道的少一点。</translation>
+    </message>
+    <message>
+        <location filename="../results/reliability.py"/>
         <source>{set} ({n:,} images): calibration error {ece_before} → {ece_after}, mean confidence when wrong {wrong_before} → {wrong_after}, top-1 {accuracy}</source>
         <translation>{set}（{n:,} 张图像）：校准误差 {ece_before} → {ece_after}，答错时的平均置信度 {wrong_before} → {wrong_after}，top-1 {accuracy}</translation>
     </message>
