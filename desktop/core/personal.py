@@ -330,9 +330,13 @@ class PersonalLayer:
                              f"has {vectors.shape[-1]} (fit it again for this model)")
         return _unit(vectors - self._origin) @ self._prototypes.T
 
-    def adjust(self, probs: np.ndarray, embedding: np.ndarray) -> np.ndarray:
+    def adjust(self, probs: np.ndarray, embedding: np.ndarray, temperature: float = 1.0) -> np.ndarray:
         """probs ``[C]`` or ``[N, C]`` with embedding ``[D]`` or ``[N, D]`` -> adjusted probabilities,
-        the same shape and type, each row summing to 1. An empty layer returns them unchanged."""
+        the same shape and type, each row summing to 1. An empty layer returns them unchanged.
+
+        ``temperature``: the model's (its probabilities are softmax(logits / T)). The boost is in
+        the units of the logits as trained, so a resemblance moves an answer as far whatever T the
+        percentages are shown at."""
         p = np.asarray(probs)
         if not self._count:
             return p.copy()
@@ -345,6 +349,7 @@ class PersonalLayer:
         boost = MAX_BOOST * np.maximum(similarity - RESEMBLANCE, 0.0) / (1.0 - RESEMBLANCE)
         best = similarity.max(axis=1, keepdims=True)
         boost -= RIVAL_PENALTY * (best > RESEMBLANCE) * (best - similarity)
+        boost /= temperature
         scores = np.log(np.clip(rows, 1e-45, None))
         scores[:, self._classes] += boost
         scores -= scores.max(axis=1, keepdims=True)
