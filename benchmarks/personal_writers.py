@@ -130,14 +130,14 @@ def score_model(model: OnnxModel, stores: dict[str, PersonalSamples], correction
     probs, embedding = model.predict_proba_and_embedding(tests.reshape(-1, *tests.shape[2:]))
     top1 = {"alone": float((probs.argmax(axis=1) == truth).mean())}
     for name, store in stores.items():
-        adjusted = fit_personal_layer(model, store).adjust(probs, embedding, model.temperature)
+        adjusted = fit_personal_layer(model, store).adjust_for(model, probs, embedding)
         top1[name] = float((adjusted.argmax(axis=1) == truth).mean())
     # The app's flow: only the correction drawings the model misread are corrected.
     flat = corrections.of(model).reshape(-1, *tests.shape[2:])
     misread = model.predict_proba(flat).argmax(axis=1) != np.tile(truth[:len(chars)], CORRECTIONS)
     labels = [chars[i % len(chars)] for i in np.flatnonzero(misread)]
     store = kept(folder / model.path.stem, corrections, labels, np.flatnonzero(misread))
-    adjusted = fit_personal_layer(model, store).adjust(probs, embedding, model.temperature).argmax(axis=1)
+    adjusted = fit_personal_layer(model, store).adjust_for(model, probs, embedding).argmax(axis=1)
     corrected = np.isin(np.tile(chars, len(tests)), labels)
     flow = {}
     for group, rows in (("corrected", corrected), ("others", ~corrected)):

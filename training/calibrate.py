@@ -31,7 +31,7 @@ from typing import Any, Callable, NamedTuple, Sequence
 import numpy as np
 
 from desktop.core.atomic import atomic_path
-from desktop.core.contract import META_TEMPERATURE, report_path
+from desktop.core.contract import META_LIKELIHOOD_TEMPERATURE, META_TEMPERATURE, report_path
 from desktop.core.onnx_model import ModelContractError, OnnxModel, softmax
 from training.errors import DataError
 
@@ -254,19 +254,22 @@ def model_scores(model: OnnxModel, images: np.ndarray) -> np.ndarray:
 
 
 # -- calibrating a file -------------------------------------------------------------------------
-def write_temperature(path: str | Path, temperature: float) -> None:
-    """Set the ``temperature`` metadata of ``path`` in place (atomically); graph and other props untouched."""
+def write_temperature(path: str | Path, temperature: float, likelihood: float | None = None) -> None:
+    """Set the ``temperature`` metadata of ``path`` in place (atomically), and ``likelihood_temperature``
+    when the likelihood's T differs from it (else that key goes); graph and other props untouched."""
     import onnx
 
     path = Path(path)
     proto = onnx.load(str(path))
-    value = repr(float(temperature))
-    for prop in proto.metadata_props:
-        if prop.key == META_TEMPERATURE:
-            prop.value = value
-            break
-    else:
-        proto.metadata_props.add(key=META_TEMPERATURE, value=value)
+    wanted = {META_TEMPERATURE: repr(float(temperature))}
+    if likelihood is not None and likelihood != temperature:
+        wanted[META_LIKELIHOOD_TEMPERATURE] = repr(float(likelihood))
+    kept = [(p.key, p.value) for p in proto.metadata_props if p.key != META_LIKELIHOOD_TEMPERATURE or p.key in wanted]
+    del proto.metadata_props[:]
+    for key, value in kept:
+        proto.metadata_props.add(key=key, value=wanted.pop(key, value))
+    for key, value in wanted.items():
+        proto.metadata_props.add(key=key, value=value)
     with atomic_path(path) as temp:
         onnx.save(proto, str(temp))
         OnnxModel(temp)  # the app must still open it, and read this temperature
@@ -315,7 +318,7 @@ def calibrate_file(path: str | Path, calibration: LabelledImages, evaluation: La
         "bins": bins,
         "sets": {name: _set_section(scores[name], data, temperature, bins) for name, data in sets.items()},
     }
-    write_temperature(path, temperature)
+    write_temperature(path, temperature, chosen.likelihood)
     _write_report_section(path, model, section)
     for name, figures in section["sets"].items():
         say(f"{name.replace('_', ' ')}: {summary_line(figures, temperature)}")

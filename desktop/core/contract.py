@@ -49,6 +49,9 @@ META_CREATED_BY = "created_by"  # "cnn-classroom <version>"
 #: Optional: the calibration temperature T, a decimal string (absent = 1). The app shows
 #: softmax(logits / T) (``training.calibrate`` fits T so the percentages mean what they say).
 META_TEMPERATURE = "temperature"
+#: Optional: the T that fits the model for likelihood alone (absent = ``temperature``), where
+#: calibration raised T above it; log-probabilities at this T are on one scale for every model.
+META_LIKELIHOOD_TEMPERATURE = "likelihood_temperature"
 #: Optional: what a character model reads, ``image`` (absent) or ``strokes`` (see STROKES_INPUT_NAME).
 META_INPUT_KIND = "input_kind"
 REQUIRED_META = (META_CLASS_NAMES, META_TASK, META_OUTPUT, META_TITLE, META_TRAINED_ON, META_METRICS, META_CREATED_BY)

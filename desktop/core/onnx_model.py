@@ -32,6 +32,7 @@ from desktop.core.contract import (
     META_METRICS,
     META_OUTPUT,
     META_TASK,
+    META_LIKELIHOOD_TEMPERATURE,
     META_TEMPERATURE,
     META_TITLE,
     META_TRAINED_ON,
@@ -134,7 +135,8 @@ class OnnxModel:
             raise self._fail(f"metadata output {meta[META_OUTPUT]!r} is not one of {', '.join(OUTPUT_KINDS)}")
         self._class_names: list[str] = names
         self._metrics: dict[str, Any] = metrics
-        self._temperature = self._read_temperature()
+        self._temperature = self._read_temperature() or 1.0
+        self._likelihood_temperature = self._read_temperature(META_LIKELIHOOD_TEMPERATURE) or self._temperature
         kind = meta.get(META_INPUT_KIND, IMAGE_KIND)
         if kind not in INPUT_KINDS:
             raise self._fail(f"metadata input_kind {kind!r} is not one of {', '.join(INPUT_KINDS)}")
@@ -142,19 +144,20 @@ class OnnxModel:
             raise self._fail(f"metadata input_kind {kind!r} is for character models, not {meta[META_TASK]} models")
         self._input_kind = kind
 
-    def _read_temperature(self) -> float:
-        """The calibration temperature (absent = 1): a finite decimal above zero, on a class-score model."""
-        text = self._metadata.get(META_TEMPERATURE)
+    def _read_temperature(self, key: str = META_TEMPERATURE) -> float | None:
+        """A temperature from the metadata (None when absent): a finite decimal above zero, on a
+        class-score model."""
+        text = self._metadata.get(key)
         if text is None:
-            return 1.0
+            return None
         try:
             value = float(text)
         except ValueError:
-            raise self._fail(f"metadata temperature {text!r} is not a number") from None
+            raise self._fail(f"metadata {key} {text!r} is not a number") from None
         if not math.isfinite(value) or value <= 0:
-            raise self._fail(f"metadata temperature {text!r} must be a finite number above zero")
+            raise self._fail(f"metadata {key} {text!r} must be a finite number above zero")
         if self._metadata[META_OUTPUT] not in (LOGITS, PROBABILITIES):
-            raise self._fail(f"metadata temperature is set on a {self._metadata[META_OUTPUT]} model, "
+            raise self._fail(f"metadata {key} is set on a {self._metadata[META_OUTPUT]} model, "
                              "which has no class scores to scale")
         return value
 
@@ -308,6 +311,12 @@ class OnnxModel:
     def temperature(self) -> float:
         """The calibration temperature T from the metadata (1.0 when the model has none)."""
         return self._temperature
+
+    @property
+    def likelihood_temperature(self) -> float:
+        """The T that fits the model for likelihood alone (:attr:`temperature` when the metadata has none):
+        log-probabilities at this T are on one scale for every model, the personal layer's."""
+        return self._likelihood_temperature
 
     # -- inference ---------------------------------------------------------------------------
     def _as_batch(self, batch: np.ndarray) -> np.ndarray:

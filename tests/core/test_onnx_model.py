@@ -172,6 +172,8 @@ def test_class_count_must_match_output_width(tmp_path, weights):
         ({"metrics": "{oops"}, "metrics is not valid JSON"),
         ({"task": "poetry"}, "task 'poetry'"),
         ({"output": "scores"}, "output 'scores'"),
+        ({"temperature": "warm"}, "temperature 'warm' is not a number"),
+        ({"likelihood_temperature": "-1"}, "likelihood_temperature '-1' must be a finite number above zero"),
     ],
 )
 def test_bad_metadata_values(tmp_path, weights, override, message):
@@ -252,6 +254,15 @@ def test_the_embedding_comes_with_the_probabilities_in_one_run(tmp_path, weights
     assert embedding.dtype == np.float32
     np.testing.assert_array_equal(embedding, images.reshape(len(images), -1))
     np.testing.assert_array_equal(model.predict_embedding(images[0]), embedding[:1])
+
+
+def test_the_likelihood_temperature_is_the_shown_one_unless_the_file_says_otherwise(tmp_path, weights):
+    w, b = weights
+    plain = OnnxModel(linear_model(tmp_path / "p.onnx", weights=w, bias=b, meta=metadata(temperature="2")))
+    softened = OnnxModel(linear_model(tmp_path / "s.onnx", weights=w, bias=b,
+                                      meta=metadata(temperature="2", likelihood_temperature="1.5")))
+    assert (plain.temperature, plain.likelihood_temperature) == (2.0, 2.0)
+    assert (softened.temperature, softened.likelihood_temperature) == (2.0, 1.5)
 
 
 def test_without_an_embedding_the_log_probabilities_stand_in(tmp_path, weights, images):

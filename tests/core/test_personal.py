@@ -187,16 +187,19 @@ def test_a_corrected_class_wins_only_for_drawings_like_its_samples():
 
 
 def test_a_resemblance_moves_an_answer_as_far_whatever_temperature_shows_it():
-    """The boost is in the logits' units: calibrating the model (its T) changes the percentages
-    shown, never which answer the layer puts first."""
+    """The boost is in log-probabilities at the likelihood's T (here 1): showing the percentages at
+    another T changes them, never which answer the layer puts first."""
     rng = np.random.default_rng(3)
     own = rng.normal(0, 1, 16)
     layer = PersonalLayer.fit(own + rng.normal(0, 0.05, (3, 16)), ["c"] * 3, list("abc"), origin=np.zeros(16))
     logits, drawing = np.array([2.0, 0.5, 0.2]), own + rng.normal(0, 0.05, 16)
     as_trained = layer.adjust(softmax(logits, dtype=np.float64), drawing)
     for t in (0.7, 1.6):
-        shown = layer.adjust(softmax(logits / t, dtype=np.float64), drawing, t)
+        shown = layer.adjust(softmax(logits / t, dtype=np.float64), drawing, t, likelihood_temperature=1.0)
         np.testing.assert_allclose(shown, softmax(np.log(as_trained) / t, dtype=np.float64), rtol=1e-9)
+        # Without a likelihood T of its own, the shown T is the likelihood's: the boost as it was.
+        unscaled = layer.adjust(softmax(logits / t, dtype=np.float64), drawing)
+        np.testing.assert_allclose(layer.adjust(softmax(logits / t, dtype=np.float64), drawing, t), unscaled)
 
 
 def test_corrected_characters_compete_only_for_drawings_that_resemble_one_of_them():
@@ -260,7 +263,7 @@ def test_corrections_make_a_held_out_writer_read_right_without_hurting_other_cha
     probs, embedding = cnn.predict_proba_and_embedding(draw(tests))
     truth = np.array([cnn.class_names.index(c) for c in tests])
     taught = np.isin(list(tests), misread)
-    before, after = probs.argmax(axis=1) == truth, layer.adjust(probs, embedding, cnn.temperature).argmax(axis=1) == truth
+    before, after = probs.argmax(axis=1) == truth, layer.adjust_for(cnn, probs, embedding).argmax(axis=1) == truth
     assert after[taught].sum() >= before[taught].sum() + 2, (before[taught], after[taught])
     assert after[~taught].sum() >= before[~taught].sum(), (before[~taught], after[~taught])
 

@@ -106,8 +106,15 @@ def test_a_softened_file_says_so_in_its_report(tmp_path):
     assert section["sets"]["calibration"]["after"]["mean_confidence_wrong"] <= 0.64
     assert section["sets"]["calibration"]["after"]["ece"] <= 0.05
     assert "raised" in section["method"]
-    assert OnnxModel(path).temperature == pytest.approx(section["temperature"])
+    model = OnnxModel(path)
+    assert model.temperature == pytest.approx(section["temperature"])
+    assert model.likelihood_temperature == pytest.approx(section["likelihood_temperature"])
     assert load_report(report_path(path))["calibration"]["rule"] == "softened"
+    # Calibrated again for likelihood alone: one temperature, and the second key goes.
+    calibrate_file(path, noisy_set(1), wrong_limit=1.0, progress=None)
+    keys = [p.key for p in onnx.load(str(path)).metadata_props]
+    assert keys.count("temperature") == 1 and "likelihood_temperature" not in keys
+    assert OnnxModel(path).likelihood_temperature == OnnxModel(path).temperature
 
 
 def test_calibrating_a_file_softens_it_and_keeps_everything_else(tmp_path):

@@ -106,7 +106,7 @@ def learnable(panel: WritePanel, seed: int, char: str) -> bool:
     if char in [model.class_names[i] for i in probs[2:].argmax(axis=1)]:
         return False
     layer = PersonalLayer.fit(embeddings[1:2], [char], model.class_names, origin=embeddings[0])
-    return all(model.class_names[i] == char for i in layer.adjust(probs[2:], embeddings[2:], model.temperature).argmax(axis=1))
+    return all(model.class_names[i] == char for i in layer.adjust_for(model, probs[2:], embeddings[2:]).argmax(axis=1))
 
 
 @pytest.fixture

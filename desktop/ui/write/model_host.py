@@ -199,7 +199,7 @@ class ModelHost(ModelWorker):
             probs, embedding = model.predict_proba(batch), None
         if layer is None:
             return ModelAnswer.of_model(probs, features)
-        adjusted = np.asarray(layer.adjust(probs, embedding, model.temperature), dtype=np.float32)
+        adjusted = np.asarray(layer.adjust_for(model, probs, embedding), dtype=np.float32)
         model_top = int(np.argmax(probs[0]))
         return ModelAnswer(adjusted, features, model_top, int(np.argmax(adjusted[0])) != model_top)
 
