@@ -29,6 +29,10 @@ from desktop.core import framing  # noqa: E402
 from desktop.core.onnx_model import OnnxModel  # noqa: E402
 
 SIZE = 100
+#: Distinct faces the published figures use (assets/models/README.md), and the Debian packages
+#: that give them beside fonts-noto-cjk.
+PUBLISHED_FACES = 8
+MORE_FONTS = "fonts-arphic-ukai fonts-arphic-uming fonts-wqy-zenhei fonts-wqy-microhei"
 #: Family tags of a collection's other locales, whose glyph forms are not simplified Chinese.
 OTHER_LOCALES = (" JP", " KR", " TC", " HK", " TW")
 
@@ -112,7 +116,11 @@ def main(argv=None) -> int:
             print(f"  {name:<34} n={r['n']:<4} top-1 {r['top1_hits'] / r['n']:6.1%}  top-5 {r['top5_hits'] / r['n']:6.1%}"
                   + (f"  ({'; '.join(r['misses'])})" if args.misses and r["misses"] else ""))
         if n:
-            print(f"  {'all faces':<34} n={n:<4} top-1 {top1 / n:6.1%}  top-5 {top5 / n:6.1%}")
+            print(f"  {'all faces':<34} n={n:<4} top-1 {top1 / n:6.1%}  top-5 {top5 / n:6.1%}  "
+                  f"({len(seen)} distinct faces)")
+        if not args.font and len(seen) < PUBLISHED_FACES:
+            print(f"  only {len(seen)} distinct faces, not comparable with the published figures' "
+                  f"{PUBLISHED_FACES}: install {MORE_FONTS}")
     return 0
 
 
