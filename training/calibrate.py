@@ -42,11 +42,11 @@ T_RANGE = (0.01, 100.0)
 #: Seeds of the two writer sets: the training data of the shipped models uses seeds 0..N of
 #: :func:`training.synth.write_dataset`; the writer stream with these seeds draws other writers.
 CALIBRATION_SEED = 7_000
+EVALUATION_SEED = 8_000
 #: The most the wrong answers of the calibration set may be shown at, on average (1: never soften).
 WRONG_LIMIT = 0.60
 #: Softening stops short of this expected calibration error on the calibration set.
 ECE_LIMIT = 0.05
-EVALUATION_SEED = 8_000
 _BATCH = 256
 _GOLDEN = (math.sqrt(5) - 1) / 2
 
@@ -264,11 +264,10 @@ def write_temperature(path: str | Path, temperature: float, likelihood: float | 
     wanted = {META_TEMPERATURE: repr(float(temperature))}
     if likelihood is not None and likelihood != temperature:
         wanted[META_LIKELIHOOD_TEMPERATURE] = repr(float(likelihood))
-    kept = [(p.key, p.value) for p in proto.metadata_props if p.key != META_LIKELIHOOD_TEMPERATURE or p.key in wanted]
+    kept = [(p.key, p.value) for p in proto.metadata_props
+            if p.key not in (META_TEMPERATURE, META_LIKELIHOOD_TEMPERATURE)]
     del proto.metadata_props[:]
-    for key, value in kept:
-        proto.metadata_props.add(key=key, value=wanted.pop(key, value))
-    for key, value in wanted.items():
+    for key, value in [*kept, *wanted.items()]:
         proto.metadata_props.add(key=key, value=value)
     with atomic_path(path) as temp:
         onnx.save(proto, str(temp))

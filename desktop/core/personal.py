@@ -330,15 +330,12 @@ class PersonalLayer:
                              f"has {vectors.shape[-1]} (fit it again for this model)")
         return _unit(vectors - self._origin) @ self._prototypes.T
 
-    def adjust(self, probs: np.ndarray, embedding: np.ndarray, temperature: float = 1.0,
-               likelihood_temperature: float | None = None) -> np.ndarray:
+    def adjust(self, probs: np.ndarray, embedding: np.ndarray, boost_scale: float = 1.0) -> np.ndarray:
         """probs ``[C]`` or ``[N, C]`` with embedding ``[D]`` or ``[N, D]`` -> adjusted probabilities,
         the same shape and type, each row summing to 1. An empty layer returns them unchanged.
 
-        ``temperature``: the T the probabilities are shown at (softmax(logits / T)), and
-        ``likelihood_temperature`` the model's T fitted for likelihood alone (default: the same).
-        The boost is in units of log-probabilities at the likelihood's T, one scale for every model,
-        so the T the percentages are shown at never changes which answer the layer puts first."""
+        ``boost_scale`` converts the boost (in log-probabilities at the model's likelihood T) to the
+        log-probabilities given: likelihood T / the T they are shown at (see :meth:`adjust_for`)."""
         p = np.asarray(probs)
         if not self._count:
             return p.copy()
@@ -351,7 +348,7 @@ class PersonalLayer:
         boost = MAX_BOOST * np.maximum(similarity - RESEMBLANCE, 0.0) / (1.0 - RESEMBLANCE)
         best = similarity.max(axis=1, keepdims=True)
         boost -= RIVAL_PENALTY * (best > RESEMBLANCE) * (best - similarity)
-        boost *= (likelihood_temperature or temperature) / temperature
+        boost *= boost_scale
         scores = np.log(np.clip(rows, 1e-45, None))
         scores[:, self._classes] += boost
         scores -= scores.max(axis=1, keepdims=True)
@@ -361,8 +358,10 @@ class PersonalLayer:
         return out[0] if p.ndim == 1 else out
 
     def adjust_for(self, model, probs: np.ndarray, embedding: np.ndarray) -> np.ndarray:
-        """:meth:`adjust` for probabilities ``model`` (an ``OnnxModel``) gave, at its temperatures."""
-        return self.adjust(probs, embedding, model.temperature, model.likelihood_temperature)
+        """:meth:`adjust` for probabilities ``model`` (an ``OnnxModel``) gave. The boost is in
+        log-probabilities at its likelihood T, one scale for every model, so the T its percentages
+        are shown at never changes which answer the layer puts first."""
+        return self.adjust(probs, embedding, model.likelihood_temperature / model.temperature)
 
 
 def fit_personal_layer(model, samples: PersonalSamples) -> PersonalLayer:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -195,11 +196,13 @@ def test_a_resemblance_moves_an_answer_as_far_whatever_temperature_shows_it():
     logits, drawing = np.array([2.0, 0.5, 0.2]), own + rng.normal(0, 0.05, 16)
     as_trained = layer.adjust(softmax(logits, dtype=np.float64), drawing)
     for t in (0.7, 1.6):
-        shown = layer.adjust(softmax(logits / t, dtype=np.float64), drawing, t, likelihood_temperature=1.0)
+        model = SimpleNamespace(temperature=t, likelihood_temperature=1.0)
+        shown = layer.adjust_for(model, softmax(logits / t, dtype=np.float64), drawing)
         np.testing.assert_allclose(shown, softmax(np.log(as_trained) / t, dtype=np.float64), rtol=1e-9)
         # Without a likelihood T of its own, the shown T is the likelihood's: the boost as it was.
         unscaled = layer.adjust(softmax(logits / t, dtype=np.float64), drawing)
-        np.testing.assert_allclose(layer.adjust(softmax(logits / t, dtype=np.float64), drawing, t), unscaled)
+        plain = SimpleNamespace(temperature=t, likelihood_temperature=t)
+        np.testing.assert_allclose(layer.adjust_for(plain, softmax(logits / t, dtype=np.float64), drawing), unscaled)
 
 
 def test_corrected_characters_compete_only_for_drawings_that_resemble_one_of_them():
