@@ -123,6 +123,19 @@ def _name_batch_dimension(onnx_model) -> None:
             dims[0].dim_param = _BATCH_DIM
 
 
+def scaled_difference(actual: np.ndarray, expected: np.ndarray) -> float:
+    """The largest ``|actual - expected|``, divided by the largest ``|expected|`` when that exceeds 1.
+
+    float32 rounds in proportion to a value's size: a model whose logits reach 40 differs from its
+    own conversion by about 1e-4 in the last places, where one whose logits stay near 1 differs by
+    1e-6. Scaled, one tolerance fits both and still refuses a wrong conversion (NaN included)."""
+    expected = np.asarray(expected, dtype=np.float64)
+    if expected.size == 0:
+        return 0.0
+    scale = max(1.0, float(np.max(np.abs(expected))))
+    return float(np.max(np.abs(np.asarray(actual, dtype=np.float64) - expected))) / scale
+
+
 def _largest_difference(keras_outputs: dict[str, np.ndarray], onnx_file: Path, images: np.ndarray) -> tuple[float, str]:
     import onnxruntime as ort
 
@@ -132,7 +145,7 @@ def _largest_difference(keras_outputs: dict[str, np.ndarray], onnx_file: Path, i
     if sorted(names) != sorted(keras_outputs):
         raise ExportError(f"the ONNX outputs {names} differ from the expected {sorted(keras_outputs)}")
     onnx_outputs = dict(zip(names, session.run(names, {_input_name(session): images})))
-    diffs = {n: float(np.max(np.abs(onnx_outputs[n] - np.asarray(keras_outputs[n])))) for n in names}
+    diffs = {n: scaled_difference(onnx_outputs[n], keras_outputs[n]) for n in names}
     worst = max(diffs, key=diffs.get)
     return diffs[worst], worst
 
@@ -171,12 +184,12 @@ def check_cam_outputs(model, onnx_file: Path, images: np.ndarray, *, final: Path
     with tf.GradientTape(persistent=True) as tape:
         activations, logits = probe(tf.constant(images), training=False)
         targets = [tf.reduce_sum(logits[:, k]) for k in classes]
-    differences = {CAM_FEATURES: float(np.max(np.abs(features - activations.numpy())))}
+    differences = {CAM_FEATURES: scaled_difference(features, activations.numpy())}
     per_image = np.broadcast_to(weights, (len(images), *weights.shape[-2:]))
     worst = 0.0
     for k, target in zip(classes, targets):
         gradient = tape.gradient(target, activations).numpy().mean(axis=(1, 2))
-        worst = max(worst, float(np.max(np.abs(per_image[:, k] - gradient))))
+        worst = max(worst, scaled_difference(per_image[:, k], gradient))
     del tape
     differences[CAM_WEIGHTS] = worst
     name = max(differences, key=differences.get)
@@ -211,7 +224,7 @@ def check_embedding_output(model, onnx_file: Path, images: np.ndarray, *, final:
     if embedding.shape != expected.shape:
         raise ExportError(f"{final}: not written, {EMBEDDING} has shape {list(embedding.shape)} but the final dense "
                           f"layer reads {list(expected.shape)}")
-    difference = float(np.max(np.abs(embedding - expected)))
+    difference = scaled_difference(embedding, expected)
     if not difference <= tolerance:
         raise ExportError(f"{final}: not written, {EMBEDDING} differs from Keras by {difference:.3g} "
                           f"(tolerance {tolerance:g}, {len(images)} check images)")
@@ -254,7 +267,8 @@ def export_onnx(
 
     onnxruntime runs ``check_images`` (random grey images when None) and the export is refused
     with :class:`ExportError` -- leaving no file behind -- when any output differs from Keras by
-    more than ``tolerance``. With ``report`` the sidecar ``<model>.report.json`` is written too,
+    more than ``tolerance`` (a share of the output's largest magnitude when that exceeds 1:
+    :func:`scaled_difference`). With ``report`` the sidecar ``<model>.report.json`` is written too,
     its ``size_bytes`` set to the ONNX file's size. With ``cam`` a logits model whose head allows
     it gets the contract's CAM outputs (see :mod:`desktop.core.cam_graph`), checked against
     TensorFlow's gradients.

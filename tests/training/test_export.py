@@ -176,6 +176,19 @@ def test_failed_parity_leaves_no_file(logistic, tmp_path):
     assert not report_path(target).exists()
 
 
+def test_parity_is_measured_against_the_outputs_size():
+    """float32 rounds in proportion to size: 1.07e-4 on logits reaching 40 (a 6-epoch 3,755-class model's
+    export) is rounding, 1e-2 on values near 1 is a wrong conversion, NaN is never close."""
+    from training.export import scaled_difference
+
+    logits = np.array([[40.0, -12.0, 3.0]], np.float32)
+    assert scaled_difference(logits + np.float32(1.07e-4), logits) < 1e-5
+    small = np.array([[0.5, -0.25]], np.float32)
+    assert scaled_difference(small + np.float32(1e-2), small) == pytest.approx(1e-2, rel=1e-3)  # below 1: absolute
+    assert not scaled_difference(np.array([np.nan, 0.0]), np.array([1.0, 0.0])) <= 1e-4
+    assert scaled_difference(np.empty((0, 3)), np.empty((0, 3))) == 0.0
+
+
 def test_sidecar_report_is_written_with_file_size(logistic, check_images, tmp_path):
     report = {"schema": 1, "model": {"name": "logistic"}, "class_names": CLASSES, "size_bytes": None}
     path = export(logistic, tmp_path / "with_report.onnx", check_images=check_images[:10], report=report)
