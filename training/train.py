@@ -13,6 +13,7 @@ command again after a crash continues from the last finished epoch.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -53,8 +54,14 @@ class TrainSettings:
 def make_strategy(name: str):
     """``tf.distribute`` strategy by name; ``mirrored`` spans every visible CPU/GPU device.
 
-    ``multiworker`` is the process's one :func:`multi_worker_strategy`.
+    ``multiworker`` is the process's one :func:`multi_worker_strategy`. ``none`` under another Keras
+    backend than TensorFlow (``KERAS_BACKEND=jax`` on an accelerator machine without TensorFlow) is
+    a strategy whose scope does nothing, so a resumable build can train there.
     """
+    import keras
+
+    if name == "none" and keras.backend.backend() != "tensorflow":
+        return _NoStrategy()
     import tensorflow as tf
 
     if name == "none":
@@ -79,6 +86,13 @@ def multi_worker_strategy():
     import tensorflow as tf
 
     return tf.distribute.MultiWorkerMirroredStrategy()
+
+
+class _NoStrategy:
+    """One process on the default device of a backend other than TensorFlow."""
+
+    def scope(self):
+        return contextlib.nullcontext()
 
 
 @dataclass(frozen=True)

@@ -115,11 +115,14 @@ def draw_splits(spec: VocabularyModel, data_dir: Path, *, workers: int | None = 
 
 def build_vocabulary_model(spec: VocabularyModel, runs: str | Path, out: str | Path, *,
                            workers: int | None = None, stop_after: int | None = None,
-                           calibrate: bool = True, strategy: str = "none") -> dict[str, Any]:
+                           calibrate: bool = True, strategy: str = "none", train_only: bool = False) -> dict[str, Any]:
     """Draw, train (resumably), evaluate, export and calibrate ``spec``; the build's figures.
 
     ``stop_after`` ends the call after that many epochs in total without exporting (as a stop
-    would; the next call continues). ``strategy="multiworker"`` trains on the cluster in
+    would; the next call continues). ``train_only`` ends it after the last epoch, before anything
+    that needs TensorFlow: an accelerator machine can train under another Keras backend
+    (``KERAS_BACKEND=jax``), and the same call without it, where TensorFlow is, continues from the
+    copied run folder to evaluate, export and calibrate. ``strategy="multiworker"`` trains on the cluster in
     ``TF_CONFIG``, the same call on every worker: each draws the samples and keeps its checkpoints
     in a folder of its own (the chief ``<runs>/<name>``, worker n ``<runs>/<name>.worker-<n>``), and
     only the chief evaluates, exports and calibrates; the others return their weights' fingerprint.
@@ -139,13 +142,14 @@ def build_vocabulary_model(spec: VocabularyModel, runs: str | Path, out: str | P
     model, history = fit_resumable(lambda: models.build(spec.model, len(chars), spec.channels), splits["train"],
                                    splits["validation"], run_dir, spec.fit, key=key, stop_after=stop_after,
                                    strategy=strategy)
-    if history["stopped_epoch"] < spec.fit.epochs:
-        return {"stopped_after_epoch": history["stopped_epoch"]}
-    if spec.polish is not None:
+    epochs = spec.fit.epochs
+    if spec.polish is not None and history["stopped_epoch"] >= epochs:
         model, history = _polish(spec, splits, run_dir, key, history, stop_after=stop_after, strategy=strategy)
-        if history["stopped_epoch"] < spec.fit.epochs + spec.polish.epochs:
-            return {"stopped_after_epoch": history["stopped_epoch"]}
+        epochs += spec.polish.epochs
     trained = time.perf_counter()
+    if train_only or history["stopped_epoch"] < epochs:
+        return {"stopped_after_epoch": history["stopped_epoch"],
+                "minutes": {"draw": round((drawn - started) / 60, 1), "train": round((trained - drawn) / 60, 1)}}
     if spec.batch_norm_batches:
         refresh_batch_norm(model, splits["train"], spec.batch_norm_batches, spec.fit.batch_size, spec.fit.seed)
         history["batch_norm"] = (f"moving statistics re-estimated after the last epoch on {spec.batch_norm_batches} "

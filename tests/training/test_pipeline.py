@@ -102,6 +102,7 @@ def test_build_assets_end_to_end_on_a_tiny_dataset(tmp_path):
         (["export", "--run", "{tmp}", "--out", "{tmp}/x.onnx"], "no trained model"),
         (["build-assets", "--models", "casia55-huge"], "casia55-huge"),
         (["build-assets", "--strategy", "multiworker"], "one machine"),
+        (["build-assets", "--train-only"], "in one go"),
     ],
 )
 def test_cli_errors_are_one_clear_line(argv, message, dataset, tmp_path, capsys):

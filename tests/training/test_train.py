@@ -100,6 +100,22 @@ def test_mirrored_strategy_on_two_logical_cpus(tmp_path):
     assert (tmp_path / "run" / "model.keras").is_file()
 
 
+def test_without_tensorflow_as_backend_a_single_process_needs_no_tensorflow_strategy(monkeypatch):
+    """An accelerator machine may train under another Keras backend (``KERAS_BACKEND=jax``) with no
+    TensorFlow installed: the resumable builds' strategy "none" must then not be TensorFlow's. CI has
+    only TensorFlow, so only the backend's name changes here."""
+    import keras
+
+    from training.train import make_strategy
+
+    assert "tensorflow" in type(make_strategy("none")).__module__  # under TensorFlow: its default strategy
+    monkeypatch.setattr(keras.backend, "backend", lambda: "jax")
+    strategy = make_strategy("none")
+    with strategy.scope():
+        assert keras.backend.backend() == "jax"
+    assert type(strategy).__module__ == "training.train"
+
+
 def test_streaming_training_uses_the_same_split(tmp_path):
     from training import casia
     from training.train import train_streaming

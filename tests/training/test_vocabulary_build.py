@@ -70,14 +70,18 @@ def test_a_build_stopped_after_an_epoch_continues_to_the_same_weights(unbroken, 
     resumed = tmp_path / "runs" / SPEC.name
     shutil.copytree(run_dir / "data", resumed / "data")  # the drawing is resumable too (tested in test_writer_pool)
     stopped = build_vocabulary_model(SPEC, tmp_path / "runs", tmp_path / "models", workers=1, stop_after=1)
-    assert stopped == {"stopped_after_epoch": 1}
+    assert stopped["stopped_after_epoch"] == 1
     assert not (tmp_path / "models").exists()
     state = json.loads((resumed / "checkpoint" / "state.json").read_text(encoding="utf-8"))
     assert state["epochs_done"] == 1
     # stopped again after the main epochs: the polish has not started
-    assert build_vocabulary_model(SPEC, tmp_path / "runs", tmp_path / "models", workers=1,
-                                  stop_after=2) == {"stopped_after_epoch": 2}
+    stopped = build_vocabulary_model(SPEC, tmp_path / "runs", tmp_path / "models", workers=1, stop_after=2)
+    assert stopped["stopped_after_epoch"] == 2
     assert not (resumed / "polish" / "checkpoint").exists()
+    # train only (as an accelerator without TensorFlow would): every epoch, the polish too, nothing exported
+    trained = build_vocabulary_model(SPEC, tmp_path / "runs", tmp_path / "models", workers=1, train_only=True)
+    assert trained["stopped_after_epoch"] == 3 and set(trained["minutes"]) == {"draw", "train"}
+    assert not (tmp_path / "models").exists() and not (resumed / "model.keras").exists()
     build_vocabulary_model(SPEC, tmp_path / "runs", tmp_path / "models", workers=1, calibrate=False)
     one_run = keras.models.load_model(run_dir / "model.keras").get_weights()
     three_runs = keras.models.load_model(resumed / "model.keras").get_weights()

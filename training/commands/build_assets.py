@@ -88,6 +88,11 @@ def configure(p) -> None:
     p.add_argument("--strategy", choices=("none", "multiworker"), default="none",
                    help="'multiworker' trains the stroke model or --vocabulary's model on the cluster in TF_CONFIG "
                         "(the same command on every machine; resumable on each)")
+    p.add_argument("--train-only", action="store_true",
+                   help="with --vocabulary or --models casia55-online: draw and train (resumably), then stop before "
+                        "evaluating and exporting. For a machine that trains under another Keras backend "
+                        "(KERAS_BACKEND=jax on an accelerator without TensorFlow): copy the run folder back and run "
+                        "the same command without --train-only to evaluate, export and calibrate")
     p.add_argument("--workers", type=int, default=None,
                    help="processes drawing the writers' samples (default: one per core)")
     p.add_argument("--reports-only", action="store_true",
@@ -114,6 +119,9 @@ def run(args) -> int:
     if args.strategy == "multiworker" and set(wanted_models(args)) != {ONLINE_NAME}:
         raise TrainingError("--strategy multiworker trains the stroke model (--models casia55-online) or "
                             "--vocabulary's model; the other course models train on one machine")
+    if args.train_only and set(wanted_models(args)) != {ONLINE_NAME}:
+        raise TrainingError("--train-only stops the stroke model's build (--models casia55-online) or "
+                            "--vocabulary's; the other course models train and export in one go")
     wanted = wanted_models(args)
     unknown = [m for m in wanted if m not in SHIPPED and m != ONLINE_NAME]
     if unknown:
@@ -164,8 +172,8 @@ def _build_vocabulary(args) -> int:
     spec = quick(spec) if args.quick else spec
     runs = Path(args.runs)
     out = Path(args.out) if args.out else assets_dir() / "models"
-    figures = build_vocabulary_model(spec, runs, out, workers=args.workers,
-                                     calibrate=args.calibration_samples > 0, strategy=args.strategy)
+    figures = build_vocabulary_model(spec, runs, out, workers=args.workers, calibrate=args.calibration_samples > 0,
+                                     strategy=args.strategy, train_only=args.train_only)
     print(f"\nbuilt {spec.name}: {json.dumps(figures, ensure_ascii=False)}")
     return 0
 
@@ -202,8 +210,12 @@ def _build_online(args, runs: Path, out: Path) -> dict | None:
     spec = online_spec(args.writers, args.epochs or ONLINE_EPOCHS, args.test, args.calibration_samples, args.quick)
     print(f"\n== {spec.name}: training {spec.model} on ink + 8 pen-direction channels ==")
     figures = build_vocabulary_model(spec, runs, out, workers=args.workers, calibrate=args.calibration_samples > 0,
-                                     strategy=args.strategy)
+                                     strategy=args.strategy, train_only=args.train_only)
     if "worker" in figures:  # another worker of a cluster: the chief writes the model
+        return None
+    if "metrics" not in figures and args.train_only:
+        print(f"{spec.name}: trained {figures['stopped_after_epoch']} epochs in {figures['minutes']} min; "
+              f"run the same command without --train-only to evaluate, export and calibrate")
         return None
     if "metrics" not in figures:  # stopped: the same command continues
         raise SystemExit(f"{spec.name} stopped after epoch {figures['stopped_after_epoch']}")
