@@ -160,22 +160,27 @@ def build_vocabulary_model(spec: VocabularyModel, runs: str | Path, out: str | P
     if not role.is_chief:  # the chief's run is the build; this worker's copy of the data and checkpoints goes
         shutil.rmtree(run_dir, ignore_errors=True)
         return {"worker": role.index, "fingerprint": weights_fingerprint(model, trainable_only=True)}
+    figures = _finish(spec, run_dir, model, history, splits, Path(out), calibrate=calibrate)
+    figures["minutes"] = {"draw": round((drawn - started) / 60, 1), "train": round((trained - drawn) / 60, 1),
+                          "total": round((time.perf_counter() - started) / 60, 1)}
+    return figures
+
+
+def _finish(spec: VocabularyModel, run_dir: Path, model, history: dict[str, Any], splits: dict[str, CharacterData],
+            out: Path, *, calibrate: bool) -> dict[str, Any]:
+    """The trained run's files, report, ONNX export and calibration (what needs TensorFlow); their figures."""
+    chars = characters(spec)
     _save_run(run_dir, model, history, spec, chars, {k: len(v) for k, v in splits.items()})
     report = evaluate_vocabulary_run(run_dir, splits)
-    onnx_path = export_vocabulary_model(run_dir, Path(out), spec)
+    onnx_path = export_vocabulary_model(run_dir, out, spec)
     calibration = None
     if calibrate and spec.calibration_per_char > 0:
         from .calibrate import calibrate_with_writers
 
         calibration = calibrate_with_writers(onnx_path, chars=chars, per_class=spec.calibration_per_char,
                                              evaluation_per_class=spec.calibration_per_char)
-    return {
-        "onnx": str(onnx_path),
-        "metrics": report["metrics"],
-        "minutes": {"draw": round((drawn - started) / 60, 1), "train": round((trained - drawn) / 60, 1),
-                    "total": round((time.perf_counter() - started) / 60, 1)},
-        "temperature": (calibration or {}).get("temperature"),
-    }
+    return {"onnx": str(onnx_path), "metrics": report["metrics"],
+            "temperature": (calibration or {}).get("temperature")}
 
 
 def run_key(spec: VocabularyModel, chars: list[str]) -> dict[str, Any]:
