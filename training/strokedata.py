@@ -48,20 +48,30 @@ def _load_bundled(char: str) -> tuple[np.ndarray, ...]:
         raise DataError(str(exc)) from exc
 
 
+@lru_cache(maxsize=None)
+def _shipped_file(char: str) -> str | None:
+    file = default_strokes_dir() / f"{char}.json"
+    return str(file) if file.is_file() else None
+
+
 def load_medians(char: str, strokes_dir: str | Path | None = None) -> list[np.ndarray]:
     """Stroke centre-lines of ``char`` in writing order, y pointing down (1024 box).
 
     From ``<char>.json`` in ``strokes_dir``; without ``strokes_dir``, from the shipped file, else
     from the shipped bundle of the GB2312 level-1 characters.
     """
+    if not strokes_dir:  # the shipped data does not change while a process runs: look its files up once
+        shipped = _shipped_file(char)
+        if shipped:
+            return [s.copy() for s in _load(shipped)]
+        if char in _bundled():
+            return [s.copy() for s in _load_bundled(char)]
     folder = Path(strokes_dir) if strokes_dir else default_strokes_dir()
     if not folder.is_dir():
         raise DataError(f"{folder}: stroke data folder not found")
     file = folder / f"{char}.json"
     if file.is_file():
         return [s.copy() for s in _load(str(file))]
-    if not strokes_dir and char in _bundled():
-        return [s.copy() for s in _load_bundled(char)]
     raise UnknownCharacterError(
         f"no stroke data for {char!r} in {folder}; point --strokes at a full copy of hanzi-writer-data"
     )

@@ -300,9 +300,14 @@ def components(strokes: Sequence[np.ndarray], size: float | None = None) -> list
             i = parent[i]
         return i
 
-    for i in range(len(dense)):
-        for j in range(i + 1, len(dense)):
-            gap = np.linalg.norm(dense[i][:, None, :] - dense[j][None, :, :], axis=2).min()
+    # each stroke against all later ones in one array step (the drawing's hottest loop was per pair)
+    points = np.concatenate(dense)
+    ends = np.cumsum([len(d) for d in dense])
+    for i in range(len(dense) - 1):
+        later = points[ends[i]:]
+        nearest = np.linalg.norm(dense[i][:, None, :] - later[None, :, :], axis=2).min(axis=0)
+        gaps = np.minimum.reduceat(nearest, ends[i:-1] - ends[i])
+        for j, gap in enumerate(gaps, start=i + 1):
             if gap < COMPONENT_GAP * size:
                 parent[root(j)] = root(i)
     groups: dict[int, list[int]] = {}

@@ -113,9 +113,10 @@ def pen_path(stroke: np.ndarray, place: Placement, min_width_px: float = 0.6) ->
     xy[:, 1] = ((stroke[:, 1] - place.y0) * place.scale + off) * ss
     widths = np.maximum(place.pen_width * np.clip(pressure_of(stroke), 0.0, 1.0), min_width_px) * ss
     fixed = np.round(xy * k).astype(np.int64)
-    points = [(int(x), int(y)) for x, y in fixed]
-    radii = [max(int(round(w / 2.0 * k)), 1) for w in widths]
-    line_widths = [max(int(round((widths[i] + widths[i + 1]) / 2.0)), 1) for i in range(len(stroke) - 1)]
+    points = list(map(tuple, fixed.tolist()))
+    # np.rint rounds half to even as round() does: the same integers, in one array step per stroke
+    radii = np.maximum(np.rint(widths / 2.0 * k), 1).astype(np.int64).tolist()
+    line_widths = np.maximum(np.rint((widths[:-1] + widths[1:]) / 2.0), 1).astype(np.int64).tolist()
     return PenPath(points, radii, line_widths)
 
 
