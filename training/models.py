@@ -149,3 +149,40 @@ def output_kind(name_or_model) -> str:
     """``logits`` or ``probabilities`` for a model name or a built model."""
     name = name_or_model if isinstance(name_or_model, str) else name_or_model.name
     return MODELS[name][1] if name in MODELS else "logits"
+
+
+def fold_batch_norm(model: "keras.Model") -> "keras.Model":
+    """``model`` with every batch normalisation folded into the convolution before it, then frozen.
+
+    Each ``<name>_bn`` after a bias-free convolution ``<name>`` becomes a shift: its scale
+    (gamma / sqrt(variance + epsilon)) multiplies the convolution's kernel, its statistics become 0 and
+    1 - epsilon, and the layer no longer trains, so the network computes the same function (up to
+    rounding) and a fine-tune changes the weights as the exported file holds them (the ONNX export folds
+    batch norm the same way). Changed in place; returned for chaining.
+    """
+    import numpy as np
+
+    for layer in model.layers:
+        conv = _conv_of(model, layer)
+        if conv is None:
+            continue
+        gamma, beta, mean, variance = layer.get_weights()
+        scale = gamma / np.sqrt(variance + layer.epsilon)
+        conv.set_weights([conv.get_weights()[0] * scale])
+        size = len(gamma)
+        layer.set_weights([np.ones(size, np.float32), (beta - mean * scale).astype(np.float32),
+                           np.zeros(size, np.float32), np.full(size, 1.0 - layer.epsilon, np.float32)])
+        layer.trainable = False
+    return model
+
+
+def _conv_of(model: "keras.Model", layer):
+    """The bias-free convolution a batch normalisation layer ``<name>_bn`` follows, if it is one."""
+    if layer.__class__.__name__ != "BatchNormalization" or not layer.name.endswith("_bn"):
+        return None
+    try:
+        conv = model.get_layer(layer.name[: -len("_bn")])
+    except ValueError:
+        return None
+    foldable = conv.__class__.__name__ == "Conv2D" and not conv.use_bias and layer.center and layer.scale
+    return conv if foldable else None
