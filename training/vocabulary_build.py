@@ -14,14 +14,15 @@ Splits: ``train`` (training-range writers), ``validation`` (other training-range
 learning curves) and ``test``: **held-out writers** (style settings outside every training range),
 the figure that says how the model copes with hands it has never seen.
 
-**Polish** (``polish=POLISH``; ``build-assets --vocabulary gb2312-1 --polish``, not the shipped
-build): after the main epochs the network trains on, with a short schedule of its own, the training writers mixed with ``neat``: careful writers close to print
-(:meth:`training.writers.WriterRanges.neat`), every image varied towards print (crisp edges, bolder,
-thinner or serif-like ink: :mod:`training.ink_augment`). The main epochs never saw a careful hand,
-and read two thirds of the characters of a bold serif font wrong. Its checkpoints are in
-``polish/checkpoint/``, so it is resumable like the rest. Polishing the previous shipped model's
-(60 per character) last checkpoint: fonts 75.3 → 83.4 %, held-out writers 88.9 → 88.4 % (``assets/models/README.md``).
-A trade, not a win on both: the shipped model is not polished.
+**Polish** (``polish=POLISH``, part of the shipped build; ``build-assets --vocabulary gb2312-1
+--no-polish`` leaves it out): the main epochs see only pens, and read print poorly (a bold serif
+face 38 %). The polish is one short epoch from the main phase's last checkpoint, with batch norm
+folded into the convolutions and frozen (:func:`training.models.fold_batch_norm`), on the first
+training writers mixed with every character printed in a few free font faces that no benchmark
+reads (:mod:`training.print_samples`). Alone it reads print far better and hurried held-out writers
+about 2 points worse; so its weights are then blended halfway back towards the main phase's
+(:func:`blend_weights`), which keeps most of both. Its checkpoints are in ``polish/checkpoint/``,
+so it is resumable like the rest. Figures: ``assets/models/README.md``.
 """
 
 from __future__ import annotations
@@ -37,16 +38,21 @@ import numpy as np
 from desktop import __version__
 
 from .data import CharacterData
+from .print_samples import PRINT_FACES, PrintFace
 from .resumable_fit import CHECKPOINT, ResumableSettings, fit_resumable, refresh_batch_norm
 
 TRAIN_SEED = 400  # apart from the course build's writers (100) and the calibration writers (7000, 8000)
 VALIDATION_SEED = 401
 TEST_SEED = 402  # held-out writers
 NEAT_SEED = 403  # the careful writers of the polish
+PRINT_SEED = 404  # the printed samples' sizes and weights
 POLISH_FOLDER = "polish"
-#: The polish: one epoch of the training writers and the careful ones, from a quarter of the main
-#: learning rate, every image varied towards print.
-POLISH = ResumableSettings(epochs=1, learning_rate=5e-4, seed=301, crisp=0.5, ink_weight=0.7)
+#: The polish: one epoch from a twentieth of the main learning rate (batch norm folded: the weights are
+#: bigger than the main phase's, so a step of the same size moves them further)
+POLISH = ResumableSettings(epochs=1, learning_rate=1e-4, seed=301)
+#: On a cluster, batches of training samples every worker re-estimates the batch-norm statistics on
+#: before the polish folds them into the weights (the same on every worker, so their weights agree)
+CLUSTER_STATISTICS_BATCHES = 20
 TRAIN_REPORT_SAMPLES = 20000  # the training-set figure is measured on this many of its samples
 
 
@@ -72,10 +78,16 @@ class VocabularyModel:
     #: batches of training samples that re-estimate the batch-norm statistics after the last epoch
     #: (:func:`training.resumable_fit.refresh_batch_norm`; 0: the moving averages as trained)
     batch_norm_batches: int = 0
-    #: careful writers per character for the polish (``neat`` split), and the polish's own schedule
-    #: (None: no polish)
-    neat_per_char: int = 20
-    polish: ResumableSettings | None = None
+    #: the polish's own schedule (None: no polish) and what it trains on: the first training writers
+    #: (per character), careful writers (per character, drawn for it: the ``neat`` split) and every
+    #: character printed ``print_variants`` times in each of ``print_faces`` (:mod:`training.print_samples`)
+    polish: ResumableSettings | None = POLISH
+    polish_writers_per_char: int = 15
+    neat_per_char: int = 0
+    print_faces: tuple[PrintFace | str, ...] = PRINT_FACES
+    print_variants: int = 1
+    #: how far the polish's weights are kept from the main phase's (:func:`blend_weights`; 1: the polish alone)
+    polish_blend: float = 0.5
 
     @property
     def channels(self) -> int:
@@ -136,6 +148,7 @@ def build_vocabulary_model(spec: VocabularyModel, runs: str | Path, out: str | P
         multi_worker_strategy()  # before TensorFlow runs anything: a cluster's collective ops need it
     role = worker_role(strategy)
     run_dir = Path(runs) / (spec.name if role.is_chief else f"{spec.name}.worker-{role.index}")
+    faces = _print_faces(spec)  # before hours of drawing and training: a missing face stops the build now
     started = time.perf_counter()
     splits = draw_splits(spec, run_dir / "data", workers=workers)
     drawn = time.perf_counter()
@@ -146,7 +159,8 @@ def build_vocabulary_model(spec: VocabularyModel, runs: str | Path, out: str | P
                                    strategy=strategy)
     epochs = spec.fit.epochs
     if spec.polish is not None and history["stopped_epoch"] >= epochs:
-        model, history = _polish(spec, splits, run_dir, key, history, stop_after=stop_after, strategy=strategy)
+        model, history = _polish(spec, splits, run_dir, key, history, stop_after=stop_after, strategy=strategy,
+                                 faces=faces)
         epochs += spec.polish.epochs
     trained = time.perf_counter()
     if train_only or history["stopped_epoch"] < epochs:
@@ -197,37 +211,102 @@ def run_key(spec: VocabularyModel, chars: list[str]) -> dict[str, Any]:
     return key
 
 
+def _prints(spec: VocabularyModel) -> bool:
+    """Whether the polish learns from printed samples (pictures: an image model's polish only)."""
+    return spec.polish is not None and spec.print_variants > 0 and bool(spec.print_faces) and spec.input_kind == "image"
+
+
+def _print_faces(spec: VocabularyModel) -> list[tuple[str, int]] | None:
+    if not _prints(spec):
+        return None
+    from .print_samples import locate_faces
+
+    return locate_faces(spec.print_faces)
+
+
+def polish_data(spec: VocabularyModel, splits: dict[str, CharacterData],
+                faces: list[tuple[str, int]] | None) -> CharacterData:
+    """What the polish trains on: the first training writers, the careful ones, and the printed samples."""
+    chars = characters(spec)
+    train = splits["train"]
+    parts = [train.subset(np.arange(min(len(train), spec.polish_writers_per_char * len(chars))))]
+    if "neat" in splits:
+        parts.append(splits["neat"])
+    if faces:
+        from .print_samples import print_samples
+
+        parts.append(print_samples(chars, faces, spec.print_variants, PRINT_SEED))
+    return CharacterData(np.concatenate([p.images for p in parts]), np.concatenate([p.labels for p in parts]),
+                         list(chars), [source for p in parts for source in p.sources])
+
+
+def polish_key(spec: VocabularyModel, key: dict[str, Any]) -> dict[str, Any]:
+    """What the polish's checkpoints depend on besides the main phase's."""
+    return {**key, "after": {"settings": asdict(spec.fit)}, "neat_per_char": spec.neat_per_char,
+            "seeds": [*key["seeds"], NEAT_SEED, PRINT_SEED], "polish_writers_per_char": spec.polish_writers_per_char,
+            "print": {"faces": [str(f) for f in spec.print_faces], "variants": spec.print_variants},
+            "blend": spec.polish_blend}
+
+
 def _polish(spec: VocabularyModel, splits: dict[str, CharacterData], run_dir: Path, key: dict[str, Any],
-            main: dict[str, Any], *, stop_after: int | None, strategy: str) -> tuple[Any, dict[str, Any]]:
+            main: dict[str, Any], *, stop_after: int | None, strategy: str,
+            faces: list[tuple[str, int]] | None) -> tuple[Any, dict[str, Any]]:
     """The polish after the main epochs (see the module's notes); the model and both phases' history.
 
-    It starts from the main phase's last checkpoint, with a new optimizer on its own schedule, and
-    keeps its checkpoints in ``polish/``: a stop during it continues there."""
+    It starts from the main phase's last checkpoint with batch norm folded and frozen
+    (:func:`training.models.fold_batch_norm`), a new optimizer on its own schedule, and keeps its
+    checkpoints in ``polish/``: a stop during it continues there."""
     import keras
 
-    mixed = splits["train"]
-    if "neat" in splits:
-        neat = splits["neat"]
-        mixed = CharacterData(np.concatenate([mixed.images, neat.images]), np.concatenate([mixed.labels, neat.labels]),
-                              list(mixed.class_names), list(mixed.sources) + list(neat.sources))
+    from .models import fold_batch_norm
+    from .train import worker_role
+
     main_model = run_dir / CHECKPOINT / f"epoch-{spec.fit.epochs}.keras"
-    polish_key = {**key, "after": {"settings": asdict(spec.fit)}, "neat_per_char": spec.neat_per_char,
-                  "seeds": [*key["seeds"], NEAT_SEED]}
     left = None if stop_after is None else max(0, stop_after - spec.fit.epochs)
-    model, polished = fit_resumable(lambda: keras.models.load_model(main_model, compile=False), mixed,
-                                    splits["validation"], run_dir / POLISH_FOLDER, spec.polish, key=polish_key,
-                                    stop_after=left, strategy=strategy)
+
+    cluster = worker_role(strategy).count > 1
+
+    def load_main():
+        model = keras.models.load_model(main_model, compile=False)
+        if cluster:  # each worker's moving statistics are its own: estimate them alike before folding them in
+            refresh_batch_norm(model, splits["train"], CLUSTER_STATISTICS_BATCHES, spec.fit.batch_size, spec.fit.seed)
+        return fold_batch_norm(model)
+
+    model, polished = fit_resumable(load_main, polish_data(spec, splits, faces), splits["validation"],
+                                    run_dir / POLISH_FOLDER, spec.polish, key=polish_key(spec, key), stop_after=left,
+                                    strategy=strategy)
+    if polished["stopped_epoch"] >= spec.polish.epochs:
+        blend_weights(model, load_main(), spec.polish_blend)
+    return model, joined_history(spec, main, polished)
+
+
+def blend_weights(polished, main, share: float) -> None:
+    """``polished``'s weights moved back towards ``main``'s: ``main + share * (polished - main)``.
+
+    The weight-space ensemble of a fine-tuned network and its start (Wortsman et al., "Robust
+    fine-tuning of zero-shot models", 2022): the blend keeps most of what the polish learnt (print)
+    and most of what the main phase knew (hurried writers), which the polished weights alone partly
+    lose. Both hold batch norm folded, so every weight blends linearly.
+    """
+    polished.set_weights([m + share * (p - m) for p, m in zip(polished.get_weights(), main.get_weights())])
+
+
+def joined_history(spec: VocabularyModel, main: dict[str, Any], polished: dict[str, Any]) -> dict[str, Any]:
+    """One history of the main epochs and the polish."""
     history = {name: list(main["history"].get(name, [])) + values for name, values in polished["history"].items()}
     val_acc = history.get("val_accuracy", [])
-    return model, {
+    return {
         **main,
         "history": history,
         "epoch_seconds": main["epoch_seconds"] + polished["epoch_seconds"],
         "best_epoch": int(np.argmax(val_acc)) + 1 if val_acc else main["stopped_epoch"],
         "stopped_epoch": spec.fit.epochs + polished["stopped_epoch"],
-        "schedule": (f"{main['schedule']}; then a polish of {spec.polish.epochs} epoch(s) on the training and "
-                     f"careful writers, every image varied towards print, cosine decay from "
-                     f"{spec.polish.learning_rate:g}"),
+        "schedule": (f"{main['schedule']}; then a polish of {spec.polish.epochs} epoch(s), batch norm folded and "
+                     f"frozen, on the first {spec.polish_writers_per_char} training writers per character"
+                     f"{' and careful writers' if spec.neat_per_char else ''}"
+                     f"{' and the characters printed in ' + str(len(spec.print_faces)) + ' font faces' if _prints(spec) else ''}, "
+                     f"cosine decay from {spec.polish.learning_rate:g}; its weights then blended "
+                     f"{spec.polish_blend:g} of the way from the main phase's"),
     }
 
 
@@ -241,8 +320,13 @@ def _save_run(run_dir: Path, model, history: dict[str, Any], spec: VocabularyMod
     from . import models
 
     drawn_as = "" if spec.input_kind == "image" else ", as ink + 8 pen-direction channels"
-    polished = (f"; polished with {spec.neat_per_char} careful writers per character (seed {NEAT_SEED})"
-                if spec.polish is not None else "")
+    polished = ""
+    if spec.polish is not None:
+        careful = f", {spec.neat_per_char} careful writers (seed {NEAT_SEED})" if spec.neat_per_char else ""
+        times = "once" if spec.print_variants == 1 else f"{spec.print_variants} times"
+        printed = (f" and every character printed {times} in each of {len(spec.print_faces)} font faces "
+                   f"(seed {PRINT_SEED})" if _prints(spec) else "")
+        polished = f"; polished on the first {spec.polish_writers_per_char} training writers per character{careful}{printed}"
     description = (f"synthetic writers over the {len(chars)} characters of vocabulary {spec.vocabulary} "
                    f"({spec.train_per_char} per character, seed {TRAIN_SEED}{drawn_as}{polished}; "
                    f"training.vocabulary_build)")

@@ -127,12 +127,14 @@ VOCABULARY_WORKER = """
 import sys
 from dataclasses import replace
 from training.resumable_fit import ResumableSettings
+from installer.bundle_spec import find_cjk_font
 from training.vocabulary_build import POLISH, VocabularyModel, build_vocabulary_model
 
 epochs, stop_after = int(sys.argv[3]), (int(sys.argv[4]) if len(sys.argv) > 4 else None)
 spec = VocabularyModel(name="tiny", limit=6, train_per_char=8, validation_per_char=2, test_per_char=1,
                        calibration_per_char=1, fit=ResumableSettings(epochs=epochs, batch_size=16, verbose=0),
-                       neat_per_char=2, polish=replace(POLISH, batch_size=16, verbose=0))
+                       neat_per_char=2, polish_writers_per_char=4, print_faces=(f"{find_cjk_font()}:2",),
+                       polish=replace(POLISH, batch_size=16, verbose=0, crisp=0.5, ink_weight=0.7))
 print(build_vocabulary_model(spec, sys.argv[1], sys.argv[2], workers=1, strategy="multiworker",
                              stop_after=stop_after), flush=True)
 """

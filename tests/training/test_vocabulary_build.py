@@ -21,14 +21,19 @@ from desktop.core.onnx_model import OnnxModel
 from desktop.core.recognition import candidates
 from desktop.core.registry import ModelRegistry
 from desktop.core.vocabulary import gb2312_level1
+from installer.bundle_spec import find_cjk_font
 from training.errors import TrainingError
 from training.resumable_fit import ResumableSettings
 from training.vocabulary_build import POLISH, VocabularyModel, build_vocabulary_model
 
 CLASSES = 24
+#: The printed samples come from the CJK face the tests' machines have (fonts-noto-cjk's Simplified
+#: Chinese face); the shipped build's faces are named by fontconfig instead (tests/training/test_print_samples.py).
+PRINTED_IN = (f"{find_cjk_font()}:2",)
 SPEC = VocabularyModel(name="hanzi-tiny", limit=CLASSES, train_per_char=6, validation_per_char=1, test_per_char=1,
                        calibration_per_char=1, fit=ResumableSettings(epochs=2, batch_size=32, verbose=0),
-                       neat_per_char=2, polish=replace(POLISH, batch_size=32, verbose=0))
+                       neat_per_char=2, polish_writers_per_char=3, print_faces=PRINTED_IN,
+                       polish=replace(POLISH, batch_size=32, verbose=0))
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +65,28 @@ def test_a_tiny_vocabulary_build_gives_a_model_the_app_runs(unbroken) -> None:
     assert (run_dir / "plots" / "learning_curves.png").is_file()
     assert sorted(p.name for p in (run_dir / "data").iterdir()) == ["neat", "test", "train", "validation"]
     assert json.loads((run_dir / "polish" / "checkpoint" / "state.json").read_text(encoding="utf-8"))["epochs_done"] == 1
-    assert "careful writers" in report["trained_on"]
+    assert "careful writers" in report["trained_on"] and "printed" in report["trained_on"]
+    # The polish trained the network with batch norm folded into the convolutions and frozen.
+    history = json.loads((run_dir / "history.json").read_text(encoding="utf-8"))
+    assert "batch norm folded" in history["schedule"]
+    polish = json.loads((run_dir / "polish" / "checkpoint" / "state.json").read_text(encoding="utf-8"))
+    # 3 training writers, 2 careful ones and 1 printed sample per character
+    assert polish["key"]["train"] == CLASSES * (3 + 2 + 1)
+
+
+def test_the_shipped_weights_blend_the_polish_with_the_main_phase(unbroken) -> None:
+    import keras
+
+    from training.models import fold_batch_norm
+
+    run_dir, _, _ = unbroken
+    main = fold_batch_norm(keras.models.load_model(run_dir / "checkpoint" / "epoch-2.keras", compile=False))
+    polished = keras.models.load_model(run_dir / "polish" / "checkpoint" / "epoch-1.keras", compile=False)
+    shipped = keras.models.load_model(run_dir / "model.keras", compile=False)
+    pairs = list(zip(main.get_weights(), polished.get_weights(), shipped.get_weights()))
+    assert any(not np.array_equal(m, p) for m, p, _ in pairs)  # the polish moved the weights
+    for m, p, s in pairs:
+        np.testing.assert_allclose(s, m + SPEC.polish_blend * (p - m), rtol=1e-6, atol=1e-6)
 
 
 def test_a_build_stopped_after_an_epoch_continues_to_the_same_weights(unbroken, tmp_path: Path) -> None:
@@ -111,7 +137,7 @@ def test_a_tiny_stroke_model_build_reads_the_pen_directions_in_the_app(tmp_path:
     spec = VocabularyModel(name="online-tiny", vocabulary="course", model="residual", limit=6, train_per_char=6,
                            validation_per_char=1, test_per_char=1, calibration_per_char=1, input_kind="strokes",
                            features=("stem_relu",), fit=ResumableSettings(epochs=1, batch_size=16, verbose=0),
-                           batch_norm_batches=2)
+                           batch_norm_batches=2, polish=None)
     figures = build_vocabulary_model(spec, tmp_path / "runs", tmp_path / "models", workers=1)
     history = json.loads((tmp_path / "runs" / "online-tiny" / "history.json").read_text(encoding="utf-8"))
     assert "re-estimated" in history["batch_norm"]

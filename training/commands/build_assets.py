@@ -81,10 +81,9 @@ def configure(p) -> None:
                    help="build the whole-vocabulary model of this vocabulary instead of the course models "
                         "(gb2312-1: the 3,755 common characters; hours on a laptop, resumable: run the same "
                         "command again to continue after a stop)")
-    p.add_argument("--polish", action="store_true",
-                   help="with --vocabulary: after the main epochs, one more on the training writers mixed with "
-                        "careful ones, every image varied towards print; builds <name>-polished beside the "
-                        "shipped model (reads printed fonts better, hurried held-out writers slightly worse)")
+    p.add_argument("--no-polish", action="store_true",
+                   help="with --vocabulary: stop after the main epochs, without the polish on printed characters "
+                        "(builds <name>-unpolished beside the shipped model, for comparison)")
     p.add_argument("--strategy", choices=("none", "multiworker"), default="none",
                    help="'multiworker' trains the stroke model or --vocabulary's model on the cluster in TF_CONFIG "
                         "(the same command on every machine; resumable on each)")
@@ -159,16 +158,15 @@ def _build_vocabulary(args) -> int:
     from desktop.core.vocabulary import VOCABULARIES
 
     from ..errors import TrainingError
-    from ..vocabulary_build import POLISH, VocabularyModel, build_vocabulary_model, quick
+    from ..vocabulary_build import VocabularyModel, build_vocabulary_model, quick
 
     if args.vocabulary != "gb2312-1":
         known = ", ".join(v for v in VOCABULARIES if v != "course")
         raise TrainingError(f"no whole-vocabulary model is built for {args.vocabulary!r}; choose {known} "
                             f"(the course characters are the default build)")
     spec = VocabularyModel()
-    if args.polish:
-        spec = replace(spec, name=f"{spec.name}-polished", title=f"{spec.title}, polished towards print",
-                       polish=POLISH)
+    if args.no_polish:
+        spec = replace(spec, name=f"{spec.name}-unpolished", title=f"{spec.title}, not polished", polish=None)
     spec = quick(spec) if args.quick else spec
     runs = Path(args.runs)
     out = Path(args.out) if args.out else assets_dir() / "models"
