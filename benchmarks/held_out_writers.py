@@ -69,7 +69,9 @@ def main(argv=None) -> int:
     for path, model in zip(args.models, models):
         images = data.images if model.input_kind == kind else data.images[..., :1]
         found = scores(model, images, data.labels)
-        print(f"  {path.name:<28} " + "  ".join(f"top-{k} {found[k]:6.1%}" for k in TOP))
+        # the count too: a share printed as 90.0 % may be 6,758 of 7,510 (89.98 %)
+        print(f"  {path.name:<28} " + "  ".join(f"top-{k} {found[k]:6.1%}" for k in TOP)
+              + f"  (top-1: {round(found[1] * len(data)):,} of {len(data):,})")
     return 0
 
 
