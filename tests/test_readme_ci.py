@@ -73,8 +73,9 @@ def test_test_command_installs_everything_and_runs_pytest_in_the_venv() -> None:
 def test_the_app_needs_no_package_the_test_command_lacks() -> None:
     app, test = apt_packages(readme_app_command()), apt_packages(readme_test_command())
     assert app <= test
-    # Only what the tests need on top: a virtual display and what PyInstaller needs for the bundle.
-    assert test - app == {"xvfb", "libpython3-dev", "binutils"}
+    # Only what the tests need on top: a virtual display, what PyInstaller needs for the bundle, and
+    # fontconfig's fc-match (the training faces of printed samples are found through it).
+    assert test - app == {"xvfb", "libpython3-dev", "binutils", "fontconfig"}
     assert ".venv/bin/pip install -e . &&" in readme_app_command()  # the app alone: no TensorFlow
 
 
