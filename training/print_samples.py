@@ -17,6 +17,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
@@ -106,16 +107,11 @@ def _draw(char: str, font_file: str, index: int, rng: np.random.Generator) -> np
     return np.clip(np.rint(framing.frame_for_model(grey)), 0, 255).astype(np.uint8)
 
 
-_FONTS: dict[tuple[str, int, int], object] = {}
-
-
+@lru_cache(maxsize=None)
 def _font(font_file: str, index: int, size: int):
     from PIL import ImageFont
 
-    key = (font_file, index, size)
-    if key not in _FONTS:
-        _FONTS[key] = ImageFont.truetype(font_file, size, index=index)
-    return _FONTS[key]
+    return ImageFont.truetype(font_file, size, index=index)
 
 
 def _has_glyphs(font_file: str, index: int) -> set[int]:
