@@ -29,7 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from desktop.core import framing  # noqa: E402
 from desktop.core.onnx_model import OnnxModel  # noqa: E402
-from training.print_samples import PRINT_FAMILIES  # noqa: E402
+from training.errors import DataError  # noqa: E402
+from training.print_samples import PRINT_FAMILIES, locate_faces  # noqa: E402
 
 SIZE = 100
 #: Distinct faces the published figures use (assets/models/README.md), and the Debian packages
@@ -103,7 +104,11 @@ def main(argv=None) -> int:
     parser.add_argument("--font", action="append", default=[], help="a font file, optionally FILE:INDEX (repeatable)")
     parser.add_argument("--misses", action="store_true", help="list every wrong prediction")
     args = parser.parse_args(argv)
-    faces = [(f.rsplit(":", 1)[0], int(f.rsplit(":", 1)[1]) if ":" in f else 0, Path(f).name) for f in args.font]
+    try:  # FILE[:INDEX] read as the printed training samples read it
+        faces = [(path, index, Path(path).name) for path, index in locate_faces(args.font)]
+    except DataError as exc:
+        print(exc)
+        return 1
     faces = faces or installed_faces()
     if not faces:
         print("no simplified-Chinese font found: install fonts-noto-cjk or give --font FILE")

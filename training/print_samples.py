@@ -86,7 +86,7 @@ def locate_faces(faces: Sequence[PrintFace | str]) -> list[tuple[str, int]]:
             located.append(file)
     if missing:
         packages = sorted({f.package for f in faces if isinstance(f, PrintFace)})
-        raise DataError("the printed samples need font faces that are not installed: " + "; ".join(missing)
+        raise DataError("these font faces are not installed: " + "; ".join(missing)
                         + (f". On Debian or Ubuntu: sudo apt-get install {' '.join(packages)}" if packages else ""))
     return located
 

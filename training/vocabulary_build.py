@@ -38,7 +38,7 @@ import numpy as np
 from desktop import __version__
 
 from .data import CharacterData
-from .print_samples import PRINT_FACES, PrintFace
+from .print_samples import PRINT_FACES, PrintFace, locate_faces, print_samples
 from .resumable_fit import CHECKPOINT, ResumableSettings, fit_resumable, refresh_batch_norm
 
 TRAIN_SEED = 400  # apart from the course build's writers (100) and the calibration writers (7000, 8000)
@@ -217,11 +217,7 @@ def _prints(spec: VocabularyModel) -> bool:
 
 
 def _print_faces(spec: VocabularyModel) -> list[tuple[str, int]] | None:
-    if not _prints(spec):
-        return None
-    from .print_samples import locate_faces
-
-    return locate_faces(spec.print_faces)
+    return locate_faces(spec.print_faces) if _prints(spec) else None
 
 
 def polish_data(spec: VocabularyModel, splits: dict[str, CharacterData],
@@ -233,8 +229,6 @@ def polish_data(spec: VocabularyModel, splits: dict[str, CharacterData],
     if "neat" in splits:
         parts.append(splits["neat"])
     if faces:
-        from .print_samples import print_samples
-
         parts.append(print_samples(chars, faces, spec.print_variants, PRINT_SEED))
     return CharacterData(np.concatenate([p.images for p in parts]), np.concatenate([p.labels for p in parts]),
                          list(chars), [source for p in parts for source in p.sources])
