@@ -21,7 +21,7 @@ folded into the convolutions and frozen (:func:`training.models.fold_batch_norm`
 training writers mixed with every character printed in a few free font faces that no benchmark
 reads (:mod:`training.print_samples`). Alone it reads print far better and hurried held-out writers
 about 2 points worse; so its weights are then blended halfway back towards the main phase's
-(:func:`blend_weights`), which keeps most of both. Its checkpoints are in ``polish/checkpoint/``,
+(:func:`training.polish.blend_weights`), which keeps most of both. Its checkpoints are in ``polish/checkpoint/``,
 so it is resumable like the rest. Figures: ``assets/models/README.md``.
 """
 
@@ -38,6 +38,7 @@ import numpy as np
 from desktop import __version__
 
 from .data import CharacterData
+from .polish import PRINT_SEED, blend_weights
 from .print_samples import PRINT_FACES, PrintFace, locate_faces, print_samples
 from .resumable_fit import CHECKPOINT, ResumableSettings, fit_resumable, refresh_batch_norm
 
@@ -45,7 +46,6 @@ TRAIN_SEED = 400  # apart from the course build's writers (100) and the calibrat
 VALIDATION_SEED = 401
 TEST_SEED = 402  # held-out writers
 NEAT_SEED = 403  # the careful writers of the polish
-PRINT_SEED = 404  # the printed samples' sizes and weights
 POLISH_FOLDER = "polish"
 #: The polish: one epoch from a twentieth of the main learning rate (batch norm folded: the weights are
 #: bigger than the main phase's, so a step of the same size moves them further)
@@ -86,7 +86,7 @@ class VocabularyModel:
     neat_per_char: int = 0
     print_faces: tuple[PrintFace | str, ...] = PRINT_FACES
     print_variants: int = 1
-    #: how far the polish's weights are kept from the main phase's (:func:`blend_weights`; 1: the polish alone)
+    #: how far the polish's weights are kept from the main phase's (:func:`training.polish.blend_weights`; 1: the polish alone)
     polish_blend: float = 0.5
 
     @property
@@ -272,17 +272,6 @@ def _polish(spec: VocabularyModel, splits: dict[str, CharacterData], run_dir: Pa
     if polished["stopped_epoch"] >= spec.polish.epochs:
         blend_weights(model, load_main(), spec.polish_blend)
     return model, joined_history(spec, main, polished)
-
-
-def blend_weights(polished, main, share: float) -> None:
-    """``polished``'s weights moved back towards ``main``'s: ``main + share * (polished - main)``.
-
-    The weight-space ensemble of a fine-tuned network and its start (Wortsman et al., "Robust
-    fine-tuning of zero-shot models", 2022): the blend keeps most of what the polish learnt (print)
-    and most of what the main phase knew (hurried writers), which the polished weights alone partly
-    lose. Both hold batch norm folded, so every weight blends linearly.
-    """
-    polished.set_weights([m + share * (p - m) for p, m in zip(polished.get_weights(), main.get_weights())])
 
 
 def joined_history(spec: VocabularyModel, main: dict[str, Any], polished: dict[str, Any]) -> dict[str, Any]:

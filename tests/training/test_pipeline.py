@@ -9,6 +9,7 @@ import pytest
 
 from desktop.core.contract import COURSE_CHARACTERS, report_path
 from desktop.core.onnx_model import OnnxModel
+from installer.bundle_spec import find_cjk_font
 from training import casia
 from training.cli import main
 
@@ -65,7 +66,7 @@ def test_build_assets_end_to_end_on_a_tiny_dataset(tmp_path):
     out = tmp_path / "models"
     assert main(["build-assets", "--data", str(tmp_path / "data"), "--runs", str(tmp_path / "runs"),
                  "--out", str(out), "--train", "5", "--test", "2", "--writers", "2", "--epochs", "1",
-                 "--calibration-samples", "2"]) == 0
+                 "--calibration-samples", "2", "--print-face", f"{find_cjk_font()}:2"]) == 0
     for name, output, train_n in (("casia55-logistic", "probabilities", 5), ("casia55-cnn", "logits", 7),
                                   ("casia55-best", "logits", 7)):
         model = OnnxModel(out / f"{name}.onnx")
@@ -77,6 +78,13 @@ def test_build_assets_end_to_end_on_a_tiny_dataset(tmp_path):
         assert run["samples"]["train"] + run["samples"]["validation"] == 55 * train_n
         assert report["calibration"]["temperature"] == model.temperature  # calibrated as it is built
         assert report["calibration"]["sets"]["held_out_writers"]["after"]["n"] == 110
+    # casia55-best alone is polished towards print; the model before the polish is kept beside it
+    runs = {name: json.loads((tmp_path / "runs" / name / "run.json").read_text(encoding="utf-8"))
+            for name in ("casia55-cnn", "casia55-best")}
+    assert "polish" not in runs["casia55-cnn"] and runs["casia55-best"]["polish"]["blend"] == 0.7
+    assert (tmp_path / "runs" / "casia55-best" / "model-main.keras").is_file()
+    best_report = json.loads(report_path(out / "casia55-best.onnx").read_text(encoding="utf-8"))
+    assert "polished towards print" in best_report["trained_on"]
     best = OnnxModel(out / "casia55-best.onnx")
     assert set(best.feature_names) == {"stem_relu", "stage1_out"} and best.has_cam  # global pooling: exact CAM
     # The stroke model: the same network on the writers' strokes, as many per character as --writers says.
