@@ -21,7 +21,7 @@ folded into the convolutions and frozen (:func:`training.models.fold_batch_norm`
 training writers mixed with every character printed in a few free font faces that no benchmark
 reads (:mod:`training.print_samples`). Alone it reads print far better and hurried held-out writers
 about 2 points worse; so its weights are then blended halfway back towards the main phase's
-(:func:`training.polish.blend_weights`), which keeps most of both. Its checkpoints are in ``polish/checkpoint/``,
+(:func:`blend_weights`), which keeps most of both. Its checkpoints are in ``polish/checkpoint/``,
 so it is resumable like the rest. Figures: ``assets/models/README.md``.
 """
 
@@ -38,7 +38,6 @@ import numpy as np
 from desktop import __version__
 
 from .data import CharacterData
-from .polish import PRINT_SEED, blend_weights
 from .print_samples import PRINT_FACES, PrintFace, locate_faces, print_samples
 from .resumable_fit import CHECKPOINT, ResumableSettings, fit_resumable, refresh_batch_norm
 
@@ -46,6 +45,7 @@ TRAIN_SEED = 400  # apart from the course build's writers (100) and the calibrat
 VALIDATION_SEED = 401
 TEST_SEED = 402  # held-out writers
 NEAT_SEED = 403  # the careful writers of the polish
+PRINT_SEED = 404  # the printed samples' sizes and weights
 POLISH_FOLDER = "polish"
 #: The polish: one epoch from a twentieth of the main learning rate (batch norm folded: the weights are
 #: bigger than the main phase's, so a step of the same size moves them further)
@@ -72,6 +72,9 @@ class VocabularyModel:
     test_per_char: int = 2
     calibration_per_char: int = 2
     limit: int | None = None  # only the first ``limit`` characters of the vocabulary (development and tests)
+    train_seed: int = TRAIN_SEED  # the training writers' stream
+    #: render the feature pictures (``<model>.features/``: one per class, so for a few classes only)
+    visualise: bool = False
     fit: ResumableSettings = field(default_factory=ResumableSettings)
     #: ``image`` (the drawing's picture) or ``strokes`` (ink + 8 pen-direction channels, a stroke model)
     input_kind: str = "image"
@@ -86,7 +89,7 @@ class VocabularyModel:
     neat_per_char: int = 0
     print_faces: tuple[PrintFace | str, ...] = PRINT_FACES
     print_variants: int = 1
-    #: how far the polish's weights are kept from the main phase's (:func:`training.polish.blend_weights`; 1: the polish alone)
+    #: how far the polish's weights are kept from the main phase's (:func:`blend_weights`; 1: the polish alone)
     polish_blend: float = 0.5
 
     @property
@@ -111,7 +114,7 @@ def draw_splits(spec: VocabularyModel, data_dir: Path, *, workers: int | None = 
 
     chars = characters(spec)
     plan = {
-        "train": (spec.train_per_char, TRAIN_SEED, None, "", WRITER_VARIATION),
+        "train": (spec.train_per_char, spec.train_seed, None, "", WRITER_VARIATION),
         "validation": (spec.validation_per_char, VALIDATION_SEED, None, "", WRITER_VARIATION),
         "test": (spec.test_per_char, TEST_SEED, WriterRanges.held_out(), ", held-out styles", WRITER_VARIATION),
     }
@@ -166,7 +169,7 @@ def build_vocabulary_model(spec: VocabularyModel, runs: str | Path, out: str | P
     if train_only or history["stopped_epoch"] < epochs:
         return {"stopped_after_epoch": history["stopped_epoch"],
                 "minutes": {"draw": round((drawn - started) / 60, 1), "train": round((trained - drawn) / 60, 1)}}
-    if spec.batch_norm_batches:
+    if spec.batch_norm_batches and spec.polish is None:  # a polish re-estimates them before folding them in
         refresh_batch_norm(model, splits["train"], spec.batch_norm_batches, spec.fit.batch_size, spec.fit.seed)
         history["batch_norm"] = (f"moving statistics re-estimated after the last epoch on {spec.batch_norm_batches} "
                                  f"batches of {spec.fit.batch_size} training samples")
@@ -188,6 +191,10 @@ def _finish(spec: VocabularyModel, run_dir: Path, model, history: dict[str, Any]
     chars = characters(spec)
     _save_run(run_dir, model, history, spec, chars, {k: len(v) for k, v in splits.items()})
     report = evaluate_vocabulary_run(run_dir, splits)
+    if spec.visualise:
+        from .visualize import visualise_run
+
+        visualise_run(run_dir)
     onnx_path = export_vocabulary_model(run_dir, out, spec)
     calibration = None
     if calibrate and spec.calibration_per_char > 0:
@@ -205,7 +212,7 @@ def run_key(spec: VocabularyModel, chars: list[str]) -> dict[str, Any]:
            # the careful writers feed only the polish, whose key names them
            "data": {k: v for k, v in asdict(spec).items()
                     if (k.endswith("per_char") and k != "neat_per_char") or k == "limit"},
-           "seeds": [TRAIN_SEED, VALIDATION_SEED]}
+           "seeds": [spec.train_seed, VALIDATION_SEED]}
     if spec.input_kind != "image":  # image builds keep the key their checkpoints were written under
         key["input_kind"] = spec.input_kind
     return key
@@ -262,8 +269,11 @@ def _polish(spec: VocabularyModel, splits: dict[str, CharacterData], run_dir: Pa
 
     def load_main():
         model = keras.models.load_model(main_model, compile=False)
-        if cluster:  # each worker's moving statistics are its own: estimate them alike before folding them in
-            refresh_batch_norm(model, splits["train"], CLUSTER_STATISTICS_BATCHES, spec.fit.batch_size, spec.fit.seed)
+        # The moving statistics may trail the last weights (spec.batch_norm_batches), and on a cluster each
+        # worker's are its own: estimate them from the weights, alike everywhere, before folding them in.
+        batches = spec.batch_norm_batches or (CLUSTER_STATISTICS_BATCHES if cluster else 0)
+        if batches:
+            refresh_batch_norm(model, splits["train"], batches, spec.fit.batch_size, spec.fit.seed)
         return fold_batch_norm(model)
 
     model, polished = fit_resumable(load_main, polish_data(spec, splits, faces), splits["validation"],
@@ -271,7 +281,22 @@ def _polish(spec: VocabularyModel, splits: dict[str, CharacterData], run_dir: Pa
                                     strategy=strategy)
     if polished["stopped_epoch"] >= spec.polish.epochs:
         blend_weights(model, load_main(), spec.polish_blend)
-    return model, joined_history(spec, main, polished)
+    history = joined_history(spec, main, polished)
+    if spec.batch_norm_batches:
+        history["batch_norm"] = (f"moving statistics re-estimated after the main epochs on {spec.batch_norm_batches} "
+                                 f"batches of {spec.fit.batch_size} training samples, then folded into the weights")
+    return model, history
+
+
+def blend_weights(polished, main, share: float) -> None:
+    """``polished``'s weights moved back towards ``main``'s: ``main + share * (polished - main)``.
+
+    The weight-space ensemble of a fine-tuned network and its start (Wortsman et al., "Robust
+    fine-tuning of zero-shot models", 2022): the blend keeps most of what the polish learnt (print)
+    and most of what the main phase knew (hurried writers), which the polished weights alone partly
+    lose. Both hold batch norm folded, so every weight blends linearly.
+    """
+    polished.set_weights([m + share * (p - m) for p, m in zip(polished.get_weights(), main.get_weights())])
 
 
 def joined_history(spec: VocabularyModel, main: dict[str, Any], polished: dict[str, Any]) -> dict[str, Any]:
@@ -311,7 +336,7 @@ def _save_run(run_dir: Path, model, history: dict[str, Any], spec: VocabularyMod
                    f"(seed {PRINT_SEED})" if _prints(spec) else "")
         polished = f"; polished on the first {spec.polish_writers_per_char} training writers per character{careful}{printed}"
     description = (f"synthetic writers over the {len(chars)} characters of vocabulary {spec.vocabulary} "
-                   f"({spec.train_per_char} per character, seed {TRAIN_SEED}{drawn_as}{polished}; "
+                   f"({spec.train_per_char} per character, seed {spec.train_seed}{drawn_as}{polished}; "
                    f"training.vocabulary_build)")
     info = {
         "model": spec.model,

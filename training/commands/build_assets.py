@@ -1,19 +1,21 @@
 """``python -m training build-assets``: reproduce the shipped character models.
 
-Synthetic handwriting (fixed seed) plus, for the CNNs, many synthetic writers' samples drawn in
-memory (fixed seed) -> the course's logistic regression, the course CNN and a compact residual
-network -> evaluation report, plots and feature visualisations -> ONNX files with sidecar reports
-(and their ``<model>.features/`` pictures) in ``assets/models/`` -> each calibrated (temperature
-scaling on other synthetic writers with fixed seeds, so a rebuild gives the same temperature).
+Synthetic handwriting (fixed seed) plus, for the course CNN, many synthetic writers' samples drawn
+in memory (fixed seed) -> the course's logistic regression and the course CNN -> evaluation
+report, plots and feature visualisations -> ONNX files with sidecar reports (and their
+``<model>.features/`` pictures) in ``assets/models/`` -> each calibrated (temperature scaling on
+other synthetic writers with fixed seeds, so a rebuild gives the same temperature).
+The two residual networks are built resumably from the writers alone (:mod:`training.vocabulary_build`,
+on a schedule of their own, batch-norm statistics re-estimated at the end): ``casia55-best`` reads
+the pictures of the same writers the course CNN learns from (their drawn blocks are shared), then is
+polished towards print; ``casia55-online``, the stroke model, reads ink + 8 pen-direction channels
+of other writers' strokes.
 ``--quick`` is the same path on a fraction of the data, for development.
-``casia55-online`` is the stroke model: the residual network reading ink + 8 pen-direction
-channels, drawn from the same writers' strokes (:mod:`training.vocabulary_build` with
-``input_kind="strokes"``, resumable like the vocabulary build).
 ``--vocabulary gb2312-1`` builds the whole-vocabulary model instead (``hanzi3755-best``, the 3,755
 GB2312 level-1 characters; :mod:`training.vocabulary_build`): resumable, so the same command run
 again after a stop continues where it stopped. ``--reports-only``
-refreshes the reports and pictures of the ONNX files already there from their training runs,
-without training, keeping their calibration section.
+refreshes the reports and pictures of the course models' ONNX files already there from their
+training runs, without training, keeping their calibration section.
 """
 
 from __future__ import annotations
@@ -25,8 +27,6 @@ from pathlib import Path
 
 from desktop.core.contract import COURSE_CHARACTERS
 
-from ..polish import PrintPolish
-
 
 @dataclass(frozen=True)
 class ShippedModel:
@@ -35,30 +35,32 @@ class ShippedModel:
     augment: bool
     features: tuple[str, ...]  # layers exposed as features_<layer> for the Write panel
     writers: bool  # trained on the synthetic writers too, with the shorter schedule that data allows
-    #: then polished towards print (training.polish; needs the writers), unless --no-polish
-    polish: PrintPolish | None = None
 
 
 #: The logistic model is the course's honest baseline: trained exactly as in the course (600
-#: images per character, no augmentation). The CNNs also see whole synthetic hands
+#: images per character, no augmentation). The course CNN also sees whole synthetic hands
 #: (training/writers.py), which real hurried writing needs.
 SHIPPED = {
     "casia55-logistic": ShippedModel("logistic", "Logistic regression (55 characters)", False, (), writers=False),
     "casia55-cnn": ShippedModel("cnn", "Course CNN (55 characters)", True, ("conv1", "conv2"), writers=True),
-    # Polished: the writers alone read 8 unrelated font faces 95.7 %; polished and blended 0.7, 97.95-98.41 %
-    # over three polish seeds, held-out writers unchanged (assets/models/README.md)
-    "casia55-best": ShippedModel("residual", "Residual CNN (55 characters)", True, ("stem_relu", "stage1_out"),
-                                 writers=True, polish=PrintPolish()),
 }
-#: The stroke model (Write panel and ``recognize`` on stroke files): the residual network above on
-#: ink + 8 pen-direction channels, trained on the writers only, resumably (training.vocabulary_build).
+#: The residual networks, built resumably (training.vocabulary_build) from the writers alone: the
+#: image model (the app's default for pictures) and the stroke model (Write panel and ``recognize``
+#: on stroke files), the same network on ink + 8 pen-direction channels.
+BEST_NAME = "casia55-best"
 ONLINE_NAME = "casia55-online"
-ONLINE_PER_CHAR = 2000  # the writers' samples per character, as the image CNNs get
-ONLINE_EPOCHS = 8
-ONLINE_BATCH_NORM_BATCHES = 200  # batches that re-estimate the batch-norm statistics after training
+RESUMABLE = (BEST_NAME, ONLINE_NAME)
+RESIDUAL_MODEL, RESIDUAL_FEATURES = "residual", ("stem_relu", "stage1_out")
+#: Epochs of each (cosine learning rate); the image model trained 13 epochs with early stopping before,
+#: on 1.3 times the images (the course's too), and kept the 9th
+RESUMABLE_EPOCHS = {BEST_NAME: 6, ONLINE_NAME: 8}
+BATCH_NORM_BATCHES = 200  # batches that re-estimate the batch-norm statistics after training
 DATA_SEED = 0
-WRITERS_SEED = 100  # apart from the calibration writers' seeds (7000, 8000)
-#: Epochs, early-stopping patience and learning-rate patience for models trained on the writers:
+WRITERS_SEED = 100  # the course CNN's and casia55-best's writers, apart from the calibration writers' (7000, 8000)
+#: casia55-best's polish towards print (as hanzi3755-best's; assets/models/README.md): the first 150 writers per
+#: character and every character printed 10 times in each training face, one epoch, blended 0.7 of the way back
+BEST_POLISH = {"polish_writers_per_char": 150, "print_variants": 10, "polish_blend": 0.7}
+#: Epochs, early-stopping patience and learning-rate patience for the course CNN trained on the writers:
 #: an epoch there is five times the course's, so fewer are needed.
 WRITER_SCHEDULE = (14, 4, 2)
 #: --quick: images per character (training, test, writers) and at most this many epochs.
@@ -75,7 +77,7 @@ def configure(p) -> None:
                    help="synthetic writers' images per character added to the CNNs' training data (0: none)")
     p.add_argument("--epochs", type=int, default=None,
                    help=f"most epochs per model (default: 100 as in the course, {WRITER_SCHEDULE[0]} with writers)")
-    p.add_argument("--models", default=",".join([*SHIPPED, ONLINE_NAME]),
+    p.add_argument("--models", default=",".join([*SHIPPED, *RESUMABLE]),
                    help="which shipped models to build, comma-separated")
     p.add_argument("--calibration-samples", type=int, default=40,
                    help="calibration images per character, and as many held-out writers' images to check it "
@@ -94,10 +96,11 @@ def configure(p) -> None:
                    help="a face the polish prints its samples in, instead of the six it names (a fontconfig pattern "
                         "or FILE[:INDEX]; repeatable). The published figures are for those six")
     p.add_argument("--strategy", choices=("none", "multiworker"), default="none",
-                   help="'multiworker' trains the stroke model or --vocabulary's model on the cluster in TF_CONFIG "
+                   help="'multiworker' trains the residual networks (casia55-best, casia55-online) or --vocabulary's "
+                        "model on the cluster in TF_CONFIG "
                         "(the same command on every machine; resumable on each)")
     p.add_argument("--train-only", action="store_true",
-                   help="with --vocabulary or --models casia55-online: draw and train (resumably), then stop before "
+                   help="with --vocabulary or --models casia55-best,casia55-online: draw and train (resumably), then stop before "
                         "evaluating and exporting. For a machine that trains under another Keras backend "
                         "(KERAS_BACKEND=jax on an accelerator without TensorFlow): copy the run folder back and run "
                         "the same command without --train-only to evaluate, export and calibrate")
@@ -124,17 +127,17 @@ def run(args) -> int:
 
     if args.vocabulary:
         return _build_vocabulary(args)
-    if args.strategy == "multiworker" and set(wanted_models(args)) != {ONLINE_NAME}:
-        raise TrainingError("--strategy multiworker trains the stroke model (--models casia55-online) or "
-                            "--vocabulary's model; the other course models train on one machine")
-    if args.train_only and set(wanted_models(args)) != {ONLINE_NAME}:
-        raise TrainingError("--train-only stops the stroke model's build (--models casia55-online) or "
-                            "--vocabulary's; the other course models train and export in one go")
     wanted = wanted_models(args)
-    unknown = [m for m in wanted if m not in SHIPPED and m != ONLINE_NAME]
+    if args.strategy == "multiworker" and not set(wanted) <= set(RESUMABLE):
+        raise TrainingError("--strategy multiworker trains the residual networks (--models casia55-best,casia55-online) "
+                            "or --vocabulary's model; the other course models train on one machine")
+    if args.train_only and not set(wanted) <= set(RESUMABLE):
+        raise TrainingError("--train-only stops the residual networks' builds (--models casia55-best,casia55-online) "
+                            "or --vocabulary's; the other course models train and export in one go")
+    unknown = [m for m in wanted if m not in SHIPPED and m not in RESUMABLE]
     if unknown:
         raise TrainingError(f"unknown shipped model(s) {', '.join(unknown)}; "
-                            f"choose from {', '.join([*SHIPPED, ONLINE_NAME])}")
+                            f"choose from {', '.join([*SHIPPED, *RESUMABLE])}")
     if args.quick:
         args.train, args.test, args.writers = QUICK[:3]
         args.epochs = min(args.epochs or QUICK[3], QUICK[3])
@@ -142,16 +145,23 @@ def run(args) -> int:
     out = Path(args.out) if args.out else assets_dir() / "models"
     if args.reports_only:
         for name in wanted:
-            refresh_report(runs / name, data, out / f"{name}.onnx")
+            if name in SHIPPED:
+                refresh_report(runs / name, data, out / f"{name}.onnx")
+            else:
+                print(f"{name}: built resumably; its report is written as it is built")
         return 0
     started = time.perf_counter()
+    specs = {name: residual_spec(name, args) for name in RESUMABLE if name in wanted}
+    _check_print_faces(specs.values())
     image_models = [name for name in wanted if name in SHIPPED]
-    _check_print_faces(args, image_models)
-    sources = _TrainingData(args, data) if image_models else None
+    # the course CNN's writers are casia55-best's: its build reads back the blocks drawn here
+    shared = runs / specs[BEST_NAME].name / "data" / "train" if BEST_NAME in specs else None
+    sources = _TrainingData(args, data, shared) if image_models else None
     summary = {name: _build_one(name, sources, runs / name, out, args) for name in image_models}
-    online = _build_online(args, runs, out) if ONLINE_NAME in wanted else None
-    if online is not None:
-        summary[ONLINE_NAME] = online
+    for name, spec in specs.items():
+        figures = _build_resumable(spec, args, runs, out)
+        if figures is not None:
+            summary[name] = figures
     print(f"\nbuilt {', '.join(wanted)} in {(time.perf_counter() - started) / 60:.1f} min")
     for name, s in summary.items():
         print(f"  {name:<18} test accuracy {s['test']['accuracy']:.2%}  top-5 {s['test']['top5']:.2%}  "
@@ -159,14 +169,12 @@ def run(args) -> int:
     return 0
 
 
-def _check_print_faces(args, image_models: list[str]) -> None:
+def _check_print_faces(specs) -> None:
     """Stop now, naming the package to install, if a polish's face is missing (not after an hour of training)."""
-    from ..print_samples import locate_faces
+    from ..vocabulary_build import _print_faces
 
-    for name in image_models:
-        polish = SHIPPED[name].polish
-        if polish is not None and not args.no_polish and args.writers > 0:
-            locate_faces(args.print_face or polish.faces)
+    for spec in specs:
+        _print_faces(spec)
 
 
 def wanted_models(args) -> list[str]:
@@ -198,37 +206,46 @@ def _build_vocabulary(args) -> int:
     return 0
 
 
-def online_spec(writers: int = ONLINE_PER_CHAR, epochs: int = ONLINE_EPOCHS, test: int = 40, calibration: int = 40,
-                quick: bool = False):
-    """How ``casia55-online`` is built: ``writers`` samples per character as pen strokes, at most ``test``
-    held-out ones per character, ``calibration`` per character to calibrate (``quick``: another run
-    folder and file name, so a development build never meets the full build's checkpoint)."""
+def residual_spec(name: str, args):
+    """How a residual network of the course build is built (``casia55-best`` or ``casia55-online``):
+    ``args.writers`` samples per character, ``args.epochs`` (or the model's own), at most ``args.test``
+    held-out samples per character, ``args.calibration_samples`` per character to calibrate; with
+    ``args.quick`` another run folder and file name, so a development build never meets the full
+    build's checkpoint."""
     from ..resumable_fit import ResumableSettings
-    from ..vocabulary_build import VocabularyModel
+    from ..vocabulary_build import POLISH, VocabularyModel
 
-    fit = ResumableSettings(epochs=epochs)
+    writers = args.writers
+    fit = ResumableSettings(epochs=args.epochs or RESUMABLE_EPOCHS[name])
     steps = -(-writers * len(COURSE_CHARACTERS) // fit.batch_size)
-    return VocabularyModel(
-        name=ONLINE_NAME + ("-quick" if quick else ""), vocabulary="course", model=SHIPPED["casia55-best"].model,
-        title="Residual CNN on pen strokes (55 characters)", features=SHIPPED["casia55-best"].features,
-        train_per_char=writers, validation_per_char=max(1, min(20, writers // 10)), test_per_char=max(1, min(40, test)),
-        calibration_per_char=calibration, input_kind="strokes", fit=fit, polish=None, neat_per_char=0,
+    common = dict(
+        name=name + ("-quick" if args.quick else ""), vocabulary="course", model=RESIDUAL_MODEL,
+        features=RESIDUAL_FEATURES, train_per_char=writers, validation_per_char=max(1, min(20, writers // 10)),
+        test_per_char=max(1, min(40, args.test)), calibration_per_char=args.calibration_samples, fit=fit,
+        neat_per_char=0,
         # Without it the moving averages trail the weights so far that inference mode reads 32 % of the
         # validation writers at epoch 3 (98 % with the statistics re-estimated).
-        batch_norm_batches=min(ONLINE_BATCH_NORM_BATCHES, steps))
+        batch_norm_batches=min(BATCH_NORM_BATCHES, steps))
+    if name == ONLINE_NAME:
+        return VocabularyModel(title="Residual CNN on pen strokes (55 characters)", input_kind="strokes", polish=None,
+                               **common)
+    polish = None if args.no_polish else POLISH
+    faces = {"print_faces": tuple(args.print_face)} if args.print_face else {}
+    return VocabularyModel(title="Residual CNN (55 characters)", input_kind="image", train_seed=WRITERS_SEED,
+                           polish=polish, visualise=True, **BEST_POLISH, **faces, **common)
 
 
-def _build_online(args, runs: Path, out: Path) -> dict | None:
-    """Draw, train (resumably), evaluate, export and calibrate the stroke model; its summary line's figures
+def _build_resumable(spec, args, runs: Path, out: Path) -> dict | None:
+    """Draw, train (resumably), evaluate, export and calibrate a residual network; its summary line's figures
     (None when it is skipped: it learns from the writers only)."""
     from ..vocabulary_build import build_vocabulary_model
 
     if args.writers <= 0:
-        print(f"\n{ONLINE_NAME} skipped: it learns from the synthetic writers only (--writers 0)")
+        print(f"\n{spec.name} skipped: it learns from the synthetic writers only (--writers 0)")
         return None
     t = time.perf_counter()
-    spec = online_spec(args.writers, args.epochs or ONLINE_EPOCHS, args.test, args.calibration_samples, args.quick)
-    print(f"\n== {spec.name}: training {spec.model} on ink + 8 pen-direction channels ==")
+    reads = "ink + 8 pen-direction channels" if spec.input_kind == "strokes" else "pictures"
+    print(f"\n== {spec.name}: training {spec.model} on the writers' {reads} ==")
     figures = build_vocabulary_model(spec, runs, out, workers=args.workers, calibrate=args.calibration_samples > 0,
                                      strategy=args.strategy, train_only=args.train_only)
     if "worker" in figures:  # another worker of a cluster: the chief writes the model
@@ -246,11 +263,11 @@ def _build_online(args, runs: Path, out: Path) -> dict | None:
 class _TrainingData:
     """The course's synthetic dataset (written once) and the writers' samples (drawn when first needed)."""
 
-    def __init__(self, args, folder: Path):
+    def __init__(self, args, folder: Path, writers_cache: Path | None = None):
         from .. import casia
         from ..synth import write_dataset
 
-        self.folder, self.args = folder, args
+        self.folder, self.args, self.writers_cache = folder, args, writers_cache
         if not _dataset_matches(folder, args.train, args.test):
             print(f"writing synthetic handwriting to {folder} (seed {DATA_SEED}) ...")
             write_dataset(folder, COURSE_CHARACTERS, train_per_class=args.train, test_per_class=args.test,
@@ -258,7 +275,6 @@ class _TrainingData:
         self.course = casia.load_split(folder, "Train", list(COURSE_CHARACTERS), progress=True)
         self.description = f"synthetic handwriting, {args.train} per character, seed {DATA_SEED} (python -m training synth)"
         self._with_writers = None
-        self.writers = None  # the writers' samples alone, once drawn
 
     def for_model(self, spec: ShippedModel):
         """(training data, its description) for one shipped model."""
@@ -270,9 +286,9 @@ class _TrainingData:
 
             count = self.args.writers * len(COURSE_CHARACTERS)
             print(f"drawing {count} synthetic writers' images (seed {WRITERS_SEED}) on every core ...")
-            self.writers = writer_data(COURSE_CHARACTERS, count, seed=WRITERS_SEED, workers=self.args.workers,
-                                       progress=True)
-            self._with_writers = concatenate([self.course, self.writers])
+            writers = writer_data(COURSE_CHARACTERS, count, seed=WRITERS_SEED, workers=self.args.workers,
+                                  progress=True, cache=self.writers_cache)
+            self._with_writers = concatenate([self.course, writers])
         return self._with_writers, (f"{self.description}, plus {self.args.writers} per character from synthetic "
                                     f"writers, seed {WRITERS_SEED} (training.writer_pool)")
 
@@ -288,8 +304,12 @@ def _settings(spec: ShippedModel, sources: _TrainingData, args):
 
 
 def _build_one(name: str, sources: _TrainingData, run_dir: Path, out: Path, args) -> dict:
-    """Train, polish, evaluate, visualise, export and calibrate one shipped model; its summary line's figures."""
+    """Train, evaluate, visualise, export and calibrate one course model; its summary line's figures."""
+    from ..calibrate import calibrate_with_writers
+    from ..evaluate import evaluate_run
+    from ..export import export_run
     from ..train import train
+    from ..visualize import visualise_run
 
     spec = SHIPPED[name]
     t = time.perf_counter()
@@ -297,32 +317,14 @@ def _build_one(name: str, sources: _TrainingData, run_dir: Path, out: Path, args
     train_data, description = sources.for_model(spec)
     train(spec.model, train_data, run_dir, _settings(spec, sources, args), data_description=description,
           title=spec.title)
-    report = finish_one(name, sources, run_dir, out, args)
-    return {**{k: report["metrics"][k] for k in ("train", "validation", "test")},
-            "minutes": round((time.perf_counter() - t) / 60, 1)}
-
-
-def finish_one(name: str, sources: _TrainingData, run_dir: Path, out: Path, args) -> dict:
-    """What follows a shipped model's training: the polish (if it has one), its report and feature pictures,
-    the ONNX file and its calibration. Returns the report."""
-    from ..calibrate import calibrate_with_writers
-    from ..evaluate import evaluate_run
-    from ..export import export_run
-    from ..polish import polish_run
-    from ..visualize import visualise_run
-
-    spec = SHIPPED[name]
-    if spec.polish is not None and not args.no_polish and sources.writers is not None:
-        polish = replace(spec.polish, faces=tuple(args.print_face)) if args.print_face else spec.polish
-        print(f"{name}: {polish.describe()} ...")
-        polish_run(run_dir, sources.writers, polish, workers=args.workers)
     report = evaluate_run(run_dir, sources.folder)
     visualise_run(run_dir)
     export_run(run_dir, out / f"{name}.onnx", title=spec.title, features=spec.features, data_root=sources.folder)
     if args.calibration_samples > 0:
         calibrate_with_writers(out / f"{name}.onnx", per_class=args.calibration_samples,
                                evaluation_per_class=args.calibration_samples)
-    return report
+    return {**{k: report["metrics"][k] for k in ("train", "validation", "test")},
+            "minutes": round((time.perf_counter() - t) / 60, 1)}
 
 
 def refresh_report(run_dir: Path, data: Path, onnx_path: Path) -> Path:
