@@ -151,7 +151,7 @@ def build_vocabulary_model(spec: VocabularyModel, runs: str | Path, out: str | P
         multi_worker_strategy()  # before TensorFlow runs anything: a cluster's collective ops need it
     role = worker_role(strategy)
     run_dir = Path(runs) / (spec.name if role.is_chief else f"{spec.name}.worker-{role.index}")
-    faces = _print_faces(spec)  # before hours of drawing and training: a missing face stops the build now
+    faces = polish_faces(spec)  # before hours of drawing and training: a missing face stops the build now
     started = time.perf_counter()
     splits = draw_splits(spec, run_dir / "data", workers=workers)
     drawn = time.perf_counter()
@@ -223,7 +223,8 @@ def _prints(spec: VocabularyModel) -> bool:
     return spec.polish is not None and spec.print_variants > 0 and bool(spec.print_faces) and spec.input_kind == "image"
 
 
-def _print_faces(spec: VocabularyModel) -> list[tuple[str, int]] | None:
+def polish_faces(spec: VocabularyModel) -> list[tuple[str, int]] | None:
+    """The font files the polish prints in (None: it prints nothing); a missing face raises, naming its package."""
     return locate_faces(spec.print_faces) if _prints(spec) else None
 
 

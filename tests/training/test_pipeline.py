@@ -109,6 +109,8 @@ def test_build_assets_end_to_end_on_a_tiny_dataset(tmp_path):
         (["build-assets", "--models", "casia55-huge"], "casia55-huge"),
         (["build-assets", "--strategy", "multiworker"], "one machine"),
         (["build-assets", "--train-only"], "in one go"),
+        # a polish face that is not there stops the build before it writes or draws anything
+        (["build-assets", "--data", "{tmp}/d", "--runs", "{tmp}/r", "--print-face", "{tmp}/missing.ttf"], "missing.ttf"),
     ],
 )
 def test_cli_errors_are_one_clear_line(argv, message, dataset, tmp_path, capsys):
@@ -116,6 +118,7 @@ def test_cli_errors_are_one_clear_line(argv, message, dataset, tmp_path, capsys)
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: ") and message in err and "Traceback" not in err
+    assert not (tmp_path / "d").exists() and not (tmp_path / "r").exists()
 
 
 def test_unknown_model_is_refused_by_the_parser(capsys):

@@ -76,7 +76,8 @@ def configure(p) -> None:
     p.add_argument("--writers", type=int, default=2000,
                    help="synthetic writers' images per character added to the CNNs' training data (0: none)")
     p.add_argument("--epochs", type=int, default=None,
-                   help=f"most epochs per model (default: 100 as in the course, {WRITER_SCHEDULE[0]} with writers)")
+                   help=f"most epochs per model (default: 100 as in the course, {WRITER_SCHEDULE[0]} with writers; the "
+                        f"residual networks {', '.join(f'{n} {e}' for n, e in RESUMABLE_EPOCHS.items())})")
     p.add_argument("--models", default=",".join([*SHIPPED, *RESUMABLE]),
                    help="which shipped models to build, comma-separated")
     p.add_argument("--calibration-samples", type=int, default=40,
@@ -171,10 +172,10 @@ def run(args) -> int:
 
 def _check_print_faces(specs) -> None:
     """Stop now, naming the package to install, if a polish's face is missing (not after an hour of training)."""
-    from ..vocabulary_build import _print_faces
+    from ..vocabulary_build import polish_faces
 
     for spec in specs:
-        _print_faces(spec)
+        polish_faces(spec)
 
 
 def wanted_models(args) -> list[str]:
