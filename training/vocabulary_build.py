@@ -277,11 +277,18 @@ def _polish(spec: VocabularyModel, splits: dict[str, CharacterData], run_dir: Pa
             refresh_batch_norm(model, splits["train"], batches, spec.fit.batch_size, spec.fit.seed)
         return fold_batch_norm(model)
 
-    model, polished = fit_resumable(load_main, polish_data(spec, splits, faces), splits["validation"],
+    start: list[list[np.ndarray]] = []  # the folded main weights, kept for the blend when the polish starts here
+
+    def start_polish():
+        model = load_main()
+        start.append(model.get_weights())
+        return model
+
+    model, polished = fit_resumable(start_polish, polish_data(spec, splits, faces), splits["validation"],
                                     run_dir / POLISH_FOLDER, spec.polish, key=polish_key(spec, key), stop_after=left,
                                     strategy=strategy)
-    if polished["stopped_epoch"] >= spec.polish.epochs:
-        blend_weights(model, load_main(), spec.polish_blend)
+    if polished["stopped_epoch"] >= spec.polish.epochs:  # a polish resumed from its checkpoint loads them again
+        blend_weights(model, start[0] if start else load_main().get_weights(), spec.polish_blend)
     history = joined_history(spec, main, polished)
     if spec.batch_norm_batches:
         history["batch_norm"] = (f"moving statistics re-estimated after the main epochs on {spec.batch_norm_batches} "
@@ -289,15 +296,15 @@ def _polish(spec: VocabularyModel, splits: dict[str, CharacterData], run_dir: Pa
     return model, history
 
 
-def blend_weights(polished, main, share: float) -> None:
-    """``polished``'s weights moved back towards ``main``'s: ``main + share * (polished - main)``.
+def blend_weights(polished, main: list[np.ndarray], share: float) -> None:
+    """``polished``'s weights moved back towards the ``main`` weights: ``main + share * (polished - main)``.
 
     The weight-space ensemble of a fine-tuned network and its start (Wortsman et al., "Robust
     fine-tuning of zero-shot models", 2022): the blend keeps most of what the polish learnt (print)
     and most of what the main phase knew (hurried writers), which the polished weights alone partly
     lose. Both hold batch norm folded, so every weight blends linearly.
     """
-    polished.set_weights([m + share * (p - m) for p, m in zip(polished.get_weights(), main.get_weights())])
+    polished.set_weights([m + share * (p - m) for p, m in zip(polished.get_weights(), main)])
 
 
 def joined_history(spec: VocabularyModel, main: dict[str, Any], polished: dict[str, Any]) -> dict[str, Any]:
