@@ -159,6 +159,7 @@ def run(args) -> int:
     shared = runs / specs[BEST_NAME].name / "data" / "train" if BEST_NAME in specs else None
     sources = _TrainingData(args, data, shared) if image_models else None
     summary = {name: _build_one(name, sources, runs / name, out, args) for name in image_models}
+    sources = None  # the course's images and the CNN's writers: not needed while the residual networks train
     for name, spec in specs.items():
         figures = _build_resumable(spec, args, runs, out)
         if figures is not None:
