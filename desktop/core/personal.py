@@ -17,8 +17,10 @@ character that much, every corrected character it resembles less than the best-m
 lowered by ``RIVAL_PENALTY`` times the difference (a contest among corrected characters only: the
 others' scores are never lowered). The constants
 were chosen on synthetic writers drawn from the training ranges only, as the best gain that costs
-characters the user never corrected at most a point (``benchmarks/personal_writers.py`` measures
-the result on held-out writers). The nearest single sample instead of the prototype did the same; a head
+characters the user never corrected at most a point, for the course CNN of the time
+(``benchmarks/personal_writers.py`` measures the result on held-out writers). On the residual
+networks shipped since, the same flow costs those characters 1.6-2.0 points and no setting of these
+constants gives a net gain (benchmarks/README.md, "It learns your handwriting"). The nearest single sample instead of the prototype did the same; a head
 trained on the samples (on top of the model's scores) gained less and cost uncorrected characters
 2-6 points; heads that only rank the corrected characters among themselves gained a little more
 when every character had samples, but have nothing to say about a drawing of one that has none.
